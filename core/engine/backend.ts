@@ -1,0 +1,84 @@
+/**
+ * The engine seam: which TensorFlow.js backend computes, chosen once at start.
+ *
+ * `auto` takes `tensorflow` (libtensorflow through @tensorflow/tfjs-node-gpu or -node, optional packages a
+ * user with network access may add), else `wasm` (the embedded default, patched by ./wasm-kernels.ts), else
+ * `cpu` (pure JS: a numerical reference for tests, far too slow to train on).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { installGradientFixes } from './gradients.ts';
+import { installWasmKernels } from './wasm-kernels.ts';
+
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendRequest = (typeof BACKENDS)[number];
+export type BackendName = Exclude<BackendRequest, 'auto'>;
+
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+
+export class BackendUnavailableError extends Error {}
+
+async function tryImport(name: string): Promise<boolean> {
+  try {
+    // A variable specifier keeps TypeScript and bundlers from requiring the optional package.
+    const specifier = name;
+    await import(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function loadTensorflow(): Promise<boolean> {
+  for (const pkg of NATIVE_PACKAGES) if (await tryImport(pkg)) return tf.findBackend('tensorflow') !== null;
+  return false;
+}
+
+async function loadWasm(): Promise<boolean> {
+  if (!(await tryImport('@tensorflow/tfjs-backend-wasm'))) return false;
+  installWasmKernels();
+  return true;
+}
+
+async function loadCpu(): Promise<boolean> {
+  return tryImport('@tensorflow/tfjs-backend-cpu');
+}
+
+const LOADERS: Record<BackendName, () => Promise<boolean>> = {
+  tensorflow: loadTensorflow,
+  wasm: loadWasm,
+  cpu: loadCpu,
+};
+
+const HOW_TO_GET: Record<BackendName, string> = {
+  tensorflow:
+    'install @tensorflow/tfjs-node@4.22.0 (or @tensorflow/tfjs-node-gpu@4.22.0 with CUDA); its install script downloads libtensorflow, so it needs network access beyond the npm registry',
+  wasm: 'reinstall dependencies with `npm install` (@tensorflow/tfjs-backend-wasm is a regular dependency)',
+  cpu: 'reinstall dependencies with `npm install` (@tensorflow/tfjs-backend-cpu is a regular dependency)',
+};
+
+/** Selects and initialises the backend; returns the one in use. Idempotent for the same request. */
+export async function useBackend(request: BackendRequest = 'auto'): Promise<BackendName> {
+  if (!(BACKENDS as readonly string[]).includes(request)) {
+    throw new BackendUnavailableError(`unknown backend '${request}': choose one of ${BACKENDS.join(', ')}`);
+  }
+  installGradientFixes();
+  const order: BackendName[] = request === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [request];
+  for (const name of order) {
+    if (tf.getBackend() === name) return name;
+    if (!(await LOADERS[name]())) continue;
+    if (await tf.setBackend(name)) {
+      await tf.ready();
+      return name;
+    }
+  }
+  const name = order[0];
+  throw new BackendUnavailableError(
+    request === 'auto'
+      ? 'no TensorFlow.js backend could start: run `npm install` to restore @tensorflow/tfjs-backend-wasm'
+      : `backend '${name}' is not available: ${HOW_TO_GET[name]}`,
+  );
+}
+
+export function currentBackend(): BackendName {
+  return tf.getBackend() as BackendName;
+}
