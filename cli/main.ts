@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.ts';
+import { registerEnv } from './commands/env.ts';
 
 export function buildProgram(): Command {
   const program = new Command('dgr')
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerBench(program);
+  registerEnv(program);
   return program;
 }
 

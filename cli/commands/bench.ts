@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerBenchEnv } from './bench-env.ts';
+
 export function registerBench(program: Command): void {
-  program.command('bench').description('training-step throughput benchmarks');
+  const bench = program.command('bench').description('benchmarks: training-step throughput, environment speed');
+  registerBenchEnv(bench);
 }
