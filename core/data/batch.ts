@@ -1,0 +1,80 @@
+/**
+ * Minibatches as plain arrays (the trainer wraps them into tensors): images as floats in [0, 1], flattened to
+ * [B, H*W*C] in NHWC order, and labels as Int32Array. The sampler walks seeded epochs forever.
+ */
+import type { Rng } from '../engine/random.ts';
+import { pixelsPerImage } from './dataset.ts';
+import type { Dataset } from './types.ts';
+
+export interface Batch {
+  /** B*H*W*C floats in [0, 1]. */
+  readonly x: Float32Array;
+  /** B labels (output units). */
+  readonly y: Int32Array;
+  readonly size: number;
+}
+
+const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/**
+ * The images and labels at `indices`. Pass `into` (a batch of the same size) to reuse its buffers instead of
+ * allocating new ones.
+ */
+export function fillBatch(dataset: Dataset, indices: ArrayLike<number>, into?: Batch): Batch {
+  const size = pixelsPerImage(dataset.shape);
+  const b = indices.length;
+  if (into && into.size !== b) throw new Error(`fillBatch: reusing a batch of ${into.size} for ${b} indices`);
+  const x = into?.x ?? new Float32Array(b * size);
+  const y = into?.y ?? new Int32Array(b);
+  if (x.length !== b * size) throw new Error(`fillBatch: reused image buffer holds ${x.length} floats, need ${b * size}`);
+  for (let k = 0; k < b; k++) {
+    const i = indices[k];
+    if (!(i >= 0 && i < dataset.n)) throw new Error(`fillBatch: index ${i} out of range 0..${dataset.n - 1}`);
+    const src = i * size;
+    const dst = k * size;
+    for (let p = 0; p < size; p++) x[dst + p] = BYTE_TO_UNIT[dataset.x[src + p]];
+    y[k] = dataset.y[i];
+  }
+  return { x, y, size: b };
+}
+
+/**
+ * An endless stream of minibatches of indices into a dataset of n samples. Each epoch is a fresh seeded
+ * permutation, so every sample is drawn exactly once per epoch; a batch that runs past the end of an epoch is
+ * completed from the next one, so every batch is full even when n < batchSize.
+ */
+export class EpochSampler implements Iterable<Int32Array> {
+  private order: Int32Array;
+  private position = 0;
+  /** Completed epochs. */
+  epoch = 0;
+
+  constructor(
+    readonly n: number,
+    readonly batchSize: number,
+    private readonly rng: Rng,
+  ) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`EpochSampler: n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new Error(`EpochSampler: batchSize must be a positive integer, got ${batchSize}`);
+    }
+    this.order = rng.permutation(n);
+  }
+
+  nextBatch(): Int32Array {
+    const batch = new Int32Array(this.batchSize);
+    for (let k = 0; k < this.batchSize; k++) {
+      if (this.position === this.n) {
+        this.order = this.rng.permutation(this.n);
+        this.position = 0;
+        this.epoch++;
+      }
+      batch[k] = this.order[this.position++];
+    }
+    return batch;
+  }
+
+  *[Symbol.iterator](): Iterator<Int32Array> {
+    for (;;) yield this.nextBatch();
+  }
+}
