@@ -47,10 +47,13 @@ export class Rng {
     return [this.a, this.b, this.c, this.d];
   }
 
-  /** An independent child stream, e.g. one per task or per component, so adding draws in one place does
-   *  not shift every other random choice of the run. */
+  /**
+   * An independent child stream named by `label`, e.g. one per task or per component. Forking does not advance
+   * this stream, so a child depends only on the parent's state and the label: adding a fork in one place does
+   * not shift any other random choice, and a resumed run derives the same children.
+   */
   fork(label: string): Rng {
-    let h = this.nextUint32();
+    let h = (this.a ^ Math.imul(this.b, 0x9e3779b1) ^ Math.imul(this.c, 0x85ebca77) ^ Math.imul(this.d, 0xc2b2ae3d)) >>> 0;
     for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
     return new Rng(h | 0);
   }

@@ -1,2 +1,225 @@
-// Filled in by the engine work (transpose-free matMul, Conv2DBackpropFilter).
-export function installWasmKernels(): void {}
+/**
+ * Kernel-level repairs to @tensorflow/tfjs-backend-wasm 4.22, installed before the backend starts.
+ *
+ * - BatchMatMul and _FusedMatMul: with transposeA/transposeB set, the wasm kernels leave the fast XNNPACK path
+ *   and run about 10x slower. Every dense-layer gradient sets a flag, so the wrappers transpose the flagged
+ *   operand with the wasm Transpose kernel first and call the original kernel flag-free.
+ * - Conv2DBackpropFilter: missing on wasm, so no convolution could train. It is one Conv2D whose roles are
+ *   swapped (channels as batch, batch as channels, the forward stride as the dilation).
+ * - UnsortedSegmentSum: missing on wasm; tf.gather's gradient needs it.
+ *
+ * Everything here runs at backend level (kernel functions on TensorInfo, intermediates freed with
+ * backend.disposeData), so nothing is recorded on the gradient tape and no tensor outlives a call.
+ *
+ * Threads (verified with 4.22 on Node 20): the WASM_HAS_MULTITHREAD_SUPPORT flag returns false whenever IS_NODE
+ * is set, so the single-threaded SIMD binary loads and getThreadsCount() is 1 whatever setThreadsCount() asked.
+ * Forcing the flag to true loads the threaded binary, whose pthread pool then fails to start: Emscripten passes
+ * Node's worker_threads a blob: URL ("ERR_WORKER_PATH"), so the backend does not initialise at all. There is no
+ * supported way to get XNNPACK threads in Node with 4.22: one process uses one core, and using more takes
+ * worker_threads that each run their own backend.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: BackendWasm; attrs: tf.NamedAttrMap };
+type WasmKernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+
+const WASM = 'wasm';
+
+function originalKernel(name: string): tf.KernelConfig {
+  const config = tf.getKernel(name, WASM);
+  if (config == null) throw new Error(`tfjs-backend-wasm has no ${name} kernel to build on`);
+  return config;
+}
+
+function asKernel(config: tf.KernelConfig): WasmKernel {
+  return config.kernelFunc as unknown as WasmKernel;
+}
+
+function single(out: tf.TensorInfo | tf.TensorInfo[]): tf.TensorInfo {
+  return Array.isArray(out) ? out[0] : out;
+}
+
+/** Swaps the last two axes of `x` into a new wasm tensor the caller must dispose. */
+function transposeLastTwo(transpose: WasmKernel, x: tf.TensorInfo, backend: BackendWasm): tf.TensorInfo {
+  const rank = x.shape.length;
+  const perm = [...Array(rank - 2).keys(), rank - 1, rank - 2];
+  return single(transpose({ inputs: { x }, backend, attrs: { perm } }));
+}
+
+/**
+ * Runs a matMul kernel (inputs a, b; attrs transposeA, transposeB) with the flags unset: a flagged operand is
+ * transposed first, and the copy is freed after the call.
+ */
+function flagFree(original: WasmKernel, transpose: WasmKernel, args: KernelArgs): tf.TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { transposeA, transposeB } = attrs as { transposeA?: boolean; transposeB?: boolean };
+  if (!transposeA && !transposeB) return single(original(args));
+  const temps: tf.TensorInfo[] = [];
+  const a = transposeA ? transposeLastTwo(transpose, inputs.a, backend) : inputs.a;
+  if (transposeA) temps.push(a);
+  const b = transposeB ? transposeLastTwo(transpose, inputs.b, backend) : inputs.b;
+  if (transposeB) temps.push(b);
+  try {
+    return single(
+      original({ inputs: { ...inputs, a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }),
+    );
+  } finally {
+    for (const t of temps) backend.disposeData(t.dataId);
+  }
+}
+
+type Activations = { add: WasmKernel; byName: Record<string, WasmKernel> };
+
+/**
+ * _FusedMatMul, flag-free as above. The wasm kernel also adds the bias (and PReLU weights) wrongly when the
+ * output has more than one batch matrix (only the first row of the first matrix comes out right), so for a
+ * batched product with a bias or PReLU it multiplies unfused and applies bias and activation with the
+ * element-wise wasm kernels. Rank-2 products (every dense layer) keep the single fused call.
+ */
+function fusedMatMul(original: WasmKernel, transpose: WasmKernel, activations: Activations): WasmKernel {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { a, b, bias, preluActivationWeights } = inputs;
+    const batch = Math.max(tf.util.sizeFromShape(a.shape.slice(0, -2)), tf.util.sizeFromShape(b.shape.slice(0, -2)));
+    if (batch === 1 || (bias == null && preluActivationWeights == null)) return flagFree(original, transpose, args);
+
+    const activation = (attrs.activation as string | undefined) ?? 'linear';
+    const product = flagFree(original, transpose, {
+      inputs: { a, b },
+      backend,
+      attrs: { ...attrs, activation: 'linear' },
+    });
+    let out = product;
+    if (bias != null) {
+      out = single(activations.add({ inputs: { a: product, b: bias }, backend, attrs: {} }));
+      backend.disposeData(product.dataId);
+    }
+    if (activation === 'linear') return out;
+    const kernel = activations.byName[activation];
+    if (kernel == null) throw new Error(`wasm _FusedMatMul: unsupported activation '${activation}'`);
+    const activated =
+      activation === 'prelu'
+        ? kernel({ inputs: { x: out, alpha: preluActivationWeights }, backend, attrs: {} })
+        : kernel({ inputs: { x: out }, backend, attrs: { alpha: attrs.leakyreluAlpha ?? 0.2 } });
+    backend.disposeData(out.dataId);
+    return single(activated);
+  };
+}
+
+/**
+ * dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·sh + kh − padTop, ow·sw + kw − padLeft, ci] · dy[b,oh,ow,co]
+ *
+ * read as a convolution: input xᵀ = x transposed to [ci, H, W, b] (channels as batch), filter dyᵀ = dy
+ * transposed to [OH, OW, b, co], dilation = the forward stride, stride 1, and the forward padding made
+ * explicit. Its output [ci, KH, KW, co] transposes to the filter layout. Rows or columns of x past the last
+ * one any output reads (a 'valid' stride that does not divide evenly) are sliced off, since a padding
+ * cannot be negative.
+ */
+function conv2DBackpropFilter(kernels: { transpose: WasmKernel; conv2D: WasmKernel; slice: WasmKernel }): WasmKernel {
+  return ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs;
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+    if (tf.backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast') {
+      throw new Error(`wasm Conv2DBackpropFilter supports NHWC only, got dataFormat '${dataFormat}'`);
+    }
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    const { inHeight, inWidth, filterHeight, filterWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
+    const top = info.padInfo.top;
+    const left = info.padInfo.left;
+    // Extent of the (padded) input the forward convolution reads, starting at row −top / column −left.
+    const spanH = filterHeight - 1 + (outHeight - 1) * strideHeight + 1;
+    const spanW = filterWidth - 1 + (outWidth - 1) * strideWidth + 1;
+    const bottom = spanH - top - inHeight;
+    const right = spanW - left - inWidth;
+
+    const temps: tf.TensorInfo[] = [];
+    try {
+      let xt = single(kernels.transpose({ inputs: { x }, backend, attrs: { perm: [3, 1, 2, 0] } }));
+      temps.push(xt);
+      if (bottom < 0 || right < 0) {
+        const size = [xt.shape[0], inHeight + Math.min(bottom, 0), inWidth + Math.min(right, 0), xt.shape[3]];
+        xt = single(kernels.slice({ inputs: { x: xt }, backend, attrs: { begin: [0, 0, 0, 0], size } }));
+        temps.push(xt);
+      }
+      const dyt = single(kernels.transpose({ inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } }));
+      temps.push(dyt);
+      const explicit: tf.backend_util.ExplicitPadding = [
+        [0, 0],
+        [top, Math.max(bottom, 0)],
+        [left, Math.max(right, 0)],
+        [0, 0],
+      ];
+      const convAttrs = { strides: 1, pad: explicit, dataFormat: 'NHWC', dilations: [strideHeight, strideWidth] };
+      const dwt = single(kernels.conv2D({ inputs: { x: xt, filter: dyt }, backend, attrs: convAttrs }));
+      temps.push(dwt);
+      return single(kernels.transpose({ inputs: { x: dwt }, backend, attrs: { perm: [1, 2, 0, 3] } }));
+    } finally {
+      for (const t of temps) backend.disposeData(t.dataId);
+    }
+  };
+}
+
+/** out[s, ...] = Σ_{i: ids[i] = s} x[i, ...]; negative or out-of-range ids are dropped, as on cpu. */
+function unsortedSegmentSum(): WasmKernel {
+  return ({ inputs, backend, attrs }) => {
+    const { x, segmentIds } = inputs;
+    const { numSegments } = attrs as unknown as tf.UnsortedSegmentSumAttrs;
+    const idRank = segmentIds.shape.length;
+    const inner = tf.util.sizeFromShape(x.shape.slice(idRank));
+    const out = backend.makeOutput([numSegments, ...x.shape.slice(idRank)], x.dtype);
+    // Views are taken after makeOutput, which may grow (and so detach) the wasm heap.
+    const xs = backend.typedArrayFromHeap(x);
+    const ids = backend.typedArrayFromHeap(segmentIds);
+    const ys = backend.typedArrayFromHeap(out);
+    ys.fill(0);
+    for (let i = 0; i < ids.length; i++) {
+      const s = ids[i];
+      if (s < 0 || s >= numSegments) continue;
+      const from = i * inner;
+      const to = s * inner;
+      for (let j = 0; j < inner; j++) ys[to + j] += xs[from + j];
+    }
+    return out;
+  };
+}
+
+function register(kernelName: string, kernelFunc: WasmKernel, setupFunc?: tf.KernelSetupFunc): void {
+  if (tf.getKernel(kernelName, WASM) != null) tf.unregisterKernel(kernelName, WASM);
+  tf.registerKernel({ kernelName, backendName: WASM, kernelFunc: kernelFunc as unknown as tf.KernelFunc, setupFunc });
+}
+
+let installed = false;
+
+/** Re-registers the wasm kernels described above. Idempotent; call after importing tfjs-backend-wasm. */
+export function installWasmKernels(): void {
+  if (installed) return;
+  const transpose = asKernel(originalKernel(tf.Transpose));
+  const conv2D = asKernel(originalKernel(tf.Conv2D));
+  const slice = asKernel(originalKernel(tf.Slice));
+  const batchMatMul = originalKernel(tf.BatchMatMul);
+  register(tf.BatchMatMul, (args) => flagFree(asKernel(batchMatMul), transpose, args), batchMatMul.setupFunc);
+  const activations: Activations = {
+    add: asKernel(originalKernel(tf.Add)),
+    byName: {
+      relu: asKernel(originalKernel(tf.Relu)),
+      relu6: asKernel(originalKernel(tf.Relu6)),
+      elu: asKernel(originalKernel(tf.Elu)),
+      leakyrelu: asKernel(originalKernel(tf.LeakyRelu)),
+      prelu: asKernel(originalKernel(tf.Prelu)),
+      sigmoid: asKernel(originalKernel(tf.Sigmoid)),
+    },
+  };
+  const fused = originalKernel(tf._FusedMatMul);
+  register(tf._FusedMatMul, fusedMatMul(asKernel(fused), transpose, activations), fused.setupFunc);
+  register(tf.Conv2DBackpropFilter, conv2DBackpropFilter({ transpose, conv2D, slice }));
+  register(tf.UnsortedSegmentSum, unsortedSegmentSum());
+  installed = true;
+}

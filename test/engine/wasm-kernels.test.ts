@@ -1,0 +1,196 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { describe, expect, it } from 'vitest';
+import { useBackend } from '../../core/engine/backend.ts';
+import { expectSameOnBoth, randomArray } from './helpers.ts';
+
+const t = (seed: number, shape: number[], std = 1) => tf.tensor(randomArray(seed, tf.util.sizeFromShape(shape), std), shape);
+
+describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)', () => {
+  const flags = [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const;
+
+  for (const [ta, tb] of flags) {
+    it(`2-D, transposeA=${ta} transposeB=${tb}, matches cpu`, async () => {
+      await expectSameOnBoth(() => {
+        const a = t(1, ta ? [37, 19] : [19, 37]);
+        const b = t(2, tb ? [23, 37] : [37, 23]);
+        return tf.matMul(a, b, ta, tb);
+      });
+    });
+
+    it(`3-D batched and broadcast, transposeA=${ta} transposeB=${tb}, matches cpu`, async () => {
+      await expectSameOnBoth(() => {
+        const a = t(3, ta ? [4, 11, 6] : [4, 6, 11]);
+        const b = t(4, tb ? [4, 5, 11] : [4, 11, 5]);
+        const b1 = t(5, tb ? [1, 5, 11] : [1, 11, 5]);
+        return [tf.matMul(a, b, ta, tb), tf.matMul(a, b1, ta, tb)];
+      });
+    });
+  }
+
+  // Batch 2 also covers a bug of the stock wasm kernel, which adds the bias wrongly to batched products.
+  for (const batch of [1, 2]) {
+    it(`fused matMul (batch ${batch}) with bias and each activation, under every flag combination, matches cpu`, async () => {
+      for (const [ta, tb] of flags) {
+        for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu', 'prelu', 'sigmoid', 'elu'] as const) {
+          await expectSameOnBoth(() => {
+            const a = t(6, ta ? [batch, 13, 8] : [batch, 8, 13]);
+            const b = t(7, tb ? [batch, 9, 13] : [batch, 13, 9]);
+            const bias = t(8, [9]);
+            const preluActivationWeights = activation === 'prelu' ? t(9, [9], 0.3) : undefined;
+            return tf.fused.matMul({
+              a,
+              b,
+              transposeA: ta,
+              transposeB: tb,
+              bias,
+              activation,
+              preluActivationWeights,
+              leakyreluAlpha: 0.1,
+            });
+          });
+        }
+      }
+    });
+  }
+
+  it('fused matMul without bias on a batch, and with a rank-2 operand, matches cpu', async () => {
+    await expectSameOnBoth(() => [
+      tf.fused.matMul({ a: t(40, [3, 5, 7]), b: t(41, [3, 6, 7]), transposeB: true, activation: 'relu' }),
+      tf.fused.matMul({ a: t(42, [12, 7]), b: t(43, [5, 7]), transposeB: true, bias: t(44, [5]), activation: 'elu' }),
+    ]);
+  });
+
+  it('dense-layer gradients (x, W, b of a 2-layer MLP with softmax cross-entropy) match cpu', async () => {
+    await expectSameOnBoth(() => {
+      const x = t(9, [16, 30]);
+      const w1 = t(10, [30, 20], 0.3);
+      const b1 = t(11, [20], 0.1);
+      const w2 = t(12, [20, 5], 0.3);
+      const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0], 'int32'), 5);
+      const loss = (xx: tf.Tensor, a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        tf.losses.softmaxCrossEntropy(labels, tf.matMul(tf.relu(tf.add(tf.matMul(xx, a), b)), c)) as tf.Scalar;
+      return tf.grads(loss)([x, w1, b1, w2]);
+    });
+  });
+
+  it('leaves no tensor and no wasm buffer behind across repeated calls', async () => {
+    await useBackend('wasm');
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const a = t(13, [8, 12]);
+    const b = t(14, [8, 12]);
+    const x = t(15, [2, 9, 9, 3]);
+    const dy = t(16, [2, 5, 5, 4]);
+    const round = () =>
+      tf.tidy(() => {
+        tf.matMul(a, b, true, false).dataSync();
+        tf.matMul(a, b, false, true).dataSync();
+        tf.fused.matMul({ a: tf.expandDims(a), b: tf.expandDims(b), transposeB: true, bias: t(17, [8]) }).dataSync();
+        tf.engine()
+          .runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] })
+          .dataSync();
+        tf.unsortedSegmentSum(a, tf.tensor1d([0, 2, 2, 1, 0, 1, 3, 3], 'int32'), 4).dataSync();
+      });
+    round();
+    const tensors = tf.memory().numTensors;
+    const buffers = backend.numDataIds();
+    for (let i = 0; i < 5; i++) round();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backend.numDataIds()).toBe(buffers);
+    tf.dispose([a, b, x, dy]);
+  });
+});
+
+describe('Conv2DBackpropFilter on wasm', () => {
+  type Case = {
+    name: string;
+    x: [number, number, number, number];
+    filter: [number, number, number, number];
+    strides: number | [number, number];
+    pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+  const cases: Case[] = [
+    { name: '3x3 stride 1 same', x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
+    { name: '3x3 stride 1 valid', x: [2, 7, 6, 2], filter: [3, 3, 2, 5], strides: 1, pad: 'valid' },
+    { name: '4x4 stride 2 same, even input (DCGAN)', x: [3, 8, 8, 2], filter: [4, 4, 2, 3], strides: 2, pad: 'same' },
+    { name: '5x5 stride 2 same, odd input', x: [2, 9, 7, 3], filter: [5, 5, 3, 2], strides: 2, pad: 'same' },
+    { name: '3x3 stride 2 valid, rows left unread', x: [2, 8, 8, 2], filter: [3, 3, 2, 3], strides: 2, pad: 'valid' },
+    { name: '5x3 strides [2,1], numeric pad 1', x: [2, 10, 6, 2], filter: [5, 3, 2, 3], strides: [2, 1], pad: 1 },
+    { name: 'numeric pad 2, ceil rounding, stride 3', x: [1, 9, 10, 2], filter: [3, 3, 2, 2], strides: 3, pad: 2, dimRoundingMode: 'ceil' },
+    {
+      name: 'explicit asymmetric padding, stride 2',
+      x: [2, 7, 8, 3],
+      filter: [3, 2, 3, 2],
+      strides: 2,
+      pad: [[0, 0], [1, 2], [0, 1], [0, 0]],
+    },
+    { name: '1x1 stride 2', x: [2, 6, 6, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
+    { name: 'filter as large as the input', x: [2, 5, 5, 2], filter: [5, 5, 2, 3], strides: 1, pad: 'valid' },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name}: matches cpu`, async () => {
+      await expectSameOnBoth(() => {
+        const x = t(20, c.x);
+        const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.dimRoundingMode);
+        const dy = t(21, info.outShape);
+        const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.dimRoundingMode, filterShape: c.filter };
+        return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+      });
+    });
+  }
+
+  it('a conv layer (conv2d + bias + relu, stride 2) trains: gradients of x, W and b match cpu', async () => {
+    await expectSameOnBoth(() => {
+      const x = t(22, [4, 12, 12, 3]);
+      const w = t(23, [5, 5, 3, 8], 0.2);
+      const b = t(24, [8], 0.1);
+      const r = t(25, [4, 6, 6, 8]);
+      const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+        tf.sum(tf.mul(tf.relu(tf.add(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 2, 'same'), bb)), r));
+      return tf.grads(f)([x, w, b]);
+    });
+  });
+
+  it('a DCGAN-like generator (conv2dTranspose, leaky ReLU, tanh) and critic: all gradients match cpu', async () => {
+    await expectSameOnBoth(() => {
+      const z = t(26, [3, 4, 4, 6]);
+      const g1 = t(27, [4, 4, 5, 6], 0.2); // conv2dTranspose filter: [h, w, out, in]
+      const g2 = t(28, [4, 4, 1, 5], 0.2);
+      const c1 = t(29, [4, 4, 1, 4], 0.2);
+      const c2 = t(30, [4, 4, 4, 1], 0.2);
+      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => {
+        const h = tf.leakyRelu(tf.conv2dTranspose(z as tf.Tensor4D, a as tf.Tensor4D, [3, 8, 8, 5], 2, 'same'), 0.2);
+        const img = tf.tanh(tf.conv2dTranspose(h, b as tf.Tensor4D, [3, 16, 16, 1], 2, 'same'));
+        const k = tf.leakyRelu(tf.conv2d(img, c as tf.Tensor4D, 2, 'same'), 0.2);
+        return tf.mean(tf.softplus(tf.conv2d(k, d as tf.Tensor4D, 2, 'same')));
+      };
+      return tf.grads(f)([g1, g2, c1, c2]);
+    });
+  });
+});
+
+describe('UnsortedSegmentSum on wasm', () => {
+  it('matches cpu, dropping negative and out-of-range ids', async () => {
+    await expectSameOnBoth(() =>
+      tf.unsortedSegmentSum(t(31, [6, 3, 2]), tf.tensor1d([2, 0, -1, 2, 5, 1], 'int32'), 4),
+    );
+  });
+
+  it("makes tf.gather differentiable (a Q(s, a) lookup's gradient matches cpu)", async () => {
+    await expectSameOnBoth(() => {
+      const q = t(32, [5, 4]);
+      const idx = tf.tensor1d([1, 3, 1, 0, 2], 'int32');
+      const f = (x: tf.Tensor) => tf.sum(tf.square(tf.gather(tf.reshape(x, [20]), tf.add(tf.mul(tf.range(0, 5, 1, 'int32'), tf.scalar(4, 'int32')), idx))));
+      const g = (x: tf.Tensor) => tf.sum(tf.mul(tf.gather(x, tf.tensor1d([2, 2, 0], 'int32'), 1), t(33, [5, 3])));
+      return [tf.grad(f)(q), tf.grad(g)(q)];
+    });
+  });
+});
