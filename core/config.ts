@@ -1,0 +1,99 @@
+/**
+ * A run's settings: one typed object, validated at the boundary (CLI, config files, checkpoints), shared by
+ * presets, the command line and the server. A run is reproducible from its saved config.
+ */
+import { z } from 'zod';
+import { ARM_NAMES } from './arms.ts';
+
+const positiveInt = z.number().int().positive();
+const unitInterval = z.number().min(0).max(1);
+const scenario = z.enum(['task', 'domain', 'class']);
+const limit = z.object({ train: positiveInt.optional(), test: positiveInt.optional() }).strict();
+
+export const streamSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('split-mnist'),
+      scenario,
+      classOrder: z.array(z.number().int().min(0).max(9)).length(10).optional(),
+      tasks: z.number().int().min(1).max(5).default(5),
+      limit: limit.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('permuted-mnist'),
+      scenario: scenario.default('domain'),
+      tasks: z.number().int().min(1).max(100),
+      limit: limit.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('domains'),
+      domains: z.tuple([z.enum(['mnist', 'svhn', 'synthetic']), z.enum(['mnist', 'svhn', 'synthetic'])]),
+      svhnDir: z.string().optional(),
+      limit: limit.optional(),
+    })
+    .strict(),
+  /** Paper Table 1: the same MNIST task repeated; generations after the first learn only from their teacher. */
+  z.object({ kind: z.literal('mnist-chain'), generations: z.number().int().min(2).max(20), limit: limit.optional() }).strict(),
+]);
+
+const adam = z.object({ lr: z.number().positive(), beta1: unitInterval, beta2: unitInterval }).strict();
+
+export const runConfigSchema = z
+  .object({
+    experiment: z.string().min(1),
+    stream: streamSchema,
+    arm: z.enum(ARM_NAMES),
+    seed: z.number().int(),
+    solver: z
+      .object({ kind: z.literal('mlp'), hidden: z.array(positiveInt).min(1), adam })
+      .strict(),
+    generator: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('vae'), hidden: z.array(positiveInt).min(1), latent: positiveInt, adam }).strict(),
+      z
+        .object({
+          kind: z.literal('wgan-gp'),
+          hidden: z.array(positiveInt).min(1),
+          latent: positiveInt,
+          criticSteps: positiveInt,
+          penalty: z.number().nonnegative(),
+          adam,
+        })
+        .strict(),
+    ]),
+    /** Solver iterations per task. */
+    iterations: positiveInt,
+    /** Generator iterations per task (the generator trains in parallel with the solver). */
+    generatorIterations: positiveInt,
+    batchSize: positiveInt,
+    /** r, the importance of the new task: a fixed value, or 1/(tasks so far) as in van de Ven & Tolias. */
+    importance: z.union([z.object({ fixed: unitInterval }).strict(), z.literal('tasks-so-far')]),
+    /** Softmax temperature of the distillation targets (arms with soft targets). */
+    temperature: z.number().positive(),
+    /** Strength of the EWC / SI penalties, EWC's Fisher sample count and online EWC's decay. */
+    ewc: z.object({ lambda: z.number().nonnegative(), samples: positiveInt, gamma: unitInterval }).strict(),
+    si: z.object({ c: z.number().nonnegative(), epsilon: z.number().positive() }).strict(),
+    /** Evaluate every task's test set every this many solver iterations (0: only at task ends). */
+    evalEvery: z.number().int().nonnegative(),
+    /** Test samples per task used for the curves (the task-end accuracy matrix always uses the full test set). */
+    curveSamples: positiveInt,
+    /** Train the generator in a worker thread, in parallel with the solver. */
+    parallel: z.boolean(),
+  })
+  .strict();
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type StreamSpec = RunConfig['stream'];
+
+/** Parses untrusted config data; the error names each offending field and what was wrong. */
+export function parseRunConfig(data: unknown, source: string): RunConfig {
+  const result = runConfigSchema.safeParse(data);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`${source}: invalid run config:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,156 @@
+/**
+ * The paper's experiments as data: each names a stream, a solver, a generator, its arms and its numbers, at
+ * two scales. `paper` is the full protocol; `quick` runs in minutes on a laptop core (CI and a first look).
+ * Nothing here trains: core/continual.ts runs every one of them.
+ */
+import type { ArmName } from '../arms.ts';
+import type { RunConfig, StreamSpec } from '../config.ts';
+import type { Scenario } from '../data/types.ts';
+
+export const PRESETS = ['quick', 'paper'] as const;
+export type PresetName = (typeof PRESETS)[number];
+
+export interface Experiment {
+  readonly name: string;
+  readonly title: string;
+  /** Where it stands in the paper. */
+  readonly paper: string;
+  /** Arms run when none is named. */
+  readonly arms: readonly ArmName[];
+  readonly scenarios?: readonly Scenario[];
+  build(preset: PresetName, options: { arm: ArmName; seed: number; scenario?: Scenario; svhnDir?: string }): RunConfig;
+}
+
+const adam = (lr: number, beta1 = 0.9, beta2 = 0.999) => ({ lr, beta1, beta2 });
+
+function base(
+  experiment: string,
+  stream: StreamSpec,
+  arm: ArmName,
+  seed: number,
+  scale: { iterations: number; hidden: number[]; lr: number; curveSamples: number; evalEvery: number },
+): RunConfig {
+  return {
+    experiment,
+    stream,
+    arm,
+    seed,
+    solver: { kind: 'mlp', hidden: scale.hidden, adam: adam(scale.lr) },
+    generator: { kind: 'vae', hidden: [400, 400], latent: 100, adam: adam(1e-3) },
+    iterations: scale.iterations,
+    generatorIterations: scale.iterations,
+    batchSize: 128,
+    importance: 'tasks-so-far',
+    temperature: 2,
+    ewc: { lambda: 5000, samples: 200, gamma: 1 },
+    si: { c: 0.1, epsilon: 0.1 },
+    evalEvery: scale.evalEvery,
+    curveSamples: scale.curveSamples,
+    parallel: true,
+  };
+}
+
+const QUICK_LIMIT = { train: 6000, test: 1000 };
+
+const splitMnist: Experiment = {
+  name: 'split-mnist',
+  title: 'Split MNIST: 5 tasks of 2 digits',
+  paper: '§4.3, Fig. 5; van de Ven & Tolias 2019 Table 2',
+  arms: ['gr', 'er', 'noise', 'none'],
+  scenarios: ['class', 'task', 'domain'],
+  build(preset, { arm, seed, scenario = 'class' }) {
+    const quick = preset === 'quick';
+    return base(
+      'split-mnist',
+      { kind: 'split-mnist', scenario, tasks: 5, ...(quick ? { limit: QUICK_LIMIT } : {}) },
+      arm,
+      seed,
+      quick
+        ? { iterations: 300, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 }
+        : { iterations: 2000, hidden: [400, 400], lr: 1e-3, curveSamples: 500, evalEvery: 200 },
+    );
+  },
+};
+
+const permutedMnist: Experiment = {
+  name: 'permuted-mnist',
+  title: 'Permuted MNIST: 10 tasks, one pixel permutation each',
+  paper: '§4.1, Fig. 3; van de Ven & Tolias 2019',
+  arms: ['gr', 'er', 'noise', 'none'],
+  scenarios: ['domain', 'task', 'class'],
+  build(preset, { arm, seed, scenario = 'domain' }) {
+    const quick = preset === 'quick';
+    return base(
+      'permuted-mnist',
+      quick
+        ? { kind: 'permuted-mnist', scenario, tasks: 3, limit: QUICK_LIMIT }
+        : { kind: 'permuted-mnist', scenario, tasks: 10 },
+      arm,
+      seed,
+      quick
+        ? { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 }
+        : { iterations: 5000, hidden: [1000, 1000], lr: 1e-4, curveSamples: 500, evalEvery: 500 },
+    );
+  },
+};
+
+const scholarChain: Experiment = {
+  name: 'scholar-chain',
+  title: 'Scholar chain: solvers 2-5 learn only from the previous scholar',
+  paper: '§4.0, Table 1',
+  arms: ['gr'],
+  build(preset, { seed }) {
+    const quick = preset === 'quick';
+    const config = base(
+      'scholar-chain',
+      { kind: 'mnist-chain', generations: quick ? 3 : 5, ...(quick ? { limit: QUICK_LIMIT } : {}) },
+      'gr',
+      seed,
+      quick
+        ? { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 500, evalEvery: 0 }
+        : { iterations: 10000, hidden: [400, 400], lr: 1e-3, curveSamples: 1000, evalEvery: 0 },
+    );
+    // r = 0: after the first generation the real data is never seen again.
+    return { ...config, importance: { fixed: 0 } };
+  },
+};
+
+function domainExperiment(name: string, first: 'mnist' | 'svhn' | 'synthetic', second: 'mnist' | 'svhn' | 'synthetic', arms: ArmName[]): Experiment {
+  return {
+    name,
+    title: `New domain: ${first} → ${second}`,
+    paper: '§4.2, Fig. 4',
+    arms,
+    build(preset, { arm, seed, svhnDir }) {
+      const quick = preset === 'quick';
+      const config = base(
+        name,
+        { kind: 'domains', domains: [first, second], ...(svhnDir ? { svhnDir } : {}), ...(quick ? { limit: QUICK_LIMIT } : {}) },
+        arm,
+        seed,
+        quick
+          ? { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 }
+          : { iterations: 4000, hidden: [1000, 1000], lr: 1e-3, curveSamples: 500, evalEvery: 250 },
+      );
+      // kuc2477's setting for the domain pairs: r = 0.4.
+      return { ...config, importance: { fixed: 0.4 } };
+    },
+  };
+}
+
+export const EXPERIMENTS: readonly Experiment[] = [
+  scholarChain,
+  permutedMnist,
+  splitMnist,
+  domainExperiment('mnist-svhn', 'mnist', 'svhn', ['gr', 'er', 'none']),
+  domainExperiment('svhn-mnist', 'svhn', 'mnist', ['gr', 'er', 'none']),
+  domainExperiment('mnist-synthetic', 'mnist', 'synthetic', ['gr', 'er', 'none']),
+  domainExperiment('synthetic-mnist', 'synthetic', 'mnist', ['gr', 'er', 'none']),
+  domainExperiment('lwf-gr', 'mnist', 'synthetic', ['lwf', 'lwf-gr']),
+];
+
+export function findExperiment(name: string): Experiment {
+  const found = EXPERIMENTS.find((e) => e.name === name);
+  if (!found) throw new Error(`unknown experiment '${name}': choose one of ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
+  return found;
+}

@@ -1,0 +1,16 @@
+/** Builds the generator a run config names. */
+import type { RunConfig } from '../config.ts';
+import type { Rng } from '../engine/random.ts';
+import type { Generator } from './generator.ts';
+import { Vae } from './vae.ts';
+
+export type GeneratorSpec = RunConfig['generator'];
+
+export function createGenerator(spec: GeneratorSpec, inputSize: number, rng: Rng): Generator {
+  switch (spec.kind) {
+    case 'vae':
+      return new Vae({ inputSize, hidden: spec.hidden, latent: spec.latent, adam: spec.adam }, rng);
+    case 'wgan-gp':
+      throw new Error('the wgan-gp generator is not available yet');
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The generator G of the scholar <G, S>: any model that learns a distribution of inputs and samples from it.
+ * Inputs are flat rows of pixels in [0, 1].
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../engine/random.ts';
+import type { AdamState } from '../nn/adam.ts';
+import type { WeightSet } from '../nn/weights.ts';
+
+export interface Generator {
+  readonly kind: GeneratorKind;
+  /**
+   * One training step on a batch of real inputs of the new task and, from the second task on, a batch replayed
+   * by the previous generator; the two terms are weighted r : (1 − r), the importance of the new task
+   * (paper §3: G_i learns the mixture of real and replayed inputs). Returns the loss as a kept scalar.
+   */
+  trainStep(real: tf.Tensor2D, replayed: tf.Tensor2D | null, r: number): tf.Scalar;
+  /** n samples, shape [n, inputSize], values in [0, 1]. */
+  sample(n: number): tf.Tensor2D;
+  /** Replaces the stream its noise is drawn from (done at each task start, so runs resume exactly). */
+  reseed(rng: Rng): void;
+  weights(): WeightSet;
+  setWeights(weights: WeightSet): void;
+  optimizerState(): AdamState[];
+  restoreOptimizer(state: AdamState[]): void;
+  dispose(): void;
+}
+
+export const GENERATOR_KINDS = ['vae', 'wgan-gp'] as const;
+export type GeneratorKind = (typeof GENERATOR_KINDS)[number];

@@ -1,0 +1,80 @@
+/**
+ * Runs generator training in a worker thread (./worker.ts). The main thread keeps its own copy of the
+ * generator; at the end of each task the worker's weights and optimiser state are copied back into it.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Dataset } from '../data/types.ts';
+import type { BackendName } from '../engine/backend.ts';
+import type { Rng } from '../engine/random.ts';
+import type { Generator } from './generator.ts';
+import type { GeneratorSpec } from './create.ts';
+import type { GeneratorTaskSettings } from './train.ts';
+import type { WorkerReply, WorkerRequest } from './worker.ts';
+
+export class GeneratorWorker {
+  private readonly worker: Worker;
+  private pending: { resolve: (reply: WorkerReply) => void; reject: (e: Error) => void } | null = null;
+  private onProgress: ((iteration: number, loss: number) => void) | null = null;
+
+  private constructor() {
+    // The worker runs TypeScript through the same loader as the command line.
+    this.worker = new Worker(new URL('./worker-entry.mjs', import.meta.url));
+    this.worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'progress') {
+        this.onProgress?.(reply.iteration, reply.loss);
+        return;
+      }
+      const pending = this.pending;
+      this.pending = null;
+      if (reply.type === 'error') pending?.reject(new Error(`generator worker: ${reply.message}`));
+      else pending?.resolve(reply);
+    });
+    this.worker.on('error', (error) => {
+      this.pending?.reject(error);
+      this.pending = null;
+    });
+  }
+
+  static async start(backend: BackendName, spec: GeneratorSpec, inputSize: number): Promise<GeneratorWorker> {
+    const w = new GeneratorWorker();
+    await w.request({ type: 'init', backend, spec, inputSize });
+    return w;
+  }
+
+  private request(message: WorkerRequest): Promise<WorkerReply> {
+    if (this.pending) throw new Error('generator worker is busy');
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(message);
+    });
+  }
+
+  /** Trains `generator`'s weights on one task in the worker and writes the result back into it. */
+  async trainTask(
+    generator: Generator,
+    previous: Generator | null,
+    data: Dataset,
+    settings: GeneratorTaskSettings,
+    rng: { train: Rng; noise: Rng; replay: Rng },
+    onProgress?: (iteration: number, loss: number) => void,
+  ): Promise<void> {
+    this.onProgress = onProgress ?? null;
+    const reply = await this.request({
+      type: 'task',
+      data,
+      weights: generator.weights(),
+      optimizer: generator.optimizerState(),
+      previous: previous?.weights() ?? null,
+      settings,
+      rng: { train: rng.train.state(), noise: rng.noise.state(), replay: rng.replay.state() },
+    });
+    this.onProgress = null;
+    if (reply.type !== 'done') throw new Error(`generator worker: unexpected reply ${reply.type}`);
+    generator.setWeights(reply.weights);
+    generator.restoreOptimizer(reply.optimizer);
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}

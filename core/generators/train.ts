@@ -1,0 +1,43 @@
+/**
+ * One task of generator training (paper §3, first part of the scholar's update): G_i learns the mixture of the
+ * new task's real inputs and inputs replayed by G_(i−1), weighted r : (1 − r). Runs in the main thread or in
+ * a worker (./worker.ts) with the same code.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { EpochSampler, fillBatch } from '../data/batch.ts';
+import type { Dataset } from '../data/types.ts';
+import type { Rng } from '../engine/random.ts';
+import type { Generator } from './generator.ts';
+
+export interface GeneratorTaskSettings {
+  readonly iterations: number;
+  readonly batchSize: number;
+  /** Importance of the new task; 0 means learn only from the previous generator (the scholar chain). */
+  readonly r: number;
+  /** Read and report the loss every this many iterations. */
+  readonly reportEvery: number;
+}
+
+export function trainGeneratorOnTask(
+  generator: Generator,
+  previous: Generator | null,
+  data: Dataset,
+  settings: GeneratorTaskSettings,
+  rng: Rng,
+  onProgress?: (iteration: number, loss: number) => void,
+): void {
+  const { iterations, batchSize, r, reportEvery } = settings;
+  if (previous === null && r === 0) throw new Error('a generator with nothing to replay must learn from real data (r > 0)');
+  const sampler = new EpochSampler(data.n, batchSize, rng);
+  const width = data.shape[0] * data.shape[1] * data.shape[2];
+  for (let it = 1; it <= iterations; it++) {
+    const loss = tf.tidy(() => {
+      const replayed = previous === null ? null : previous.sample(batchSize);
+      if (r === 0 && replayed !== null) return generator.trainStep(replayed, null, 1);
+      const batch = fillBatch(data, sampler.nextBatch());
+      return generator.trainStep(tf.tensor2d(batch.x, [batchSize, width]), replayed, r);
+    });
+    if (onProgress && (it % reportEvery === 0 || it === iterations)) onProgress(it, loss.dataSync()[0]);
+    loss.dispose();
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Variational autoencoder generator (Kingma & Welling), the cheaper generator van de Ven & Tolias use for DGR:
+ * encoder and decoder MLPs mirroring the solver, a Gaussian latent (default 100), Bernoulli likelihood.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../engine/random.ts';
+import { Adam, type AdamSettings, type AdamState } from '../nn/adam.ts';
+import { Dense } from '../nn/dense.ts';
+import { Mlp } from '../nn/mlp.ts';
+import { readWeights, writeWeights, type WeightSet } from '../nn/weights.ts';
+import type { Generator } from './generator.ts';
+
+export interface VaeSettings {
+  readonly inputSize: number;
+  /** Encoder hidden sizes; the decoder mirrors them. */
+  readonly hidden: readonly number[];
+  readonly latent: number;
+  readonly adam: AdamSettings;
+}
+
+export class Vae implements Generator {
+  readonly kind = 'vae' as const;
+  private readonly encoder: Mlp;
+  private readonly mean: Dense;
+  private readonly logVar: Dense;
+  private readonly decoder: Mlp;
+  private readonly optimizer: Adam;
+
+  constructor(
+    readonly settings: VaeSettings,
+    private rng: Rng,
+  ) {
+    const { inputSize, hidden, latent } = settings;
+    const top = hidden[hidden.length - 1];
+    this.encoder = new Mlp([inputSize, ...hidden], 'relu', 'relu', rng);
+    this.mean = new Dense(top, latent, 'linear', rng);
+    this.logVar = new Dense(top, latent, 'linear', rng);
+    // The decoder ends in logits: the Bernoulli loss is computed from them stably, samples pass a sigmoid.
+    this.decoder = new Mlp([latent, ...[...hidden].reverse(), inputSize], 'relu', 'linear', rng);
+    this.optimizer = new Adam(this.variables(), settings.adam);
+  }
+
+  variables(): tf.Variable[] {
+    return [
+      ...this.encoder.variables(),
+      ...this.mean.variables(),
+      ...this.logVar.variables(),
+      ...this.decoder.variables(),
+    ];
+  }
+
+  /**
+   * Negative ELBO per input pixel, averaged over the batch: Bernoulli reconstruction (binary cross-entropy,
+   * summed over pixels) plus KL(q(z|x) ‖ N(0, I)) summed over latents, both divided by the input size so the
+   * scale does not depend on the image size.
+   */
+  loss(x: tf.Tensor2D): tf.Scalar {
+    const h = this.encoder.apply(x);
+    const mu = this.mean.apply(h);
+    const logVar = this.logVar.apply(h);
+    const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', this.rng.seed());
+    const z = tf.add(mu, tf.mul(eps, tf.exp(tf.mul(logVar, 0.5)))) as tf.Tensor2D;
+    const logits = this.decoder.apply(z);
+    // BCE with logits: max(l, 0) − l·x + log(1 + e^(−|l|)).
+    const bce = tf.sum(
+      tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))),
+    );
+    const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mu)), tf.exp(logVar))));
+    return tf.div(tf.add(bce, kl), x.shape[0] * this.settings.inputSize) as tf.Scalar;
+  }
+
+  trainStep(real: tf.Tensor2D, replayed: tf.Tensor2D | null, r: number): tf.Scalar {
+    return this.optimizer.minimize(() =>
+      replayed === null
+        ? this.loss(real)
+        : (tf.add(tf.mul(r, this.loss(real)), tf.mul(1 - r, this.loss(replayed))) as tf.Scalar),
+    );
+  }
+
+  sample(n: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      const z = tf.randomNormal([n, this.settings.latent], 0, 1, 'float32', this.rng.seed()) as tf.Tensor2D;
+      return tf.sigmoid(this.decoder.apply(z));
+    });
+  }
+
+  reseed(rng: Rng): void {
+    this.rng = rng;
+  }
+
+  weights(): WeightSet {
+    return readWeights(this.variables());
+  }
+
+  setWeights(weights: WeightSet): void {
+    writeWeights(this.variables(), weights, 'vae');
+  }
+
+  optimizerState(): AdamState[] {
+    return [this.optimizer.state()];
+  }
+
+  restoreOptimizer(state: AdamState[]): void {
+    this.optimizer.restore(state[0]);
+  }
+
+  dispose(): void {
+    for (const v of this.variables()) v.dispose();
+    this.optimizer.dispose();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A fully connected layer y = act(x·W + b) on tf.Variables. Weights are initialised from the run's Rng with
+ * PyTorch's default for nn.Linear (uniform in ±1/√fan_in) so runs match the reference implementations.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../engine/random.ts';
+
+/** The activations the fused matMul kernel applies in place (no tanh: it has no fused form). */
+export type Activation = 'linear' | 'relu' | 'sigmoid' | 'leakyrelu' | 'elu';
+
+export class Dense {
+  readonly kernel: tf.Variable<tf.Rank.R2>;
+  readonly bias: tf.Variable<tf.Rank.R1>;
+
+  constructor(
+    readonly inputs: number,
+    readonly outputs: number,
+    readonly activation: Activation,
+    rng: Rng,
+  ) {
+    const bound = 1 / Math.sqrt(inputs);
+    const w = rng.fillUniform(new Float32Array(inputs * outputs), -bound, bound);
+    const b = rng.fillUniform(new Float32Array(outputs), -bound, bound);
+    // tfjs names variables uniquely itself; a scholar and its frozen copy hold layers of the same role.
+    this.kernel = tf.variable(tf.tensor2d(w, [inputs, outputs]), true);
+    this.bias = tf.variable(tf.tensor1d(b), true);
+  }
+
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    // Fused matMul+bias+activation is one kernel call on wasm and on tensorflow; LeakyReLU's slope is 0.2.
+    return tf.fused.matMul({
+      a: x,
+      b: this.kernel,
+      bias: this.bias,
+      activation: this.activation,
+      leakyreluAlpha: 0.2,
+    }) as tf.Tensor2D;
+  }
+
+  variables(): tf.Variable[] {
+    return [this.kernel, this.bias];
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Moving a network's weights between networks, threads and files. Weights travel as plain Float32Arrays in the
+ * order of `variables()`, so a copy in another worker or a checkpoint needs no knowledge of the layer types.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface WeightSet {
+  readonly shapes: number[][];
+  readonly values: Float32Array[];
+}
+
+export function readWeights(variables: readonly tf.Variable[]): WeightSet {
+  return {
+    shapes: variables.map((v) => [...v.shape]),
+    values: variables.map((v) => v.dataSync() as Float32Array).map((a) => new Float32Array(a)),
+  };
+}
+
+export function writeWeights(variables: readonly tf.Variable[], weights: WeightSet, owner: string): void {
+  if (weights.values.length !== variables.length) {
+    throw new Error(`${owner}: expected ${variables.length} weight tensors, got ${weights.values.length}`);
+  }
+  variables.forEach((v, i) => {
+    const shape = weights.shapes[i];
+    if (shape.length !== v.shape.length || shape.some((d, j) => d !== v.shape[j])) {
+      throw new Error(`${owner}: weight ${i} (${v.name}) has shape [${v.shape}], got [${shape}]`);
+    }
+    tf.tidy(() => v.assign(tf.tensor(weights.values[i], v.shape)));
+  });
+}
+
+export function disposeVariables(variables: readonly tf.Variable[]): void {
+  for (const v of variables) v.dispose();
+}

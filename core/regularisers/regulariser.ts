@@ -1,0 +1,22 @@
+/**
+ * Parameter regularisers (EWC, online EWC, SI): instead of replaying data they add a penalty to the solver's
+ * objective that anchors the weights important to past tasks.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Dataset } from '../data/types.ts';
+import type { Solver } from '../solvers/solver.ts';
+
+export interface Regulariser {
+  /** The penalty to add to the objective, or null while there is nothing to protect. */
+  penalty(): tf.Scalar | null;
+  /** Sees each step's gradients before the update (SI's path integral). */
+  beforeStep?(grads: readonly tf.Tensor[]): void;
+  /** After the update (SI). */
+  afterStep?(): void;
+  /** When a task ends: consolidate what it learned. `units` are the outputs that task answered with. */
+  endTask(solver: Solver, data: Dataset, units: readonly number[]): void;
+  /** The anchors and importances, for checkpoints. */
+  state(): Float32Array[];
+  restore(state: Float32Array[]): void;
+  dispose(): void;
+}

@@ -1,0 +1,79 @@
+/**
+ * Synaptic intelligence (Zenke et al. 2017). During a task, each weight's contribution to the drop in loss is
+ * accumulated as ω += −g · Δθ; at the task's end its importance grows by Ω += ω / ((Δθ_task)² + ξ).
+ * Penalty: c · Σ_j Ω_j (θ_j − θ*_j)², anchored at the weights of the last task's end.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Solver } from '../solvers/solver.ts';
+import type { Regulariser } from './regulariser.ts';
+
+export class Si implements Regulariser {
+  private readonly omega: tf.Variable[];
+  private readonly importance: tf.Variable[];
+  private readonly anchor: tf.Variable[];
+  private previousStep: tf.Tensor[] = [];
+  private lastGrads: tf.Tensor[] = [];
+  private tasks = 0;
+
+  constructor(
+    private readonly solver: Solver,
+    private readonly c: number,
+    private readonly epsilon: number,
+  ) {
+    const params = solver.variables();
+    this.omega = params.map((p) => tf.variable(tf.zerosLike(p), false));
+    this.importance = params.map((p) => tf.variable(tf.zerosLike(p), false));
+    this.anchor = params.map((p) => tf.variable(tf.clone(p), false));
+  }
+
+  penalty(): tf.Scalar | null {
+    if (this.tasks === 0) return null;
+    const params = this.solver.variables();
+    const terms = params.map((p, j) => tf.sum(tf.mul(this.importance[j], tf.square(tf.sub(p, this.anchor[j])))));
+    return tf.mul(this.c, tf.addN(terms)) as tf.Scalar;
+  }
+
+  beforeStep(grads: readonly tf.Tensor[]): void {
+    this.lastGrads = grads.map((g) => tf.clone(g));
+    this.previousStep = this.solver.variables().map((p) => tf.clone(p));
+  }
+
+  afterStep(): void {
+    tf.tidy(() => {
+      this.solver.variables().forEach((p, j) => {
+        const delta = tf.sub(p, this.previousStep[j]);
+        this.omega[j].assign(tf.sub(this.omega[j], tf.mul(this.lastGrads[j], delta)));
+      });
+    });
+    for (const t of [...this.lastGrads, ...this.previousStep]) t.dispose();
+    this.lastGrads = [];
+    this.previousStep = [];
+  }
+
+  endTask(): void {
+    tf.tidy(() => {
+      this.solver.variables().forEach((p, j) => {
+        const moved = tf.square(tf.sub(p, this.anchor[j]));
+        this.importance[j].assign(tf.add(this.importance[j], tf.div(this.omega[j], tf.add(moved, this.epsilon))));
+        this.omega[j].assign(tf.zerosLike(p));
+        this.anchor[j].assign(p);
+      });
+    });
+    this.tasks += 1;
+  }
+
+  state(): Float32Array[] {
+    return [...this.importance, ...this.anchor, ...this.omega].map((t) => new Float32Array(t.dataSync()));
+  }
+
+  restore(state: Float32Array[]): void {
+    const all = [...this.importance, ...this.anchor, ...this.omega];
+    if (state.length !== all.length) throw new Error(`SI state has ${state.length} arrays, expected ${all.length}`);
+    all.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(state[i], v.shape))));
+    this.tasks = 1;
+  }
+
+  dispose(): void {
+    for (const t of [...this.omega, ...this.importance, ...this.anchor]) t.dispose();
+  }
+}

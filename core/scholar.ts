@@ -1,0 +1,109 @@
+/**
+ * The scholar H = <G, S> and its training objective (Shin et al. 2017, §3).
+ *
+ * The solver of scholar i minimises
+ *
+ *     L_train(θ_i) = r · E_(x,y)~D_i [ L(S(x; θ_i), y) ] + (1 − r) · E_x'~G_(i−1) [ L(S(x'; θ_i), S(x'; θ_(i−1))) ]
+ *
+ * where r is the importance of the new task. The first term is the new task's real data; the second is the
+ * replayed data: inputs x' from a replay source (the previous generator for GR; real past inputs, noise or the
+ * current inputs for the comparison arms) and targets y' from the previous solver (or, for joint training,
+ * the true labels). A regulariser (EWC, SI) adds its penalty to the same objective. The generator is trained
+ * separately (core/generators) on the mixture of real and replayed inputs with the same r.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Generator } from './generators/generator.ts';
+import type { Solver } from './solvers/solver.ts';
+
+export interface Scholar {
+  readonly solver: Solver;
+  /** Null for arms that replay without a generator (ER, Noise, LwF, None, EWC, SI, Offline). */
+  readonly generator: Generator | null;
+}
+
+/** Real data of the new task: labels are output-unit indices, `units` the units the loss is taken over. */
+export interface CurrentBatch {
+  readonly x: tf.Tensor2D;
+  readonly labels: tf.Tensor1D;
+  readonly units: readonly number[];
+}
+
+/** What the replayed inputs are taught. */
+export type ReplayTargets =
+  /** True labels over `units` (joint training on stored data). */
+  | { readonly kind: 'labels'; readonly labels: tf.Tensor1D; readonly units: readonly number[] }
+  /**
+   * The previous solver's outputs on x', taught per group (one per earlier head in task-incremental learning,
+   * one otherwise). The teacher answers over `teacher` units; hard targets (temperature null) are its argmax,
+   * learned over the `student` units (in class-IL every class so far, so old inputs are kept away from new
+   * classes); soft targets distil its softened outputs over the same units (Hinton et al.), scaled by T² so
+   * their gradients match the hard loss.
+   */
+  | {
+      readonly kind: 'solver';
+      readonly logits: tf.Tensor2D;
+      readonly groups: readonly ReplayGroup[];
+      readonly temperature: number | null;
+    };
+
+export interface ReplayGroup {
+  readonly teacher: readonly number[];
+  readonly student: readonly number[];
+}
+
+export interface ReplayBatch {
+  readonly x: tf.Tensor2D;
+  readonly targets: ReplayTargets;
+}
+
+function columns(t: tf.Tensor2D, units: readonly number[]): tf.Tensor2D {
+  return units.length === t.shape[1] && units.every((u, i) => u === i)
+    ? t
+    : tf.gather(t, tf.tensor1d(units as number[], 'int32'), 1);
+}
+
+/** Cross-entropy of `logits` restricted to `units` against labels given as unit indices. */
+function labelLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, units: readonly number[], outputs: number): tf.Scalar {
+  const oneHot = columns(tf.cast(tf.oneHot(labels, outputs), 'float32') as tf.Tensor2D, units);
+  return tf.losses.softmaxCrossEntropy(oneHot, columns(logits, units));
+}
+
+/** L(S(x'; θ_i), y'): the loss on replayed data against the targets the replay source chose. */
+export function replayLoss(logits: tf.Tensor2D, targets: ReplayTargets, outputs: number): tf.Scalar {
+  if (targets.kind === 'labels') return labelLoss(logits, targets.labels, targets.units, outputs);
+  const { groups, temperature } = targets;
+  const perGroup = groups.map(({ teacher: teacherUnits, student: studentUnits }) => {
+    const teacher = columns(targets.logits, teacherUnits);
+    if (temperature === null) {
+      const unitIds = tf.tensor1d(teacherUnits as number[], 'int32');
+      const predicted = tf.gather(unitIds, tf.argMax(teacher, 1)) as tf.Tensor1D;
+      return labelLoss(logits, predicted, studentUnits, outputs);
+    }
+    const soft = tf.softmax(tf.div(teacher, temperature));
+    const distilled = tf.losses.softmaxCrossEntropy(soft, tf.div(columns(logits, teacherUnits), temperature));
+    return tf.mul(distilled, temperature * temperature);
+  });
+  return tf.div(tf.addN(perGroup), groups.length) as tf.Scalar;
+}
+
+/** The paper's L_train: r · L(S(x), y) + (1 − r) · L(S(x'), y'), plus an optional regulariser penalty. */
+export function solverObjective(
+  solver: Solver,
+  current: CurrentBatch | null,
+  replay: ReplayBatch | null,
+  r: number,
+  penalty?: () => tf.Scalar | null,
+): tf.Scalar {
+  const terms: tf.Tensor[] = [];
+  if (current !== null) {
+    const weight = replay === null ? 1 : r;
+    terms.push(tf.mul(weight, labelLoss(solver.logits(current.x), current.labels, current.units, solver.outputs)));
+  }
+  if (replay !== null) {
+    const weight = current === null ? 1 : 1 - r;
+    terms.push(tf.mul(weight, replayLoss(solver.logits(replay.x), replay.targets, solver.outputs)));
+  }
+  const extra = penalty?.();
+  if (extra) terms.push(extra);
+  return tf.addN(terms) as tf.Scalar;
+}
