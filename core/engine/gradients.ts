@@ -14,6 +14,9 @@
  * so the tape sees the whole backward computation. The double-backward paths are checked against finite
  * differences in test/engine/gradients.test.ts.
  *
+ * One first-order fix rides along: tf.avgPool with padding ('same') got a wrong gradient at the borders on
+ * every backend (the backends' AvgPoolGrad ignores that the forward pass leaves padding out of the average).
+ *
  * Kernels without a gradient here: Conv2D/pooling/resize with dilation or their own *Grad kernels (their
  * second-order terms are not needed by any network in this project), StridedSlice, depthwise and 3-D
  * convolutions, complex and string kernels.
@@ -234,6 +237,33 @@ function gatherGrad(x: tf.Tensor, indices: tf.Tensor, dy: tf.Tensor, attrs: Attr
   const toFront = [outer.length, ...outer.map((_, i) => i), ...inner.map((_, i) => outer.length + 1 + i)];
   const summed = tf.unsortedSegmentSum(tf.transpose(values, toFront), tf.reshape(indices, [indices.size]), x.shape[ax]);
   return tf.transpose(summed, tf.backend_util.getUndoAxesPermutation(toFront));
+}
+
+/** Per output position of an NHWC avg pool: window size / number of window pixels inside the input. */
+function avgPoolEdgeScale(xShape: number[], attrs: Attrs): tf.Tensor {
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.AvgPoolAttrs;
+  const info = tf.backend_util.computePool2DInfo(
+    xShape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const inside = (o: number, stride: number, before: number, size: number, extent: number) => {
+    const start = o * stride - before;
+    return Math.min(start + size, extent) - Math.max(start, 0);
+  };
+  const { outHeight, outWidth, filterHeight, filterWidth } = info;
+  const scale = new Float32Array(outHeight * outWidth);
+  for (let oh = 0; oh < outHeight; oh++) {
+    const rows = inside(oh, info.strideHeight, info.padInfo.top, filterHeight, info.inHeight);
+    for (let ow = 0; ow < outWidth; ow++) {
+      const cols = inside(ow, info.strideWidth, info.padInfo.left, filterWidth, info.inWidth);
+      scale[oh * outWidth + ow] = (filterHeight * filterWidth) / (rows * cols);
+    }
+  }
+  return tf.tensor4d(scale, [1, outHeight, outWidth, 1]);
 }
 
 function batchNormGrads(saved: tf.Tensor[], dy: tf.Tensor, attrs: Attrs): Grads {
@@ -482,9 +512,10 @@ const OTHER: GradConfig[] = [
     inputsToSave: ['x'],
     gradFunc: (dy, [x], attrs) => {
       const { filterSize, strides, pad } = attrs;
-      return {
-        x: () => tf.engine().runKernel(tf.AvgPoolGrad, { dy: dy as tf.Tensor, input: x }, { filterSize, strides, pad }),
-      };
+      // The forward pass averages over the window's pixels inside the input; the backends' AvgPoolGrad
+      // divides by the full window size, so dy is rescaled by (window size / pixels inside) first.
+      const g = tf.mul(dy as tf.Tensor, avgPoolEdgeScale(x.shape, attrs));
+      return { x: () => tf.engine().runKernel(tf.AvgPoolGrad, { dy: g, input: x }, { filterSize, strides, pad }) };
     },
   },
   ...[

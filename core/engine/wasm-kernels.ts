@@ -6,7 +6,9 @@
  *   operand with the wasm Transpose kernel first and call the original kernel flag-free.
  * - Conv2DBackpropFilter: missing on wasm, so no convolution could train. It is one Conv2D whose roles are
  *   swapped (channels as batch, batch as channels, the forward stride as the dilation).
+ * - _FusedMatMul also adds its bias wrongly to batched (rank-3, batch > 1) products; those run unfused.
  * - UnsortedSegmentSum: missing on wasm; tf.gather's gradient needs it.
+ * - MaxPoolGrad: the wasm kernel loses whole windows for some shapes; replaced by a direct loop.
  *
  * Everything here runs at backend level (kernel functions on TensorInfo, intermediates freed with
  * backend.disposeData), so nothing is recorded on the gradient tape and no tensor outlives a call.
@@ -191,6 +193,58 @@ function unsortedSegmentSum(): WasmKernel {
   };
 }
 
+/**
+ * dx of max pooling: each output's dy goes to the first maximum of its window (row-major), as on cpu. The
+ * stock wasm MaxPoolGrad drops whole windows for some shapes (e.g. a 4x4x2 input, 2x2 windows, stride 2).
+ */
+function maxPoolGrad(): WasmKernel {
+  return ({ inputs, backend, attrs }) => {
+    const { dy, input } = inputs;
+    const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+    const info = tf.backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+    const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+    const out = backend.makeOutput(input.shape, 'float32');
+    // Views are taken after makeOutput, which may grow (and so detach) the wasm heap.
+    const xs = backend.typedArrayFromHeap(input);
+    const dys = backend.typedArrayFromHeap(dy);
+    const dxs = backend.typedArrayFromHeap(out);
+    dxs.fill(0);
+    const rowStride = inWidth * channels;
+    for (let b = 0; b < batchSize; b++) {
+      const base = b * inHeight * rowStride;
+      for (let oh = 0; oh < outHeight; oh++) {
+        const r0 = oh * strideHeight - info.padInfo.top;
+        for (let ow = 0; ow < outWidth; ow++) {
+          const c0 = ow * strideWidth - info.padInfo.left;
+          for (let ch = 0; ch < channels; ch++) {
+            let best = Number.NEGATIVE_INFINITY;
+            let at = -1;
+            for (let r = Math.max(r0, 0); r < Math.min(r0 + filterHeight, inHeight); r++) {
+              for (let c = Math.max(c0, 0); c < Math.min(c0 + filterWidth, inWidth); c++) {
+                const i = base + r * rowStride + c * channels + ch;
+                if (xs[i] > best) {
+                  best = xs[i];
+                  at = i;
+                }
+              }
+            }
+            if (at >= 0) dxs[at] += dys[((b * outHeight + oh) * outWidth + ow) * channels + ch];
+          }
+        }
+      }
+    }
+    return out;
+  };
+}
+
 function register(kernelName: string, kernelFunc: WasmKernel, setupFunc?: tf.KernelSetupFunc): void {
   if (tf.getKernel(kernelName, WASM) != null) tf.unregisterKernel(kernelName, WASM);
   tf.registerKernel({ kernelName, backendName: WASM, kernelFunc: kernelFunc as unknown as tf.KernelFunc, setupFunc });
@@ -221,5 +275,6 @@ export function installWasmKernels(): void {
   register(tf._FusedMatMul, fusedMatMul(asKernel(fused), transpose, activations), fused.setupFunc);
   register(tf.Conv2DBackpropFilter, conv2DBackpropFilter({ transpose, conv2D, slice }));
   register(tf.UnsortedSegmentSum, unsortedSegmentSum());
+  register(tf.MaxPoolGrad, maxPoolGrad());
   installed = true;
 }

@@ -177,6 +177,24 @@ describe('Conv2DBackpropFilter on wasm', () => {
   });
 });
 
+describe('MaxPoolGrad on wasm', () => {
+  const cases = [
+    { x: [1, 4, 4, 2], size: 2, stride: 2, pad: 'valid' },
+    { x: [2, 6, 6, 3], size: 2, stride: 2, pad: 'valid' },
+    { x: [2, 7, 7, 2], size: 3, stride: 2, pad: 'same' },
+    { x: [1, 5, 6, 4], size: 3, stride: 1, pad: 'same' },
+  ] as const;
+  for (const c of cases) {
+    it(`routes every window's gradient like cpu: ${c.x.join('x')}, ${c.size}x${c.size} stride ${c.stride} ${c.pad}`, async () => {
+      await expectSameOnBoth(() => {
+        const x = t(50, [...c.x]);
+        const f = (xx: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(xx as tf.Tensor4D, c.size, c.stride, c.pad), 1.5));
+        return tf.grad(f)(x);
+      });
+    });
+  }
+});
+
 describe('UnsortedSegmentSum on wasm', () => {
   it('matches cpu, dropping negative and out-of-range ids', async () => {
     await expectSameOnBoth(() =>
