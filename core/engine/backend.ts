@@ -68,6 +68,9 @@ export async function useBackend(request: BackendRequest = 'auto'): Promise<Back
     if (!(await LOADERS[name]())) continue;
     if (await tf.setBackend(name)) {
       await tf.ready();
+      // The cpu backend greets its first use in Node with a banner recommending tfjs-node; every dgr command
+      // already says which backend runs and how to get the others, so silence it.
+      if (name === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
       return name;
     }
   }

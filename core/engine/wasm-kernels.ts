@@ -22,6 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { EventEmitter } from 'node:events';
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: BackendWasm; attrs: tf.NamedAttrMap };
 type WasmKernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
@@ -250,11 +251,56 @@ function register(kernelName: string, kernelFunc: WasmKernel, setupFunc?: tf.Ker
   tf.registerKernel({ kernelName, backendName: WASM, kernelFunc: kernelFunc as unknown as tf.KernelFunc, setupFunc });
 }
 
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * The Emscripten module inside tfjs-backend-wasm, when created under Node, adds process handlers that rethrow
+ * every uncaught exception and unhandled rejection from inside the handler. Node then reports the handler's
+ * own source line, a ~40 KB line of minified code, as the error's location, and exits with status 7 instead
+ * of printing the real stack. The module's own cleanup of these handlers only runs on its _dispose, which
+ * tfjs never calls. This wraps the registered backend factory so that the handlers the module adds while it
+ * is created are removed again, restoring Node's default reporting. It must run before anything starts the
+ * wasm backend (useBackend installs it first); if the backend already exists it does nothing.
+ */
+type EngineRegistries = {
+  registry: Record<string, tf.KernelBackend>;
+  registryFactory: Record<string, { factory: () => unknown; priority: number }>;
+};
+
+function dropWasmProcessHandlers(): void {
+  const engine = tf.engine() as unknown as EngineRegistries;
+  // Too late once the backend exists (tf.findBackend would itself start it, so the registry is read directly).
+  if (engine.registry[WASM] != null) return;
+  const entry = engine.registryFactory[WASM];
+  if (entry == null) throw new Error('tfjs-backend-wasm is imported but registered no wasm backend');
+  const { factory, priority } = entry;
+  tf.removeBackend(WASM);
+  tf.registerBackend(
+    WASM,
+    async () => {
+      const events = process as EventEmitter;
+      const before = new Map(PROCESS_EVENTS.map((e) => [e, new Set(events.listeners(e))]));
+      const backend = await factory();
+      for (const event of PROCESS_EVENTS) {
+        for (const listener of events.listeners(event)) {
+          if (!before.get(event)?.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+        }
+      }
+      return backend as tf.KernelBackend;
+    },
+    priority,
+  );
+}
+
 let installed = false;
 
-/** Re-registers the wasm kernels described above. Idempotent; call after importing tfjs-backend-wasm. */
+/**
+ * Re-registers the wasm kernels described above and wraps the backend factory (see dropWasmProcessHandlers).
+ * Idempotent; call after importing tfjs-backend-wasm and before the wasm backend is first used.
+ */
 export function installWasmKernels(): void {
   if (installed) return;
+  dropWasmProcessHandlers();
   const transpose = asKernel(originalKernel(tf.Transpose));
   const conv2D = asKernel(originalKernel(tf.Conv2D));
   const slice = asKernel(originalKernel(tf.Slice));

@@ -92,9 +92,9 @@ describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)
         tf.matMul(a, b, true, false).dataSync();
         tf.matMul(a, b, false, true).dataSync();
         tf.fused.matMul({ a: tf.expandDims(a), b: tf.expandDims(b), transposeB: true, bias: t(17, [8]) }).dataSync();
-        tf.engine()
-          .runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] })
-          .dataSync();
+        const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] };
+        (tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor).dataSync();
+        tf.grad((xx: tf.Tensor) => tf.sum(tf.maxPool(xx as tf.Tensor4D, 2, 2, 'same')))(x).dataSync();
         tf.unsortedSegmentSum(a, tf.tensor1d([0, 2, 2, 1, 0, 1, 3, 3], 'int32'), 4).dataSync();
       });
     round();
