@@ -1,7 +1,55 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { benchSteps, benchTraining, TRAINING_BENCHMARKS, type BenchResult, type TrainingBenchmark } from '../../core/bench/training.ts';
+import { formatKernelProfile, profileKernels } from '../../core/engine/profile.ts';
+import { backendOption, intOption, startBackend } from '../options.ts';
 import { registerBenchEnv } from './bench-env.ts';
 
+function table(results: readonly BenchResult[]): string {
+  const rows = results.map((r) => `${r.name.padEnd(22)} ${r.msPerStep.toFixed(2).padStart(9)} ${r.stepsPerSecond.toFixed(1).padStart(9)}`);
+  return [`${'benchmark'.padEnd(22)} ${'ms/step'.padStart(9)} ${'steps/s'.padStart(9)}`, ...rows].join('\n');
+}
+
 export function registerBench(program: Command): void {
-  const bench = program.command('bench').description('benchmarks: training-step throughput, environment speed');
+  const bench = program
+    .command('bench')
+    .description('benchmarks: training-step throughput (default), environment speed (`bench env`)');
+  bench
+    .command('train', { isDefault: true })
+    .description(
+      'training-step throughput at batch 128 with Adam: solver MLP 784-400-400-10, VAE 784-400-400-z100, replay, and one whole DGR iteration',
+    )
+    .addOption(backendOption())
+    .option('--json', 'print { backend, benchmarks: [{ name, msPerStep, stepsPerSecond }] }')
+    .addOption(new Option('--only <names...>', 'run only these benchmarks').choices(TRAINING_BENCHMARKS))
+    .option('--repeats <n>', 'timed repeats per benchmark (the median is reported)', intOption('--repeats', 1, 1000), 5)
+    .option('--steps <n>', 'steps per timed repeat', intOption('--steps', 1, 10000), 10)
+    .option('--profile', 'also print a per-kernel profile of one solver-replay step and one generator-replay step')
+    .action(async (opts: { backend: string; json?: boolean; only?: TrainingBenchmark[]; repeats: number; steps: number; profile?: boolean }) => {
+      const backend = await startBackend(opts.backend as never);
+      const results = await benchTraining({
+        backend,
+        repeats: opts.repeats,
+        stepsPerRepeat: opts.steps,
+        only: opts.only,
+        onResult: opts.json ? undefined : (r) => process.stderr.write(`  ${r.name}: ${r.msPerStep.toFixed(2)} ms\n`),
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify({ backend, benchmarks: results })}\n`);
+      else process.stdout.write(`backend: ${backend}\n${table(results)}\n`);
+      if (opts.profile) await printProfiles();
+    });
   registerBenchEnv(bench);
+}
+
+/** Where the time of a step goes, kernel by kernel (tf.profile). */
+async function printProfiles(): Promise<void> {
+  const { steps, dispose } = benchSteps();
+  for (const [name, step] of steps.filter(([n]) => n === 'solver-replay-step' || n === 'generator-replay-step')) {
+    step(); // warm-up
+    const profile = await profileKernels(() => {
+      step();
+      return [];
+    });
+    process.stdout.write(`\nper-kernel profile of one ${name} (wall ${profile.wallMs.toFixed(1)} ms):\n${formatKernelProfile(profile)}\n`);
+  }
+  dispose();
 }

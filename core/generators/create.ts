@@ -3,6 +3,7 @@ import type { RunConfig } from '../config.ts';
 import type { Rng } from '../engine/random.ts';
 import type { Generator } from './generator.ts';
 import { Vae } from './vae.ts';
+import { WganGp } from './wgan-gp.ts';
 
 export type GeneratorSpec = RunConfig['generator'];
 
@@ -11,6 +12,9 @@ export function createGenerator(spec: GeneratorSpec, inputSize: number, rng: Rng
     case 'vae':
       return new Vae({ inputSize, hidden: spec.hidden, latent: spec.latent, adam: spec.adam }, rng);
     case 'wgan-gp':
-      throw new Error('the wgan-gp generator is not available yet');
+      return new WganGp(
+        { inputSize, hidden: spec.hidden, latent: spec.latent, criticSteps: spec.criticSteps, penalty: spec.penalty, adam: spec.adam },
+        rng,
+      );
   }
 }

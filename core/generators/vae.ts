@@ -50,11 +50,11 @@ export class Vae implements Generator {
   }
 
   /**
-   * Negative ELBO per input pixel, averaged over the batch: Bernoulli reconstruction (binary cross-entropy,
-   * summed over pixels) plus KL(q(z|x) ‖ N(0, I)) summed over latents, both divided by the input size so the
-   * scale does not depend on the image size.
+   * Negative ELBO of each input, per pixel: Bernoulli reconstruction (binary cross-entropy summed over pixels)
+   * plus KL(q(z|x) ‖ N(0, I)) summed over latents, divided by the input size so the scale does not depend on
+   * the image size. Shape [n].
    */
-  loss(x: tf.Tensor2D): tf.Scalar {
+  losses(x: tf.Tensor2D): tf.Tensor1D {
     const h = this.encoder.apply(x);
     const mu = this.mean.apply(h);
     const logVar = this.logVar.apply(h);
@@ -64,17 +64,24 @@ export class Vae implements Generator {
     // BCE with logits: max(l, 0) − l·x + log(1 + e^(−|l|)).
     const bce = tf.sum(
       tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))),
+      1,
     );
-    const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mu)), tf.exp(logVar))));
-    return tf.div(tf.add(bce, kl), x.shape[0] * this.settings.inputSize) as tf.Scalar;
+    const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mu)), tf.exp(logVar)), 1));
+    return tf.div(tf.add(bce, kl), this.settings.inputSize) as tf.Tensor1D;
   }
 
   trainStep(real: tf.Tensor2D, replayed: tf.Tensor2D | null, r: number): tf.Scalar {
-    return this.optimizer.minimize(() =>
-      replayed === null
-        ? this.loss(real)
-        : (tf.add(tf.mul(r, this.loss(real)), tf.mul(1 - r, this.loss(replayed))) as tf.Scalar),
-    );
+    if (replayed === null) return this.optimizer.minimize(() => tf.mean(this.losses(real)) as tf.Scalar);
+    // r · mean loss(real) + (1 − r) · mean loss(replayed), computed in one pass over both batches: one large
+    // matrix product per layer is cheaper than two half-size ones.
+    const n = real.shape[0];
+    const m = replayed.shape[0];
+    const weights = tf.concat([tf.fill([n], r / n), tf.fill([m], (1 - r) / m)]);
+    const both = tf.concat([real, replayed]);
+    const loss = this.optimizer.minimize(() => tf.sum(tf.mul(weights, this.losses(both))) as tf.Scalar);
+    weights.dispose();
+    both.dispose();
+    return loss;
   }
 
   sample(n: number): tf.Tensor2D {

@@ -39,7 +39,8 @@ export class Adam {
    */
   minimize(loss: () => tf.Scalar, onGradients?: GradientHook): tf.Scalar {
     const { value, grads } = tf.variableGrads(loss, this.params as tf.Variable[]);
-    const ordered = this.params.map((p) => grads[p.name]);
+    // A parameter the loss does not depend on gets no gradient from tfjs: treat it as zero.
+    const ordered = this.params.map((p) => grads[p.name] ?? tf.zerosLike(p));
     onGradients?.(ordered);
     this.apply(ordered);
     for (const g of ordered) g.dispose();

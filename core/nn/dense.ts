@@ -5,8 +5,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../engine/random.ts';
 
-/** The activations the fused matMul kernel applies in place (no tanh: it has no fused form). */
-export type Activation = 'linear' | 'relu' | 'sigmoid' | 'leakyrelu' | 'elu';
+/** The activations the fused matMul kernel applies in place. */
+type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'leakyrelu' | 'elu';
+/** Softplus is smooth everywhere, which gradient checks of second-order terms (WGAN-GP's penalty) need. */
+export type Activation = FusedActivation | 'softplus';
 
 export class Dense {
   readonly kernel: tf.Variable<tf.Rank.R2>;
@@ -27,6 +29,7 @@ export class Dense {
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.activation === 'softplus') return tf.softplus(tf.add(tf.matMul(x, this.kernel), this.bias)) as tf.Tensor2D;
     // Fused matMul+bias+activation is one kernel call on wasm and on tensorflow; LeakyReLU's slope is 0.2.
     return tf.fused.matMul({
       a: x,

@@ -1,0 +1,134 @@
+/**
+ * Training-step throughput at the paper's sizes (batch 128, Adam), named as ../shared/bench/torch_reference.py
+ * names them so the two can be read side by side. Each step runs the same code the product trains with.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { runContinual } from '../continual.ts';
+import type { BackendName } from '../engine/backend.ts';
+import { Rng } from '../engine/random.ts';
+import { findExperiment } from '../experiments/presets.ts';
+import { Vae } from '../generators/vae.ts';
+import { solverObjective } from '../scholar.ts';
+import { createSolver } from '../solvers/create.ts';
+
+export const TRAINING_BENCHMARKS = [
+  'mlp-step',
+  'solver-replay-step',
+  'vae-step',
+  'generator-replay-step',
+  'replay-sample',
+  'dgr-iteration',
+] as const;
+export type TrainingBenchmark = (typeof TRAINING_BENCHMARKS)[number];
+
+export interface BenchResult {
+  readonly name: TrainingBenchmark;
+  /** Median over repeats. */
+  readonly msPerStep: number;
+  readonly stepsPerSecond: number;
+}
+
+export interface BenchSettings {
+  readonly backend: BackendName;
+  /** Timed repeats (each of `stepsPerRepeat` steps); the median repeat is reported. */
+  readonly repeats: number;
+  readonly stepsPerRepeat: number;
+  readonly only?: readonly TrainingBenchmark[];
+  readonly onResult?: (result: BenchResult) => void;
+}
+
+const B = 128;
+const INPUT = 784;
+const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999 };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeSteps(step: () => void, settings: BenchSettings): number {
+  for (let i = 0; i < 3; i++) step();
+  const times: number[] = [];
+  for (let r = 0; r < settings.repeats; r++) {
+    const start = performance.now();
+    for (let i = 0; i < settings.stepsPerRepeat; i++) step();
+    times.push((performance.now() - start) / settings.stepsPerRepeat);
+  }
+  return median(times);
+}
+
+/** One DGR iteration as the product runs it: a 2-task split-MNIST GR run, timing the second (replaying) task. */
+async function dgrIteration(settings: BenchSettings): Promise<number> {
+  const iterations = Math.max(50, settings.repeats * settings.stepsPerRepeat);
+  const preset = findExperiment('split-mnist').build('paper', { arm: 'gr', seed: 0, scenario: 'class' });
+  const config = {
+    ...preset,
+    stream: { kind: 'split-mnist' as const, scenario: 'class' as const, tasks: 2, limit: { train: 2000, test: 100 } },
+    iterations,
+    generatorIterations: iterations,
+    evalEvery: 0,
+  };
+  const marks: number[] = [];
+  await runContinual(config, {
+    backend: settings.backend,
+    sampleCount: 1,
+    observer: { onStart: () => marks.push(performance.now()), onTaskEnd: () => marks.push(performance.now()) },
+  });
+  return (marks[2] - marks[1]) / iterations;
+}
+
+/** The single-step benchmarks on random inputs, ready to call; `dispose` frees their models. */
+export function benchSteps(): { steps: [TrainingBenchmark, () => void][]; dispose: () => void } {
+  const rng = new Rng(0);
+  const x = tf.tensor2d(rng.fillUniform(new Float32Array(B * INPUT)), [B, INPUT]);
+  const xr = tf.tensor2d(rng.fillUniform(new Float32Array(B * INPUT)), [B, INPUT]);
+  const y = tf.tensor1d(Int32Array.from({ length: B }, () => rng.int(10)), 'int32');
+  const units = Array.from({ length: 10 }, (_, i) => i);
+  const solver = createSolver({ kind: 'mlp', hidden: [400, 400], adam }, INPUT, 10, rng.fork('solver'));
+  const teacher = createSolver({ kind: 'mlp', hidden: [400, 400], adam }, INPUT, 10, rng.fork('teacher'));
+  const vae = new Vae({ inputSize: INPUT, hidden: [400, 400], latent: 100, adam }, rng.fork('vae'));
+  const previousVae = new Vae({ inputSize: INPUT, hidden: [400, 400], latent: 100, adam }, rng.fork('previous vae'));
+  const current = { x, labels: y, units };
+
+  const steps: [TrainingBenchmark, () => void][] = [
+    ['mlp-step', () => solver.optimizer.minimize(() => solverObjective(solver, current, null, 1)).dispose()],
+    [
+      'solver-replay-step',
+      () =>
+        tf.tidy(() => {
+          const replay = { x: xr, targets: { kind: 'labels' as const, labels: y, units } };
+          solver.optimizer.minimize(() => solverObjective(solver, current, replay, 0.5)).dispose();
+        }),
+    ],
+    ['vae-step', () => vae.trainStep(x, null, 1).dispose()],
+    ['generator-replay-step', () => vae.trainStep(x, xr, 0.5).dispose()],
+    [
+      'replay-sample',
+      () =>
+        tf.tidy(() => {
+          const samples = previousVae.sample(B);
+          teacher.predict(samples);
+        }),
+    ],
+  ];
+  const dispose = (): void => {
+    for (const t of [x, xr, y]) t.dispose();
+    for (const m of [solver, teacher, vae, previousVae]) m.dispose();
+  };
+  return { steps, dispose };
+}
+
+export async function benchTraining(settings: BenchSettings): Promise<BenchResult[]> {
+  const wanted = (name: TrainingBenchmark): boolean => !settings.only || settings.only.includes(name);
+  const { steps, dispose } = benchSteps();
+  const results: BenchResult[] = [];
+  const report = (name: TrainingBenchmark, ms: number): void => {
+    const result = { name, msPerStep: ms, stepsPerSecond: 1000 / ms };
+    results.push(result);
+    settings.onResult?.(result);
+  };
+  for (const [name, step] of steps) if (wanted(name)) report(name, timeSteps(step, settings));
+  dispose();
+  if (wanted('dgr-iteration')) report('dgr-iteration', await dgrIteration(settings));
+  return results;
+}
