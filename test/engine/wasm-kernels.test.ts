@@ -95,6 +95,8 @@ describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)
         const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] };
         (tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor).dataSync();
         tf.grad((xx: tf.Tensor) => tf.sum(tf.maxPool(xx as tf.Tensor4D, 2, 2, 'same')))(x).dataSync();
+        const bpi = { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 3] };
+        (tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: t(18, [3, 3, 3, 4]) }, bpi) as tf.Tensor).dataSync();
         tf.unsortedSegmentSum(a, tf.tensor1d([0, 2, 2, 1, 0, 1, 3, 3], 'int32'), 4).dataSync();
       });
     round();
@@ -107,7 +109,7 @@ describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)
   });
 });
 
-describe('Conv2DBackpropFilter on wasm', () => {
+describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm', () => {
   type Case = {
     name: string;
     x: [number, number, number, number];
@@ -136,13 +138,25 @@ describe('Conv2DBackpropFilter on wasm', () => {
   ];
 
   for (const c of cases) {
-    it(`${c.name}: matches cpu`, async () => {
+    it(`Conv2DBackpropFilter, ${c.name}: matches cpu`, async () => {
       await expectSameOnBoth(() => {
         const x = t(20, c.x);
         const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.dimRoundingMode);
         const dy = t(21, info.outShape);
         const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.dimRoundingMode, filterShape: c.filter };
         return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+      });
+    });
+  }
+
+  for (const c of cases) {
+    it(`Conv2DBackpropInput, ${c.name}: matches cpu`, async () => {
+      await expectSameOnBoth(() => {
+        const filter = t(22, c.filter);
+        const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.dimRoundingMode);
+        const dy = t(23, info.outShape);
+        const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.dimRoundingMode, inputShape: c.x };
+        return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
       });
     });
   }
