@@ -71,15 +71,20 @@ export function parseIdxLabels(bytes: Uint8Array, file: string): Uint8Array {
  * distributed. A missing file is an error that names both places looked at.
  */
 export function readIdxFile(path: string): Uint8Array {
-  if (existsSync(path)) return readFileSync(path);
+  if (existsSync(path)) return plainBytes(readFileSync(path));
   if (existsSync(`${path}.gz`)) {
     try {
-      return gunzipSync(readFileSync(`${path}.gz`));
+      return plainBytes(gunzipSync(readFileSync(`${path}.gz`)));
     } catch (err) {
       throw new IdxFormatError(`${basename(path)}.gz: not a valid gzip file (${(err as Error).message})`);
     }
   }
   throw new IdxFormatError(`${basename(path)}: file not found (looked for ${path} and ${path}.gz)`);
+}
+
+/** A plain Uint8Array view of a Buffer, so datasets hold one array type whatever their source. */
+function plainBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 }
 
 export function readIdxImages(path: string): IdxImages {

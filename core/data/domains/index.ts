@@ -55,6 +55,8 @@ export function loadDomain(name: DomainName, options: DomainOptions): { train: D
 /** Two domains one after the other, domain-incremental: 10 shared outputs, labels 0-9 in both. */
 export function domainPair(first: DomainName, second: DomainName, options: DomainOptions): TaskStream {
   if (first === second) throw new Error(`domainPair: the two domains must differ, got ${first} twice`);
+  // A missing SVHN download should fail before minutes of work on the other domain (the read is cached).
+  if (first === 'svhn' || second === 'svhn') loadSvhn({ dir: options.svhnDir });
   const tasks = [first, second].map((name, index) => ({
     index,
     name,
