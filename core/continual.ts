@@ -123,7 +123,9 @@ function createRegulariser(arm: Arm, config: RunConfig, solver: Solver, rng: Rng
 
 /** Copies a scholar's weights into the frozen "previous scholar" that teaches the next task. */
 function freeze(from: Scholar, into: Scholar): void {
-  into.solver.network.variables().forEach((v, i) => v.assign(from.solver.network.variables()[i]));
+  const source = from.solver.network.variables();
+  // Copies, not shared buffers: the teacher must not change when the student trains on.
+  into.solver.network.variables().forEach((v, i) => tf.tidy(() => v.assign(tf.clone(source[i]))));
   if (from.generator && into.generator) into.generator.setWeights(from.generator.weights());
 }
 

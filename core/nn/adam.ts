@@ -3,6 +3,7 @@
  * saved in a checkpoint and restored exactly, and so a regulariser (SI) can see each step's gradients.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { variableOf } from './weights.ts';
 
 export interface AdamSettings {
   readonly lr: number;
@@ -29,8 +30,8 @@ export class Adam {
     readonly settings: AdamSettings,
   ) {
     this.eps = settings.epsilon ?? 1e-8;
-    this.m = params.map((p) => tf.variable(tf.zerosLike(p), false));
-    this.v = params.map((p) => tf.variable(tf.zerosLike(p), false));
+    this.m = params.map((p) => variableOf(() => tf.zerosLike(p), false));
+    this.v = params.map((p) => variableOf(() => tf.zerosLike(p), false));
   }
 
   /**

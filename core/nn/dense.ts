@@ -3,6 +3,7 @@
  * PyTorch's default for nn.Linear (uniform in ±1/√fan_in) so runs match the reference implementations.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { variableOf } from './weights.ts';
 import type { Rng } from '../engine/random.ts';
 
 /** The activations the fused matMul kernel applies in place. */
@@ -24,8 +25,8 @@ export class Dense {
     const w = rng.fillUniform(new Float32Array(inputs * outputs), -bound, bound);
     const b = rng.fillUniform(new Float32Array(outputs), -bound, bound);
     // tfjs names variables uniquely itself; a scholar and its frozen copy hold layers of the same role.
-    this.kernel = tf.variable(tf.tensor2d(w, [inputs, outputs]), true);
-    this.bias = tf.variable(tf.tensor1d(b), true);
+    this.kernel = variableOf(() => tf.tensor2d(w, [inputs, outputs]), true) as tf.Variable<tf.Rank.R2>;
+    this.bias = variableOf(() => tf.tensor1d(b), true) as tf.Variable<tf.Rank.R1>;
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {

@@ -29,6 +29,14 @@ export function writeWeights(variables: readonly tf.Variable[], weights: WeightS
   });
 }
 
+/**
+ * A variable holding `make()`'s value. tf.variable shares the initial tensor's data but leaves the tensor itself
+ * alive; building it inside tidy releases that tensor, so disposing the variable frees everything.
+ */
+export function variableOf(make: () => tf.Tensor, trainable: boolean): tf.Variable {
+  return tf.tidy(() => tf.variable(make(), trainable));
+}
+
 export function disposeVariables(variables: readonly tf.Variable[]): void {
   for (const v of variables) v.dispose();
 }

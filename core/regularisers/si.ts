@@ -4,6 +4,7 @@
  * Penalty: c · Σ_j Ω_j (θ_j − θ*_j)², anchored at the weights of the last task's end.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { variableOf } from '../nn/weights.ts';
 import type { Solver } from '../solvers/solver.ts';
 import type { Regulariser } from './regulariser.ts';
 
@@ -21,9 +22,9 @@ export class Si implements Regulariser {
     private readonly epsilon: number,
   ) {
     const params = solver.variables();
-    this.omega = params.map((p) => tf.variable(tf.zerosLike(p), false));
-    this.importance = params.map((p) => tf.variable(tf.zerosLike(p), false));
-    this.anchor = params.map((p) => tf.variable(tf.clone(p), false));
+    this.omega = params.map((p) => variableOf(() => tf.zerosLike(p), false));
+    this.importance = params.map((p) => variableOf(() => tf.zerosLike(p), false));
+    this.anchor = params.map((p) => variableOf(() => tf.clone(p), false));
   }
 
   penalty(): tf.Scalar | null {
@@ -34,8 +35,9 @@ export class Si implements Regulariser {
   }
 
   beforeStep(grads: readonly tf.Tensor[]): void {
-    this.lastGrads = grads.map((g) => tf.clone(g));
-    this.previousStep = this.solver.variables().map((p) => tf.clone(p));
+    // Kept: the training step runs inside tidy, and afterStep reads these once the update is done.
+    this.lastGrads = grads.map((g) => tf.keep(tf.clone(g)));
+    this.previousStep = this.solver.variables().map((p) => tf.keep(tf.clone(p)));
   }
 
   afterStep(): void {

@@ -1,0 +1,54 @@
+/** A run stopped after task 2 and resumed from its checkpoint ends exactly where an uninterrupted run ends. */
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCheckpoint } from '../../core/checkpoint.ts';
+import { runContinual, type RunResult } from '../../core/continual.ts';
+import { useBackend } from '../../core/engine/backend.ts';
+import { twoTaskSplit } from './helpers.ts';
+
+const config = twoTaskSplit('gr', {
+  stream: { kind: 'split-mnist', scenario: 'class', tasks: 3, limit: { train: 1500, test: 300 } },
+  iterations: 40,
+  generatorIterations: 40,
+  evalEvery: 20,
+});
+const dir = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-'));
+let uninterrupted: RunResult;
+let resumed: RunResult;
+
+describe('checkpoints', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    uninterrupted = await runContinual(config, { backend: 'wasm' });
+    const partial = await runContinual(config, { backend: 'wasm', checkpointDir: dir, stopAfterTasks: 2 });
+    expect(partial.accuracyMatrix).toHaveLength(3); // at start + 2 tasks
+    resumed = await runContinual(config, { backend: 'wasm', checkpointDir: dir });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('resumes a stopped run to the same accuracy matrix, curves and metrics', () => {
+    expect(resumed.accuracyMatrix).toHaveLength(4);
+    expect(resumed.accuracyMatrix).toEqual(uninterrupted.accuracyMatrix);
+    expect(resumed.curves).toEqual(uninterrupted.curves);
+    for (const key of ['acc', 'bwt', 'fwt', 'forgetting'] as const) expect(resumed[key]).toBe(uninterrupted[key]);
+    expect(resumed.seconds).toBeGreaterThan(0);
+  });
+
+  it('rejects a checkpoint of another config', () => {
+    expect(() => loadCheckpoint(dir, { ...config, seed: 2 })).toThrow(/different run config/);
+  });
+
+  it('rejects a corrupt or truncated tensor file with a clear error', () => {
+    const blob = join(dir, 'tensors.bin');
+    const bytes = readFileSync(blob);
+    bytes[100] ^= 0xff;
+    writeFileSync(blob, bytes);
+    expect(() => loadCheckpoint(dir, config)).toThrow(/tensors\.bin: checksum mismatch/);
+    truncateSync(blob, 1000);
+    expect(() => loadCheckpoint(dir, config)).toThrow(/tensors\.bin: expected \d+ bytes, found 1000/);
+    writeFileSync(join(dir, 'checkpoint.json'), '{"version": 7}');
+    expect(() => loadCheckpoint(dir, config)).toThrow(/checkpoint\.json: not a dgr checkpoint/);
+  });
+});
