@@ -53,7 +53,7 @@ export function permutePixels(dataset: Dataset, perm: Int32Array): Dataset {
   for (let i = 0; i < dataset.n; i++) {
     const base = i * size;
     for (let j = 0; j < perm.length; j++) {
-      for (let k = 0; k < c; k++) x[base + perm[j] * c + k] = dataset.x[base + j * c + k];
+      for (let k = 0; k < c; k++) x[base + j * c + k] = dataset.x[base + perm[j] * c + k];
     }
   }
   return makeDataset(x, dataset.y, dataset.shape);
