@@ -1,0 +1,28 @@
+/**
+ * Named variants: one game with changes that alter what the agent must do, so forgetting can be studied
+ * inside one game as well as across games. Each is plain task data; `dgr env list` shows them.
+ */
+import type { TaskInput } from './task.ts';
+
+type VariantInput = Omit<TaskInput, 'name'>;
+
+export const VARIANTS: Record<string, VariantInput> = {
+  'breakout/mirrored': { game: 'breakout', controls: 'mirrored' },
+  'breakout/thin-wall': { game: 'breakout', settings: { brickRows: 1 } },
+  'asterix/mirrored': { game: 'asterix', controls: 'mirrored' },
+  'asterix/crowded': { game: 'asterix', settings: { spawnPeriod: 3, goldChance: 0.2 } },
+  'freeway/fast': { game: 'freeway', settings: { trafficSpeed: 2 } },
+  'freeway/rotated': { game: 'freeway', controls: 'rotated' },
+  'space-invaders/mirrored': { game: 'space-invaders', controls: 'mirrored' },
+  'space-invaders/barrage': { game: 'space-invaders', settings: { bombPeriod: 4 } },
+  'seaquest/short-air': { game: 'seaquest', settings: { oxygen: 80 } },
+  'seaquest/mirrored': { game: 'seaquest', controls: 'mirrored' },
+};
+
+/** One line per variant saying what changed, for listings. */
+export function describeVariant(name: string): string {
+  const variant = VARIANTS[name];
+  if (variant === undefined) throw new Error(`unknown variant '${name}'`);
+  const { game, ...changes } = variant;
+  return `${game} with ${JSON.stringify(changes)}`;
+}
