@@ -1,7 +1,9 @@
 /**
  * Environment speed: steps per second of one task on this thread, through the single-env API (one copy, a
  * fresh observation per step) and through the vectorised form (N copies into shared arrays). Actions come
- * from a precomputed random table so the policy costs nothing measurable.
+ * from a precomputed random table so the policy costs nothing measurable. The clock is the caller's choice:
+ * wall time by default; on a shared machine the CLI passes the process's CPU time, which measures speed per
+ * core rather than the share of a core the scheduler happened to give.
  */
 import { OBSERVATION_SIZE } from './layout.ts';
 import { nextUint32, seedRng, STREAM_POLICY } from './rng.ts';
@@ -15,6 +17,8 @@ export interface BenchOptions {
   /** Copies in the vectorised form. */
   readonly numEnvs: number;
   readonly seed: number;
+  /** Milliseconds from some fixed origin. */
+  readonly clock?: () => number;
 }
 
 export interface GameBench {
@@ -35,31 +39,34 @@ function actionTable(seed: number): Uint8Array {
   return table;
 }
 
-export function benchSingle(task: Task, steps: number, seed: number): number {
+type Clock = () => number;
+const wallClock: Clock = () => performance.now();
+
+export function benchSingle(task: Task, steps: number, seed: number, clock: Clock = wallClock): number {
   const env = makeEnv(task);
   const actions = actionTable(seed);
   env.reset(seed);
-  const start = performance.now();
+  const start = clock();
   for (let t = 0; t < steps; t++) {
     const result = env.step(actions[t & (ACTION_TABLE - 1)]);
     if (result.terminated || result.truncated) env.reset();
   }
-  return steps / ((performance.now() - start) / 1000);
+  return steps / ((clock() - start) / 1000);
 }
 
-export function benchVector(task: Task, steps: number, numEnvs: number, seed: number): number {
+export function benchVector(task: Task, steps: number, numEnvs: number, seed: number, clock: Clock = wallClock): number {
   const env = createVectorEnv(task, numEnvs);
   const table = actionTable(seed);
   const actions = new Uint8Array(numEnvs);
   env.reset(seed);
   const rounds = Math.max(1, Math.round(steps / numEnvs));
-  const start = performance.now();
+  const start = clock();
   for (let t = 0; t < rounds; t++) {
     const o = (t * numEnvs) & (ACTION_TABLE - 1);
     for (let i = 0; i < numEnvs; i++) actions[i] = table[(o + i) & (ACTION_TABLE - 1)];
     env.step(actions);
   }
-  return (rounds * numEnvs) / ((performance.now() - start) / 1000);
+  return (rounds * numEnvs) / ((clock() - start) / 1000);
 }
 
 /** Typed-array bytes the env holds per copy, less its observation buffers (measured on a 1000-copy env). */
@@ -90,8 +97,8 @@ export function benchGame(task: Task, options: BenchOptions): GameBench {
   benchSingle(task, Math.min(options.steps, 20_000), options.seed);
   return {
     game: task.game,
-    stepsPerSecond: benchSingle(task, options.steps, options.seed),
-    vectorisedStepsPerSecond: benchVector(task, options.steps, options.numEnvs, options.seed),
+    stepsPerSecond: benchSingle(task, options.steps, options.seed, options.clock),
+    vectorisedStepsPerSecond: benchVector(task, options.steps, options.numEnvs, options.seed, options.clock),
     bytesPerEnv: bytesPerEnv(task),
   };
 }

@@ -24,8 +24,12 @@ export class SingleEnv implements Env {
     this.actionSpace = this.vector.singleActionSpace;
   }
 
+  /**
+   * Without a seed after an episode ended, the next episode is the one the vectorised env already started
+   * (same-step autoreset), so a single env and copy i of a vectorised env play identical episode sequences.
+   */
   reset(seed?: number): { observation: Uint8Array; info: EnvInfo } {
-    this.vector.resetCopy(0, seed);
+    if (seed !== undefined || !this.ended) this.vector.resetCopy(0, seed);
     this.episodeOver = false;
     this.ended = false;
     return { observation: this.render(), info: this.info(0, 0) };

@@ -6,7 +6,7 @@
  * per step. A bomb hitting the cannon, or an alien reaching the bottom row, ends the episode. When the last
  * alien falls a new block starts at the top.
  *
- * The block moves every ceil(aliens left / 4) steps, so it speeds up as it thins out. Ramping: each new
+ * The block moves every ceil(aliens left / 3) steps, so it speeds up as it thins out. Ramping: each new
  * block is one step faster than the last and bombs come one step sooner (down to MIN_BOMB_PERIOD).
  */
 import { cellIndex, ENEMY, ENEMY_SHOT, GRID, PLAYER, PLAYER_SHOT, TRAIL } from '../layout.ts';
@@ -90,7 +90,7 @@ export class SpaceInvaders extends VectorGame {
 
   /** Steps between moves of the block: fewer aliens move faster, and with ramping each block is faster. */
   alienPeriod(i: number): number {
-    const period = Math.ceil(this.alienCount[i] / 4) - (this.ramping ? this.waves[i] : 0);
+    const period = Math.ceil(this.alienCount[i] / 3) - (this.ramping ? this.waves[i] : 0);
     return period < 1 ? 1 : period;
   }
 

@@ -253,11 +253,15 @@ function freeway(obs: Uint8Array, memory: Memory): number {
   return action;
 }
 
-/** Space Invaders: dodge a bomb about to land, else fire when under an alien, else move under the nearest one. */
+/**
+ * Space Invaders: dodge a bomb about to land; otherwise fire when under an alien, or move under the nearest
+ * alien of the lowest row (the block lands when its lowest row does, so that row goes first).
+ */
 function spaceInvaders(obs: Uint8Array): number {
   const cannon = first(obs, PLAYER);
   if (cannon === undefined) return NOOP;
-  const bombAbove = (x: number): boolean => on(obs, x, BOTTOM, ENEMY_SHOT) || on(obs, x, BOTTOM - 1, ENEMY_SHOT) || on(obs, x, BOTTOM - 2, ENEMY_SHOT);
+  const bombAbove = (x: number): boolean =>
+    on(obs, x, BOTTOM, ENEMY_SHOT) || on(obs, x, BOTTOM - 1, ENEMY_SHOT) || on(obs, x, BOTTOM - 2, ENEMY_SHOT);
   if (bombAbove(cannon.x)) {
     if (cannon.x > 0 && !bombAbove(cannon.x - 1)) return LEFT;
     if (cannon.x < GRID - 1 && !bombAbove(cannon.x + 1)) return RIGHT;
@@ -266,8 +270,9 @@ function spaceInvaders(obs: Uint8Array): number {
   if (aliens.length === 0) return NOOP;
   const shotFlying = first(obs, PLAYER_SHOT) !== undefined;
   if (!shotFlying && aliens.some((a) => a.x === cannon.x)) return FIRE;
-  let target = aliens[0].x;
-  for (const a of aliens) if (Math.abs(a.x - cannon.x) < Math.abs(target - cannon.x)) target = a.x;
+  const lowest = aliens.reduce((row, a) => Math.max(row, a.y), 0);
+  let target = -GRID;
+  for (const a of aliens) if (a.y === lowest && Math.abs(a.x - cannon.x) < Math.abs(target - cannon.x)) target = a.x;
   const step = toward(cannon.x, target, LEFT, RIGHT);
   const nextX = step === LEFT ? cannon.x - 1 : step === RIGHT ? cannon.x + 1 : cannon.x;
   return bombAbove(nextX) ? NOOP : step;
