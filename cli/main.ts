@@ -5,7 +5,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.ts';
+import { registerCheck } from './commands/check.ts';
 import { registerEnv } from './commands/env.ts';
+import { registerExperiment } from './commands/experiment.ts';
 
 export function buildProgram(): Command {
   const program = new Command('dgr')
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerBench(program);
   registerEnv(program);
+  registerExperiment(program);
+  registerCheck(program);
   return program;
 }
 

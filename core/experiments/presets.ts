@@ -36,7 +36,7 @@ function base(
     arm,
     seed,
     solver: { kind: 'mlp', hidden: scale.hidden, adam: adam(scale.lr) },
-    generator: { kind: 'vae', hidden: [400, 400], latent: 100, adam: adam(1e-3) },
+    generator: generatorSpec('vae'),
     iterations: scale.iterations,
     generatorIterations: scale.iterations,
     batchSize: 128,
@@ -48,6 +48,13 @@ function base(
     curveSamples: scale.curveSamples,
     parallel: true,
   };
+}
+
+/** The generators a run may use: the VAE of van de Ven & Tolias, or the paper's WGAN-GP (kuc2477's settings). */
+export function generatorSpec(kind: 'vae' | 'wgan-gp'): RunConfig['generator'] {
+  return kind === 'vae'
+    ? { kind: 'vae', hidden: [400, 400], latent: 100, adam: adam(1e-3) }
+    : { kind: 'wgan-gp', hidden: [400, 400], latent: 100, criticSteps: 5, penalty: 10, adam: adam(1e-4, 0.5, 0.9) };
 }
 
 const QUICK_LIMIT = { train: 6000, test: 1000 };

@@ -1,0 +1,75 @@
+/**
+ * A run's progress for a person: a bar with ETA, task, iteration, losses and the latest accuracy on a terminal;
+ * plain lines (every 10 % of a task, and at each task's end) when the output is a file or a pipe.
+ */
+import { SingleBar } from 'cli-progress';
+import type { Progress, RunObserver } from '../../core/continual.ts';
+
+const fmt = (v: number | null, digits = 3): string => (v === null ? '-' : v.toFixed(digits));
+const percents = (xs: number[], digits: number): string => xs.map((a) => (100 * a).toFixed(digits)).join(' ');
+
+export interface ProgressReporter extends RunObserver {
+  /** Stops the bar (call on completion and on error, so the terminal is left clean). */
+  finish(): void;
+}
+
+export function progressReporter(label: string, out: NodeJS.WriteStream = process.stderr): ProgressReporter {
+  let bar: SingleBar | null = null;
+  let lastAccuracy = '-';
+  let lastLine = -1;
+  const started = performance.now();
+  const fields = (p: Progress) => ({
+    task: `${p.task + 1}/${p.tasks}`,
+    it: `${p.iteration}/${p.iterations}`,
+    loss: fmt(p.solverLoss),
+    gen: p.generatorLoss === null ? '-' : `${fmt(p.generatorLoss)}@${p.generatorIteration}`,
+    acc: lastAccuracy,
+  });
+  const say = (line: string): void => {
+    if (bar) out.write('\n');
+    out.write(`${line}\n`);
+  };
+  return {
+    onStart({ stream, config, resumedAt }) {
+      if (resumedAt > 0) say(`${label}: resuming from the checkpoint after task ${resumedAt}`);
+      if (!out.isTTY) return;
+      bar = new SingleBar({
+        format: `${label} [{bar}] {percentage}% ETA {eta_formatted} | task {task} it {it} | loss {loss} | gen {gen} | acc {acc}`,
+        stream: out,
+        hideCursor: true,
+        etaBuffer: 100,
+        barsize: 24,
+      });
+      bar.start(stream.tasks.length * config.iterations, resumedAt * config.iterations, {
+        task: '-',
+        it: '-',
+        loss: '-',
+        gen: '-',
+        acc: '-',
+      });
+    },
+    onProgress(p) {
+      if (bar) {
+        bar.update(p.task * p.iterations + p.iteration, fields(p));
+        return;
+      }
+      const key = p.task * 11 + Math.floor((10 * p.iteration) / p.iterations);
+      if (key === lastLine) return;
+      lastLine = key;
+      const f = fields(p);
+      const seconds = ((performance.now() - started) / 1000).toFixed(0);
+      out.write(`${label}: task ${f.task} it ${f.it} loss ${f.loss} gen ${f.gen} acc ${f.acc} (${seconds} s)\n`);
+    },
+    onCurve(point) {
+      lastAccuracy = percents(point.accuracies, 0);
+    },
+    onTaskEnd({ task, accuracies }) {
+      lastAccuracy = percents(accuracies, 0);
+      say(`${label}: after task ${task + 1}, test accuracy per task (%): ${percents(accuracies, 1)}`);
+    },
+    finish() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}

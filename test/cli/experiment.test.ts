@@ -1,0 +1,85 @@
+/**
+ * `dgr experiment` as a user runs it: a real process on real MNIST, killed mid-run and started again with the
+ * same --out, ends with the same result files as a run that was never interrupted.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const dgr = join(root, 'bin', 'dgr.js');
+const work = mkdtempSync(join(tmpdir(), 'dgr-cli-'));
+const args = (out: string): string[] => [
+  dgr, 'experiment', 'split-mnist', '--preset', 'quick', '--arm', 'gr', '--scenario', 'class',
+  '--iterations', '30', '--generator-iterations', '30', '--eval-every', '15', '--backend', 'wasm', '--out', out,
+];
+
+function run(out: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, args(out), { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8'));
+
+describe('dgr experiment', () => {
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('writes config, result, curves, plots and report, and says which backend it used', () => {
+    const out = join(work, 'whole');
+    const r = run(out);
+    expect(r.stderr).toContain('dgr: backend wasm');
+    expect(r.status).toBe(0);
+    const dir = join(out, 'gr');
+    for (const file of ['config.json', 'result.json', 'curves.csv', 'report.md']) expect(existsSync(join(dir, file))).toBe(true);
+    const result = readJson(join(dir, 'result.json'));
+    for (const key of ['experiment', 'arm', 'scenario', 'seed', 'backend', 'accuracyMatrix', 'acc', 'bwt', 'fwt', 'forgetting', 'seconds']) {
+      expect(result).toHaveProperty(key);
+    }
+    expect(result.experiment).toBe('split-mnist');
+    expect(result.scenario).toBe('class');
+    expect(result.backend).toBe('wasm');
+    expect((result.accuracyMatrix as number[][]).length).toBe(6);
+    // Not a terminal: progress degrades to plain lines.
+    expect(r.stderr).toMatch(/split-mnist\/gr: task 1\/5 it \d+\/30/);
+    expect(r.stderr).toMatch(/after task 5, test accuracy per task/);
+  });
+
+  it('resumes a killed run from its last checkpoint and ends with the same accuracy matrix', async () => {
+    const whole = readJson(join(work, 'whole', 'gr', 'result.json'));
+    const out = join(work, 'killed');
+    const checkpoint = join(out, 'gr', 'seed-1', 'checkpoint', 'checkpoint.json');
+    const child = spawn(process.execPath, args(out), { cwd: root, stdio: 'ignore' });
+    // Kill it once task 2's checkpoint is on disk.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (existsSync(checkpoint) && (readJson(checkpoint).progress as { nextTask: number }).nextTask >= 2) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 100);
+      child.on('exit', () => {
+        clearInterval(timer);
+        reject(new Error('the run ended before it could be killed'));
+      });
+    });
+    expect(existsSync(join(out, 'gr', 'result.json'))).toBe(false);
+    const r = run(out);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/resuming from the checkpoint after task [2-4]/);
+    const resumed = readJson(join(out, 'gr', 'result.json'));
+    expect(resumed.accuracyMatrix).toEqual(whole.accuracyMatrix);
+    expect(resumed.acc).toBe(whole.acc);
+  });
+
+  it('rejects bad options with a message naming the option', () => {
+    const bad = spawnSync(process.execPath, [dgr, 'experiment', 'split-mnist', '--r', '1.5'], { cwd: root, encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain("--r must be in [0, 1] or 'tasks-so-far', got '1.5'");
+    const unknown = spawnSync(process.execPath, [dgr, 'experiment', 'nope'], { cwd: root, encoding: 'utf8' });
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("unknown experiment 'nope'");
+  });
+});
