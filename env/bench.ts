@@ -72,22 +72,19 @@ export function benchVector(task: Task, steps: number, numEnvs: number, seed: nu
 /** Typed-array bytes the env holds per copy, less its observation buffers (measured on a 1000-copy env). */
 export function bytesPerEnv(task: Task): number {
   const n = 1000;
-  const env = createVectorEnv(task, n);
-  let bytes = 0;
+  const buffers = new Set<ArrayBufferLike>();
   const seen = new Set<object>();
   const visit = (holder: object): void => {
+    seen.add(holder);
     for (const value of Object.values(holder)) {
-      if (seen.has(value as object)) continue;
-      if (ArrayBuffer.isView(value)) {
-        seen.add(value);
-        bytes += value.byteLength;
-      } else if (value !== null && typeof value === 'object' && 'numEnvs' in value) {
-        seen.add(value);
-        visit(value);
-      }
+      if (ArrayBuffer.isView(value)) buffers.add(value.buffer);
+      // Wrappers hold the env they wrap: count its arrays too.
+      else if (value !== null && typeof value === 'object' && 'numEnvs' in value && !seen.has(value)) visit(value);
     }
   };
-  visit(env);
+  visit(createVectorEnv(task, n));
+  let bytes = 0;
+  for (const buffer of buffers) bytes += buffer.byteLength;
   return Math.round((bytes - 2 * n * OBSERVATION_SIZE) / n);
 }
 
@@ -97,8 +94,8 @@ export function benchGame(task: Task, options: BenchOptions): GameBench {
   benchSingle(task, Math.min(options.steps, 20_000), options.seed);
   return {
     game: task.game,
-    stepsPerSecond: benchSingle(task, options.steps, options.seed, options.clock),
-    vectorisedStepsPerSecond: benchVector(task, options.steps, options.numEnvs, options.seed, options.clock),
+    stepsPerSecond: Math.round(benchSingle(task, options.steps, options.seed, options.clock)),
+    vectorisedStepsPerSecond: Math.round(benchVector(task, options.steps, options.numEnvs, options.seed, options.clock)),
     bytesPerEnv: bytesPerEnv(task),
   };
 }

@@ -103,7 +103,7 @@ export function replayEpisode(recording: Recording): Replay {
   for (let t = 0; t < actions.length; t++) {
     if (result !== undefined && (result.terminated || result.truncated)) {
       throw new Error(
-        `the episode ended after ${t} of the recording's ${actions.length} actions: the recording does not match this version of the game`,
+        `replay diverged: the episode ended after ${t} of the recording's ${actions.length} actions`,
       );
     }
     const action = actions.charCodeAt(t) - 48;
@@ -112,7 +112,7 @@ export function replayEpisode(recording: Recording): Replay {
   }
   if (result === undefined || !(result.terminated || result.truncated)) {
     throw new Error(
-      `the episode did not end after the recording's ${actions.length} actions: the recording does not match this version of the game`,
+      `replay diverged: the episode did not end after the recording's ${actions.length} actions`,
     );
   }
   const trajectoryHash = hash.hex();

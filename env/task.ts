@@ -61,13 +61,14 @@ export function resolveTask(ref: unknown, where = 'task'): Task {
     if ((GAMES as readonly string[]).includes(ref)) return parseTask({ game: ref }, where);
     const variant = VARIANTS[ref];
     if (variant !== undefined) return parseTask({ name: ref, ...variant }, where);
-    throw new Error(`${where} is invalid: unknown task '${ref}' (expected one of: ${taskNames().join(', ')})`);
+    const at = where === 'task' ? '' : `${where}: `;
+    throw new Error(`${at}unknown task '${ref}' (expected one of: ${taskNames().join(', ')})`);
   }
   return parseTask(ref, where);
 }
 
 function parseTask(value: unknown, where: string): Task {
-  const task = parseOrThrow(TaskSchema, value, where, where);
+  const task = parseOrThrow(TaskSchema, value, 'task', where);
   return { ...task, name: task.name ?? task.game };
 }
 

@@ -13,7 +13,7 @@ function shortValue(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-/** Parses `value` against `schema`; on failure throws `<what> is invalid: <field>: <problem> (got <value>); ...`. */
+/** Parses `value` against `schema`; on failure throws `invalid <what>: <field>: <problem> (got <value>); ...`. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string, root = ''): z.output<S> {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
@@ -24,5 +24,5 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, wha
         : '';
     return `${formatPath(root, issue.path)}: ${issue.message}${got}`;
   });
-  throw new Error(`${what} is invalid: ${problems.join('; ')}`);
+  throw new Error(`invalid ${what}: ${problems.join('; ')}`);
 }

@@ -28,13 +28,13 @@ describe('recordings', () => {
       result = replayEpisode(changed).matches;
     } catch (error) {
       // A changed action may also end the episode early or late, which replay reports as an error.
-      expect((error as Error).message).toMatch(/the episode (ended after|did not end after)/);
+      expect((error as Error).message).toMatch(/^replay diverged: the episode (ended after|did not end after)/);
       result = false;
     }
     expect(result).toBe(false);
     expect(replayEpisode({ ...recording, trajectoryHash: '0123456789abcdef' }).matches).toBe(false);
     expect(() => replayEpisode({ ...recording, actions: `${recording.actions}0` })).toThrow(
-      `the episode ended after ${recording.actions.length} of the recording's ${recording.actions.length + 1} actions`,
+      `replay diverged: the episode ended after ${recording.actions.length} of the recording's ${recording.actions.length + 1} actions`,
     );
   });
 
@@ -42,6 +42,7 @@ describe('recordings', () => {
     const good = JSON.stringify(record());
     expect(() => parseRecording('{ not json')).toThrow('recording is not valid JSON');
     const bad = (patch: object) => JSON.stringify({ ...JSON.parse(good), ...patch });
+    expect(() => parseRecording(bad({ seed: 'x' }))).toThrow('invalid recording: recording.seed: Invalid input: expected number, received string (got "x")');
     expect(() => parseRecording(bad({ actions: '0127' }))).toThrow('recording.actions: must be a non-empty string of action digits 0–5');
     expect(() => parseRecording(bad({ seed: -1 }))).toThrow('recording.seed: Too small');
     expect(() => parseRecording(bad({ trajectoryHash: 'xyz' }))).toThrow('recording.trajectoryHash: must be 16 lowercase hex digits');

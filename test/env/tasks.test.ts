@@ -16,8 +16,8 @@ describe('tasks', () => {
   });
 
   it('rejects bad tasks with errors that name the field and the problem', () => {
-    expect(() => resolveTask('pong')).toThrow("task is invalid: unknown task 'pong' (expected one of: breakout, asterix,");
-    expect(() => resolveTask({ game: 'pong' })).toThrow('task.game: Invalid discriminator value');
+    expect(() => resolveTask('pong')).toThrow("unknown task 'pong' (expected one of: breakout, asterix,");
+    expect(() => resolveTask({ game: 'pong' })).toThrow("invalid task: task.game: Invalid discriminator value. Expected 'breakout' | 'asterix'");
     expect(() => resolveTask({ game: 'breakout', stickyActions: 1.5 })).toThrow('task.stickyActions: Too big: expected number to be <1 (got 1.5)');
     expect(() => resolveTask({ game: 'freeway', settings: { trafficSped: 2 } })).toThrow('task.settings: Unrecognized key: "trafficSped"');
     expect(() => resolveTask({ game: 'breakout', settings: { brickRows: 5 } })).toThrow('task.settings.brickRows: Too big');
@@ -47,11 +47,11 @@ describe('tasks', () => {
 
 describe('schedules', () => {
   it('rejects bad schedules with errors that name the field', () => {
-    expect(() => parseSchedule({ tasks: [] })).toThrow('schedule.tasks: a schedule needs at least one task');
+    expect(() => parseSchedule({ tasks: [] })).toThrow('invalid schedule: schedule.tasks: a schedule needs at least one task');
     expect(() => parseSchedule({ tasks: [{ task: 'breakout', steps: 10 }, { task: 'asterix', steps: -5 }] })).toThrow(
       'schedule.tasks[1].steps: Too small: expected number to be >=1 (got -5)',
     );
-    expect(() => parseSchedule({ tasks: [{ task: 'tetris', steps: 10 }] })).toThrow("schedule.tasks[0].task is invalid: unknown task 'tetris'");
+    expect(() => parseSchedule({ tasks: [{ task: 'tetris', steps: 10 }] })).toThrow("schedule.tasks[0].task: unknown task 'tetris'");
     expect(() => parseSchedule({ tasks: [{ task: { game: 'seaquest', settings: { oxygen: 5 } }, steps: 10 }] })).toThrow(
       'schedule.tasks[0].task.settings.oxygen: Too small',
     );
