@@ -48,9 +48,11 @@ export const runConfigSchema = z
     stream: streamSchema,
     arm: z.enum(ARM_NAMES),
     seed: z.number().int(),
-    solver: z
-      .object({ kind: z.literal('mlp'), hidden: z.array(positiveInt).min(1), adam })
-      .strict(),
+    solver: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('mlp'), hidden: z.array(positiveInt).min(1), adam }).strict(),
+      /** Strided 5×5 conv layers with these channel counts, then one dense hidden layer. */
+      z.object({ kind: z.literal('cnn'), channels: z.array(positiveInt).min(1), dense: positiveInt, adam }).strict(),
+    ]),
     generator: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('vae'), hidden: z.array(positiveInt).min(1), latent: positiveInt, adam }).strict(),
       z

@@ -139,7 +139,7 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
   const usesGenerator = arm.inputs === 'generator';
 
   const make = (label: string): Scholar => ({
-    solver: createSolver(config.solver, inputSize, stream.outputs, root.fork(`${label} solver`)),
+    solver: createSolver(config.solver, stream.shape, stream.outputs, root.fork(`${label} solver`)),
     generator: usesGenerator ? createGenerator(config.generator, inputSize, root.fork(`${label} generator`)) : null,
   });
   const scholar = make('scholar');

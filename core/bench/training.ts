@@ -10,6 +10,7 @@ import { findExperiment } from '../experiments/presets.ts';
 import { Vae } from '../generators/vae.ts';
 import { solverObjective } from '../scholar.ts';
 import { createSolver } from '../solvers/create.ts';
+import { MNIST_SHAPE } from '../data/mnist.ts';
 
 export const TRAINING_BENCHMARKS = [
   'mlp-step',
@@ -84,8 +85,8 @@ export function benchSteps(): { steps: [TrainingBenchmark, () => void][]; dispos
   const xr = tf.tensor2d(rng.fillUniform(new Float32Array(B * INPUT)), [B, INPUT]);
   const y = tf.tensor1d(Int32Array.from({ length: B }, () => rng.int(10)), 'int32');
   const units = Array.from({ length: 10 }, (_, i) => i);
-  const solver = createSolver({ kind: 'mlp', hidden: [400, 400], adam }, INPUT, 10, rng.fork('solver'));
-  const teacher = createSolver({ kind: 'mlp', hidden: [400, 400], adam }, INPUT, 10, rng.fork('teacher'));
+  const solver = createSolver({ kind: 'mlp', hidden: [400, 400], adam }, MNIST_SHAPE, 10, rng.fork('solver'));
+  const teacher = createSolver({ kind: 'mlp', hidden: [400, 400], adam }, MNIST_SHAPE, 10, rng.fork('teacher'));
   const vae = new Vae({ inputSize: INPUT, hidden: [400, 400], latent: 100, adam }, rng.fork('vae'));
   const previousVae = new Vae({ inputSize: INPUT, hidden: [400, 400], latent: 100, adam }, rng.fork('previous vae'));
   const current = { x, labels: y, units };

@@ -70,7 +70,7 @@ function settings(config: RunConfig): string[] {
   const g = config.generator;
   const lines = [
     `- Stream: ${stream}${limit}`,
-    `- Solver: MLP ${config.solver.hidden.join('-')}, ${adam(config.solver.adam)}; ${config.iterations} iterations per task, batch ${config.batchSize}`,
+    `- Solver: ${config.solver.kind === 'mlp' ? `MLP ${config.solver.hidden.join('-')}` : `CNN conv ${config.solver.channels.join('-')}, dense ${config.solver.dense}`}, ${adam(config.solver.adam)}; ${config.iterations} iterations per task, batch ${config.batchSize}`,
   ];
   if (ARMS[config.arm].inputs === 'generator') {
     const gan = g.kind === 'wgan-gp' ? `, ${g.criticSteps} critic steps, penalty ${g.penalty}` : '';

@@ -16,6 +16,7 @@ import { createGenerator } from '../../core/generators/create.ts';
 import { trainGeneratorOnTask } from '../../core/generators/train.ts';
 import { solverObjective } from '../../core/scholar.ts';
 import { createSolver } from '../../core/solvers/create.ts';
+import { MNIST_SHAPE } from '../../core/data/mnist.ts';
 import type { Solver } from '../../core/solvers/solver.ts';
 
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -40,7 +41,7 @@ describe('generator samples (wasm)', () => {
     await useBackend('wasm');
     const mnist = loadMnist();
     const rng = new Rng(5);
-    judge = createSolver({ kind: 'mlp', hidden: [400, 400], adam: { lr: 1e-3, beta1: 0.9, beta2: 0.999 } }, 784, 10, rng.fork('judge'));
+    judge = createSolver({ kind: 'mlp', hidden: [400, 400], adam: { lr: 1e-3, beta1: 0.9, beta2: 0.999 } }, MNIST_SHAPE, 10, rng.fork('judge'));
     const sampler = new EpochSampler(mnist.train.n, 128, rng.fork('batches'));
     for (let i = 0; i < 300; i++) {
       const b = fillBatch(mnist.train, sampler.nextBatch());

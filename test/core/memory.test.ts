@@ -9,6 +9,7 @@ import { createGenerator } from '../../core/generators/create.ts';
 import { replayBatch } from '../../core/replay/replay.ts';
 import { solverObjective } from '../../core/scholar.ts';
 import { createSolver } from '../../core/solvers/create.ts';
+import { MNIST_SHAPE } from '../../core/data/mnist.ts';
 import { twoTaskSplit } from './helpers.ts';
 
 describe('tensor hygiene (wasm)', () => {
@@ -19,8 +20,8 @@ describe('tensor hygiene (wasm)', () => {
   it('holds as many tensors after 100 GR training steps as after 1', () => {
     const config = twoTaskSplit('gr');
     const rng = new Rng(0);
-    const solver = createSolver(config.solver, 784, 10, rng.fork('s'));
-    const previous = { solver: createSolver(config.solver, 784, 10, rng.fork('p')), generator: createGenerator(config.generator, 784, rng.fork('g')) };
+    const solver = createSolver(config.solver, MNIST_SHAPE, 10, rng.fork('s'));
+    const previous = { solver: createSolver(config.solver, MNIST_SHAPE, 10, rng.fork('p')), generator: createGenerator(config.generator, 784, rng.fork('g')) };
     const context = {
       previous,
       memory: [],
