@@ -9,7 +9,7 @@ import { ARM_NAMES, type ArmName } from '../../core/arms.ts';
 import { parseRunConfig, type RunConfig } from '../../core/config.ts';
 import { runContinual, type RunResult } from '../../core/continual.ts';
 import type { BackendName } from '../../core/engine/backend.ts';
-import { EXPERIMENTS, findExperiment, generatorSpec, PRESETS, type PresetName } from '../../core/experiments/presets.ts';
+import { cnnSolver, EXPERIMENTS, findExperiment, generatorSpec, PRESETS, type PresetName } from '../../core/experiments/presets.ts';
 import { writeRunFiles } from '../../core/report/write.ts';
 import { backendOption, intOption, numberOption, startBackend } from '../options.ts';
 import { progressReporter } from '../reporters/progress.ts';
@@ -29,6 +29,7 @@ interface ExperimentOptions {
   lr?: number;
   r?: number | 'tasks-so-far';
   generator?: 'vae' | 'wgan-gp';
+  solver?: 'mlp' | 'cnn';
   evalEvery?: number;
   svhnDir?: string;
   config?: string;
@@ -76,6 +77,7 @@ function configsFor(name: string | undefined, opts: ExperimentOptions): RunConfi
       ...(opts.generator ? { generator: generatorSpec(opts.generator) } : {}),
       parallel: opts.parallel,
     };
+    if (opts.solver === 'cnn') config.solver = cnnSolver(config.solver.adam);
     if (opts.lr !== undefined) config.solver = { ...config.solver, adam: { ...config.solver.adam, lr: opts.lr } };
     // Validate the combination as a whole, as a saved config would be.
     return parseRunConfig(config, 'command line');
@@ -131,7 +133,8 @@ export function registerExperiment(program: Command): void {
     .option('--batch-size <n>', 'minibatch size', intOption('--batch-size', 1, 65536))
     .option('--lr <x>', "solver's Adam learning rate", numberOption('--lr', 1e-8, 10))
     .option('--r <x>', "importance of the new task: a number in [0, 1] or 'tasks-so-far'", importanceOption)
-    .addOption(new Option('--generator <kind>', 'generator model').choices(['vae', 'wgan-gp']))
+    .addOption(new Option('--generator <kind>', "generator model (default: the preset's VAE)").choices(['vae', 'wgan-gp']))
+    .addOption(new Option('--solver <kind>', "solver network (default: the preset's MLP)").choices(['mlp', 'cnn']))
     .option('--eval-every <n>', 'evaluate all tasks every n iterations for the curves (0: task ends only)', intOption('--eval-every', 0))
     .option('--svhn-dir <dir>', 'folder with your train_32x32.mat and test_32x32.mat (mnist-svhn, svhn-mnist)')
     .option('--config <file>', 'rerun a saved config.json exactly (other settings come from the file)')

@@ -57,6 +57,11 @@ export function generatorSpec(kind: 'vae' | 'wgan-gp'): RunConfig['generator'] {
     : { kind: 'wgan-gp', hidden: [400, 400], latent: 100, criticSteps: 5, penalty: 10, adam: adam(1e-4, 0.5, 0.9) };
 }
 
+/** A small CNN in place of a preset's MLP (two strided 5×5 conv layers, 32 and 64 channels, then 128 units). */
+export function cnnSolver(adamSettings: RunConfig['solver']['adam']): RunConfig['solver'] {
+  return { kind: 'cnn', channels: [32, 64], dense: 128, adam: adamSettings };
+}
+
 const QUICK_LIMIT = { train: 6000, test: 1000 };
 
 const splitMnist: Experiment = {
