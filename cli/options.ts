@@ -1,6 +1,6 @@
 /** Options shared by every computing subcommand, parsed and validated at the boundary. */
 import { InvalidArgumentError, Option } from 'commander';
-import { BACKENDS, useBackend, type BackendName, type BackendRequest } from '../core/engine/backend.ts';
+import { BACKENDS, type BackendName, type BackendRequest } from '../core/engine/backend-names.ts';
 
 export function backendOption(): Option {
   return new Option('--backend <name>', 'compute backend: tensorflow if installed, else wasm, else cpu')
@@ -30,6 +30,8 @@ export function numberOption(name: string, min: number, max: number) {
 
 /** Starts the requested backend and says which one runs (to stderr, so --json output stays clean). */
 export async function startBackend(request: BackendRequest): Promise<BackendName> {
+  // Loaded here, not at the top: commands that compute nothing (dgr env, --help) start without tfjs.
+  const { useBackend } = await import('../core/engine/backend.ts');
   const name = await useBackend(request);
   process.stderr.write(`dgr: backend ${name}\n`);
   return name;

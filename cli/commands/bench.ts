@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { benchSteps, benchTraining, TRAINING_BENCHMARKS, type BenchResult, type TrainingBenchmark } from '../../core/bench/training.ts';
-import { formatKernelProfile, profileKernels } from '../../core/engine/profile.ts';
+import { TRAINING_BENCHMARKS, type TrainingBenchmark } from '../../core/bench/names.ts';
+import type { BenchResult } from '../../core/bench/training.ts';
 import { backendOption, intOption, startBackend } from '../options.ts';
 import { registerBenchEnv } from './bench-env.ts';
 
@@ -26,6 +26,7 @@ export function registerBench(program: Command): void {
     .option('--profile', 'also print a per-kernel profile of one solver-replay step and one generator-replay step')
     .action(async (opts: { backend: string; json?: boolean; only?: TrainingBenchmark[]; repeats: number; steps: number; profile?: boolean }) => {
       const backend = await startBackend(opts.backend as never);
+      const { benchTraining } = await import('../../core/bench/training.ts');
       const results = await benchTraining({
         backend,
         repeats: opts.repeats,
@@ -42,6 +43,8 @@ export function registerBench(program: Command): void {
 
 /** Where the time of a step goes, kernel by kernel (tf.profile). */
 async function printProfiles(): Promise<void> {
+  const { benchSteps } = await import('../../core/bench/training.ts');
+  const { formatKernelProfile, profileKernels } = await import('../../core/engine/profile.ts');
   const { steps, dispose } = benchSteps();
   for (const [name, step] of steps.filter(([n]) => n === 'solver-replay-step' || n === 'generator-replay-step')) {
     step(); // warm-up

@@ -1,6 +1,5 @@
 /** `dgr check`: runs the quick presets and fails when a result drifts out of its pinned band. */
 import { Option, type Command } from 'commander';
-import { runContinual } from '../../core/continual.ts';
 import { findExperiment } from '../../core/experiments/presets.ts';
 import { QUICK_TARGETS, type Target } from '../../core/experiments/targets.ts';
 import { backendOption, startBackend } from '../options.ts';
@@ -16,6 +15,7 @@ export function registerCheck(program: Command): void {
     .addOption(new Option('--only <names...>', 'only these targets, named experiment[/scenario]/arm').choices(QUICK_TARGETS.map(nameOf)))
     .action(async (opts: { backend: string; only?: string[] }) => {
       const backend = await startBackend(opts.backend as never);
+      const { runContinual } = await import('../../core/continual.ts');
       const targets = QUICK_TARGETS.filter((t) => !opts.only || opts.only.includes(nameOf(t)));
       const rows: string[] = [];
       let failures = 0;

@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ARM_NAMES, type ArmName } from '../../core/arms.ts';
 import { parseRunConfig, type RunConfig } from '../../core/config.ts';
-import { runContinual, type RunResult } from '../../core/continual.ts';
-import type { BackendName } from '../../core/engine/backend.ts';
+import type { RunResult } from '../../core/continual.ts';
+import type { BackendName } from '../../core/engine/backend-names.ts';
 import { cnnSolver, EXPERIMENTS, findExperiment, generatorSpec, PRESETS, type PresetName } from '../../core/experiments/presets.ts';
-import { writeRunFiles } from '../../core/report/write.ts';
 import { backendOption, intOption, numberOption, startBackend } from '../options.ts';
 import { progressReporter } from '../reporters/progress.ts';
 import { resultFile, writeJson, type ResultFile } from '../run-files.ts';
@@ -91,6 +90,9 @@ async function runArm(
   dir: string,
   command: string,
 ): Promise<ResultFile> {
+  // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
+  const { runContinual } = await import('../../core/continual.ts');
+  const { writeRunFiles } = await import('../../core/report/write.ts');
   const runs: { seed: number; result: RunResult }[] = [];
   for (const seed of seeds) {
     const seeded = { ...config, seed };

@@ -12,15 +12,7 @@ import { solverObjective } from '../scholar.ts';
 import { createSolver } from '../solvers/create.ts';
 import { MNIST_SHAPE } from '../data/mnist.ts';
 
-export const TRAINING_BENCHMARKS = [
-  'mlp-step',
-  'solver-replay-step',
-  'vae-step',
-  'generator-replay-step',
-  'replay-sample',
-  'dgr-iteration',
-] as const;
-export type TrainingBenchmark = (typeof TRAINING_BENCHMARKS)[number];
+import type { TrainingBenchmark } from './names.ts';
 
 export interface BenchResult {
   readonly name: TrainingBenchmark;

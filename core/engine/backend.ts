@@ -9,9 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { installGradientFixes } from './gradients.ts';
 import { installWasmKernels } from './wasm-kernels.ts';
 
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendRequest = (typeof BACKENDS)[number];
-export type BackendName = Exclude<BackendRequest, 'auto'>;
+import { BACKENDS, type BackendName, type BackendRequest } from './backend-names.ts';
+
+export { BACKENDS, type BackendName, type BackendRequest };
 
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
