@@ -14,9 +14,9 @@
 import { z } from 'zod';
 import { checkSeed } from './rng.ts';
 import { createVectorEnv, resolveTask, TaskRefSchema, type Task } from './task.ts';
-import type { BoxSpace, DiscreteSpace, GameName, MultiDiscreteSpace, VectorEnv } from './types.ts';
+import type { VectorEnv } from './types.ts';
 import { parseOrThrow } from './validation.ts';
-import { createBuffers, saveFinalObservation, type VectorBuffers } from './vector.ts';
+import { createBuffers, saveFinalObservation, type VectorBuffers, VectorWrapper } from './vector.ts';
 
 export const ScheduleSchema = z.strictObject({
   name: z.string().min(1).optional(),
@@ -62,19 +62,10 @@ function taskSeed(seed: number, k: number): number {
   return k === 0 ? seed : (seed ^ Math.imul(k, 0x9e3779b1)) >>> 0;
 }
 
-export class ScheduledVectorEnv implements VectorEnv {
-  readonly numEnvs: number;
-  readonly observations: Uint8Array;
-  readonly finalObservations: Uint8Array;
-  readonly rewards: Float32Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly scores: Float32Array;
-  readonly frames: Int32Array;
-  readonly episodeReturns: Float32Array;
-  readonly episodeLengths: Int32Array;
+/** A wrapper around the task being played; every task's env writes into the one set of arrays it holds. */
+export class ScheduledVectorEnv extends VectorWrapper {
   private readonly buffers: VectorBuffers;
-  private readonly envs: VectorEnv[];
+  private readonly envs: readonly VectorEnv[];
   private index = 0;
   private seed = 0;
   /** Environment steps taken since reset (summed over copies). */
@@ -84,23 +75,11 @@ export class ScheduledVectorEnv implements VectorEnv {
     readonly schedule: Schedule,
     numEnvs: number,
   ) {
-    this.numEnvs = numEnvs;
     const buffers = createBuffers(numEnvs);
+    const envs = schedule.tasks.map((t) => createVectorEnv(t.task, numEnvs, buffers));
+    super(envs[0]);
     this.buffers = buffers;
-    this.observations = buffers.observations;
-    this.finalObservations = buffers.finalObservations;
-    this.rewards = buffers.rewards;
-    this.terminated = buffers.terminated;
-    this.truncated = buffers.truncated;
-    this.scores = buffers.scores;
-    this.frames = buffers.frames;
-    this.episodeReturns = buffers.episodeReturns;
-    this.episodeLengths = buffers.episodeLengths;
-    this.envs = schedule.tasks.map((t) => createVectorEnv(t.task, numEnvs, buffers));
-  }
-
-  private get current(): VectorEnv {
-    return this.envs[this.index];
+    this.envs = envs;
   }
 
   /** Position in the schedule of the task being played. */
@@ -112,54 +91,31 @@ export class ScheduledVectorEnv implements VectorEnv {
     return this.schedule.tasks[this.index].task;
   }
 
-  get game(): GameName {
-    return this.current.game;
-  }
-
-  get taskName(): string {
-    return this.current.taskName;
-  }
-
-  get singleObservationSpace(): BoxSpace {
-    return this.current.singleObservationSpace;
-  }
-
-  get observationSpace(): BoxSpace {
-    return this.current.observationSpace;
-  }
-
-  get singleActionSpace(): DiscreteSpace {
-    return this.current.singleActionSpace;
-  }
-
-  get actionSpace(): MultiDiscreteSpace {
-    return this.current.actionSpace;
-  }
-
   /** Whether every task has had its steps; step() then refuses. */
   get finished(): boolean {
     return this.stepsDone >= this.schedule.totalSteps;
   }
 
   /** Restarts the schedule from its first task (copy i of task k seeded from seed, k and i). */
-  reset(seed?: number): void {
+  override reset(seed?: number): void {
     if (seed !== undefined) this.seed = checkSeed(seed);
-    this.index = 0;
+    this.play(0);
     this.stepsDone = 0;
-    this.current.reset(this.seed);
+    this.inner.reset(this.seed);
   }
 
-  resetCopy(index: number, seed?: number): void {
-    this.current.resetCopy(index, seed);
-  }
-
-  step(actions: ArrayLike<number>): void {
+  override step(actions: ArrayLike<number>): void {
     if (this.finished) {
       throw new Error(`the schedule '${this.schedule.name}' is finished (${this.schedule.totalSteps} steps); reset() to start it again`);
     }
-    this.current.step(actions);
+    this.inner.step(actions);
     this.stepsDone += this.numEnvs;
     if (this.index + 1 < this.envs.length && this.stepsDone >= this.schedule.tasks[this.index].end) this.advanceTask();
+  }
+
+  private play(k: number): void {
+    this.index = k;
+    this.inner = this.envs[k];
   }
 
   private advanceTask(): void {
@@ -170,7 +126,7 @@ export class ScheduledVectorEnv implements VectorEnv {
       this.episodeReturns[i] = this.scores[i];
       this.episodeLengths[i] = this.frames[i];
     }
-    this.index++;
-    this.current.reset(taskSeed(this.seed, this.index));
+    this.play(this.index + 1);
+    this.inner.reset(taskSeed(this.seed, this.index));
   }
 }

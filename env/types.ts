@@ -75,23 +75,13 @@ export interface Env {
 }
 
 /**
- * N copies of one task stepped together, for training. Results land in shared typed arrays that the env
- * owns and overwrites on every step (copy out what you keep).
- *
- * Autoreset is Gymnasium's "same step" mode: when copy i ends an episode, `terminated[i]` or `truncated[i]`
- * is 1, its last frame is in `finalObservations`, its return and length are in `episodeReturns` and
- * `episodeLengths`, and `observations` already holds the first frame of its next episode. So every step
- * gives a complete transition (obs, action, reward, next obs = final obs when done) for a replay buffer.
+ * The arrays N copies of a vectorised env write their results into, declared once for every VectorEnv and
+ * for the buffers a game writes (vector.ts). A class extends this to hold the arrays of `source` as its own
+ * fields (the buffers it writes, or the env it wraps), so a consumer reads `env.observations` directly and
+ * the step loop reads plain fields.
  */
-export interface VectorEnv {
+export abstract class VectorArrays {
   readonly numEnvs: number;
-  readonly game: GameName;
-  /** The task's name, as in EnvInfo. */
-  readonly taskName: string;
-  readonly singleObservationSpace: BoxSpace;
-  readonly observationSpace: BoxSpace;
-  readonly singleActionSpace: DiscreteSpace;
-  readonly actionSpace: MultiDiscreteSpace;
   /** numEnvs observations, one after another (N × 10 × 10 × C, channel-last). */
   readonly observations: Uint8Array;
   /** Where copy i's last frame is written when its episode ends (same layout as observations). */
@@ -105,6 +95,38 @@ export interface VectorEnv {
   /** The return and length of the episode a copy just finished (valid where terminated or truncated). */
   readonly episodeReturns: Float32Array;
   readonly episodeLengths: Int32Array;
+
+  constructor(source: VectorArrays) {
+    this.numEnvs = source.numEnvs;
+    this.observations = source.observations;
+    this.finalObservations = source.finalObservations;
+    this.rewards = source.rewards;
+    this.terminated = source.terminated;
+    this.truncated = source.truncated;
+    this.scores = source.scores;
+    this.frames = source.frames;
+    this.episodeReturns = source.episodeReturns;
+    this.episodeLengths = source.episodeLengths;
+  }
+}
+
+/**
+ * N copies of one task stepped together, for training. Results land in shared typed arrays that the env
+ * owns and overwrites on every step (copy out what you keep; see VectorArrays).
+ *
+ * Autoreset is Gymnasium's "same step" mode: when copy i ends an episode, `terminated[i]` or `truncated[i]`
+ * is 1, its last frame is in `finalObservations`, its return and length are in `episodeReturns` and
+ * `episodeLengths`, and `observations` already holds the first frame of its next episode. So every step
+ * gives a complete transition (obs, action, reward, next obs = final obs when done) for a replay buffer.
+ */
+export interface VectorEnv extends VectorArrays {
+  readonly game: GameName;
+  /** The task's name, as in EnvInfo. */
+  readonly taskName: string;
+  readonly singleObservationSpace: BoxSpace;
+  readonly observationSpace: BoxSpace;
+  readonly singleActionSpace: DiscreteSpace;
+  readonly actionSpace: MultiDiscreteSpace;
   /** Starts every copy's episode; copy i is seeded with seed + i (without a seed, generators continue). */
   reset(seed?: number): void;
   /** Starts copy `index`'s next episode, reseeding it when a seed is given. */

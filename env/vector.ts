@@ -10,23 +10,14 @@ import {
   type DiscreteSpace,
   type GameName,
   type MultiDiscreteSpace,
+  VectorArrays,
   type VectorEnv,
 } from './types.ts';
 
-export interface VectorBuffers {
-  readonly numEnvs: number;
-  /** observations then finalObservations, back to back in one array, so saving a final frame is one
-   *  native copyWithin. */
+/** The arrays a game writes (one set per env, or one set the tasks of a schedule share). observations and
+ *  finalObservations lie back to back in `frameStore`, so saving a final frame is one native copyWithin. */
+export interface VectorBuffers extends VectorArrays {
   readonly frameStore: Uint8Array;
-  readonly observations: Uint8Array;
-  readonly finalObservations: Uint8Array;
-  readonly rewards: Float32Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly scores: Float32Array;
-  readonly frames: Int32Array;
-  readonly episodeReturns: Float32Array;
-  readonly episodeLengths: Int32Array;
 }
 
 export function createBuffers(numEnvs: number): VectorBuffers {
@@ -89,42 +80,41 @@ export function saveFinalObservation(buffers: VectorBuffers, index: number): voi
   buffers.frameStore.copyWithin(buffers.observations.length + start, start, start + OBSERVATION_SIZE);
 }
 
-/** A wrapper forwards everything to the env it wraps; subclasses override the calls they change. */
-export abstract class VectorWrapper implements VectorEnv {
-  readonly numEnvs: number;
-  readonly game: GameName;
-  readonly taskName: string;
-  readonly singleObservationSpace: BoxSpace;
-  readonly observationSpace: BoxSpace;
-  readonly singleActionSpace: DiscreteSpace;
-  readonly actionSpace: MultiDiscreteSpace;
-  readonly observations: Uint8Array;
-  readonly finalObservations: Uint8Array;
-  readonly rewards: Float32Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly scores: Float32Array;
-  readonly frames: Int32Array;
-  readonly episodeReturns: Float32Array;
-  readonly episodeLengths: Int32Array;
+/**
+ * A wrapper forwards everything to the env it wraps and holds its result arrays; subclasses override the
+ * calls they change.
+ */
+export abstract class VectorWrapper extends VectorArrays implements VectorEnv {
+  /** The env calls go to. Its arrays must be this wrapper's arrays (see ScheduledVectorEnv, which swaps it). */
+  protected inner: VectorEnv;
 
-  constructor(protected readonly inner: VectorEnv) {
-    this.numEnvs = inner.numEnvs;
-    this.game = inner.game;
-    this.taskName = inner.taskName;
-    this.singleObservationSpace = inner.singleObservationSpace;
-    this.observationSpace = inner.observationSpace;
-    this.singleActionSpace = inner.singleActionSpace;
-    this.actionSpace = inner.actionSpace;
-    this.observations = inner.observations;
-    this.finalObservations = inner.finalObservations;
-    this.rewards = inner.rewards;
-    this.terminated = inner.terminated;
-    this.truncated = inner.truncated;
-    this.scores = inner.scores;
-    this.frames = inner.frames;
-    this.episodeReturns = inner.episodeReturns;
-    this.episodeLengths = inner.episodeLengths;
+  constructor(inner: VectorEnv) {
+    super(inner);
+    this.inner = inner;
+  }
+
+  get game(): GameName {
+    return this.inner.game;
+  }
+
+  get taskName(): string {
+    return this.inner.taskName;
+  }
+
+  get singleObservationSpace(): BoxSpace {
+    return this.inner.singleObservationSpace;
+  }
+
+  get observationSpace(): BoxSpace {
+    return this.inner.observationSpace;
+  }
+
+  get singleActionSpace(): DiscreteSpace {
+    return this.inner.singleActionSpace;
+  }
+
+  get actionSpace(): MultiDiscreteSpace {
+    return this.inner.actionSpace;
   }
 
   reset(seed?: number): void {

@@ -27,6 +27,17 @@ const FIRST_TOP = 1;
 const LOWEST_TOP = 2;
 const BOTTOM = GRID - 1;
 
+/** The ball's sideways step from column x: turned back at the side walls. */
+export function bounceX(x: number, dx: number): number {
+  const nx = x + dx;
+  return nx < 0 || nx >= GRID ? -dx : dx;
+}
+
+/** The ball's vertical step from row y: turned down at the top wall (nothing stops it below). */
+export function bounceY(y: number, dy: number): number {
+  return y + dy < 0 ? 1 : dy;
+}
+
 export class Breakout extends VectorGame {
   readonly paddle: Int8Array;
   readonly ballX: Int8Array;
@@ -88,16 +99,10 @@ export class Breakout extends VectorGame {
     let dy = this.ballDy[i];
     this.trailX[i] = x;
     this.trailY[i] = y;
-    let nx = x + dx;
-    if (nx < 0 || nx >= GRID) {
-      dx = -dx;
-      nx = x + dx;
-    }
-    let ny = y + dy;
-    if (ny < 0) {
-      dy = 1;
-      ny = y + 1;
-    }
+    dx = bounceX(x, dx);
+    dy = bounceY(y, dy);
+    const nx = x + dx;
+    const ny = y + dy;
     let reward = 0;
     if (this.isBrick(i, nx, ny)) {
       this.bricks[i] &= ~(1 << ((ny - this.wallTop[i]) * GRID + nx));

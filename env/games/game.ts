@@ -5,7 +5,7 @@
  */
 import { OBSERVATION_SIZE } from '../layout.ts';
 import { checkSeed, RNG_WORDS, seedRng, STREAM_GAME } from '../rng.ts';
-import type { BoxSpace, DiscreteSpace, GameName, MultiDiscreteSpace, VectorEnv } from '../types.ts';
+import { type BoxSpace, type DiscreteSpace, type GameName, type MultiDiscreteSpace, VectorArrays, type VectorEnv } from '../types.ts';
 import {
   batchActionSpace,
   batchObservationSpace,
@@ -26,22 +26,12 @@ export interface GameOptions {
   readonly maxEpisodeSteps: number;
 }
 
-export abstract class VectorGame implements VectorEnv {
-  readonly numEnvs: number;
+export abstract class VectorGame extends VectorArrays implements VectorEnv {
   readonly taskName: string;
   readonly singleObservationSpace: BoxSpace = SINGLE_OBSERVATION_SPACE;
   readonly observationSpace: BoxSpace;
   readonly singleActionSpace: DiscreteSpace = SINGLE_ACTION_SPACE;
   readonly actionSpace: MultiDiscreteSpace;
-  readonly observations: Uint8Array;
-  readonly finalObservations: Uint8Array;
-  readonly rewards: Float32Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly scores: Float32Array;
-  readonly frames: Int32Array;
-  readonly episodeReturns: Float32Array;
-  readonly episodeLengths: Int32Array;
   /** Each copy's generator (sfc32, RNG_WORDS words per copy). */
   readonly rng: Uint32Array;
   protected readonly ramping: boolean;
@@ -56,22 +46,13 @@ export abstract class VectorGame implements VectorEnv {
     buffers: VectorBuffers = createBuffers(numEnvs),
   ) {
     if (buffers.numEnvs !== numEnvs) throw new Error(`buffers hold ${buffers.numEnvs} copies, expected ${numEnvs}`);
-    this.numEnvs = numEnvs;
+    super(buffers);
     this.buffers = buffers;
     this.taskName = options.taskName;
     this.ramping = options.ramping;
     this.maxEpisodeSteps = options.maxEpisodeSteps;
     this.observationSpace = batchObservationSpace(numEnvs);
     this.actionSpace = batchActionSpace(numEnvs);
-    this.observations = buffers.observations;
-    this.finalObservations = buffers.finalObservations;
-    this.rewards = buffers.rewards;
-    this.terminated = buffers.terminated;
-    this.truncated = buffers.truncated;
-    this.scores = buffers.scores;
-    this.frames = buffers.frames;
-    this.episodeReturns = buffers.episodeReturns;
-    this.episodeLengths = buffers.episodeLengths;
     this.rng = new Uint32Array(numEnvs * RNG_WORDS);
     // Never unseeded: without an explicit seed a fresh env behaves as if reset(0) had seeded it.
     for (let i = 0; i < numEnvs; i++) seedRng(this.rng, i, i, STREAM_GAME);

@@ -162,7 +162,7 @@ export class Seaquest extends VectorGame {
     }
     if (--this.diverTimer[i] === 0) {
       this.diverTimer[i] = DIVER_SPAWN_PERIOD;
-      this.spawnDiver(i);
+      this.enter(i, this.diverX, this.diverDx, this.diverTrail);
     }
     this.touch(i);
     return reward;
@@ -215,15 +215,7 @@ export class Seaquest extends VectorGame {
       const ex = this.enemyX[k];
       if (ex >= 0) {
         const isSub = this.enemyIsSub[k] === 1;
-        if (isSub ? subMove : fishMove) {
-          this.enemyTrail[k] = ex;
-          const nx = ex + this.enemyDx[k];
-          if (nx >= 0 && nx < GRID) this.enemyX[k] = nx;
-          else {
-            this.enemyX[k] = -1;
-            this.enemyTrail[k] = -1;
-          }
-        }
+        if (isSub ? subMove : fishMove) this.swim(k, this.enemyX, this.enemyDx, this.enemyTrail);
         if (isSub && this.enemyX[k] >= 0 && --this.enemyFireTimer[k] === 0) {
           this.enemyFireTimer[k] = this.firePeriod(i);
           const sx = this.enemyX[k] + this.enemyDx[k];
@@ -233,16 +225,19 @@ export class Seaquest extends VectorGame {
           }
         }
       }
-      const dx = this.diverX[k];
-      if (dx >= 0 && diverMove) {
-        this.diverTrail[k] = dx;
-        const nx = dx + this.diverDx[k];
-        if (nx >= 0 && nx < GRID) this.diverX[k] = nx;
-        else {
-          this.diverX[k] = -1;
-          this.diverTrail[k] = -1;
-        }
-      }
+      if (diverMove && this.diverX[k] >= 0) this.swim(k, this.diverX, this.diverDx, this.diverTrail);
+    }
+  }
+
+  /** Moves what is in lane slot k of (xs, dxs, trails) one cell on; leaving the grid empties the slot. */
+  private swim(k: number, xs: Int8Array, dxs: Int8Array, trails: Int8Array): void {
+    const x = xs[k];
+    trails[k] = x;
+    const nx = x + dxs[k];
+    if (nx >= 0 && nx < GRID) xs[k] = nx;
+    else {
+      xs[k] = -1;
+      trails[k] = -1;
     }
   }
 
@@ -276,23 +271,22 @@ export class Seaquest extends VectorGame {
   }
 
   private spawnEnemy(i: number): void {
-    const k = this.emptyLane(i, this.enemyX);
+    const k = this.enter(i, this.enemyX, this.enemyDx, this.enemyTrail);
     if (k < 0) return;
-    const fromLeft = randomInt(this.rng, i, 2) === 0;
-    this.enemyX[k] = fromLeft ? 0 : GRID - 1;
-    this.enemyDx[k] = fromLeft ? 1 : -1;
-    this.enemyTrail[k] = -1;
     this.enemyIsSub[k] = randomFloat(this.rng, i) < SUB_CHANCE ? 1 : 0;
     this.enemyFireTimer[k] = this.firePeriod(i);
   }
 
-  private spawnDiver(i: number): void {
-    const k = this.emptyLane(i, this.diverX);
-    if (k < 0) return;
+  /** Puts a newcomer (enemy or diver) at either edge of a random empty lane of (xs, dxs, trails), heading
+   *  across; returns its slot, or -1 when every lane is taken. */
+  private enter(i: number, xs: Int8Array, dxs: Int8Array, trails: Int8Array): number {
+    const k = this.emptyLane(i, xs);
+    if (k < 0) return -1;
     const fromLeft = randomInt(this.rng, i, 2) === 0;
-    this.diverX[k] = fromLeft ? 0 : GRID - 1;
-    this.diverDx[k] = fromLeft ? 1 : -1;
-    this.diverTrail[k] = -1;
+    xs[k] = fromLeft ? 0 : GRID - 1;
+    dxs[k] = fromLeft ? 1 : -1;
+    trails[k] = -1;
+    return k;
   }
 
   /** A random lane of copy i whose slot in `column` is empty, as an index into the lane arrays; -1 if none. */

@@ -13,6 +13,7 @@ import {
   PLAYER_SHOT,
   TRAIL,
 } from '../layout.ts';
+import { bounceX, bounceY } from '../games/breakout.ts';
 import { randomInt, RNG_WORDS, seedRng, STREAM_POLICY } from '../rng.ts';
 import { DOWN, FIRE, LEFT, NOOP, RIGHT, UP, type GameName } from '../types.ts';
 import type { Policy } from './policy.ts';
@@ -106,16 +107,10 @@ function fly(x: number, y: number, dx: number, dy: number, bricks: Set<number>):
   let steps = 0;
   let hits = 0;
   for (; steps < 4 * GRID && !(y === BOTTOM - 1 && dy > 0); steps++) {
-    let nx = x + dx;
-    if (nx < 0 || nx >= GRID) {
-      dx = -dx;
-      nx = x + dx;
-    }
-    let ny = y + dy;
-    if (ny < 0) {
-      dy = 1;
-      ny = y + 1;
-    }
+    dx = bounceX(x, dx);
+    dy = bounceY(y, dy);
+    const nx = x + dx;
+    const ny = y + dy;
     if (bricks.delete(ny * GRID + nx)) {
       hits++;
       dy = -dy;

@@ -5,6 +5,7 @@ import { makeEnv } from '../../env/single.ts';
 import { createVectorEnv, resolveTask } from '../../env/task.ts';
 import { LEFT } from '../../env/types.ts';
 import { VARIANTS } from '../../env/variants.ts';
+import { createBuffers } from '../../env/vector.ts';
 import { cellsOf } from './helpers.ts';
 
 describe('tasks', () => {
@@ -45,6 +46,35 @@ describe('tasks', () => {
   });
 });
 
+const ARRAYS = [
+  'observations',
+  'finalObservations',
+  'rewards',
+  'terminated',
+  'truncated',
+  'scores',
+  'frames',
+  'episodeReturns',
+  'episodeLengths',
+] as const;
+
+describe('wrappers', () => {
+  it('hold the arrays the game writes and report its task, game and spaces', () => {
+    const task = resolveTask('breakout/mirrored');
+    expect(task.controls).toBe('mirrored');
+    expect(task.stickyActions).toBeGreaterThan(0);
+    const buffers = createBuffers(3);
+    const env = createVectorEnv(task, 3, buffers);
+    expect(env.numEnvs).toBe(3);
+    for (const name of ARRAYS) expect(env[name], name).toBe(buffers[name]);
+    expect(env.game).toBe('breakout');
+    expect(env.taskName).toBe('breakout/mirrored');
+    expect(env.observationSpace.shape).toEqual([3, 10, 10, 7]);
+    expect(env.actionSpace.shape).toEqual([3]);
+    expect(env.singleActionSpace.n).toBe(6);
+  });
+});
+
 describe('schedules', () => {
   it('rejects bad schedules with errors that name the field', () => {
     expect(() => parseSchedule({ tasks: [] })).toThrow('invalid schedule: schedule.tasks: a schedule needs at least one task');
@@ -63,17 +93,21 @@ describe('schedules', () => {
     expect(schedule.totalSteps).toBe(80);
     const env = new ScheduledVectorEnv(schedule, 4);
     const observations = env.observations;
+    const arrays = ARRAYS.map((name) => env[name]);
     env.reset(1);
     expect(env.taskName).toBe('freeway');
+    expect(env.game).toBe('freeway');
     for (let t = 0; t < 9; t++) env.step([0, 0, 0, 0]);
     expect(env.taskIndex).toBe(0);
     env.step([0, 0, 0, 0]);
     expect(env.taskIndex).toBe(1);
     expect(env.taskName).toBe('breakout/mirrored');
+    expect(env.game).toBe('breakout');
     expect(Array.from(env.truncated)).toEqual([1, 1, 1, 1]);
     expect(Array.from(env.episodeLengths)).toEqual([10, 10, 10, 10]);
     expect(Array.from(env.frames)).toEqual([0, 0, 0, 0]);
     expect(env.observations).toBe(observations);
+    ARRAYS.forEach((name, k) => expect(env[name], name).toBe(arrays[k]));
     for (let t = 0; t < 10; t++) env.step([0, 0, 0, 0]);
     expect(env.finished).toBe(true);
     expect(() => env.step([0, 0, 0, 0])).toThrow('is finished (80 steps)');
