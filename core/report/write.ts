@@ -6,27 +6,17 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunConfig } from '../config.ts';
-import type { RunResult } from '../continual.ts';
 import { aggregate } from './aggregate.ts';
 import { curvesCsv } from './csv.ts';
 import { curvesSvg } from './curves.ts';
 import { heatmapSvg } from './heatmap.ts';
-import { reportMarkdown, seedsOf, type ReportPlot } from './markdown.ts';
+import { reportMarkdown, seedsOf, type ReportInput, type ReportPlot } from './markdown.ts';
 import { imageShape } from './run.ts';
 import { samplesSvg } from './samples.ts';
 import { svgToPng } from './svg.ts';
 
-export interface RunFilesInput {
-  readonly config: RunConfig;
-  /** One result per seed. */
-  readonly results: readonly RunResult[];
-  /** The seeds of `results`; by default config.seed, config.seed + 1, ... (the CLI's --seeds). */
-  readonly seeds?: readonly number[];
-  readonly backend: string;
-  /** The command line that produced the run, quoted in report.md. */
-  readonly command?: string;
-}
+/** What report.md needs, less the plots: writeRunFiles draws those itself. */
+export type RunFilesInput = Omit<ReportInput, 'plots'>;
 
 /** Images per row in the sample grids. */
 const SAMPLE_COLUMNS = 8;

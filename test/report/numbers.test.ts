@@ -4,7 +4,7 @@ import { findExperiment } from '../../core/experiments/presets.ts';
 import { aggregate, spread } from '../../core/report/aggregate.ts';
 import { ANCHORS, anchorsFor, compareAnchor } from '../../core/report/anchors.ts';
 import { curvesCsv } from '../../core/report/csv.ts';
-import { splitConfig, syntheticResult } from './fixtures.ts';
+import { syntheticResult } from './fixtures.ts';
 
 describe('curvesCsv', () => {
   it('has one row per curve point plus the start and task-end rows, marked', () => {
