@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../engine/random.ts';
-import { variableOf } from './weights.ts';
+import { uniformWeightAndBias } from './weights.ts';
 
 export class Conv2d {
   readonly filter: tf.Variable<tf.Rank.R4>;
@@ -18,12 +18,10 @@ export class Conv2d {
     readonly stride: number,
     rng: Rng,
   ) {
-    const fanIn = inChannels * kernelSize * kernelSize;
-    const bound = 1 / Math.sqrt(fanIn);
-    const w = rng.fillUniform(new Float32Array(fanIn * outChannels), -bound, bound);
-    const b = rng.fillUniform(new Float32Array(outChannels), -bound, bound);
-    this.filter = variableOf(() => tf.tensor4d(w, [kernelSize, kernelSize, inChannels, outChannels]), true) as tf.Variable<tf.Rank.R4>;
-    this.bias = variableOf(() => tf.tensor1d(b), true) as tf.Variable<tf.Rank.R1>;
+    const shape = [kernelSize, kernelSize, inChannels, outChannels];
+    const { weight, bias } = uniformWeightAndBias<tf.Rank.R4>(shape, inChannels * kernelSize * kernelSize, outChannels, rng);
+    this.filter = weight;
+    this.bias = bias;
   }
 
   /** relu(conv(x) + b). */

@@ -3,7 +3,7 @@
  * PyTorch's default for nn.Linear (uniform in ±1/√fan_in) so runs match the reference implementations.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { variableOf } from './weights.ts';
+import { uniformWeightAndBias } from './weights.ts';
 import type { Rng } from '../engine/random.ts';
 
 /** The activations the fused matMul kernel applies in place. */
@@ -21,12 +21,9 @@ export class Dense {
     readonly activation: Activation,
     rng: Rng,
   ) {
-    const bound = 1 / Math.sqrt(inputs);
-    const w = rng.fillUniform(new Float32Array(inputs * outputs), -bound, bound);
-    const b = rng.fillUniform(new Float32Array(outputs), -bound, bound);
-    // tfjs names variables uniquely itself; a scholar and its frozen copy hold layers of the same role.
-    this.kernel = variableOf(() => tf.tensor2d(w, [inputs, outputs]), true) as tf.Variable<tf.Rank.R2>;
-    this.bias = variableOf(() => tf.tensor1d(b), true) as tf.Variable<tf.Rank.R1>;
+    const { weight, bias } = uniformWeightAndBias<tf.Rank.R2>([inputs, outputs], inputs, outputs, rng);
+    this.kernel = weight;
+    this.bias = bias;
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {

@@ -3,6 +3,7 @@
  * order of `variables()`, so a copy in another worker or a checkpoint needs no knowledge of the layer types.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../engine/random.ts';
 
 export interface WeightSet {
   readonly shapes: number[][];
@@ -35,6 +36,26 @@ export function writeWeights(variables: readonly tf.Variable[], weights: WeightS
  */
 export function variableOf(make: () => tf.Tensor, trainable: boolean): tf.Variable {
   return tf.tidy(() => tf.variable(make(), trainable));
+}
+
+/**
+ * A trainable weight and bias initialised as PyTorch initialises nn.Linear and nn.Conv2d: uniform in
+ * ±1/√fan_in, so runs start where the reference implementations start.
+ */
+export function uniformWeightAndBias<R extends tf.Rank>(
+  shape: number[],
+  fanIn: number,
+  outputs: number,
+  rng: Rng,
+): { weight: tf.Variable<R>; bias: tf.Variable<tf.Rank.R1> } {
+  const bound = 1 / Math.sqrt(fanIn);
+  const w = rng.fillUniform(new Float32Array(shape.reduce((a, b) => a * b, 1)), -bound, bound);
+  const b = rng.fillUniform(new Float32Array(outputs), -bound, bound);
+  // tfjs names variables uniquely itself; a scholar and its frozen copy hold layers of the same role.
+  return {
+    weight: variableOf(() => tf.tensor(w, shape), true) as tf.Variable<R>,
+    bias: variableOf(() => tf.tensor1d(b), true) as tf.Variable<tf.Rank.R1>,
+  };
 }
 
 export function disposeVariables(variables: readonly tf.Variable[]): void {
