@@ -299,7 +299,8 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
     ...metrics,
     accuracyMatrix: progress.accuracyMatrix,
     curves: progress.curves,
-    samples,
+    // Tasks finished before a resume left no samples in this process.
+    samples: stream.tasks.map((_, t) => samples[t] ?? new Float32Array(0)),
     seconds,
     taskNames: stream.tasks.map((t) => t.name),
   };
