@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { RunConfig } from '../core/config.ts';
 import type { RunResult } from '../core/continual.ts';
 import { aggregate } from '../core/report/aggregate.ts';
+import { scenarioOf } from '../core/report/run.ts';
 
 export interface ResultFile {
   experiment: string;
@@ -28,11 +29,9 @@ export interface ResultFile {
   perSeed?: { seed: number; acc: number; bwt: number; fwt: number; forgetting: number; accuracyMatrix: number[][]; seconds: number }[];
 }
 
-export function scenarioOf(config: RunConfig): string {
-  const stream = config.stream;
-  if (stream.kind === 'split-mnist' || stream.kind === 'permuted-mnist') return stream.scenario;
-  if (stream.kind === 'domains') return stream.domains.join('-');
-  return 'domain';
+/** result.json's `scenario`: the report's scenario, or for a domain pair its domains (e.g. "mnist-synthetic"). */
+function resultScenario(config: RunConfig): string {
+  return config.stream.kind === 'domains' ? config.stream.domains.join('-') : scenarioOf(config.stream);
 }
 
 /**
@@ -44,7 +43,7 @@ export function resultFile(config: RunConfig, backend: string, runs: { seed: num
   return {
     experiment: config.experiment,
     arm: config.arm,
-    scenario: scenarioOf(config),
+    scenario: resultScenario(config),
     seed: runs[0].seed,
     seeds: runs.map((r) => r.seed),
     backend,
