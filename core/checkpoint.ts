@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseRunConfig, type RunConfig } from './config.ts';
+import { parseRunConfig, sameRun, type RunConfig } from './config.ts';
 
 export const CHECKPOINT_VERSION = 1;
 
@@ -61,7 +61,7 @@ export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, 'checkpoint.json'));
 }
 
-/** Loads a checkpoint; `expected` (when given) must equal the checkpoint's config. */
+/** Loads a checkpoint; `expected` (when given) must describe the same run as the checkpoint's config. */
 export function loadCheckpoint<P>(dir: string, expected?: RunConfig): CheckpointData<P> {
   const manifestPath = join(dir, 'checkpoint.json');
   const blobPath = join(dir, 'tensors.bin');
@@ -78,7 +78,7 @@ export function loadCheckpoint<P>(dir: string, expected?: RunConfig): Checkpoint
   }
   const manifest = parsed.data;
   const config = parseRunConfig(manifest.config, manifestPath);
-  if (expected && JSON.stringify(config) !== JSON.stringify(expected)) {
+  if (expected && !sameRun(config, expected)) {
     throw new Error(`${manifestPath}: the checkpoint belongs to a different run config; resume with the same settings or another --out`);
   }
   if (!existsSync(blobPath)) throw new Error(`${blobPath}: missing (the checkpoint is incomplete)`);

@@ -82,7 +82,8 @@ export const runConfigSchema = z
     evalEvery: z.number().int().nonnegative(),
     /** Test samples per task used for the curves (the task-end accuracy matrix always uses the full test set). */
     curveSamples: positiveInt,
-    /** Train the generator in a worker thread, in parallel with the solver. */
+    /** Train the generator in a worker thread, in parallel with the solver. Where it runs, not what it computes:
+     * the worker and the main thread train the same generator from the same random streams. */
     parallel: z.boolean(),
   })
   .strict();
@@ -98,4 +99,12 @@ export function parseRunConfig(data: unknown, source: string): RunConfig {
     throw new Error(`${source}: invalid run config:\n  ${problems.join('\n  ')}`);
   }
   return result.data;
+}
+
+/** Two configs describe the same run when they differ at most in where the work runs (`parallel`): a run
+ * checkpointed with the generator in a worker may be resumed without one, and the other way round. */
+export function sameRun(a: RunConfig, b: RunConfig): boolean {
+  const { parallel: _a, ...restA } = a;
+  const { parallel: _b, ...restB } = b;
+  return JSON.stringify(restA) === JSON.stringify(restB);
 }

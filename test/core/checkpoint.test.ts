@@ -1,5 +1,5 @@
 /** A run stopped after task 2 and resumed from its checkpoint ends exactly where an uninterrupted run ends. */
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ const config = twoTaskSplit('gr', {
 const dir = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-'));
 let uninterrupted: RunResult;
 let resumed: RunResult;
+let resumedWithoutWorker: RunResult;
+const sequentialDir = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-sequential-'));
 
 describe('checkpoints', () => {
   beforeAll(async () => {
@@ -24,9 +26,15 @@ describe('checkpoints', () => {
     uninterrupted = await runContinual(config, { backend: 'wasm' });
     const partial = await runContinual(config, { backend: 'wasm', checkpointDir: dir, stopAfterTasks: 2 });
     expect(partial.accuracyMatrix).toHaveLength(3); // at start + 2 tasks
+    // Stopped with the generator in a worker, resumed once with the worker and once with it on the main thread.
+    cpSync(dir, sequentialDir, { recursive: true });
     resumed = await runContinual(config, { backend: 'wasm', checkpointDir: dir });
+    resumedWithoutWorker = await runContinual({ ...config, parallel: false }, { backend: 'wasm', checkpointDir: sequentialDir });
+  }, 600_000);
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(sequentialDir, { recursive: true, force: true });
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('resumes a stopped run to the same accuracy matrix, curves and metrics', () => {
     expect(resumed.accuracyMatrix).toHaveLength(4);
@@ -34,6 +42,12 @@ describe('checkpoints', () => {
     expect(resumed.curves).toEqual(uninterrupted.curves);
     for (const key of ['acc', 'bwt', 'fwt', 'forgetting'] as const) expect(resumed[key]).toBe(uninterrupted[key]);
     expect(resumed.seconds).toBeGreaterThan(0);
+  });
+
+  it('trains the generator on the main thread exactly as in the worker', () => {
+    expect(config.parallel).toBe(true);
+    expect(resumedWithoutWorker.accuracyMatrix).toEqual(uninterrupted.accuracyMatrix);
+    expect(resumedWithoutWorker.curves).toEqual(uninterrupted.curves);
   });
 
   it('rejects a checkpoint of another config', () => {
