@@ -62,6 +62,13 @@ function columns(t: tf.Tensor2D, units: readonly number[]): tf.Tensor2D {
     : tf.gather(t, tf.tensor1d(units as number[], 'int32'), 1);
 }
 
+/** The 0/1 matrix [teacher units × student units] that moves each teacher unit's column to its student column. */
+function placement(teacher: readonly number[], student: readonly number[]): tf.Tensor2D {
+  const at = teacher.map((u) => student.indexOf(u));
+  if (at.some((i) => i < 0)) throw new Error(`replay: teacher units ${teacher} are not all among the student's ${student}`);
+  return tf.cast(tf.oneHot(tf.tensor1d(at, 'int32'), student.length), 'float32') as tf.Tensor2D;
+}
+
 /** Cross-entropy of `logits` restricted to `units` against labels given as unit indices. */
 function labelLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, units: readonly number[], outputs: number): tf.Scalar {
   const oneHot = columns(tf.cast(tf.oneHot(labels, outputs), 'float32') as tf.Tensor2D, units);
@@ -79,8 +86,10 @@ export function replayLoss(logits: tf.Tensor2D, targets: ReplayTargets, outputs:
       const predicted = tf.gather(unitIds, tf.argMax(teacher, 1)) as tf.Tensor1D;
       return labelLoss(logits, predicted, studentUnits, outputs);
     }
-    const soft = tf.softmax(tf.div(teacher, temperature));
-    const distilled = tf.losses.softmaxCrossEntropy(soft, tf.div(columns(logits, teacherUnits), temperature));
+    // The teacher's softened outputs over its units, placed among the student's; units the teacher never had
+    // (in class-IL, the new task's classes) get no mass, so replayed inputs are kept away from them.
+    const soft = tf.matMul(tf.softmax(tf.div(teacher, temperature)), placement(teacherUnits, studentUnits));
+    const distilled = tf.losses.softmaxCrossEntropy(soft, tf.div(columns(logits, studentUnits), temperature));
     return tf.mul(distilled, temperature * temperature);
   });
   return tf.div(tf.addN(perGroup), groups.length) as tf.Scalar;

@@ -50,4 +50,10 @@ describe('comparison arms on a 2-task split MNIST (wasm)', () => {
     expect(r.bwt).toBeCloseTo(r.accuracyMatrix[2][0] - r.accuracyMatrix[1][0], 10);
     expect(r.samples[1].length).toBe(64 * 784);
   });
+
+  it('GR with distilled targets keeps task 1 as well, over every class so far', async () => {
+    const r = await run('gr-distill');
+    expect(keptTask1(r)).toBeGreaterThan(0.7);
+    expect(r.accuracyMatrix[2][1]).toBeGreaterThan(0.9);
+  });
 });
