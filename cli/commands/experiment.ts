@@ -9,7 +9,7 @@ import { ARM_NAMES, type ArmName } from '../../core/arms.ts';
 import { parseRunConfig, type RunConfig } from '../../core/config.ts';
 import type { RunResult } from '../../core/continual.ts';
 import type { BackendName } from '../../core/engine/backend-names.ts';
-import { cnnSolver, EXPERIMENTS, findExperiment, generatorSpec, PRESETS, type PresetName } from '../../core/experiments/presets.ts';
+import { EXPERIMENTS, findExperiment, generatorSpec, PRESETS, SOLVER_KINDS, type PresetName, type SolverKind } from '../../core/experiments/presets.ts';
 import { backendOption, intOption, numberOption, startBackend } from '../options.ts';
 import { progressReporter } from '../reporters/progress.ts';
 import { resultFile, writeJson, type ResultFile } from '../run-files.ts';
@@ -28,7 +28,7 @@ interface ExperimentOptions {
   lr?: number;
   r?: number | 'tasks-so-far';
   generator?: 'vae' | 'wgan-gp';
-  solver?: 'mlp' | 'cnn';
+  solver?: SolverKind;
   evalEvery?: number;
   svhnDir?: string;
   config?: string;
@@ -65,7 +65,13 @@ function configsFor(name: string | undefined, opts: ExperimentOptions): RunConfi
   }
   const arms = opts.arm ?? experiment.arms;
   return arms.map((arm) => {
-    const preset = experiment.build(opts.preset, { arm, seed: opts.seed, scenario: opts.scenario, svhnDir: opts.svhnDir });
+    const preset = experiment.build(opts.preset, {
+      arm,
+      seed: opts.seed,
+      scenario: opts.scenario,
+      svhnDir: opts.svhnDir,
+      solver: opts.solver,
+    });
     const config: RunConfig = {
       ...preset,
       ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
@@ -76,7 +82,6 @@ function configsFor(name: string | undefined, opts: ExperimentOptions): RunConfi
       ...(opts.generator ? { generator: generatorSpec(opts.generator) } : {}),
       parallel: opts.parallel,
     };
-    if (opts.solver === 'cnn') config.solver = cnnSolver(config.solver.adam);
     if (opts.lr !== undefined) config.solver = { ...config.solver, adam: { ...config.solver.adam, lr: opts.lr } };
     // Validate the combination as a whole, as a saved config would be.
     return parseRunConfig(config, 'command line');
@@ -136,7 +141,9 @@ export function registerExperiment(program: Command): void {
     .option('--lr <x>', "solver's Adam learning rate", numberOption('--lr', 1e-8, 10))
     .option('--r <x>', "importance of the new task: a number in [0, 1] or 'tasks-so-far'", importanceOption)
     .addOption(new Option('--generator <kind>', "generator model (default: the preset's VAE)").choices(['vae', 'wgan-gp']))
-    .addOption(new Option('--solver <kind>', "solver network (default: the preset's MLP)").choices(['mlp', 'cnn']))
+    .addOption(
+      new Option('--solver <kind>', "solver network (default: the experiment's: MLP, or CNN for the domain pairs)").choices(SOLVER_KINDS),
+    )
     .option('--eval-every <n>', 'evaluate all tasks every n iterations for the curves (0: task ends only)', intOption('--eval-every', 0))
     .option('--svhn-dir <dir>', 'folder with your train_32x32.mat and test_32x32.mat (mnist-svhn, svhn-mnist)')
     .option('--config <file>', 'rerun a saved config.json exactly (other settings come from the file)')
@@ -145,7 +152,7 @@ export function registerExperiment(program: Command): void {
       if (opts.list) {
         for (const e of EXPERIMENTS) {
           const scenarios = e.scenarios ? `; scenarios ${e.scenarios.join(', ')}` : '';
-          process.stdout.write(`${e.name.padEnd(16)} ${e.title} (${e.paper}); arms ${e.arms.join(', ')}${scenarios}\n`);
+          process.stdout.write(`${e.name.padEnd(16)} ${e.title} (${e.paper}); solver ${e.solver}; arms ${e.arms.join(', ')}${scenarios}\n`);
         }
         return;
       }

@@ -9,6 +9,17 @@ import type { Scenario } from '../data/types.ts';
 
 export const PRESETS = ['quick', 'paper'] as const;
 export type PresetName = (typeof PRESETS)[number];
+export const SOLVER_KINDS = ['mlp', 'cnn'] as const;
+export type SolverKind = (typeof SOLVER_KINDS)[number];
+
+export interface BuildOptions {
+  arm: ArmName;
+  seed: number;
+  scenario?: Scenario;
+  svhnDir?: string;
+  /** The solver network; each experiment has its own default (`solver`). */
+  solver?: SolverKind;
+}
 
 export interface Experiment {
   readonly name: string;
@@ -18,7 +29,9 @@ export interface Experiment {
   /** Arms run when none is named. */
   readonly arms: readonly ArmName[];
   readonly scenarios?: readonly Scenario[];
-  build(preset: PresetName, options: { arm: ArmName; seed: number; scenario?: Scenario; svhnDir?: string }): RunConfig;
+  /** The solver network used unless another is asked for. */
+  readonly solver: SolverKind;
+  build(preset: PresetName, options: BuildOptions): RunConfig;
 }
 
 const adam = (lr: number, beta1 = 0.9, beta2 = 0.999) => ({ lr, beta1, beta2 });
@@ -28,6 +41,7 @@ function base(
   stream: StreamSpec,
   arm: ArmName,
   seed: number,
+  solver: SolverKind,
   scale: { iterations: number; hidden: number[]; lr: number; curveSamples: number; evalEvery: number },
 ): RunConfig {
   return {
@@ -35,7 +49,7 @@ function base(
     stream,
     arm,
     seed,
-    solver: { kind: 'mlp', hidden: scale.hidden, adam: adam(scale.lr) },
+    solver: solver === 'cnn' ? cnnSolver(adam(scale.lr)) : { kind: 'mlp', hidden: scale.hidden, adam: adam(scale.lr) },
     generator: generatorSpec('vae'),
     iterations: scale.iterations,
     generatorIterations: scale.iterations,
@@ -70,13 +84,15 @@ const splitMnist: Experiment = {
   paper: '§4.3, Fig. 5; van de Ven & Tolias 2019 Table 2',
   arms: ['gr', 'er', 'noise', 'none'],
   scenarios: ['class', 'task', 'domain'],
-  build(preset, { arm, seed, scenario = 'class' }) {
+  solver: 'mlp',
+  build(preset, { arm, seed, scenario = 'class', solver = 'mlp' }) {
     const quick = preset === 'quick';
     return base(
       'split-mnist',
       { kind: 'split-mnist', scenario, tasks: 5, ...(quick ? { limit: QUICK_LIMIT } : {}) },
       arm,
       seed,
+      solver,
       quick
         ? { iterations: 300, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 }
         : { iterations: 2000, hidden: [400, 400], lr: 1e-3, curveSamples: 500, evalEvery: 200 },
@@ -90,7 +106,8 @@ const permutedMnist: Experiment = {
   paper: '§4.1, Fig. 3; van de Ven & Tolias 2019',
   arms: ['gr', 'er', 'noise', 'none'],
   scenarios: ['domain', 'task', 'class'],
-  build(preset, { arm, seed, scenario = 'domain' }) {
+  solver: 'mlp',
+  build(preset, { arm, seed, scenario = 'domain', solver = 'mlp' }) {
     const quick = preset === 'quick';
     return base(
       'permuted-mnist',
@@ -99,6 +116,7 @@ const permutedMnist: Experiment = {
         : { kind: 'permuted-mnist', scenario, tasks: 10 },
       arm,
       seed,
+      solver,
       quick
         ? { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 }
         : { iterations: 5000, hidden: [1000, 1000], lr: 1e-4, curveSamples: 500, evalEvery: 500 },
@@ -111,13 +129,15 @@ const scholarChain: Experiment = {
   title: 'Scholar chain: solvers 2-5 learn only from the previous scholar',
   paper: '§4.0, Table 1',
   arms: ['gr'],
-  build(preset, { seed }) {
+  solver: 'mlp',
+  build(preset, { seed, solver = 'mlp' }) {
     const quick = preset === 'quick';
     const config = base(
       'scholar-chain',
       { kind: 'mnist-chain', generations: quick ? 3 : 5, ...(quick ? { limit: QUICK_LIMIT } : {}) },
       'gr',
       seed,
+      solver,
       quick
         ? { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 500, evalEvery: 0 }
         : { iterations: 10000, hidden: [400, 400], lr: 1e-3, curveSamples: 1000, evalEvery: 0 },
@@ -133,13 +153,17 @@ function domainExperiment(name: string, first: 'mnist' | 'svhn' | 'synthetic', s
     title: `New domain: ${first} → ${second}`,
     paper: '§4.2, Fig. 4',
     arms,
-    build(preset, { arm, seed, svhnDir }) {
+    // Colour digits defeat a small MLP (15.6 % on the synthetic domain after 400 iterations, against 84 % for
+    // the CNN), and the paper's code (kuc2477) gives its solver convolutions.
+    solver: 'cnn',
+    build(preset, { arm, seed, svhnDir, solver = 'cnn' }) {
       const quick = preset === 'quick';
       const config = base(
         name,
         { kind: 'domains', domains: [first, second], ...(svhnDir ? { svhnDir } : {}), ...(quick ? { limit: QUICK_LIMIT } : {}) },
         arm,
         seed,
+        solver,
         quick
           ? { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 }
           : { iterations: 4000, hidden: [1000, 1000], lr: 1e-3, curveSamples: 500, evalEvery: 250 },
