@@ -62,6 +62,8 @@ function columns(t: tf.Tensor2D, units: readonly number[]): tf.Tensor2D {
     : tf.gather(t, tf.tensor1d(units as number[], 'int32'), 1);
 }
 
+const sameUnits = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((u, i) => u === b[i]);
+
 /** The 0/1 matrix [teacher units × student units] that moves each teacher unit's column to its student column. */
 function placement(teacher: readonly number[], student: readonly number[]): tf.Tensor2D {
   const at = teacher.map((u) => student.indexOf(u));
@@ -88,7 +90,8 @@ export function replayLoss(logits: tf.Tensor2D, targets: ReplayTargets, outputs:
     }
     // The teacher's softened outputs over its units, placed among the student's; units the teacher never had
     // (in class-IL, the new task's classes) get no mass, so replayed inputs are kept away from them.
-    const soft = tf.matMul(tf.softmax(tf.div(teacher, temperature)), placement(teacherUnits, studentUnits));
+    const softened = tf.softmax(tf.div(teacher, temperature));
+    const soft = sameUnits(teacherUnits, studentUnits) ? softened : tf.matMul(softened, placement(teacherUnits, studentUnits));
     const distilled = tf.losses.softmaxCrossEntropy(soft, tf.div(columns(logits, studentUnits), temperature));
     return tf.mul(distilled, temperature * temperature);
   });

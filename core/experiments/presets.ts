@@ -34,6 +34,16 @@ export interface Experiment {
   build(preset: PresetName, options: BuildOptions): RunConfig;
 }
 
+/** An experiment as written below: its build receives the solver already resolved to the experiment's default. */
+type ExperimentDefinition = Omit<Experiment, 'build'> & {
+  build(preset: PresetName, options: BuildOptions & { solver: SolverKind }): RunConfig;
+};
+
+/** The one place an experiment's default solver is applied. */
+function defineExperiment(definition: ExperimentDefinition): Experiment {
+  return { ...definition, build: (preset, options) => definition.build(preset, { ...options, solver: options.solver ?? definition.solver }) };
+}
+
 const adam = (lr: number, beta1 = 0.9, beta2 = 0.999) => ({ lr, beta1, beta2 });
 
 function base(
@@ -78,14 +88,14 @@ export function cnnSolver(adamSettings: RunConfig['solver']['adam']): RunConfig[
 
 const QUICK_LIMIT = { train: 6000, test: 1000 };
 
-const splitMnist: Experiment = {
+const splitMnist = defineExperiment({
   name: 'split-mnist',
   title: 'Split MNIST: 5 tasks of 2 digits',
   paper: '§4.3, Fig. 5; van de Ven & Tolias 2019 Table 2',
   arms: ['gr', 'er', 'noise', 'none'],
   scenarios: ['class', 'task', 'domain'],
   solver: 'mlp',
-  build(preset, { arm, seed, scenario = 'class', solver = 'mlp' }) {
+  build(preset, { arm, seed, scenario = 'class', solver }) {
     const quick = preset === 'quick';
     return base(
       'split-mnist',
@@ -98,16 +108,16 @@ const splitMnist: Experiment = {
         : { iterations: 2000, hidden: [400, 400], lr: 1e-3, curveSamples: 500, evalEvery: 200 },
     );
   },
-};
+});
 
-const permutedMnist: Experiment = {
+const permutedMnist = defineExperiment({
   name: 'permuted-mnist',
   title: 'Permuted MNIST: 10 tasks, one pixel permutation each',
   paper: '§4.1, Fig. 3; van de Ven & Tolias 2019',
   arms: ['gr', 'er', 'noise', 'none'],
   scenarios: ['domain', 'task', 'class'],
   solver: 'mlp',
-  build(preset, { arm, seed, scenario = 'domain', solver = 'mlp' }) {
+  build(preset, { arm, seed, scenario = 'domain', solver }) {
     const quick = preset === 'quick';
     return base(
       'permuted-mnist',
@@ -122,15 +132,15 @@ const permutedMnist: Experiment = {
         : { iterations: 5000, hidden: [1000, 1000], lr: 1e-4, curveSamples: 500, evalEvery: 500 },
     );
   },
-};
+});
 
-const scholarChain: Experiment = {
+const scholarChain = defineExperiment({
   name: 'scholar-chain',
   title: 'Scholar chain: solvers 2-5 learn only from the previous scholar',
   paper: '§4.0, Table 1',
   arms: ['gr'],
   solver: 'mlp',
-  build(preset, { seed, solver = 'mlp' }) {
+  build(preset, { seed, solver }) {
     const quick = preset === 'quick';
     const config = base(
       'scholar-chain',
@@ -145,10 +155,10 @@ const scholarChain: Experiment = {
     // r = 0: after the first generation the real data is never seen again.
     return { ...config, importance: { fixed: 0 } };
   },
-};
+});
 
 function domainExperiment(name: string, first: 'mnist' | 'svhn' | 'synthetic', second: 'mnist' | 'svhn' | 'synthetic', arms: ArmName[]): Experiment {
-  return {
+  return defineExperiment({
     name,
     title: `New domain: ${first} → ${second}`,
     paper: '§4.2, Fig. 4',
@@ -156,7 +166,7 @@ function domainExperiment(name: string, first: 'mnist' | 'svhn' | 'synthetic', s
     // Colour digits defeat a small MLP (15.6 % on the synthetic domain after 400 iterations, against 84 % for
     // the CNN), and the paper's code (kuc2477) gives its solver convolutions.
     solver: 'cnn',
-    build(preset, { arm, seed, svhnDir, solver = 'cnn' }) {
+    build(preset, { arm, seed, svhnDir, solver }) {
       const quick = preset === 'quick';
       const config = base(
         name,
@@ -171,7 +181,7 @@ function domainExperiment(name: string, first: 'mnist' | 'svhn' | 'synthetic', s
       // kuc2477's setting for the domain pairs: r = 0.4.
       return { ...config, importance: { fixed: 0.4 } };
     },
-  };
+  });
 }
 
 export const EXPERIMENTS: readonly Experiment[] = [

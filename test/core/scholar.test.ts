@@ -54,6 +54,19 @@ describe('replay loss', () => {
     expect(loss(targets, studentLogits)).toBeCloseTo((T * T * expected) / 2, 5);
   });
 
+  it('soft targets where teacher and student share their units (task- and domain-IL): plain distillation', () => {
+    const T = 2;
+    const shared = [{ teacher: [0, 1, 2, 3], student: [0, 1, 2, 3] }];
+    const targets: ReplayTargets = { kind: 'solver', logits: tf.tensor2d(teacherLogits), groups: shared, temperature: T };
+    let expected = 0;
+    for (let n = 0; n < 2; n++) {
+      const p = softmax(teacherLogits[n].map((v) => v / T));
+      const q = softmax(studentLogits[n].map((v) => v / T));
+      expected += -p.reduce((sum, pu, u) => sum + pu * Math.log(q[u]), 0);
+    }
+    expect(loss(targets, studentLogits)).toBeCloseTo((T * T * expected) / 2, 5);
+  });
+
   it('pushes the new classes down on replayed inputs, with soft and with hard targets', () => {
     for (const temperature of [null, 2]) {
       const targets: ReplayTargets = { kind: 'solver', logits: tf.tensor2d(teacherLogits), groups, temperature };
