@@ -16,14 +16,14 @@ export function registerBench(program: Command): void {
   bench
     .command('train', { isDefault: true })
     .description(
-      'training-step throughput at batch 128 with Adam: solver MLP 784-400-400-10, VAE 784-400-400-z100, replay, and one whole DGR iteration',
+      'training-step throughput at batch 128 with Adam: solver MLP 784-400-400-10, VAE 784-400-400-z100, replay, the domain pairs CNN solver on 32x32x3, and one whole DGR iteration',
     )
     .addOption(backendOption())
     .option('--json', 'print { backend, benchmarks: [{ name, msPerStep, stepsPerSecond }] }')
     .addOption(new Option('--only <names...>', 'run only these benchmarks').choices(TRAINING_BENCHMARKS))
     .option('--repeats <n>', 'timed repeats per benchmark (the median is reported)', intOption('--repeats', 1, 1000), 5)
     .option('--steps <n>', 'steps per timed repeat', intOption('--steps', 1, 10000), 10)
-    .option('--profile', 'also print a per-kernel profile of one solver-replay step and one generator-replay step')
+    .option('--profile', 'also print a per-kernel profile of one solver-replay, generator-replay and cnn-replay step')
     .action(async (opts: { backend: string; json?: boolean; only?: TrainingBenchmark[]; repeats: number; steps: number; profile?: boolean }) => {
       const backend = await startBackend(opts.backend as never);
       const { benchTraining } = await import('../../core/bench/training.ts');
@@ -46,7 +46,7 @@ async function printProfiles(): Promise<void> {
   const { benchSteps } = await import('../../core/bench/training.ts');
   const { formatKernelProfile, profileKernels } = await import('../../core/engine/profile.ts');
   const { steps, dispose } = benchSteps();
-  for (const [name, step] of steps.filter(([n]) => n === 'solver-replay-step' || n === 'generator-replay-step')) {
+  for (const [name, step] of steps.filter(([n]) => n === 'solver-replay-step' || n === 'generator-replay-step' || n === 'cnn-replay-step')) {
     step(); // warm-up
     const profile = await profileKernels(() => {
       step();

@@ -1,10 +1,14 @@
-/** The training benchmarks, named as ../shared/bench/torch_reference.py names them (kept free of tfjs imports). */
+/**
+ * The training benchmarks, named as ../shared/bench/torch_reference.py names them (kept free of tfjs imports).
+ * `cnn-replay-step` (the domain pairs' convolutional solver) has no counterpart in the reference.
+ */
 export const TRAINING_BENCHMARKS = [
   'mlp-step',
   'solver-replay-step',
   'vae-step',
   'generator-replay-step',
   'replay-sample',
+  'cnn-replay-step',
   'dgr-iteration',
 ] as const;
 export type TrainingBenchmark = (typeof TRAINING_BENCHMARKS)[number];

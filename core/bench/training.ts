@@ -6,11 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { runContinual } from '../continual.ts';
 import type { BackendName } from '../engine/backend.ts';
 import { Rng } from '../engine/random.ts';
-import { findExperiment } from '../experiments/presets.ts';
+import { cnnSolver, findExperiment } from '../experiments/presets.ts';
 import { Vae } from '../generators/vae.ts';
 import { solverObjective } from '../scholar.ts';
 import { createSolver } from '../solvers/create.ts';
 import { MNIST_SHAPE } from '../data/mnist.ts';
+import { DIGIT_DOMAIN_SHAPE } from '../data/domains/index.ts';
 
 import type { TrainingBenchmark } from './names.ts';
 
@@ -82,6 +83,11 @@ export function benchSteps(): { steps: [TrainingBenchmark, () => void][]; dispos
   const vae = new Vae({ inputSize: INPUT, hidden: [400, 400], latent: 100, adam }, rng.fork('vae'));
   const previousVae = new Vae({ inputSize: INPUT, hidden: [400, 400], latent: 100, adam }, rng.fork('previous vae'));
   const current = { x, labels: y, units };
+  // The domain pairs' solver on 32×32 colour digits (core/experiments/presets.ts cnnSolver).
+  const [h, w, c] = DIGIT_DOMAIN_SHAPE;
+  const cnn = createSolver(cnnSolver(adam), DIGIT_DOMAIN_SHAPE, 10, rng.fork('cnn'));
+  const image = tf.tensor2d(rng.fillUniform(new Float32Array(B * h * w * c)), [B, h * w * c]);
+  const imageReplay = tf.tensor2d(rng.fillUniform(new Float32Array(B * h * w * c)), [B, h * w * c]);
 
   const steps: [TrainingBenchmark, () => void][] = [
     ['mlp-step', () => solver.optimizer.minimize(() => solverObjective(solver, current, null, 1)).dispose()],
@@ -96,6 +102,14 @@ export function benchSteps(): { steps: [TrainingBenchmark, () => void][]; dispos
     ['vae-step', () => vae.trainStep(x, null, 1).dispose()],
     ['generator-replay-step', () => vae.trainStep(x, xr, 0.5).dispose()],
     [
+      'cnn-replay-step',
+      () =>
+        tf.tidy(() => {
+          const replay = { x: imageReplay, targets: { kind: 'labels' as const, labels: y, units } };
+          cnn.optimizer.minimize(() => solverObjective(cnn, { x: image, labels: y, units }, replay, 0.5)).dispose();
+        }),
+    ],
+    [
       'replay-sample',
       () =>
         tf.tidy(() => {
@@ -105,8 +119,8 @@ export function benchSteps(): { steps: [TrainingBenchmark, () => void][]; dispos
     ],
   ];
   const dispose = (): void => {
-    for (const t of [x, xr, y]) t.dispose();
-    for (const m of [solver, teacher, vae, previousVae]) m.dispose();
+    for (const t of [x, xr, y, image, imageReplay]) t.dispose();
+    for (const m of [solver, teacher, vae, previousVae, cnn]) m.dispose();
   };
   return { steps, dispose };
 }
