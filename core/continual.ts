@@ -43,13 +43,16 @@ export interface Progress {
   readonly iteration: number;
   readonly iterations: number;
   readonly solverLoss: number;
+  /** The generator's iterations per task; null for arms without a generator. */
+  readonly generatorIterations: number | null;
   readonly generatorIteration: number | null;
   readonly generatorLoss: number | null;
 }
 
 /** Observers watch a run without being called by name from the loop's logic (progress bars, JSON, sockets). */
 export interface RunObserver {
-  onStart?(e: { stream: TaskStream; config: RunConfig; resumedAt: number }): void;
+  /** `generatorIterations`: the generator's iterations per task, null when the arm has no generator. */
+  onStart?(e: { stream: TaskStream; config: RunConfig; resumedAt: number; generatorIterations: number | null }): void;
   onProgress?(e: Progress): void;
   onCurve?(p: CurvePoint): void;
   /** After each task: the accuracy row and, when the arm has a generator, samples of its inputs. */
@@ -160,7 +163,12 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
   }
   const secondsBefore = progress.seconds;
   const elapsed = (): number => secondsBefore + (performance.now() - started) / 1000;
-  options.observer?.onStart?.({ stream, config, resumedAt: progress.nextTask });
+  options.observer?.onStart?.({
+    stream,
+    config,
+    resumedAt: progress.nextTask,
+    generatorIterations: scholar.generator ? config.generatorIterations : null,
+  });
 
   const worker =
     config.parallel && scholar.generator && progress.nextTask < stream.tasks.length
@@ -189,8 +197,26 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
         noise: taskRng.fork('generator noise'),
         replay: taskRng.fork('generator replay'),
       };
+      // The solver's latest state; once its iterations are done, the generator's reports carry the progress
+      // (it trains after the solver without a worker, and may outlast it with one).
+      let solverState: { iteration: number; loss: number } | null = null;
+      const report = (): void => {
+        if (!solverState) return;
+        const gen = generatorState as { iteration: number; loss: number } | null;
+        options.observer?.onProgress?.({
+          task: t,
+          tasks: stream.tasks.length,
+          iteration: solverState.iteration,
+          iterations: config.iterations,
+          solverLoss: solverState.loss,
+          generatorIterations: scholar.generator ? config.generatorIterations : null,
+          generatorIteration: gen?.iteration ?? null,
+          generatorLoss: gen?.loss ?? null,
+        });
+      };
       const onGeneratorProgress = (iteration: number, loss: number): void => {
         generatorState = { iteration, loss };
+        if (solverState?.iteration === config.iterations) report();
       };
       if (scholar.generator && worker) {
         generatorJob = worker.trainTask(
@@ -231,16 +257,8 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
         });
         regulariser?.afterStep?.();
         if (it % 25 === 0 || it === config.iterations) {
-          const gen = generatorState as { iteration: number; loss: number } | null;
-          options.observer?.onProgress?.({
-            task: t,
-            tasks: stream.tasks.length,
-            iteration: it,
-            iterations: config.iterations,
-            solverLoss: loss.dataSync()[0],
-            generatorIteration: gen?.iteration ?? null,
-            generatorLoss: gen?.loss ?? null,
-          });
+          solverState = { iteration: it, loss: loss.dataSync()[0] };
+          report();
           // Let the worker's messages through.
           await new Promise((resolve) => setImmediate(resolve));
         }

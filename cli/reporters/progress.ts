@@ -1,6 +1,9 @@
 /**
  * A run's progress for a person: a bar with ETA, task, iteration, losses and the latest accuracy on a terminal;
  * plain lines (every 10 % of a task, and at each task's end) when the output is a file or a pipe.
+ *
+ * A task's work is the solver's iterations plus the generator's, so the bar keeps moving while the generator
+ * trains after the solver (without a worker) or finishes after it (with one).
  */
 import { SingleBar } from 'cli-progress';
 import type { Progress, RunObserver } from '../../core/continual.ts';
@@ -18,6 +21,8 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
   let lastAccuracy = '-';
   let lastLine = -1;
   const started = performance.now();
+  const perTask = (p: Progress): number => p.iterations + (p.generatorIterations ?? 0);
+  const done = (p: Progress): number => p.iteration + (p.generatorIteration ?? 0);
   const fields = (p: Progress) => ({
     task: `${p.task + 1}/${p.tasks}`,
     it: `${p.iteration}/${p.iterations}`,
@@ -30,7 +35,7 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
     out.write(`${line}\n`);
   };
   return {
-    onStart({ stream, config, resumedAt }) {
+    onStart({ stream, config, resumedAt, generatorIterations }) {
       if (resumedAt > 0) say(`${label}: resuming from the checkpoint after task ${resumedAt}`);
       if (!out.isTTY) return;
       bar = new SingleBar({
@@ -40,7 +45,8 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
         etaBuffer: 100,
         barsize: 24,
       });
-      bar.start(stream.tasks.length * config.iterations, resumedAt * config.iterations, {
+      const work = config.iterations + (generatorIterations ?? 0);
+      bar.start(stream.tasks.length * work, resumedAt * work, {
         task: '-',
         it: '-',
         loss: '-',
@@ -50,10 +56,10 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
     },
     onProgress(p) {
       if (bar) {
-        bar.update(p.task * p.iterations + p.iteration, fields(p));
+        bar.update(p.task * perTask(p) + done(p), fields(p));
         return;
       }
-      const key = p.task * 11 + Math.floor((10 * p.iteration) / p.iterations);
+      const key = p.task * 11 + Math.floor((10 * done(p)) / perTask(p));
       if (key === lastLine) return;
       lastLine = key;
       const f = fields(p);

@@ -46,6 +46,21 @@ describe('dgr experiment', () => {
     expect(r.stderr).toMatch(/after task 5, test accuracy per task/);
   });
 
+  it('keeps reporting progress while the generator trains after the solver (no worker)', () => {
+    const out = join(work, 'sequential');
+    const r = spawnSync(
+      process.execPath,
+      [dgr, 'experiment', 'split-mnist', '--preset', 'quick', '--arm', 'gr', '--iterations', '20', '--generator-iterations', '60',
+        '--eval-every', '0', '--no-parallel', '--backend', 'wasm', '--out', out],
+      { cwd: root, encoding: 'utf8', timeout: 600_000 },
+    );
+    expect(r.status).toBe(0);
+    // The solver is done at it 20/20; the generator's iterations still move the lines (every 10 % of a task's work).
+    for (const task of [1, 5]) {
+      for (const gen of [50, 60]) expect(r.stderr).toMatch(new RegExp(`task ${task}/5 it 20/20 loss \\S+ gen \\S+@${gen} `));
+    }
+  });
+
   it('resumes a killed run from its last checkpoint and ends with the same accuracy matrix', async () => {
     const whole = readJson(join(work, 'whole', 'gr', 'result.json'));
     const out = join(work, 'killed');
