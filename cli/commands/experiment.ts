@@ -10,6 +10,7 @@ import { parseRunConfig, type RunConfig } from '../../core/config.ts';
 import type { RunResult } from '../../core/continual.ts';
 import type { BackendName } from '../../core/engine/backend-names.ts';
 import { EXPERIMENTS, findExperiment, generatorSpec, PRESETS, SOLVER_KINDS, type PresetName, type SolverKind } from '../../core/experiments/presets.ts';
+import { DEFAULT_SVHN_DIR, missingSvhnFiles, SVHN_FILES, SVHN_URL } from '../../core/data/domains/svhn.ts';
 import { backendOption, intOption, numberOption, startBackend } from '../options.ts';
 import { progressReporter } from '../reporters/progress.ts';
 import { resultFile, writeJson, type ResultFile } from '../run-files.ts';
@@ -88,6 +89,21 @@ function configsFor(name: string | undefined, opts: ExperimentOptions): RunConfi
   });
 }
 
+/** Says which SVHN files are missing before any work starts, in terms of this command's options. */
+function requireSvhn(configs: readonly RunConfig[]): void {
+  for (const { stream } of configs) {
+    if (stream.kind !== 'domains' || !stream.domains.includes('svhn')) continue;
+    const missing = missingSvhnFiles(stream.svhnDir);
+    if (missing.length === 0) continue;
+    const where = stream.svhnDir === undefined ? `the default folder ${DEFAULT_SVHN_DIR}` : `--svhn-dir ${stream.svhnDir}`;
+    throw new Error(
+      `${where}: missing ${missing.join(' and ')}. This experiment needs your own copy of SVHN: download ` +
+        `${SVHN_FILES.train} and ${SVHN_FILES.test} (format 2, cropped digits) from ${SVHN_URL} and pass ` +
+        `--svhn-dir <the folder that holds them>.`,
+    );
+  }
+}
+
 async function runArm(
   config: RunConfig,
   seeds: number[],
@@ -157,6 +173,7 @@ export function registerExperiment(program: Command): void {
         return;
       }
       const configs = configsFor(name, opts);
+      requireSvhn(configs);
       const backend = await startBackend(opts.backend as never);
       const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
       const seeds = Array.from({ length: opts.seeds }, (_, k) => configs[0].seed + k);

@@ -3,10 +3,12 @@
  * same --out, ends with the same result files as a run that was never interrupted.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MI, MX } from '../../core/data/mat.ts';
+import { writeMat } from '../data/helpers/mat-writer.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const dgr = join(root, 'bin', 'dgr.js');
@@ -96,5 +98,35 @@ describe('dgr experiment', () => {
     const unknown = spawnSync(process.execPath, [dgr, 'experiment', 'nope'], { cwd: root, encoding: 'utf8' });
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain("unknown experiment 'nope'");
+  });
+
+  it('runs mnist-svhn from the user\'s SVHN folder, and names --svhn-dir before any work when the files are missing', () => {
+    const svhn = join(work, 'svhn');
+    const out = join(work, 'svhn-run');
+    const svhnArgs = (dir: string): string[] => [
+      dgr, 'experiment', 'mnist-svhn', '--arm', 'none', '--iterations', '10', '--eval-every', '0',
+      '--backend', 'wasm', '--svhn-dir', dir, '--out', out,
+    ];
+    const missing = spawnSync(process.execPath, svhnArgs(join(work, 'no-svhn-here')), { cwd: root, encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/--svhn-dir .*no-svhn-here: missing .*train_32x32\.mat and .*test_32x32\.mat/);
+    expect(missing.stderr).not.toContain('dgr: backend');
+    expect(existsSync(out)).toBe(false);
+
+    // A small SVHN in the MAT-file layout (X 32×32×3×N column-major, y 1-10 with 10 for the digit 0).
+    const n = 40;
+    const file = writeMat([
+      { name: 'X', classId: MX.UINT8, dims: [32, 32, 3, n], storage: MI.UINT8, values: new Uint8Array(3072 * n).map((_, i) => (i * 7) % 256) },
+      { name: 'y', classId: MX.DOUBLE, dims: [n, 1], storage: MI.DOUBLE, values: Array.from({ length: n }, (_, i) => (i % 10) + 1) },
+    ]);
+    mkdirSync(svhn);
+    writeFileSync(join(svhn, 'train_32x32.mat'), file);
+    writeFileSync(join(svhn, 'test_32x32.mat'), file);
+    const r = spawnSync(process.execPath, svhnArgs(svhn), { cwd: root, encoding: 'utf8', timeout: 600_000 });
+    expect(r.status).toBe(0);
+    const result = readJson(join(out, 'none', 'result.json'));
+    expect(result.experiment).toBe('mnist-svhn');
+    expect(result.taskNames).toEqual(['mnist', 'svhn']);
+    expect((result.accuracyMatrix as number[][]).length).toBe(3);
   });
 });

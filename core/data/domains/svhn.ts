@@ -22,6 +22,14 @@ export interface SvhnSplits {
 
 const cache = new Map<string, SvhnSplits>();
 
+/** The SVHN files absent from `dir` (the default folder when none is given), as full paths. */
+export function missingSvhnFiles(dir?: string): string[] {
+  const base = resolve(dir ?? DEFAULT_SVHN_DIR);
+  return Object.values(SVHN_FILES)
+    .map((file) => join(base, file))
+    .filter((path) => !existsSync(path));
+}
+
 /** 73,257 training and 26,032 test images, 32×32×3 bytes, labels 0-9. Read once per directory per process. */
 export function loadSvhn(options: { dir?: string } = {}): SvhnSplits {
   const dir = resolve(options.dir ?? DEFAULT_SVHN_DIR);
@@ -38,7 +46,7 @@ export function readSvhnFile(path: string): Dataset {
     throw new Error(
       `SVHN file not found: ${path}. Download ${SVHN_FILES.train} and ${SVHN_FILES.test} ` +
         `(format 2, cropped digits) from ${SVHN_URL} and put them in ${resolve(path, '..')}, ` +
-        `or give the folder that holds them as the SVHN directory option.`,
+        `or give the folder that holds them as the run's svhnDir.`,
     );
   }
   const file = path.split(/[\\/]/).pop() ?? path;
