@@ -9,7 +9,7 @@ import { ARM_NAMES, type ArmName } from '../../core/arms.ts';
 import { parseRunConfig, type RunConfig } from '../../core/config.ts';
 import type { RunResult } from '../../core/continual.ts';
 import type { BackendName } from '../../core/engine/backend-names.ts';
-import { EXPERIMENTS, findExperiment, generatorSpec, PRESETS, SOLVER_KINDS, type PresetName, type SolverKind } from '../../core/experiments/presets.ts';
+import { EXPERIMENTS, findExperiment, GENERATOR_KINDS, PRESETS, SOLVER_KINDS, type GeneratorKind, type PresetName, type SolverKind } from '../../core/experiments/presets.ts';
 import { DEFAULT_SVHN_DIR, missingSvhnFiles, SVHN_FILES, SVHN_URL } from '../../core/data/domains/svhn.ts';
 import { backendOption, intOption, numberOption, startBackend } from '../options.ts';
 import { progressReporter } from '../reporters/progress.ts';
@@ -28,7 +28,7 @@ interface ExperimentOptions {
   batchSize?: number;
   lr?: number;
   r?: number | 'tasks-so-far';
-  generator?: 'vae' | 'wgan-gp';
+  generator?: GeneratorKind;
   solver?: SolverKind;
   evalEvery?: number;
   svhnDir?: string;
@@ -72,6 +72,7 @@ function configsFor(name: string | undefined, opts: ExperimentOptions): RunConfi
       scenario: opts.scenario,
       svhnDir: opts.svhnDir,
       solver: opts.solver,
+      generator: opts.generator,
     });
     const config: RunConfig = {
       ...preset,
@@ -80,7 +81,6 @@ function configsFor(name: string | undefined, opts: ExperimentOptions): RunConfi
       ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
       ...(opts.r !== undefined ? { importance: opts.r === 'tasks-so-far' ? opts.r : { fixed: opts.r } } : {}),
       ...(opts.evalEvery !== undefined ? { evalEvery: opts.evalEvery } : {}),
-      ...(opts.generator ? { generator: generatorSpec(opts.generator) } : {}),
       parallel: opts.parallel,
     };
     if (opts.lr !== undefined) config.solver = { ...config.solver, adam: { ...config.solver.adam, lr: opts.lr } };
@@ -156,7 +156,7 @@ export function registerExperiment(program: Command): void {
     .option('--batch-size <n>', 'minibatch size', intOption('--batch-size', 1, 65536))
     .option('--lr <x>', "solver's Adam learning rate", numberOption('--lr', 1e-8, 10))
     .option('--r <x>', "importance of the new task: a number in [0, 1] or 'tasks-so-far'", importanceOption)
-    .addOption(new Option('--generator <kind>', "generator model (default: the preset's VAE)").choices(['vae', 'wgan-gp']))
+    .addOption(new Option('--generator <kind>', "generator model (default: the preset's VAE: like the solver's MLP layers and learning rate, or 400 units beside a CNN)").choices(GENERATOR_KINDS))
     .addOption(
       new Option('--solver <kind>', "solver network (default: the experiment's: MLP, or CNN for the domain pairs)").choices(SOLVER_KINDS),
     )

@@ -11,6 +11,8 @@ export const PRESETS = ['quick', 'paper'] as const;
 export type PresetName = (typeof PRESETS)[number];
 export const SOLVER_KINDS = ['mlp', 'cnn'] as const;
 export type SolverKind = (typeof SOLVER_KINDS)[number];
+export const GENERATOR_KINDS = ['vae', 'wgan-gp'] as const;
+export type GeneratorKind = (typeof GENERATOR_KINDS)[number];
 
 export interface BuildOptions {
   arm: ArmName;
@@ -19,6 +21,8 @@ export interface BuildOptions {
   svhnDir?: string;
   /** The solver network; each experiment has its own default (`solver`). */
   solver?: SolverKind;
+  /** The generator; every experiment's default is the VAE, sized by its preset. */
+  generator?: GeneratorKind;
 }
 
 export interface Experiment {
@@ -39,9 +43,16 @@ type ExperimentDefinition = Omit<Experiment, 'build'> & {
   build(preset: PresetName, options: BuildOptions & { solver: SolverKind }): RunConfig;
 };
 
-/** The one place an experiment's default solver is applied. */
+/** The one place an experiment's default solver, and a generator other than its VAE, are applied. */
 function defineExperiment(definition: ExperimentDefinition): Experiment {
-  return { ...definition, build: (preset, options) => definition.build(preset, { ...options, solver: options.solver ?? definition.solver }) };
+  return {
+    ...definition,
+    build: (preset, options) => {
+      const config = definition.build(preset, { ...options, solver: options.solver ?? definition.solver });
+      const kind = options.generator ?? config.generator.kind;
+      return kind === config.generator.kind ? config : { ...config, generator: generatorSpec(kind) };
+    },
+  };
 }
 
 const adam = (lr: number, beta1 = 0.9, beta2 = 0.999) => ({ lr, beta1, beta2 });
@@ -60,7 +71,10 @@ function base(
     arm,
     seed,
     solver: solver === 'cnn' ? cnnSolver(adam(scale.lr)) : { kind: 'mlp', hidden: scale.hidden, adam: adam(scale.lr) },
-    generator: generatorSpec('vae'),
+    // van de Ven & Tolias size the VAE like the classifier's fully connected layers and train it with the same
+    // learning rate (their param_values.py: g_fc_uni = fc_units, lr_gen = lr): 2×1000 and 1e-4 on permuted
+    // MNIST. Beside a CNN solver the VAE keeps 400 units and 1e-3.
+    generator: solver === 'mlp' ? generatorSpec('vae', { hidden: scale.hidden, lr: scale.lr }) : generatorSpec('vae'),
     iterations: scale.iterations,
     generatorIterations: scale.iterations,
     batchSize: 128,
@@ -74,10 +88,13 @@ function base(
   };
 }
 
-/** The generators a run may use: the VAE of van de Ven & Tolias, or the paper's WGAN-GP (kuc2477's settings). */
-export function generatorSpec(kind: 'vae' | 'wgan-gp'): RunConfig['generator'] {
+/**
+ * The generators a run may use: the VAE of van de Ven & Tolias (400 units and lr 1e-3 unless `fc` sizes it),
+ * or the paper's WGAN-GP (kuc2477's settings).
+ */
+export function generatorSpec(kind: GeneratorKind, fc?: { hidden: number[]; lr: number }): RunConfig['generator'] {
   return kind === 'vae'
-    ? { kind: 'vae', hidden: [400, 400], latent: 100, adam: adam(1e-3) }
+    ? { kind: 'vae', hidden: fc?.hidden ?? [400, 400], latent: 100, adam: adam(fc?.lr ?? 1e-3) }
     : { kind: 'wgan-gp', hidden: [400, 400], latent: 100, criticSteps: 5, penalty: 10, adam: adam(1e-4, 0.5, 0.9) };
 }
 

@@ -28,4 +28,21 @@ describe('experiment presets', () => {
     expect(cnn.kind).toBe('cnn');
     expect(cnn.adam.lr).toBe(1e-3);
   });
+
+  it('the VAE is sized like the MLP solver and shares its learning rate (van de Ven & Tolias); --generator swaps it', () => {
+    const vae = (name: string, options = {}) => findExperiment(name).build('paper', { arm: 'gr', seed: 1, ...options }).generator;
+    expect(vae('permuted-mnist')).toMatchObject({ kind: 'vae', hidden: [1000, 1000], latent: 100, adam: { lr: 1e-4 } });
+    expect(vae('split-mnist')).toMatchObject({ kind: 'vae', hidden: [400, 400], adam: { lr: 1e-3 } });
+    expect(vae('scholar-chain')).toMatchObject({ kind: 'vae', hidden: [400, 400], adam: { lr: 1e-3 } });
+    expect(vae('mnist-synthetic')).toMatchObject({ kind: 'vae', hidden: [400, 400], adam: { lr: 1e-3 } });
+    expect(vae('permuted-mnist', { generator: 'vae' })).toMatchObject({ hidden: [1000, 1000], adam: { lr: 1e-4 } });
+    const gan = vae('permuted-mnist', { generator: 'wgan-gp' });
+    expect(gan).toMatchObject({ kind: 'wgan-gp', criticSteps: 5, penalty: 10, adam: { lr: 1e-4, beta1: 0.5, beta2: 0.9 } });
+    for (const experiment of EXPERIMENTS) {
+      for (const preset of PRESETS) {
+        const config = experiment.build(preset, { arm: experiment.arms[0], seed: 1, generator: 'wgan-gp' });
+        expect(() => parseRunConfig(config, `${experiment.name}/${preset}/wgan-gp`)).not.toThrow();
+      }
+    }
+  });
 });
