@@ -54,7 +54,16 @@ export const runConfigSchema = z
       z.object({ kind: z.literal('cnn'), channels: z.array(positiveInt).min(1), dense: positiveInt, adam }).strict(),
     ]),
     generator: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('vae'), hidden: z.array(positiveInt).min(1), latent: positiveInt, adam }).strict(),
+      z
+        .object({
+          kind: z.literal('vae'),
+          hidden: z.array(positiveInt).min(1),
+          latent: positiveInt,
+          /** Strided 5×5 conv layers before the dense encoder, mirrored by transposed convs after the decoder. */
+          channels: z.array(positiveInt).min(1).optional(),
+          adam,
+        })
+        .strict(),
       z
         .object({
           kind: z.literal('wgan-gp'),

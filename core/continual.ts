@@ -143,7 +143,7 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
 
   const make = (label: string): Scholar => ({
     solver: createSolver(config.solver, stream.shape, stream.outputs, root.fork(`${label} solver`)),
-    generator: usesGenerator ? createGenerator(config.generator, inputSize, root.fork(`${label} generator`)) : null,
+    generator: usesGenerator ? createGenerator(config.generator, stream.shape, root.fork(`${label} generator`)) : null,
   });
   const scholar = make('scholar');
   const previous = make('previous');
@@ -172,7 +172,7 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
 
   const worker =
     config.parallel && scholar.generator && progress.nextTask < stream.tasks.length
-      ? await GeneratorWorker.start(options.backend, config.generator, inputSize)
+      ? await GeneratorWorker.start(options.backend, config.generator, stream.shape)
       : null;
   const samples: Float32Array[] = [];
   const lastTask = Math.min(stream.tasks.length, options.stopAfterTasks ?? Infinity);

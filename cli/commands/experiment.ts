@@ -156,7 +156,7 @@ export function registerExperiment(program: Command): void {
     .option('--batch-size <n>', 'minibatch size', intOption('--batch-size', 1, 65536))
     .option('--lr <x>', "solver's Adam learning rate", numberOption('--lr', 1e-8, 10))
     .option('--r <x>', "importance of the new task: a number in [0, 1] or 'tasks-so-far'", importanceOption)
-    .addOption(new Option('--generator <kind>', "generator model (default: the preset's VAE: like the solver's MLP layers and learning rate, or 400 units beside a CNN)").choices(GENERATOR_KINDS))
+    .addOption(new Option('--generator <kind>', "generator model (default: the preset's VAE: like the solver's MLP layers and learning rate, or 400 units beside a CNN; conv-vae: the VAE behind 5x5 convolutions of 32 and 64 channels)").choices(GENERATOR_KINDS))
     .addOption(
       new Option('--solver <kind>', "solver network (default: the experiment's: MLP, or CNN for the domain pairs)").choices(SOLVER_KINDS),
     )

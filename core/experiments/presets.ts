@@ -11,7 +11,7 @@ export const PRESETS = ['quick', 'paper'] as const;
 export type PresetName = (typeof PRESETS)[number];
 export const SOLVER_KINDS = ['mlp', 'cnn'] as const;
 export type SolverKind = (typeof SOLVER_KINDS)[number];
-export const GENERATOR_KINDS = ['vae', 'wgan-gp'] as const;
+export const GENERATOR_KINDS = ['vae', 'conv-vae', 'wgan-gp'] as const;
 export type GeneratorKind = (typeof GENERATOR_KINDS)[number];
 
 export interface BuildOptions {
@@ -49,8 +49,8 @@ function defineExperiment(definition: ExperimentDefinition): Experiment {
     ...definition,
     build: (preset, options) => {
       const config = definition.build(preset, { ...options, solver: options.solver ?? definition.solver });
-      const kind = options.generator ?? config.generator.kind;
-      return kind === config.generator.kind ? config : { ...config, generator: generatorSpec(kind) };
+      // Every preset trains the VAE it sizes itself; any other generator comes with its own settings.
+      return !options.generator || options.generator === 'vae' ? config : { ...config, generator: generatorSpec(options.generator) };
     },
   };
 }
@@ -90,9 +90,11 @@ function base(
 
 /**
  * The generators a run may use: the VAE of van de Ven & Tolias (400 units and lr 1e-3 unless `fc` sizes it),
- * or the paper's WGAN-GP (kuc2477's settings).
+ * the same VAE behind convolutions (the CNN solver's 32 and 64 channels, one dense layer of 400 units), or the
+ * paper's WGAN-GP (kuc2477's settings).
  */
 export function generatorSpec(kind: GeneratorKind, fc?: { hidden: number[]; lr: number }): RunConfig['generator'] {
+  if (kind === 'conv-vae') return { kind: 'vae', channels: [32, 64], hidden: [400], latent: 100, adam: adam(1e-3) };
   return kind === 'vae'
     ? { kind: 'vae', hidden: fc?.hidden ?? [400, 400], latent: 100, adam: adam(fc?.lr ?? 1e-3) }
     : { kind: 'wgan-gp', hidden: [400, 400], latent: 100, criticSteps: 5, penalty: 10, adam: adam(1e-4, 0.5, 0.9) };

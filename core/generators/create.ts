@@ -1,5 +1,6 @@
 /** Builds the generator a run config names. */
 import type { RunConfig } from '../config.ts';
+import type { ImageShape } from '../data/types.ts';
 import type { Rng } from '../engine/random.ts';
 import type { Generator } from './generator.ts';
 import { Vae } from './vae.ts';
@@ -7,10 +8,20 @@ import { WganGp } from './wgan-gp.ts';
 
 export type GeneratorSpec = RunConfig['generator'];
 
-export function createGenerator(spec: GeneratorSpec, inputSize: number, rng: Rng): Generator {
+export function createGenerator(spec: GeneratorSpec, shape: ImageShape, rng: Rng): Generator {
+  const inputSize = shape[0] * shape[1] * shape[2];
   switch (spec.kind) {
     case 'vae':
-      return new Vae({ inputSize, hidden: spec.hidden, latent: spec.latent, adam: spec.adam }, rng);
+      return new Vae(
+        {
+          inputSize,
+          hidden: spec.hidden,
+          latent: spec.latent,
+          adam: spec.adam,
+          ...(spec.channels ? { image: { shape, channels: spec.channels } } : {}),
+        },
+        rng,
+      );
     case 'wgan-gp':
       return new WganGp(
         { inputSize, hidden: spec.hidden, latent: spec.latent, criticSteps: spec.criticSteps, penalty: spec.penalty, adam: spec.adam },

@@ -3,7 +3,7 @@
  * generator; at the end of each task the worker's weights and optimiser state are copied back into it.
  */
 import { Worker } from 'node:worker_threads';
-import type { Dataset } from '../data/types.ts';
+import type { Dataset, ImageShape } from '../data/types.ts';
 import type { BackendName } from '../engine/backend.ts';
 import type { Rng } from '../engine/random.ts';
 import type { Generator } from './generator.ts';
@@ -35,9 +35,9 @@ export class GeneratorWorker {
     });
   }
 
-  static async start(backend: BackendName, spec: GeneratorSpec, inputSize: number): Promise<GeneratorWorker> {
+  static async start(backend: BackendName, spec: GeneratorSpec, shape: ImageShape): Promise<GeneratorWorker> {
     const w = new GeneratorWorker();
-    await w.request({ type: 'init', backend, spec, inputSize });
+    await w.request({ type: 'init', backend, spec, shape });
     return w;
   }
 

@@ -1,10 +1,17 @@
 /**
  * Variational autoencoder generator (Kingma & Welling), the cheaper generator van de Ven & Tolias use for DGR:
  * encoder and decoder MLPs mirroring the solver, a Gaussian latent (default 100), Bernoulli likelihood.
+ *
+ * With `channels` the encoder first runs strided 5×5 convolutions (as the CNN solver does) and the decoder ends
+ * in the mirrored transposed convolutions: an MLP VAE's samples of textured colour images are blurred blobs that
+ * teach a solver little (the domain pairs), and the paper's code (kuc2477) gives its generator convolutions.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../engine/random.ts';
 import { Adam, type AdamSettings, type AdamState } from '../nn/adam.ts';
+import type { ImageShape } from '../data/types.ts';
+import { Conv2d } from '../nn/conv.ts';
+import { ConvTranspose2d } from '../nn/conv-transpose.ts';
 import { Dense } from '../nn/dense.ts';
 import { Mlp } from '../nn/mlp.ts';
 import { readWeights, writeWeights, type WeightSet } from '../nn/weights.ts';
@@ -16,6 +23,8 @@ export interface VaeSettings {
   readonly hidden: readonly number[];
   readonly latent: number;
   readonly adam: AdamSettings;
+  /** Convolutional layers before the encoder's dense ones (channel counts), mirrored after the decoder. */
+  readonly image?: { readonly shape: ImageShape; readonly channels: readonly number[] };
 }
 
 export class Vae implements Generator {
@@ -24,29 +33,74 @@ export class Vae implements Generator {
   private readonly mean: Dense;
   private readonly logVar: Dense;
   private readonly decoder: Mlp;
+  private readonly convs: Conv2d[] = [];
+  private readonly deconvs: ConvTranspose2d[] = [];
+  /** Height and width entering each conv layer, then leaving the last: [[h, w], [⌈h/2⌉, ⌈w/2⌉], ...]. */
+  private readonly sizes: [number, number][] = [];
   private readonly optimizer: Adam;
 
   constructor(
     readonly settings: VaeSettings,
     private rng: Rng,
   ) {
-    const { inputSize, hidden, latent } = settings;
+    const { inputSize, hidden, latent, image } = settings;
     const top = hidden[hidden.length - 1];
-    this.encoder = new Mlp([inputSize, ...hidden], 'relu', 'relu', rng);
+    let flat = inputSize;
+    if (image) {
+      const [h, w, c] = image.shape;
+      const { channels } = image;
+      this.sizes = [[h, w]];
+      channels.forEach((out, i) => {
+        this.convs.push(new Conv2d(i === 0 ? c : channels[i - 1], out, 5, 2, rng));
+        const [ph, pw] = this.sizes[i];
+        this.sizes.push([Math.ceil(ph / 2), Math.ceil(pw / 2)]);
+      });
+      const [lh, lw] = this.sizes[channels.length];
+      flat = lh * lw * channels[channels.length - 1];
+      // Mirrored: the last transposed conv gives back the image's channels, as logits.
+      for (let i = channels.length - 1; i >= 0; i--) {
+        this.deconvs.push(new ConvTranspose2d(channels[i], i === 0 ? c : channels[i - 1], 4, 2, i === 0 ? 'linear' : 'relu', rng));
+      }
+    }
+    this.encoder = new Mlp([flat, ...hidden], 'relu', 'relu', rng);
     this.mean = new Dense(top, latent, 'linear', rng);
     this.logVar = new Dense(top, latent, 'linear', rng);
     // The decoder ends in logits: the Bernoulli loss is computed from them stably, samples pass a sigmoid.
-    this.decoder = new Mlp([latent, ...[...hidden].reverse(), inputSize], 'relu', 'linear', rng);
+    this.decoder = new Mlp([latent, ...[...hidden].reverse(), flat], 'relu', image ? 'relu' : 'linear', rng);
     this.optimizer = new Adam(this.variables(), settings.adam);
   }
 
   variables(): tf.Variable[] {
     return [
+      ...this.convs.flatMap((c) => c.variables()),
       ...this.encoder.variables(),
       ...this.mean.variables(),
       ...this.logVar.variables(),
       ...this.decoder.variables(),
+      ...this.deconvs.flatMap((d) => d.variables()),
     ];
+  }
+
+  private encode(x: tf.Tensor2D): tf.Tensor2D {
+    if (!this.settings.image) return this.encoder.apply(x);
+    const n = x.shape[0];
+    const image = tf.reshape(x, [n, ...this.settings.image.shape]) as tf.Tensor4D;
+    const features = this.convs.reduce((h, conv) => conv.apply(h), image);
+    return this.encoder.apply(tf.reshape(features, [n, -1]) as tf.Tensor2D);
+  }
+
+  /** Logits of the pixels, [n, inputSize]. */
+  private decode(z: tf.Tensor2D): tf.Tensor2D {
+    const h = this.decoder.apply(z);
+    if (!this.settings.image) return h;
+    const n = z.shape[0];
+    const { channels } = this.settings.image;
+    const [lh, lw] = this.sizes[channels.length];
+    let y = tf.reshape(h, [n, lh, lw, channels[channels.length - 1]]) as tf.Tensor4D;
+    this.deconvs.forEach((deconv, k) => {
+      y = deconv.apply(y, this.sizes[channels.length - 1 - k]);
+    });
+    return tf.reshape(y, [n, -1]) as tf.Tensor2D;
   }
 
   /**
@@ -55,12 +109,12 @@ export class Vae implements Generator {
    * the image size. Shape [n].
    */
   losses(x: tf.Tensor2D): tf.Tensor1D {
-    const h = this.encoder.apply(x);
+    const h = this.encode(x);
     const mu = this.mean.apply(h);
     const logVar = this.logVar.apply(h);
     const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', this.rng.seed());
     const z = tf.add(mu, tf.mul(eps, tf.exp(tf.mul(logVar, 0.5)))) as tf.Tensor2D;
-    const logits = this.decoder.apply(z);
+    const logits = this.decode(z);
     // BCE with logits: max(l, 0) − l·x + log(1 + e^(−|l|)).
     const bce = tf.sum(
       tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))),
@@ -87,7 +141,7 @@ export class Vae implements Generator {
   sample(n: number): tf.Tensor2D {
     return tf.tidy(() => {
       const z = tf.randomNormal([n, this.settings.latent], 0, 1, 'float32', this.rng.seed()) as tf.Tensor2D;
-      return tf.sigmoid(this.decoder.apply(z));
+      return tf.sigmoid(this.decode(z));
     });
   }
 

@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { useBackend, type BackendName } from '../engine/backend.ts';
 import { Rng, type RngState } from '../engine/random.ts';
 import type { Dataset } from '../data/types.ts';
+import type { ImageShape } from '../data/types.ts';
 import type { AdamState } from '../nn/adam.ts';
 import type { WeightSet } from '../nn/weights.ts';
 import { createGenerator, type GeneratorSpec } from './create.ts';
@@ -14,7 +15,7 @@ import type { Generator } from './generator.ts';
 import { trainGeneratorOnTask, type GeneratorTaskSettings } from './train.ts';
 
 export type WorkerRequest =
-  | { type: 'init'; backend: BackendName; spec: GeneratorSpec; inputSize: number }
+  | { type: 'init'; backend: BackendName; spec: GeneratorSpec; shape: ImageShape }
   | {
       type: 'task';
       data: Dataset;
@@ -40,8 +41,8 @@ let previous: Generator | null = null;
 async function handle(request: WorkerRequest): Promise<void> {
   if (request.type === 'init') {
     await useBackend(request.backend);
-    generator = createGenerator(request.spec, request.inputSize, new Rng(0));
-    previous = createGenerator(request.spec, request.inputSize, new Rng(0));
+    generator = createGenerator(request.spec, request.shape, new Rng(0));
+    previous = createGenerator(request.spec, request.shape, new Rng(0));
     port!.postMessage({ type: 'ready' } satisfies WorkerReply);
     return;
   }

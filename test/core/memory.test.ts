@@ -21,7 +21,7 @@ describe('tensor hygiene (wasm)', () => {
     const config = twoTaskSplit('gr');
     const rng = new Rng(0);
     const solver = createSolver(config.solver, MNIST_SHAPE, 10, rng.fork('s'));
-    const previous = { solver: createSolver(config.solver, MNIST_SHAPE, 10, rng.fork('p')), generator: createGenerator(config.generator, 784, rng.fork('g')) };
+    const previous = { solver: createSolver(config.solver, MNIST_SHAPE, 10, rng.fork('p')), generator: createGenerator(config.generator, MNIST_SHAPE, rng.fork('g')) };
     const context = {
       previous,
       memory: [],
