@@ -38,10 +38,13 @@ describe('experiment presets', () => {
     expect(vae('permuted-mnist', { generator: 'vae' })).toMatchObject({ hidden: [1000, 1000], adam: { lr: 1e-4 } });
     const gan = vae('permuted-mnist', { generator: 'wgan-gp' });
     expect(gan).toMatchObject({ kind: 'wgan-gp', criticSteps: 5, penalty: 10, adam: { lr: 1e-4, beta1: 0.5, beta2: 0.9 } });
+    expect(vae('mnist-synthetic', { generator: 'conv-vae' })).toMatchObject({ kind: 'vae', channels: [32, 64], hidden: [400] });
     for (const experiment of EXPERIMENTS) {
       for (const preset of PRESETS) {
-        const config = experiment.build(preset, { arm: experiment.arms[0], seed: 1, generator: 'wgan-gp' });
-        expect(() => parseRunConfig(config, `${experiment.name}/${preset}/wgan-gp`)).not.toThrow();
+        for (const generator of ['wgan-gp', 'conv-vae'] as const) {
+          const config = experiment.build(preset, { arm: experiment.arms[0], seed: 1, generator });
+          expect(() => parseRunConfig(config, `${experiment.name}/${preset}/${generator}`)).not.toThrow();
+        }
       }
     }
   });
