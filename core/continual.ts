@@ -163,12 +163,8 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
   }
   const secondsBefore = progress.seconds;
   const elapsed = (): number => secondsBefore + (performance.now() - started) / 1000;
-  options.observer?.onStart?.({
-    stream,
-    config,
-    resumedAt: progress.nextTask,
-    generatorIterations: scholar.generator ? config.generatorIterations : null,
-  });
+  const generatorIterations = scholar.generator ? config.generatorIterations : null;
+  options.observer?.onStart?.({ stream, config, resumedAt: progress.nextTask, generatorIterations });
 
   const worker =
     config.parallel && scholar.generator && progress.nextTask < stream.tasks.length
@@ -209,7 +205,7 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
           iteration: solverState.iteration,
           iterations: config.iterations,
           solverLoss: solverState.loss,
-          generatorIterations: scholar.generator ? config.generatorIterations : null,
+          generatorIterations,
           generatorIteration: gen?.iteration ?? null,
           generatorLoss: gen?.loss ?? null,
         });

@@ -9,7 +9,7 @@ import { ARM_NAMES, type ArmName } from '../../core/arms.ts';
 import { parseRunConfig, type RunConfig } from '../../core/config.ts';
 import type { RunResult } from '../../core/continual.ts';
 import type { BackendName } from '../../core/engine/backend-names.ts';
-import { EXPERIMENTS, findExperiment, GENERATOR_KINDS, PRESETS, SOLVER_KINDS, type GeneratorKind, type PresetName, type SolverKind } from '../../core/experiments/presets.ts';
+import { EXPERIMENTS, findExperiment, GENERATOR_CHOICES, PRESETS, SOLVER_KINDS, type GeneratorChoice, type PresetName, type SolverKind } from '../../core/experiments/presets.ts';
 import { DEFAULT_SVHN_DIR, missingSvhnFiles, SVHN_FILES, SVHN_URL } from '../../core/data/domains/svhn.ts';
 import { backendOption, intOption, numberOption, startBackend } from '../options.ts';
 import { progressReporter } from '../reporters/progress.ts';
@@ -28,7 +28,7 @@ interface ExperimentOptions {
   batchSize?: number;
   lr?: number;
   r?: number | 'tasks-so-far';
-  generator?: GeneratorKind;
+  generator?: GeneratorChoice;
   solver?: SolverKind;
   evalEvery?: number;
   svhnDir?: string;
@@ -156,7 +156,7 @@ export function registerExperiment(program: Command): void {
     .option('--batch-size <n>', 'minibatch size', intOption('--batch-size', 1, 65536))
     .option('--lr <x>', "solver's Adam learning rate", numberOption('--lr', 1e-8, 10))
     .option('--r <x>', "importance of the new task: a number in [0, 1] or 'tasks-so-far'", importanceOption)
-    .addOption(new Option('--generator <kind>', "generator model (default: the preset's VAE: like the solver's MLP layers and learning rate, or 400 units beside a CNN; conv-vae: the VAE behind 5x5 convolutions of 32 and 64 channels)").choices(GENERATOR_KINDS))
+    .addOption(new Option('--generator <kind>', "generator model (default: the preset's VAE: like the solver's MLP layers and learning rate, or 400 units beside a CNN; conv-vae: the VAE behind 5x5 convolutions of 32 and 64 channels)").choices(GENERATOR_CHOICES))
     .addOption(
       new Option('--solver <kind>', "solver network (default: the experiment's: MLP, or CNN for the domain pairs)").choices(SOLVER_KINDS),
     )

@@ -11,8 +11,9 @@ export const PRESETS = ['quick', 'paper'] as const;
 export type PresetName = (typeof PRESETS)[number];
 export const SOLVER_KINDS = ['mlp', 'cnn'] as const;
 export type SolverKind = (typeof SOLVER_KINDS)[number];
-export const GENERATOR_KINDS = ['vae', 'conv-vae', 'wgan-gp'] as const;
-export type GeneratorKind = (typeof GENERATOR_KINDS)[number];
+/** The generators a run may ask for (conv-vae is the VAE model with convolutions: see generatorSpec). */
+export const GENERATOR_CHOICES = ['vae', 'conv-vae', 'wgan-gp'] as const;
+export type GeneratorChoice = (typeof GENERATOR_CHOICES)[number];
 
 export interface BuildOptions {
   arm: ArmName;
@@ -22,7 +23,7 @@ export interface BuildOptions {
   /** The solver network; each experiment has its own default (`solver`). */
   solver?: SolverKind;
   /** The generator; every experiment's default is the VAE, sized by its preset. */
-  generator?: GeneratorKind;
+  generator?: GeneratorChoice;
 }
 
 export interface Experiment {
@@ -93,7 +94,7 @@ function base(
  * the same VAE behind convolutions (the CNN solver's 32 and 64 channels, one dense layer of 400 units), or the
  * paper's WGAN-GP (kuc2477's settings).
  */
-export function generatorSpec(kind: GeneratorKind, fc?: { hidden: number[]; lr: number }): RunConfig['generator'] {
+export function generatorSpec(kind: GeneratorChoice, fc?: { hidden: number[]; lr: number }): RunConfig['generator'] {
   if (kind === 'conv-vae') return { kind: 'vae', channels: [32, 64], hidden: [400], latent: 100, adam: adam(1e-3) };
   return kind === 'vae'
     ? { kind: 'vae', hidden: fc?.hidden ?? [400, 400], latent: 100, adam: adam(fc?.lr ?? 1e-3) }

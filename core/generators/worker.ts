@@ -6,8 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { useBackend, type BackendName } from '../engine/backend.ts';
 import { Rng, type RngState } from '../engine/random.ts';
-import type { Dataset } from '../data/types.ts';
-import type { ImageShape } from '../data/types.ts';
+import type { Dataset, ImageShape } from '../data/types.ts';
 import type { AdamState } from '../nn/adam.ts';
 import type { WeightSet } from '../nn/weights.ts';
 import { createGenerator, type GeneratorSpec } from './create.ts';

@@ -11,7 +11,7 @@ import type { Dataset } from '../../core/data/types.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { Rng } from '../../core/engine/random.ts';
 import { accuracy } from '../../core/evaluate.ts';
-import { generatorSpec, type GeneratorKind } from '../../core/experiments/presets.ts';
+import { generatorSpec, type GeneratorChoice } from '../../core/experiments/presets.ts';
 import { createGenerator } from '../../core/generators/create.ts';
 import { trainGeneratorOnTask } from '../../core/generators/train.ts';
 import { solverObjective } from '../../core/scholar.ts';
@@ -23,7 +23,7 @@ const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 let judge: Solver;
 let threesAndSevens: Dataset;
 
-function classify(kind: GeneratorKind, iterations: number, batchSize: number): number[] {
+function classify(kind: GeneratorChoice, iterations: number, batchSize: number): number[] {
   const rng = new Rng(11);
   const generator = createGenerator(generatorSpec(kind), MNIST_SHAPE, rng.fork('generator'));
   trainGeneratorOnTask(generator, null, threesAndSevens, { iterations, batchSize, r: 1, reportEvery: iterations }, rng.fork('batches'));
