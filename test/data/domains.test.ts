@@ -83,6 +83,20 @@ describe('the synthetic domain', () => {
     expect(sameBytes(synthetic.x.subarray(0, 3072), framed.x.subarray(0, 3072))).toBe(false);
   });
 
+  it('never contains MNIST: full-ink strokes are darker than the background in every channel of every image', () => {
+    const framed = mnistToRgb(few);
+    const synthetic = syntheticDigits(few, new Rng(8));
+    for (let i = 0; i < few.n; i++) {
+      let darkestBackground = 255;
+      let lightestStroke = 0;
+      for (let p = i * 3072; p < (i + 1) * 3072; p++) {
+        if (framed.x[p] === 0) darkestBackground = Math.min(darkestBackground, synthetic.x[p]);
+        if (framed.x[p] === 255) lightestStroke = Math.max(lightestStroke, synthetic.x[p]);
+      }
+      expect(lightestStroke).toBeLessThan(darkestBackground);
+    }
+  });
+
   it('is deterministic from the seed', () => {
     const a = loadDomain('synthetic', { seed: 3, limit });
     const b = loadDomain('synthetic', { seed: 3, limit });

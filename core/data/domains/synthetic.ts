@@ -6,6 +6,12 @@
  *   - stripes: two colours along a random direction, period and phase, with soft edges,
  *   - gradient: a linear blend of two colours along a random direction,
  * all drawn from the given Rng, so the domain is a deterministic function of the seed and the source images.
+ *
+ * Every texture colour lies in the light half of each channel (128-255), so a full-ink stroke (255 − texture,
+ * at most 127) is always darker than its background: MNIST's light-on-black digits never occur in this domain.
+ * With colours over the whole range a black texture gives MNIST back, the domain contains MNIST, and learning it
+ * cannot make a network forget MNIST: a CNN kept 97.6 % of MNIST after 4000 iterations on it (no replay), where
+ * the paper's MNIST → SVHN shows forgetting. With light textures the same quick run drops MNIST to 23.7 %.
  */
 import type { Rng } from '../../engine/random.ts';
 import { makeDataset } from '../dataset.ts';
@@ -18,7 +24,9 @@ const PIXELS = SIDE * SIDE;
 export type TextureKind = 'noise' | 'stripes' | 'gradient';
 export const TEXTURE_KINDS: readonly TextureKind[] = ['noise', 'stripes', 'gradient'];
 
-const randomColour = (rng: Rng): number[] => [rng.uniform() * 255, rng.uniform() * 255, rng.uniform() * 255];
+/** A channel value of a texture: the light half, 128-255 (see above). */
+const lightChannel = (rng: Rng): number => 128 + rng.uniform() * 127;
+const randomColour = (rng: Rng): number[] => [lightChannel(rng), lightChannel(rng), lightChannel(rng)];
 // Bytes are written as value + 0.5: a Uint8Array store truncates, so this rounds values within 0-255.
 
 /** Writes one 32×32×3 texture (bytes) of the given kind into `out`. */
@@ -28,7 +36,7 @@ export function drawTexture(kind: TextureKind, rng: Rng, out: Uint8Array): void 
     const cells = 2 + rng.int(5); // 2..6 cells across: from broad blobs to fine mottling
     const stride = (cells + 1) * 3;
     const grid = new Float32Array((cells + 1) * stride);
-    for (let g = 0; g < grid.length; g++) grid[g] = rng.uniform() * 255;
+    for (let g = 0; g < grid.length; g++) grid[g] = lightChannel(rng);
     for (let r = 0; r < SIDE; r++) {
       const gy = (r / (SIDE - 1)) * cells;
       const y0 = Math.min(Math.floor(gy), cells - 1);
