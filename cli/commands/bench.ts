@@ -23,7 +23,7 @@ export function registerBench(program: Command): void {
     .addOption(new Option('--only <names...>', 'run only these benchmarks').choices(TRAINING_BENCHMARKS))
     .option('--repeats <n>', 'timed repeats per benchmark (the median is reported)', intOption('--repeats', 1, 1000), 5)
     .option('--steps <n>', 'steps per timed repeat', intOption('--steps', 1, 10000), 10)
-    .option('--profile', 'also print a per-kernel profile of one solver-replay, generator-replay and cnn-replay step')
+    .option('--profile', 'also print a per-kernel profile of one solver-replay, generator-replay, cnn-replay and conv-vae-replay step')
     .action(async (opts: { backend: string; json?: boolean; only?: TrainingBenchmark[]; repeats: number; steps: number; profile?: boolean }) => {
       const backend = await startBackend(opts.backend as never);
       const { benchTraining } = await import('../../core/bench/training.ts');
@@ -41,12 +41,14 @@ export function registerBench(program: Command): void {
   registerBenchEnv(bench);
 }
 
+const PROFILED: readonly TrainingBenchmark[] = ['solver-replay-step', 'generator-replay-step', 'cnn-replay-step', 'conv-vae-replay-step'];
+
 /** Where the time of a step goes, kernel by kernel (tf.profile). */
 async function printProfiles(): Promise<void> {
   const { benchSteps } = await import('../../core/bench/training.ts');
   const { formatKernelProfile, profileKernels } = await import('../../core/engine/profile.ts');
   const { steps, dispose } = benchSteps();
-  for (const [name, step] of steps.filter(([n]) => n === 'solver-replay-step' || n === 'generator-replay-step' || n === 'cnn-replay-step')) {
+  for (const [name, step] of steps.filter(([n]) => PROFILED.includes(n))) {
     step(); // warm-up
     const profile = await profileKernels(() => {
       step();

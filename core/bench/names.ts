@@ -1,6 +1,7 @@
 /**
  * The training benchmarks, named as ../shared/bench/torch_reference.py names them (kept free of tfjs imports).
- * `cnn-replay-step` (the domain pairs' convolutional solver) has no counterpart in the reference.
+ * `cnn-replay-step` and `conv-vae-replay-step` (the domain pairs' convolutional solver and generator) have no
+ * counterpart in the reference.
  */
 export const TRAINING_BENCHMARKS = [
   'mlp-step',
@@ -9,6 +10,7 @@ export const TRAINING_BENCHMARKS = [
   'generator-replay-step',
   'replay-sample',
   'cnn-replay-step',
+  'conv-vae-replay-step',
   'dgr-iteration',
 ] as const;
 export type TrainingBenchmark = (typeof TRAINING_BENCHMARKS)[number];

@@ -88,6 +88,11 @@ export function benchSteps(): { steps: [TrainingBenchmark, () => void][]; dispos
   const cnn = createSolver(cnnSolver(adam), DIGIT_DOMAIN_SHAPE, 10, rng.fork('cnn'));
   const image = tf.tensor2d(rng.fillUniform(new Float32Array(B * h * w * c)), [B, h * w * c]);
   const imageReplay = tf.tensor2d(rng.fillUniform(new Float32Array(B * h * w * c)), [B, h * w * c]);
+  // The domain pairs' convolutional VAE (core/experiments/presets.ts generatorSpec('conv-vae')).
+  const convVae = new Vae(
+    { inputSize: h * w * c, hidden: [400], latent: 100, adam, image: { shape: DIGIT_DOMAIN_SHAPE, channels: [32, 64] } },
+    rng.fork('conv vae'),
+  );
 
   const steps: [TrainingBenchmark, () => void][] = [
     ['mlp-step', () => solver.optimizer.minimize(() => solverObjective(solver, current, null, 1)).dispose()],
@@ -109,6 +114,7 @@ export function benchSteps(): { steps: [TrainingBenchmark, () => void][]; dispos
           cnn.optimizer.minimize(() => solverObjective(cnn, { x: image, labels: y, units }, replay, 0.5)).dispose();
         }),
     ],
+    ['conv-vae-replay-step', () => convVae.trainStep(image, imageReplay, 0.5).dispose()],
     [
       'replay-sample',
       () =>
@@ -120,7 +126,7 @@ export function benchSteps(): { steps: [TrainingBenchmark, () => void][]; dispos
   ];
   const dispose = (): void => {
     for (const t of [x, xr, y, image, imageReplay]) t.dispose();
-    for (const m of [solver, teacher, vae, previousVae, cnn]) m.dispose();
+    for (const m of [solver, teacher, vae, previousVae, cnn, convVae]) m.dispose();
   };
   return { steps, dispose };
 }
