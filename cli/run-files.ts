@@ -6,6 +6,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../core/config.ts';
 import type { RunResult } from '../core/continual.ts';
+import type { ReplayAudit } from '../core/replay/audit.ts';
 import { aggregate } from '../core/report/aggregate.ts';
 import { scenarioOf } from '../core/report/run.ts';
 
@@ -26,7 +27,18 @@ export interface ResultFile {
   fwt: number;
   forgetting: number;
   seconds: number;
-  perSeed?: { seed: number; acc: number; bwt: number; fwt: number; forgetting: number; accuracyMatrix: number[][]; seconds: number }[];
+  /** What the scholar after each task would replay (the first seed's; null entries for arms without a generator). */
+  replay: (ReplayAudit | null)[];
+  perSeed?: {
+    seed: number;
+    acc: number;
+    bwt: number;
+    fwt: number;
+    forgetting: number;
+    accuracyMatrix: number[][];
+    seconds: number;
+    replay: (ReplayAudit | null)[];
+  }[];
 }
 
 /** result.json's `scenario`: the report's scenario, or for a domain pair its domains (e.g. "mnist-synthetic"). */
@@ -56,6 +68,7 @@ export function resultFile(config: RunConfig, backend: string, runs: { seed: num
     fwt: summary.fwt,
     forgetting: summary.forgetting,
     seconds: summary.secondsTotal,
+    replay: runs[0].result.replay,
     ...(runs.length > 1
       ? {
           perSeed: runs.map(({ seed, result }) => ({
@@ -66,6 +79,7 @@ export function resultFile(config: RunConfig, backend: string, runs: { seed: num
             forgetting: result.forgetting,
             accuracyMatrix: result.accuracyMatrix,
             seconds: result.seconds,
+            replay: result.replay,
           })),
         }
       : {}),

@@ -22,6 +22,7 @@ import { continualMetrics, type Metrics } from './metrics.ts';
 import { Ewc } from './regularisers/ewc.ts';
 import type { Regulariser } from './regularisers/regulariser.ts';
 import { Si } from './regularisers/si.ts';
+import { auditReplay, labelInputs, type ReplayAudit } from './replay/audit.ts';
 import { replayBatch, type ReplayContext } from './replay/replay.ts';
 import { solverObjective, type ReplayGroup, type Scholar } from './scholar.ts';
 import { createSolver } from './solvers/create.ts';
@@ -55,8 +56,16 @@ export interface RunObserver {
   onStart?(e: { stream: TaskStream; config: RunConfig; resumedAt: number; generatorIterations: number | null }): void;
   onProgress?(e: Progress): void;
   onCurve?(p: CurvePoint): void;
-  /** After each task: the accuracy row and, when the arm has a generator, samples of its inputs. */
-  onTaskEnd?(e: { task: number; accuracies: number[]; samples: Float32Array | null; shape: readonly number[] }): void;
+  /** After each task: the accuracy row and, when the arm has a generator, samples of its inputs with the
+   *  solver's labels for them, and the audit of what it would replay. */
+  onTaskEnd?(e: {
+    task: number;
+    accuracies: number[];
+    samples: Float32Array | null;
+    sampleLabels: Int32Array | null;
+    replay: ReplayAudit | null;
+    shape: readonly number[];
+  }): void;
 }
 
 export interface RunResult extends Metrics {
@@ -65,6 +74,10 @@ export interface RunResult extends Metrics {
   readonly curves: CurvePoint[];
   /** Generated inputs after each task (flat [n, inputSize]); empty arrays for arms without a generator. */
   readonly samples: Float32Array[];
+  /** The solver's label for each of those samples, among the units learned so far. */
+  readonly sampleLabels: Int32Array[];
+  /** After each task, what the scholar would replay (core/replay/audit.ts); null for arms without a generator. */
+  readonly replay: (ReplayAudit | null)[];
   readonly seconds: number;
   readonly taskNames: string[];
 }
@@ -76,7 +89,12 @@ interface RunProgress {
   readonly accuracyMatrix: number[][];
   readonly curves: CurvePoint[];
   readonly seconds: number;
+  /** Per finished task (absent in checkpoints written before the audit existed). */
+  readonly replay?: (ReplayAudit | null)[];
 }
+
+/** Generated samples labelled per task to measure what a scholar replays. */
+const AUDIT_SAMPLES = 1000;
 
 export interface RunOptions {
   readonly backend: BackendName;
@@ -149,6 +167,7 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
   const previous = make('previous');
   const regulariser = createRegulariser(arm, config, scholar.solver, root.fork('regulariser'));
 
+  let savedSamples: { samples: Float32Array[]; labels: Float32Array[] } | null = null;
   let progress: RunProgress = {
     nextTask: 0,
     accuracyMatrix: [evaluateStream(scholar.solver, stream)],
@@ -158,6 +177,7 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
   if (options.checkpointDir && hasCheckpoint(options.checkpointDir)) {
     const saved = loadCheckpoint<RunProgress>(options.checkpointDir, config);
     restoreScholar(scholar, regulariser, saved.arrays);
+    savedSamples = { samples: saved.arrays.reportSamples ?? [], labels: saved.arrays.reportSampleLabels ?? [] };
     freeze(scholar, previous);
     progress = saved.progress;
   }
@@ -170,7 +190,13 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
     config.parallel && scholar.generator && progress.nextTask < stream.tasks.length
       ? await GeneratorWorker.start(options.backend, config.generator, stream.shape)
       : null;
+  // The report's samples of finished tasks travel in the checkpoint, so a resumed run still draws every grid.
   const samples: Float32Array[] = [];
+  const sampleLabels: Int32Array[] = [];
+  if (savedSamples) {
+    savedSamples.samples.forEach((s, t) => (samples[t] = s));
+    savedSamples.labels.forEach((l, t) => (sampleLabels[t] = Int32Array.from(l)));
+  }
   const lastTask = Math.min(stream.tasks.length, options.stopAfterTasks ?? Infinity);
   try {
     for (let t = progress.nextTask; t < lastTask; t++) {
@@ -286,17 +312,36 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
       const row = evaluateStream(scholar.solver, stream);
       regulariser?.endTask(scholar.solver, task.train, units);
       freeze(scholar, previous);
-      const generated = scholar.generator ? sampleInputs(scholar.generator, options.sampleCount ?? 64, taskRng) : null;
-      samples[t] = generated ?? new Float32Array(0);
+      // What this scholar would hand on: its generator's samples as its solver labels them.
+      const learned = unitsSoFar(stream, t);
+      const generated = scholar.generator
+        ? labelledSamples(scholar.generator, scholar.solver, learned, options.sampleCount ?? 64, taskRng.fork('report samples'))
+        : null;
+      const audit = scholar.generator ? auditReplay(scholar.generator, scholar.solver, learned, AUDIT_SAMPLES, taskRng.fork('replay audit')) : null;
+      samples[t] = generated?.x ?? new Float32Array(0);
+      sampleLabels[t] = generated?.labels ?? new Int32Array(0);
       progress = {
         nextTask: t + 1,
         accuracyMatrix: [...progress.accuracyMatrix, row],
         curves: progress.curves,
         seconds: elapsed(),
+        replay: [...(progress.replay ?? []), audit],
       };
-      options.observer?.onTaskEnd?.({ task: t, accuracies: row, samples: generated, shape: stream.shape });
+      options.observer?.onTaskEnd?.({
+        task: t,
+        accuracies: row,
+        samples: generated?.x ?? null,
+        sampleLabels: generated?.labels ?? null,
+        replay: audit,
+        shape: stream.shape,
+      });
       if (options.checkpointDir) {
-        saveCheckpoint(options.checkpointDir, { config, progress, arrays: scholarArrays(scholar, regulariser) });
+        const arrays = {
+          ...scholarArrays(scholar, regulariser),
+          reportSamples: stream.tasks.slice(0, t + 1).map((_, k) => samples[k] ?? new Float32Array(0)),
+          reportSampleLabels: stream.tasks.slice(0, t + 1).map((_, k) => Float32Array.from(sampleLabels[k] ?? [])),
+        };
+        saveCheckpoint(options.checkpointDir, { config, progress, arrays });
       }
     }
   } finally {
@@ -313,8 +358,10 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
     ...metrics,
     accuracyMatrix: progress.accuracyMatrix,
     curves: progress.curves,
-    // Tasks finished before a resume left no samples in this process.
+    // A checkpoint from before samples were saved leaves its tasks without any.
     samples: stream.tasks.map((_, t) => samples[t] ?? new Float32Array(0)),
+    sampleLabels: stream.tasks.map((_, t) => sampleLabels[t] ?? new Int32Array(0)),
+    replay: stream.tasks.map((_, t) => progress.replay?.[t] ?? null),
     seconds,
     taskNames: stream.tasks.map((t) => t.name),
   };
@@ -327,12 +374,13 @@ function padded(matrix: number[][], tasks: number): number[][] {
   return rows;
 }
 
-function sampleInputs(generator: Generator, n: number, rng: Rng): Float32Array {
-  generator.reseed(rng.fork('report samples'));
+function labelledSamples(generator: Generator, solver: Solver, units: readonly number[], n: number, rng: Rng): { x: Float32Array; labels: Int32Array } {
+  generator.reseed(rng);
   const x = generator.sample(n);
   const values = new Float32Array(x.dataSync());
+  const { labels } = labelInputs(solver, x, units);
   x.dispose();
-  return values;
+  return { x: values, labels };
 }
 
 function scholarArrays(scholar: Scholar, regulariser: Regulariser | null): Record<string, Float32Array[]> {

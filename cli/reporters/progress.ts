@@ -69,9 +69,13 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
     onCurve(point) {
       lastAccuracy = percents(point.accuracies, 0);
     },
-    onTaskEnd({ task, accuracies }) {
+    onTaskEnd({ task, accuracies, replay }) {
       lastAccuracy = percents(accuracies, 0);
       say(`${label}: after task ${task + 1}, test accuracy per task (%): ${percents(accuracies, 1)}`);
+      if (replay) {
+        const shares = replay.units.map((unit) => `${unit}:${(100 * replay.labelShare[unit]).toFixed(0)}`).join(' ');
+        say(`${label}: replay after task ${task + 1}: solver's labels of ${replay.samples} generated samples (% per class) ${shares}; confidence ${replay.confidence.toFixed(3)}`);
+      }
     },
     finish() {
       bar?.stop();

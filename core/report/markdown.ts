@@ -152,6 +152,28 @@ function matrixSection(agg: Aggregate): string[] {
   return out;
 }
 
+/**
+ * What each scholar would replay (core/replay/audit.ts): the share of its generator's samples its solver gives
+ * each class, and how sure it is. Blank when the arm has no generator or the run predates the audit.
+ */
+function replaySection(result: RunResult, seed: number, several: boolean, outputs: number): string[] {
+  const audits = result.replay.map((a, t) => [t, a] as const).filter((e): e is readonly [number, NonNullable<(typeof e)[1]>] => e[1] !== null);
+  if (audits.length === 0) return [];
+  const units = Array.from({ length: outputs }, (_, u) => u);
+  const rows = audits.map(([t, a]) => [
+    `task ${t + 1} (${result.taskNames[t]})`,
+    ...units.map((u) => (a.units.includes(u) ? pct(a.labelShare[u], 1) : '—')),
+    a.confidence.toFixed(3),
+  ]);
+  return [
+    '## What the generator replays',
+    '',
+    `${audits[0][1].samples} samples of each task's generator, labelled by that task's solver among the classes learned so far: the share (%) given each class, and the mean probability of the label${several ? ` (seed ${seed})` : ''}. An even spread over the classes learned is what replay needs; most samples on a few classes means the generator draws only those.`,
+    '',
+    ...table(['scholar after', ...units.map(String), 'confidence'], rows, ['l', ...units.map(() => 'r' as const), 'r']),
+  ];
+}
+
 function anchorsSection(comparisons: AnchorComparison[], several: boolean, config: RunConfig): string[] {
   const out = ['## Public reference numbers', ''];
   if (comparisons.length === 0) {
@@ -212,6 +234,7 @@ export function reportMarkdown(input: ReportInput): string {
     compareAnchor(a, { acc: agg.acc, matrix: agg.accuracyMatrixMean, tasks: T, iterations: config.iterations }),
   );
   lines.push(...anchorsSection(comparisons, seeds.length > 1, config), '');
+  lines.push(...replaySection(results[0], seeds[0], seeds.length > 1, results[0].replay.find((a) => a !== null)?.labelShare.length ?? 0), '');
   if (input.plots && input.plots.length > 0) {
     lines.push('## Plots', '');
     for (const plot of input.plots) {

@@ -4,7 +4,7 @@
  */
 import { PNG } from 'pngjs';
 import type { ImageShape } from '../data/types.ts';
-import { el, svgDocument, text } from './svg.ts';
+import { el, svgDocument, text, textWidth } from './svg.ts';
 
 export interface SampleGridLayout {
   readonly count: number;
@@ -112,6 +112,8 @@ export interface SamplesOptions {
   readonly title?: string;
   /** Output pixels per input pixel (default: about 84 pixels per image). */
   readonly scale?: number;
+  /** A label per image (the solver's class for it), shown in the image's top-left corner. */
+  readonly labels?: ArrayLike<number>;
 }
 
 export function samplesSvg(samples: Float32Array, shape: ImageShape, columns: number, options: SamplesOptions = {}): string {
@@ -121,5 +123,15 @@ export function samplesSvg(samples: Float32Array, shape: ImageShape, columns: nu
   const body: string[] = [];
   if (options.title) body.push(text(layout.width / 2, MARGIN + 16, options.title, { 'font-size': 14, 'font-weight': 'bold', 'text-anchor': 'middle' }));
   body.push(el('image', { x: layout.left, y: layout.top, width: layout.gridWidth, height: layout.gridHeight, href: uri, style: 'image-rendering:pixelated' }));
+  if (options.labels) {
+    if (options.labels.length !== n) throw new Error(`samples: ${options.labels.length} labels for ${n} images`);
+    for (let index = 0; index < n; index++) {
+      const [x, y] = gridPixel(layout, shape, index, 0, 0);
+      const label = String(options.labels[index]);
+      const box = { x: layout.left + x, y: layout.top + y, width: 4 + textWidth(label, 11), height: 14 };
+      body.push(el('rect', { ...box, fill: '#ffffff', 'fill-opacity': 0.8 }));
+      body.push(text(box.x + 2, box.y + 11, label, { 'font-size': 11, fill: '#000000' }));
+    }
+  }
   return svgDocument(layout.width, layout.height, body);
 }

@@ -67,8 +67,9 @@ export async function writeRunFiles(dir: string, input: RunFilesInput): Promise<
   const shape = imageShape(config.stream);
   for (const [t, samples] of first.samples.entries()) {
     if (!samples || samples.length === 0) continue;
-    const title = `Generated samples after task ${t + 1} (${first.taskNames[t]})`;
-    await chart(`samples-task${t + 1}`, title, samplesSvg(samples, shape, SAMPLE_COLUMNS, { title: several ? `${title}, seed ${seeds[0]}` : title }));
+    const labels = first.sampleLabels[t]?.length ? first.sampleLabels[t] : undefined;
+    const title = `Generated samples after task ${t + 1} (${first.taskNames[t]})${labels ? ', labelled by its solver' : ''}`;
+    await chart(`samples-task${t + 1}`, title, samplesSvg(samples, shape, SAMPLE_COLUMNS, { title: several ? `${title}, seed ${seeds[0]}` : title, labels }));
   }
 
   await put('report.md', reportMarkdown({ ...input, seeds, plots }));

@@ -46,6 +46,16 @@ describe('dgr experiment', () => {
     // Not a terminal: progress degrades to plain lines.
     expect(r.stderr).toMatch(/split-mnist\/gr: task 1\/5 it \d+\/30/);
     expect(r.stderr).toMatch(/after task 5, test accuracy per task/);
+    // What each scholar would replay: in the lines, in result.json and in report.md.
+    expect(r.stderr).toMatch(/replay after task 2: solver's labels of 1000 generated samples \(% per class\) (\d:\d+ ?)+; confidence 0\.\d{3}/);
+    const replay = result.replay as { samples: number; labelShare: number[]; confidence: number }[];
+    expect(replay).toHaveLength(5);
+    for (const [t, audit] of replay.entries()) {
+      expect(audit.samples).toBe(1000);
+      expect(audit.labelShare.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      expect(audit.labelShare.slice(2 * (t + 1)).every((share) => share === 0)).toBe(true);
+    }
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('## What the generator replays');
   });
 
   it('keeps reporting progress while the generator trains after the solver (no worker)', () => {
@@ -89,6 +99,9 @@ describe('dgr experiment', () => {
     const resumed = readJson(join(out, 'gr', 'result.json'));
     expect(resumed.accuracyMatrix).toEqual(whole.accuracyMatrix);
     expect(resumed.acc).toBe(whole.acc);
+    expect(resumed.replay).toEqual(whole.replay);
+    // The sample grids of the tasks before the kill come from the checkpoint.
+    for (let task = 1; task <= 5; task++) expect(existsSync(join(out, 'gr', `samples-task${task}.png`))).toBe(true);
   });
 
   it('rejects bad options with a message naming the option', () => {

@@ -44,6 +44,19 @@ describe('checkpoints', () => {
     expect(resumed.seconds).toBeGreaterThan(0);
   });
 
+  it("keeps the tasks before the stop in the report: their samples, the solver's labels and the replay audit", () => {
+    expect(resumed.samples.map((s) => s.length)).toEqual([64, 64, 64].map((n) => n * 784));
+    expect(resumed.samples).toEqual(uninterrupted.samples);
+    expect(resumed.sampleLabels).toEqual(uninterrupted.sampleLabels);
+    expect(resumed.replay).toEqual(uninterrupted.replay);
+    // After task 1 (digits 0/1) the solver can only answer 0 or 1; after task 2 it also knows 2 and 3.
+    const [first, second] = uninterrupted.replay;
+    expect([first?.units, second?.units]).toEqual([[0, 1], [0, 1, 2, 3]]);
+    expect(first?.labelShare.slice(2).every((share) => share === 0)).toBe(true);
+    expect(second?.labelShare.slice(4).every((share) => share === 0)).toBe(true);
+    expect(second?.labelShare.slice(0, 4).filter((share) => share > 0).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('trains the generator on the main thread exactly as in the worker', () => {
     expect(config.parallel).toBe(true);
     expect(resumedWithoutWorker.accuracyMatrix).toEqual(uninterrupted.accuracyMatrix);

@@ -14,6 +14,7 @@ import { accuracy } from '../../core/evaluate.ts';
 import { generatorSpec, type GeneratorChoice } from '../../core/experiments/presets.ts';
 import { createGenerator } from '../../core/generators/create.ts';
 import { trainGeneratorOnTask } from '../../core/generators/train.ts';
+import { auditReplay } from '../../core/replay/audit.ts';
 import { solverObjective } from '../../core/scholar.ts';
 import { createSolver } from '../../core/solvers/create.ts';
 import { MNIST_SHAPE } from '../../core/data/mnist.ts';
@@ -23,17 +24,16 @@ const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 let judge: Solver;
 let threesAndSevens: Dataset;
 
+/** Share of each digit among the judge's labels of 400 samples (the same audit a run makes of its scholars). */
 function classify(kind: GeneratorChoice, iterations: number, batchSize: number): number[] {
   const rng = new Rng(11);
   const generator = createGenerator(generatorSpec(kind), MNIST_SHAPE, rng.fork('generator'));
   trainGeneratorOnTask(generator, null, threesAndSevens, { iterations, batchSize, r: 1, reportEvery: iterations }, rng.fork('batches'));
-  const samples = generator.sample(400);
-  const predicted = judge.predict(samples);
-  samples.dispose();
+  const audit = auditReplay(generator, judge, DIGITS, 400, rng.fork('audit'));
   generator.dispose();
-  const histogram = new Array<number>(10).fill(0);
-  for (const p of predicted) histogram[p]++;
-  return histogram.map((n) => n / predicted.length);
+  expect(audit.samples).toBe(400);
+  expect(audit.labelShare.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  return audit.labelShare;
 }
 
 describe('generator samples (wasm)', () => {
@@ -67,6 +67,22 @@ describe('generator samples (wasm)', () => {
     const share = classify('conv-vae', 150, 64);
     expect(share[3] + share[7]).toBeGreaterThan(0.8);
     expect(Math.min(share[3], share[7])).toBeGreaterThan(0.1);
+  });
+
+  it('an audit among some units labels every sample with one of them, with its probability among them', () => {
+    const rng = new Rng(12);
+    const generator = createGenerator(generatorSpec('vae'), MNIST_SHAPE, rng.fork('generator'));
+    trainGeneratorOnTask(generator, null, threesAndSevens, { iterations: 100, batchSize: 64, r: 1, reportEvery: 100 }, rng.fork('batches'));
+    const audit = auditReplay(generator, judge, [3, 7], 300, rng.fork('audit'));
+    const again = auditReplay(generator, judge, [3, 7], 300, rng.fork('audit'));
+    generator.dispose();
+    expect(audit.units).toEqual([3, 7]);
+    expect(audit.labelShare.filter((_, u) => u !== 3 && u !== 7).every((share) => share === 0)).toBe(true);
+    expect(audit.labelShare[3] + audit.labelShare[7]).toBeCloseTo(1, 6);
+    // Among two classes the label's probability is at least one half.
+    expect(audit.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(audit.confidence).toBeLessThanOrEqual(1);
+    expect(again).toEqual(audit);
   });
 
   it('WGAN-GP samples are 3s and 7s', () => {

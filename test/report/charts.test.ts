@@ -156,6 +156,24 @@ describe('samplesSvg', () => {
     }
   });
 
+  it("writes each image's label in its top-left corner, and refuses a label count that does not match", () => {
+    const shape = [32, 32, 3] as const;
+    const result = syntheticResult({ tasks: 2, samples: 10, shape });
+    const labels = Int32Array.from({ length: 10 }, (_, k) => (3 * k) % 10);
+    const svg = samplesSvg(result.samples[1], shape, 4, { labels });
+    const layout = sampleGridLayout(10, shape, 4);
+    const texts = parseSvg(svg).filter((e) => e.name === 'text');
+    expect(texts.map((t) => t.text)).toEqual([...labels].map(String));
+    for (const [index, t] of texts.entries()) {
+      const [gx, gy] = gridPixel(layout, shape, index, 0, 0);
+      expect(Number(t.attrs.x)).toBeGreaterThanOrEqual(layout.left + gx);
+      expect(Number(t.attrs.x)).toBeLessThan(layout.left + gx + 32);
+      expect(Number(t.attrs.y)).toBeGreaterThan(layout.top + gy);
+      expect(Number(t.attrs.y)).toBeLessThan(layout.top + gy + 32);
+    }
+    expect(() => samplesSvg(result.samples[1], shape, 4, { labels: labels.subarray(0, 9) })).toThrow(/9 labels for 10 images/);
+  });
+
   it('refuses sample arrays that are not whole images', () => {
     expect(() => samplesSvg(new Float32Array(100), [28, 28, 1], 8)).toThrow(/whole number/);
     expect(() => samplesSvg(new Float32Array(0), [28, 28, 1], 8)).toThrow(/whole number/);

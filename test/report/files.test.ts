@@ -46,6 +46,17 @@ describe('reportMarkdown', () => {
     ]);
     expect(rows.find((r) => r[0].startsWith('Avalanche'))?.[2]).toBe('75');
     expect(md).toContain('6000 train / 1000 test images per task');
+    // What each scholar replays: the share per class (— for classes not learned yet) and the confidence.
+    expect(md).toContain('## What the generator replays');
+    const replayRows = rows.filter((r) => /^task \d \(digits/.test(r[0]));
+    expect(replayRows).toHaveLength(5);
+    expect(replayRows[1]).toEqual(['task 2 (digits 2/3)', '40.0', '20.0', '20.0', '20.0', '—', '—', '—', '—', '—', '—', '0.800']);
+  });
+
+  it('has no replay section for an arm without a generator', () => {
+    const config = splitConfig();
+    const result = { ...syntheticResult({ tasks: 3 }), replay: [null, null, null] };
+    expect(reportMarkdown({ config, results: [result], backend: 'cpu' })).not.toContain('What the generator replays');
   });
 
   it('gives mean ± s.e.m. over seeds, cell by cell, and a per-seed table', () => {

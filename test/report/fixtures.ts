@@ -76,6 +76,12 @@ export function syntheticResult(options: SyntheticOptions = {}): RunResult {
     accuracyMatrix: kept,
     curves: curves.filter((p) => p.task < kept.length - 1),
     samples: samples.slice(0, kept.length - 1),
+    sampleLabels: samples.slice(0, kept.length - 1).map((x) => Int32Array.from({ length: x.length / (h * w * c) }, (_, k) => k % 10)),
+    // After task t the scholar replays the 2(t+1) digits it knows, the first twice as often as each other one.
+    replay: samples.slice(0, kept.length - 1).map((_, t) => {
+      const known = Math.min(10, 2 * (t + 1));
+      return { samples: 1000, units: Array.from({ length: known }, (_, u) => u), labelShare: Array.from({ length: 10 }, (_, u) => (u >= known ? 0 : (u === 0 ? 2 : 1) / (known + 1))), confidence: 0.9 - 0.1 * t };
+    }),
     seconds: 12.5,
     taskNames: options.taskNames ?? Array.from({ length: T }, (_, i) => `digits ${2 * i}/${2 * i + 1}`),
   };
