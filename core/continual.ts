@@ -15,14 +15,13 @@ import type { BackendName } from './engine/backend.ts';
 import { Rng } from './engine/random.ts';
 import { evaluateStream } from './evaluate.ts';
 import { createGenerator } from './generators/create.ts';
-import type { Generator } from './generators/generator.ts';
 import { GeneratorWorker } from './generators/parallel.ts';
 import { trainGeneratorOnTask } from './generators/train.ts';
 import { continualMetrics, type Metrics } from './metrics.ts';
 import { Ewc } from './regularisers/ewc.ts';
 import type { Regulariser } from './regularisers/regulariser.ts';
 import { Si } from './regularisers/si.ts';
-import { auditReplay, labelInputs, type ReplayAudit } from './replay/audit.ts';
+import { auditReplay, labelSamples, type ReplayAudit } from './replay/audit.ts';
 import { replayBatch, type ReplayContext } from './replay/replay.ts';
 import { solverObjective, type ReplayGroup, type Scholar } from './scholar.ts';
 import { createSolver } from './solvers/create.ts';
@@ -167,7 +166,9 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
   const previous = make('previous');
   const regulariser = createRegulariser(arm, config, scholar.solver, root.fork('regulariser'));
 
-  let savedSamples: { samples: Float32Array[]; labels: Float32Array[] } | null = null;
+  // The report's samples of finished tasks travel in the checkpoint, so a resumed run still draws every grid.
+  let samples: Float32Array[] = [];
+  let sampleLabels: Int32Array[] = [];
   let progress: RunProgress = {
     nextTask: 0,
     accuracyMatrix: [evaluateStream(scholar.solver, stream)],
@@ -177,7 +178,8 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
   if (options.checkpointDir && hasCheckpoint(options.checkpointDir)) {
     const saved = loadCheckpoint<RunProgress>(options.checkpointDir, config);
     restoreScholar(scholar, regulariser, saved.arrays);
-    savedSamples = { samples: saved.arrays.reportSamples ?? [], labels: saved.arrays.reportSampleLabels ?? [] };
+    samples = saved.arrays.reportSamples ?? [];
+    sampleLabels = (saved.arrays.reportSampleLabels ?? []).map((labels) => Int32Array.from(labels));
     freeze(scholar, previous);
     progress = saved.progress;
   }
@@ -190,13 +192,6 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
     config.parallel && scholar.generator && progress.nextTask < stream.tasks.length
       ? await GeneratorWorker.start(options.backend, config.generator, stream.shape)
       : null;
-  // The report's samples of finished tasks travel in the checkpoint, so a resumed run still draws every grid.
-  const samples: Float32Array[] = [];
-  const sampleLabels: Int32Array[] = [];
-  if (savedSamples) {
-    savedSamples.samples.forEach((s, t) => (samples[t] = s));
-    savedSamples.labels.forEach((l, t) => (sampleLabels[t] = Int32Array.from(l)));
-  }
   const lastTask = Math.min(stream.tasks.length, options.stopAfterTasks ?? Infinity);
   try {
     for (let t = progress.nextTask; t < lastTask; t++) {
@@ -315,7 +310,7 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
       // What this scholar would hand on: its generator's samples as its solver labels them.
       const learned = unitsSoFar(stream, t);
       const generated = scholar.generator
-        ? labelledSamples(scholar.generator, scholar.solver, learned, options.sampleCount ?? 64, taskRng.fork('report samples'))
+        ? labelSamples(scholar.generator, scholar.solver, learned, options.sampleCount ?? 64, taskRng.fork('report samples'))
         : null;
       const audit = scholar.generator ? auditReplay(scholar.generator, scholar.solver, learned, AUDIT_SAMPLES, taskRng.fork('replay audit')) : null;
       samples[t] = generated?.x ?? new Float32Array(0);
@@ -325,7 +320,8 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
         accuracyMatrix: [...progress.accuracyMatrix, row],
         curves: progress.curves,
         seconds: elapsed(),
-        replay: [...(progress.replay ?? []), audit],
+        // A checkpoint written before the audit existed has none for its tasks: null, so indices stay tasks.
+        replay: [...stream.tasks.slice(0, t).map((_, k) => progress.replay?.[k] ?? null), audit],
       };
       options.observer?.onTaskEnd?.({
         task: t,
@@ -372,15 +368,6 @@ function padded(matrix: number[][], tasks: number): number[][] {
   const rows = [...matrix];
   while (rows.length < tasks + 1) rows.push(rows[rows.length - 1]);
   return rows;
-}
-
-function labelledSamples(generator: Generator, solver: Solver, units: readonly number[], n: number, rng: Rng): { x: Float32Array; labels: Int32Array } {
-  generator.reseed(rng);
-  const x = generator.sample(n);
-  const values = new Float32Array(x.dataSync());
-  const { labels } = labelInputs(solver, x, units);
-  x.dispose();
-  return { x: values, labels };
 }
 
 function scholarArrays(scholar: Scholar, regulariser: Regulariser | null): Record<string, Float32Array[]> {

@@ -30,6 +30,16 @@ export function labelInputs(solver: Solver, x: tf.Tensor2D, units: readonly numb
   });
 }
 
+/** `n` samples of `generator` drawn from `rng` (the report's grids), with the solver's label for each among `units`. */
+export function labelSamples(generator: Generator, solver: Solver, units: readonly number[], n: number, rng: Rng): { x: Float32Array; labels: Int32Array } {
+  generator.reseed(rng);
+  const x = generator.sample(n);
+  const values = new Float32Array(x.dataSync());
+  const { labels } = labelInputs(solver, x, units);
+  x.dispose();
+  return { x: values, labels };
+}
+
 /** Labels `n` fresh samples of `generator` (in chunks, to bound memory) with `solver` among `units`. */
 export function auditReplay(generator: Generator, solver: Solver, units: readonly number[], n: number, rng: Rng): ReplayAudit {
   if (n < 1) throw new Error(`auditReplay: needs at least one sample, got ${n}`);

@@ -18,7 +18,9 @@ const dir = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-'));
 let uninterrupted: RunResult;
 let resumed: RunResult;
 let resumedWithoutWorker: RunResult;
+let resumedFromOlder: RunResult;
 const sequentialDir = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-sequential-'));
+const olderDir = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-older-'));
 
 describe('checkpoints', () => {
   beforeAll(async () => {
@@ -28,12 +30,22 @@ describe('checkpoints', () => {
     expect(partial.accuracyMatrix).toHaveLength(3); // at start + 2 tasks
     // Stopped with the generator in a worker, resumed once with the worker and once with it on the main thread.
     cpSync(dir, sequentialDir, { recursive: true });
+    // A checkpoint as code before the replay audit wrote it: no audits, no report samples.
+    cpSync(dir, olderDir, { recursive: true });
+    const manifestPath = join(olderDir, 'checkpoint.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    delete manifest.progress.replay;
+    delete manifest.arrays.reportSamples;
+    delete manifest.arrays.reportSampleLabels;
+    writeFileSync(manifestPath, JSON.stringify(manifest));
     resumed = await runContinual(config, { backend: 'wasm', checkpointDir: dir });
     resumedWithoutWorker = await runContinual({ ...config, parallel: false }, { backend: 'wasm', checkpointDir: sequentialDir });
+    resumedFromOlder = await runContinual({ ...config, parallel: false }, { backend: 'wasm', checkpointDir: olderDir });
   }, 600_000);
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
     rmSync(sequentialDir, { recursive: true, force: true });
+    rmSync(olderDir, { recursive: true, force: true });
   });
 
   it('resumes a stopped run to the same accuracy matrix, curves and metrics', () => {
@@ -55,6 +67,12 @@ describe('checkpoints', () => {
     expect(first?.labelShare.slice(2).every((share) => share === 0)).toBe(true);
     expect(second?.labelShare.slice(4).every((share) => share === 0)).toBe(true);
     expect(second?.labelShare.slice(0, 4).filter((share) => share > 0).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('resumes a checkpoint written before the audit, its tasks without audits or samples, the new task in place', () => {
+    expect(resumedFromOlder.accuracyMatrix).toEqual(uninterrupted.accuracyMatrix);
+    expect(resumedFromOlder.replay).toEqual([null, null, uninterrupted.replay[2]]);
+    expect(resumedFromOlder.samples.map((s) => s.length)).toEqual([0, 0, 64 * 784]);
   });
 
   it('trains the generator on the main thread exactly as in the worker', () => {
