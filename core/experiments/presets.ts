@@ -33,39 +33,62 @@ export interface Experiment {
   readonly paper: string;
   /** Arms run when none is named. */
   readonly arms: readonly ArmName[];
+  /** The only arms that make sense for it (the scholar chain is generative replay itself); any arm otherwise. */
+  readonly onlyArms?: readonly ArmName[];
   readonly scenarios?: readonly Scenario[];
   /** The solver network used unless another is asked for. */
   readonly solver: SolverKind;
   build(preset: PresetName, options: BuildOptions): RunConfig;
 }
 
-/** An experiment as written below: its build receives the solver already resolved to the experiment's default. */
-type ExperimentDefinition = Omit<Experiment, 'build'> & {
-  build(preset: PresetName, options: BuildOptions & { solver: SolverKind }): RunConfig;
-};
+/** What a preset sets: iterations per task, the MLP's layers and learning rate, and how curves are sampled. */
+interface Scale {
+  readonly iterations: number;
+  readonly hidden: number[];
+  readonly lr: number;
+  readonly curveSamples: number;
+  readonly evalEvery: number;
+}
 
-/** The one place an experiment's default solver, and a generator other than its VAE, are applied. */
+/** An experiment as data: its stream, its scale at each preset, and where it departs from the common settings. */
+interface ExperimentDefinition extends Omit<Experiment, 'build'> {
+  readonly scales: Readonly<Record<PresetName, Scale>>;
+  /** The task stream at full size; the quick preset limits its data (QUICK_LIMIT). */
+  stream(preset: PresetName, options: BuildOptions): StreamSpec;
+  /** r when it is not 1/(tasks so far). */
+  readonly importance?: RunConfig['importance'];
+}
+
+const QUICK_LIMIT = { train: 6000, test: 1000 };
+
+/** The one place an experiment's settings become a run config. */
 function defineExperiment(definition: ExperimentDefinition): Experiment {
+  const { scales, stream, importance, ...experiment } = definition;
   return {
-    ...definition,
+    ...experiment,
     build: (preset, options) => {
-      const config = definition.build(preset, { ...options, solver: options.solver ?? definition.solver });
+      if (experiment.onlyArms && !experiment.onlyArms.includes(options.arm)) {
+        throw new Error(`${experiment.name} runs only the ${experiment.onlyArms.join(', ')} arm, not '${options.arm}'`);
+      }
+      const spec = stream(preset, options);
+      const config = base(
+        experiment.name,
+        preset === 'quick' ? { ...spec, limit: QUICK_LIMIT } : spec,
+        options.arm,
+        options.seed,
+        options.solver ?? experiment.solver,
+        scales[preset],
+      );
+      const settled = importance ? { ...config, importance } : config;
       // Every preset trains the VAE it sizes itself; any other generator comes with its own settings.
-      return !options.generator || options.generator === 'vae' ? config : { ...config, generator: generatorSpec(options.generator) };
+      return !options.generator || options.generator === 'vae' ? settled : { ...settled, generator: generatorSpec(options.generator) };
     },
   };
 }
 
 const adam = (lr: number, beta1 = 0.9, beta2 = 0.999) => ({ lr, beta1, beta2 });
 
-function base(
-  experiment: string,
-  stream: StreamSpec,
-  arm: ArmName,
-  seed: number,
-  solver: SolverKind,
-  scale: { iterations: number; hidden: number[]; lr: number; curveSamples: number; evalEvery: number },
-): RunConfig {
+function base(experiment: string, stream: StreamSpec, arm: ArmName, seed: number, solver: SolverKind, scale: Scale): RunConfig {
   return {
     experiment,
     stream,
@@ -106,8 +129,6 @@ export function cnnSolver(adamSettings: RunConfig['solver']['adam']): RunConfig[
   return { kind: 'cnn', channels: [32, 64], dense: 128, adam: adamSettings };
 }
 
-const QUICK_LIMIT = { train: 6000, test: 1000 };
-
 const splitMnist = defineExperiment({
   name: 'split-mnist',
   title: 'Split MNIST: 5 tasks of 2 digits',
@@ -115,18 +136,10 @@ const splitMnist = defineExperiment({
   arms: ['gr', 'er', 'noise', 'none'],
   scenarios: ['class', 'task', 'domain'],
   solver: 'mlp',
-  build(preset, { arm, seed, scenario = 'class', solver }) {
-    const quick = preset === 'quick';
-    return base(
-      'split-mnist',
-      { kind: 'split-mnist', scenario, tasks: 5, ...(quick ? { limit: QUICK_LIMIT } : {}) },
-      arm,
-      seed,
-      solver,
-      quick
-        ? { iterations: 300, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 }
-        : { iterations: 2000, hidden: [400, 400], lr: 1e-3, curveSamples: 500, evalEvery: 200 },
-    );
+  stream: (_preset, { scenario = 'class' }) => ({ kind: 'split-mnist', scenario, tasks: 5 }),
+  scales: {
+    quick: { iterations: 300, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 },
+    paper: { iterations: 2000, hidden: [400, 400], lr: 1e-3, curveSamples: 500, evalEvery: 200 },
   },
 });
 
@@ -137,20 +150,10 @@ const permutedMnist = defineExperiment({
   arms: ['gr', 'er', 'noise', 'none'],
   scenarios: ['domain', 'task', 'class'],
   solver: 'mlp',
-  build(preset, { arm, seed, scenario = 'domain', solver }) {
-    const quick = preset === 'quick';
-    return base(
-      'permuted-mnist',
-      quick
-        ? { kind: 'permuted-mnist', scenario, tasks: 3, limit: QUICK_LIMIT }
-        : { kind: 'permuted-mnist', scenario, tasks: 10 },
-      arm,
-      seed,
-      solver,
-      quick
-        ? { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 }
-        : { iterations: 5000, hidden: [1000, 1000], lr: 1e-4, curveSamples: 500, evalEvery: 500 },
-    );
+  stream: (preset, { scenario = 'domain' }) => ({ kind: 'permuted-mnist', scenario, tasks: preset === 'quick' ? 3 : 10 }),
+  scales: {
+    quick: { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 },
+    paper: { iterations: 5000, hidden: [1000, 1000], lr: 1e-4, curveSamples: 500, evalEvery: 500 },
   },
 });
 
@@ -159,22 +162,15 @@ const scholarChain = defineExperiment({
   title: 'Scholar chain: solvers 2-5 learn only from the previous scholar',
   paper: '§4.0, Table 1',
   arms: ['gr'],
+  onlyArms: ['gr'],
   solver: 'mlp',
-  build(preset, { seed, solver }) {
-    const quick = preset === 'quick';
-    const config = base(
-      'scholar-chain',
-      { kind: 'mnist-chain', generations: quick ? 3 : 5, ...(quick ? { limit: QUICK_LIMIT } : {}) },
-      'gr',
-      seed,
-      solver,
-      quick
-        ? { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 500, evalEvery: 0 }
-        : { iterations: 10000, hidden: [400, 400], lr: 1e-3, curveSamples: 1000, evalEvery: 0 },
-    );
-    // r = 0: after the first generation the real data is never seen again.
-    return { ...config, importance: { fixed: 0 } };
+  stream: (preset) => ({ kind: 'mnist-chain', generations: preset === 'quick' ? 3 : 5 }),
+  scales: {
+    quick: { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 500, evalEvery: 0 },
+    paper: { iterations: 10000, hidden: [400, 400], lr: 1e-3, curveSamples: 1000, evalEvery: 0 },
   },
+  // r = 0: after the first generation the real data is never seen again.
+  importance: { fixed: 0 },
 });
 
 function domainExperiment(name: string, first: 'mnist' | 'svhn' | 'synthetic', second: 'mnist' | 'svhn' | 'synthetic', arms: ArmName[]): Experiment {
@@ -186,21 +182,13 @@ function domainExperiment(name: string, first: 'mnist' | 'svhn' | 'synthetic', s
     // Colour digits defeat a small MLP (15.6 % on the synthetic domain after 400 iterations, against 84 % for
     // the CNN), and the paper's code (kuc2477) gives its solver convolutions.
     solver: 'cnn',
-    build(preset, { arm, seed, svhnDir, solver }) {
-      const quick = preset === 'quick';
-      const config = base(
-        name,
-        { kind: 'domains', domains: [first, second], ...(svhnDir ? { svhnDir } : {}), ...(quick ? { limit: QUICK_LIMIT } : {}) },
-        arm,
-        seed,
-        solver,
-        quick
-          ? { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 }
-          : { iterations: 4000, hidden: [1000, 1000], lr: 1e-3, curveSamples: 500, evalEvery: 250 },
-      );
-      // kuc2477's setting for the domain pairs: r = 0.4.
-      return { ...config, importance: { fixed: 0.4 } };
+    stream: (_preset, { svhnDir }) => ({ kind: 'domains', domains: [first, second], ...(svhnDir ? { svhnDir } : {}) }),
+    scales: {
+      quick: { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 200, evalEvery: 100 },
+      paper: { iterations: 4000, hidden: [1000, 1000], lr: 1e-3, curveSamples: 500, evalEvery: 250 },
     },
+    // kuc2477's setting for the domain pairs: r = 0.4.
+    importance: { fixed: 0.4 },
   });
 }
 

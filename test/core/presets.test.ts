@@ -48,4 +48,12 @@ describe('experiment presets', () => {
       }
     }
   });
+
+  it('the scholar chain refuses any arm but generative replay, instead of running GR under another name', () => {
+    const chain = findExperiment('scholar-chain');
+    expect(chain.build('quick', { arm: 'gr', seed: 1 }).arm).toBe('gr');
+    expect(() => chain.build('quick', { arm: 'none', seed: 1 })).toThrow(/scholar-chain runs only the gr arm, not 'none'/);
+    // The other experiments take any arm on request (paper §4.1: "and the other arms").
+    expect(findExperiment('permuted-mnist').build('quick', { arm: 'ewc', seed: 1 }).arm).toBe('ewc');
+  });
 });
