@@ -1,12 +1,14 @@
 /**
  * A run's progress for a person: a bar with ETA, task, iteration, losses and the latest accuracy on a terminal;
- * plain lines (every 10 % of a task, and at each task's end) when the output is a file or a pipe.
+ * plain lines (every 10 % of a task, and at each task's end, with the time so far and an ETA) when the output is
+ * a file or a pipe, so a run logged to a file says when it will end.
  *
  * A task's work is the solver's iterations plus the generator's, so the bar keeps moving while the generator
  * trains after the solver (without a worker) or finishes after it (with one).
  */
 import { SingleBar } from 'cli-progress';
 import type { Progress, RunObserver } from '../../core/continual.ts';
+import { duration } from '../../core/report/markdown.ts';
 
 const fmt = (v: number | null, digits = 3): string => (v === null ? '-' : v.toFixed(digits));
 const percents = (xs: number[], digits: number): string => xs.map((a) => (100 * a).toFixed(digits)).join(' ');
@@ -20,6 +22,9 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
   let bar: SingleBar | null = null;
   let lastAccuracy = '-';
   let lastLine = -1;
+  // The run's whole work and where this process took it up (a resumed run counts only what it does itself).
+  let total = 0;
+  let startedAt = 0;
   const started = performance.now();
   const perTask = (p: Progress): number => p.iterations + (p.generatorIterations ?? 0);
   const done = (p: Progress): number => p.iteration + (p.generatorIteration ?? 0);
@@ -37,6 +42,9 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
   return {
     onStart({ stream, config, resumedAt, generatorIterations }) {
       if (resumedAt > 0) say(`${label}: resuming from the checkpoint after task ${resumedAt}`);
+      const work = config.iterations + (generatorIterations ?? 0);
+      total = stream.tasks.length * work;
+      startedAt = resumedAt * work;
       if (!out.isTTY) return;
       bar = new SingleBar({
         format: `${label} [{bar}] {percentage}% ETA {eta_formatted} | task {task} it {it} | loss {loss} | gen {gen} | acc {acc}`,
@@ -45,8 +53,7 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
         etaBuffer: 100,
         barsize: 24,
       });
-      const work = config.iterations + (generatorIterations ?? 0);
-      bar.start(stream.tasks.length * work, resumedAt * work, {
+      bar.start(total, startedAt, {
         task: '-',
         it: '-',
         loss: '-',
@@ -63,8 +70,11 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
       if (key === lastLine) return;
       lastLine = key;
       const f = fields(p);
-      const seconds = ((performance.now() - started) / 1000).toFixed(0);
-      out.write(`${label}: task ${f.task} it ${f.it} loss ${f.loss} gen ${f.gen} acc ${f.acc} (${seconds} s)\n`);
+      const seconds = (performance.now() - started) / 1000;
+      const doneHere = p.task * perTask(p) + done(p) - startedAt;
+      // Every iteration counts the same, solver's or generator's: a rough ETA that settles after the first task.
+      const eta = doneHere > 0 ? `, ETA ${duration((seconds * (total - startedAt - doneHere)) / doneHere)}` : '';
+      out.write(`${label}: task ${f.task} it ${f.it} loss ${f.loss} gen ${f.gen} acc ${f.acc} (${duration(seconds)}${eta})\n`);
     },
     onCurve(point) {
       lastAccuracy = percents(point.accuracies, 0);

@@ -1,0 +1,61 @@
+/** The progress reporter written to a file or a pipe: plain lines with the time so far and an ETA. */
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Progress } from '../../core/continual.ts';
+import { findExperiment } from '../../core/experiments/presets.ts';
+import { buildStream } from '../../core/stream.ts';
+import { progressReporter } from '../../cli/reporters/progress.ts';
+
+/** A non-terminal output (isTTY unset) that keeps what was written. */
+function captured(): { out: NodeJS.WriteStream; lines: () => string[] } {
+  const sink = new PassThrough();
+  let text = '';
+  sink.on('data', (chunk) => (text += String(chunk)));
+  return { out: sink as unknown as NodeJS.WriteStream, lines: () => text.trim().split('\n') };
+}
+
+const config = findExperiment('split-mnist').build('quick', { arm: 'gr', seed: 1 });
+const stream = buildStream(config.stream, config.seed);
+// Quick split MNIST: 5 tasks of 300 solver and 300 generator iterations, 3000 iterations of work in all.
+const at = (task: number, iteration: number, generatorIteration: number): Progress => ({
+  task,
+  tasks: 5,
+  iteration,
+  iterations: 300,
+  solverLoss: 0.5,
+  generatorIterations: 300,
+  generatorIteration,
+  generatorLoss: generatorIteration > 0 ? 1.25 : null,
+});
+
+describe('progress as plain lines', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('says the time so far and the time left, from the rate of the work done so far', () => {
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
+    const { out, lines } = captured();
+    const reporter = progressReporter('split-mnist/gr', out);
+    reporter.onStart!({ stream, config, resumedAt: 0, generatorIterations: 300 });
+    clock.mockReturnValue(30_000);
+    // 300 of 3000 iterations in 30 s: 2700 left at the same rate is 270 s.
+    reporter.onProgress!(at(0, 300, 0));
+    expect(lines().at(-1)).toBe('split-mnist/gr: task 1/5 it 300/300 loss 0.500 gen - acc - (30.0 s, ETA 4 min 30 s)');
+    // Within the same tenth of a task nothing more is written.
+    reporter.onProgress!(at(0, 300, 10));
+    expect(lines()).toHaveLength(1);
+  });
+
+  it('a resumed run estimates from its own work, not the tasks its checkpoint already holds', () => {
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
+    const { out, lines } = captured();
+    const reporter = progressReporter('split-mnist/gr', out);
+    reporter.onStart!({ stream, config, resumedAt: 4, generatorIterations: 300 });
+    clock.mockReturnValue(60_000);
+    // 450 of the last task's 600 iterations in 60 s: 150 left.
+    reporter.onProgress!(at(4, 300, 150));
+    expect(lines()).toEqual([
+      'split-mnist/gr: resuming from the checkpoint after task 4',
+      'split-mnist/gr: task 5/5 it 300/300 loss 0.500 gen 1.250@150 acc - (1 min 00 s, ETA 20.0 s)',
+    ]);
+  });
+});
