@@ -163,7 +163,10 @@ const scholarChain = defineExperiment({
   paper: '§4.0, Table 1',
   arms: ['gr'],
   onlyArms: ['gr'],
-  solver: 'mlp',
+  // Paper preset, seed 1: the MLP 784-400-400 reaches 98.39 % on real MNIST and hands on 97.59 % after four
+  // generations; this CNN reaches 98.90 % and hands on 98.64 % (Table 1: 98.81 → 98.56). The paper does not
+  // name its chain solver; kuc2477's code uses a convolutional one.
+  solver: 'cnn',
   stream: (preset) => ({ kind: 'mnist-chain', generations: preset === 'quick' ? 3 : 5 }),
   scales: {
     quick: { iterations: 400, hidden: [400, 400], lr: 1e-3, curveSamples: 500, evalEvery: 0 },

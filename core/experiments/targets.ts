@@ -35,6 +35,6 @@ export const QUICK_TARGETS: readonly Target[] = [
   // Paper §4.1 (3 tasks at this scale): GR above None.
   band('permuted-mnist', 'gr', 'domain', 0.924, 0.04),
   band('permuted-mnist', 'none', 'domain', 0.8297, 0.04),
-  // Paper Table 1 (3 generations at this scale): the last solver, taught only by scholars.
-  band('scholar-chain', 'gr', undefined, 0.88),
+  // Paper Table 1 (3 generations at this scale, CNN solver): the last solver, taught only by scholars.
+  band('scholar-chain', 'gr', undefined, 0.85),
 ];

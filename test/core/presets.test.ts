@@ -17,7 +17,7 @@ describe('experiment presets', () => {
     }
   });
 
-  it('the domain pairs default to a CNN solver; MNIST-only experiments to the MLP; either can be asked for', () => {
+  it('the domain pairs and the scholar chain default to a CNN solver; split and permuted MNIST to the MLP; either can be asked for', () => {
     const pair = findExperiment('mnist-synthetic');
     expect(pair.build('paper', { arm: 'gr', seed: 1 }).solver.kind).toBe('cnn');
     const mlp = pair.build('paper', { arm: 'gr', seed: 1, solver: 'mlp' }).solver;
@@ -27,6 +27,10 @@ describe('experiment presets', () => {
     const cnn = split.build('paper', { arm: 'gr', seed: 1, solver: 'cnn' }).solver;
     expect(cnn.kind).toBe('cnn');
     expect(cnn.adam.lr).toBe(1e-3);
+    expect(findExperiment('permuted-mnist').build('paper', { arm: 'gr', seed: 1 }).solver).toMatchObject({ kind: 'mlp', hidden: [1000, 1000] });
+    const chain = findExperiment('scholar-chain');
+    expect(chain.build('paper', { arm: 'gr', seed: 1 }).solver).toMatchObject({ kind: 'cnn', channels: [32, 64], dense: 128 });
+    expect(chain.build('paper', { arm: 'gr', seed: 1, solver: 'mlp' }).solver).toMatchObject({ kind: 'mlp', hidden: [400, 400] });
   });
 
   it('the VAE is sized like the MLP solver and shares its learning rate (van de Ven & Tolias); --generator swaps it', () => {
