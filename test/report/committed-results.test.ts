@@ -1,0 +1,44 @@
+/**
+ * The paper-preset results committed under docs/results/ are what RESULTS.md quotes and what programs read:
+ * each must be a complete result.json of the experiment its folder names, and its numbers must agree with
+ * its own accuracy matrix.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXPERIMENTS } from '../../core/experiments/presets.ts';
+
+const root = join(import.meta.dirname, '..', '..', 'docs', 'results');
+const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('committed paper-preset results', () => {
+  it('exist', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it.each(files)('%s is a result.json of its folder’s experiment, named <scenario>-<arm>', (file) => {
+    const result = JSON.parse(readFileSync(join(root, file), 'utf8'));
+    const [folder, name] = file.split(/[\\/]/);
+    expect(EXPERIMENTS.map((e) => e.name)).toContain(folder);
+    expect(result.experiment).toBe(folder);
+    expect(name.startsWith(`${result.scenario}-${result.arm}`)).toBe(true);
+    for (const field of ['seed', 'backend', 'acc', 'bwt', 'fwt', 'forgetting', 'seconds']) expect(result).toHaveProperty(field);
+    expect(result.seeds.length).toBeGreaterThan(0);
+    if (result.seeds.length > 1) {
+      expect(result.perSeed.map((s: { seed: number }) => s.seed)).toEqual(result.seeds);
+      expect(result.acc).toBeCloseTo(mean(result.perSeed.map((s: { acc: number }) => s.acc)), 9);
+      expect(result.accStd).toBeGreaterThanOrEqual(0);
+    } else {
+      expect(result.accStd).toBeNull();
+    }
+    // R[k][i] with the at-start row first: one row per task plus one, and ACC is the last row's mean.
+    const matrix: number[][] = result.accuracyMatrix;
+    expect(matrix).toHaveLength(result.taskNames.length + 1);
+    for (const row of matrix) expect(row).toHaveLength(result.taskNames.length);
+    expect(result.acc).toBeCloseTo(mean(matrix.at(-1)!), 9);
+    expect(result.seconds).toBeGreaterThan(0);
+  });
+});
