@@ -9,6 +9,7 @@ import { Rng } from '../engine/random.ts';
 import { cnnSolver, findExperiment } from '../experiments/presets.ts';
 import { Vae } from '../generators/vae.ts';
 import { solverObjective } from '../scholar.ts';
+import { createGenerator } from '../generators/create.ts';
 import { createSolver } from '../solvers/create.ts';
 import { MNIST_SHAPE } from '../data/mnist.ts';
 import { DIGIT_DOMAIN_SHAPE } from '../data/domains/index.ts';
@@ -94,27 +95,21 @@ export function benchSteps(): { steps: [TrainingBenchmark, () => void][]; dispos
     rng.fork('conv vae'),
   );
 
+  // Permuted MNIST's paper preset: solver and VAE with two layers of 1000 units (van de Ven & Tolias).
+  const permuted = findExperiment('permuted-mnist').build('paper', { arm: 'gr', seed: 0 });
+  const wideSolver = createSolver(permuted.solver, MNIST_SHAPE, 10, rng.fork('permuted solver'));
+  const wideVae = createGenerator(permuted.generator, MNIST_SHAPE, rng.fork('permuted vae'));
+  const replayStep = (model: typeof solver, input: tf.Tensor2D, replayed: tf.Tensor2D) => () =>
+    tf.tidy(() => {
+      const replay = { x: replayed, targets: { kind: 'labels' as const, labels: y, units } };
+      model.optimizer.minimize(() => solverObjective(model, { x: input, labels: y, units }, replay, 0.5)).dispose();
+    });
+
   const steps: [TrainingBenchmark, () => void][] = [
     ['mlp-step', () => solver.optimizer.minimize(() => solverObjective(solver, current, null, 1)).dispose()],
-    [
-      'solver-replay-step',
-      () =>
-        tf.tidy(() => {
-          const replay = { x: xr, targets: { kind: 'labels' as const, labels: y, units } };
-          solver.optimizer.minimize(() => solverObjective(solver, current, replay, 0.5)).dispose();
-        }),
-    ],
+    ['solver-replay-step', replayStep(solver, x, xr)],
     ['vae-step', () => vae.trainStep(x, null, 1).dispose()],
     ['generator-replay-step', () => vae.trainStep(x, xr, 0.5).dispose()],
-    [
-      'cnn-replay-step',
-      () =>
-        tf.tidy(() => {
-          const replay = { x: imageReplay, targets: { kind: 'labels' as const, labels: y, units } };
-          cnn.optimizer.minimize(() => solverObjective(cnn, { x: image, labels: y, units }, replay, 0.5)).dispose();
-        }),
-    ],
-    ['conv-vae-replay-step', () => convVae.trainStep(image, imageReplay, 0.5).dispose()],
     [
       'replay-sample',
       () =>
@@ -123,10 +118,14 @@ export function benchSteps(): { steps: [TrainingBenchmark, () => void][]; dispos
           teacher.predict(samples);
         }),
     ],
+    ['cnn-replay-step', replayStep(cnn, image, imageReplay)],
+    ['conv-vae-replay-step', () => convVae.trainStep(image, imageReplay, 0.5).dispose()],
+    ['permuted-solver-replay-step', replayStep(wideSolver, x, xr)],
+    ['permuted-generator-replay-step', () => wideVae.trainStep(x, xr, 0.5).dispose()],
   ];
   const dispose = (): void => {
     for (const t of [x, xr, y, image, imageReplay]) t.dispose();
-    for (const m of [solver, teacher, vae, previousVae, cnn, convVae]) m.dispose();
+    for (const m of [solver, teacher, vae, previousVae, cnn, convVae, wideSolver, wideVae]) m.dispose();
   };
   return { steps, dispose };
 }

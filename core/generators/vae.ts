@@ -130,8 +130,7 @@ export class Vae implements Generator {
     // matrix product per layer is cheaper than two half-size ones.
     const n = real.shape[0];
     const m = replayed.shape[0];
-    const weights = tf.concat([tf.fill([n], r / n), tf.fill([m], (1 - r) / m)]);
-    const both = tf.concat([real, replayed]);
+    const [weights, both] = tf.tidy(() => [tf.concat([tf.fill([n], r / n), tf.fill([m], (1 - r) / m)]), tf.concat([real, replayed])]);
     const loss = this.optimizer.minimize(() => tf.sum(tf.mul(weights, this.losses(both))) as tf.Scalar);
     weights.dispose();
     both.dispose();

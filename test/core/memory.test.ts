@@ -5,6 +5,7 @@ import { ARMS, type ArmName } from '../../core/arms.ts';
 import { runContinual } from '../../core/continual.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { Rng } from '../../core/engine/random.ts';
+import { generatorSpec, GENERATOR_CHOICES } from '../../core/experiments/presets.ts';
 import { createGenerator } from '../../core/generators/create.ts';
 import { replayBatch } from '../../core/replay/replay.ts';
 import { solverObjective } from '../../core/scholar.ts';
@@ -43,6 +44,24 @@ describe('tensor hygiene (wasm)', () => {
     const afterOne = tf.memory().numTensors;
     for (let i = 0; i < 100; i++) step();
     expect(tf.memory().numTensors).toBe(afterOne);
+  });
+
+  // The bench calls a step outside any tf.tidy, as any caller may: the step must clean up after itself.
+  it.each(GENERATOR_CHOICES)('a %s training step, with or without replay, leaves nothing but its loss', (kind) => {
+    const rng = new Rng(0);
+    const generator = createGenerator(generatorSpec(kind), MNIST_SHAPE, rng.fork('g'));
+    const real = tf.tensor2d(rng.fillUniform(new Float32Array(8 * 784)), [8, 784]);
+    const replayed = tf.tensor2d(rng.fillUniform(new Float32Array(8 * 784)), [8, 784]);
+    generator.trainStep(real, replayed, 0.5).dispose();
+    generator.trainStep(real, null, 1).dispose();
+    const afterFirst = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) {
+      generator.trainStep(real, replayed, 0.5).dispose();
+      generator.trainStep(real, null, 1).dispose();
+    }
+    expect(tf.memory().numTensors).toBe(afterFirst);
+    for (const t of [real, replayed]) t.dispose();
+    generator.dispose();
   });
 
   it.each(['gr', 'si', 'online-ewc'] as ArmName[])('keeps the tensor count flat across tasks and runs (%s)', async (arm) => {
