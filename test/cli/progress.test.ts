@@ -28,14 +28,20 @@ const at = (task: number, iteration: number, generatorIteration: number): Progre
   generatorLoss: generatorIteration > 0 ? 1.25 : null,
 });
 
+/** A reporter started at time 0 (from the checkpoint after `resumedAt` tasks); `clock` moves time on. */
+function started(resumedAt: number) {
+  const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
+  const { out, lines } = captured();
+  const reporter = progressReporter('split-mnist/gr', out);
+  reporter.onStart!({ stream, config, resumedAt, generatorIterations: 300 });
+  return { reporter, lines, clock };
+}
+
 describe('progress as plain lines', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('says the time so far and the time left, from the rate of the work done so far', () => {
-    const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
-    const { out, lines } = captured();
-    const reporter = progressReporter('split-mnist/gr', out);
-    reporter.onStart!({ stream, config, resumedAt: 0, generatorIterations: 300 });
+    const { reporter, lines, clock } = started(0);
     clock.mockReturnValue(30_000);
     // 300 of 3000 iterations in 30 s: 2700 left at the same rate is 270 s.
     reporter.onProgress!(at(0, 300, 0));
@@ -46,10 +52,7 @@ describe('progress as plain lines', () => {
   });
 
   it('a resumed run estimates from its own work, not the tasks its checkpoint already holds', () => {
-    const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
-    const { out, lines } = captured();
-    const reporter = progressReporter('split-mnist/gr', out);
-    reporter.onStart!({ stream, config, resumedAt: 4, generatorIterations: 300 });
+    const { reporter, lines, clock } = started(4);
     clock.mockReturnValue(60_000);
     // 450 of the last task's 600 iterations in 60 s: 150 left.
     reporter.onProgress!(at(4, 300, 150));
