@@ -43,11 +43,12 @@ const pm = (mean: string, sem: number, digits = 2): string => (Number.isFinite(s
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 export function duration(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds - m * 60);
-  if (m < 60) return `${m} min ${String(s).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
+  // Round once, to whole seconds, so no part ever reads 60 ("24 min 60 s").
+  const total = Math.round(seconds);
+  const minutes = Math.floor(total / 60);
+  if (minutes < 60) return `${minutes} min ${String(total % 60).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 function table(header: string[], rows: string[][], align: ('l' | 'r')[] = []): string[] {

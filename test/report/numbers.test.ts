@@ -4,6 +4,7 @@ import { findExperiment } from '../../core/experiments/presets.ts';
 import { aggregate, spread } from '../../core/report/aggregate.ts';
 import { ANCHORS, anchorsFor, compareAnchor } from '../../core/report/anchors.ts';
 import { curvesCsv } from '../../core/report/csv.ts';
+import { duration } from '../../core/report/markdown.ts';
 import { syntheticResult } from './fixtures.ts';
 
 describe('curvesCsv', () => {
@@ -144,5 +145,15 @@ describe('anchors', () => {
     expect(compared[3].difference).toBeNull();
     // A stopped run has no ACC to compare.
     expect(compareAnchor(dgr, { ...run, matrix: matrix.slice(0, 3) }).ours).toBeNull();
+  });
+});
+
+describe('duration', () => {
+  it('reads as seconds, minutes and seconds, or hours and minutes, and no part ever reads 60', () => {
+    expect(duration(12.34)).toBe('12.3 s');
+    expect(duration(59.97)).toBe('1 min 00 s');
+    expect(duration(1499.6)).toBe('25 min 00 s');
+    expect(duration(3599.6)).toBe('1 h 00 min');
+    expect(duration(4906)).toBe('1 h 21 min');
   });
 });
