@@ -73,7 +73,8 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
       const seconds = (performance.now() - started) / 1000;
       const doneHere = p.task * perTask(p) + done(p) - startedAt;
       // Every iteration counts the same, solver's or generator's: a rough ETA that settles after the first task.
-      const eta = doneHere > 0 ? `, ETA ${duration((seconds * (total - startedAt - doneHere)) / doneHere)}` : '';
+      // None before a tenth of a task is done: the first steps include start-up and say nothing of the rate.
+      const eta = doneHere >= perTask(p) / 10 ? `, ETA ${duration((seconds * (total - startedAt - doneHere)) / doneHere)}` : '';
       out.write(`${label}: task ${f.task} it ${f.it} loss ${f.loss} gen ${f.gen} acc ${f.acc} (${duration(seconds)}${eta})\n`);
     },
     onCurve(point) {

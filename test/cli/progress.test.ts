@@ -42,13 +42,17 @@ describe('progress as plain lines', () => {
 
   it('says the time so far and the time left, from the rate of the work done so far', () => {
     const { reporter, lines, clock } = started(0);
+    // Before a tenth of a task is done the rate is start-up, not training: no ETA yet.
+    clock.mockReturnValue(5_000);
+    reporter.onProgress!(at(0, 25, 0));
+    expect(lines()).toEqual(['split-mnist/gr: task 1/5 it 25/300 loss 0.500 gen - acc - (5.0 s)']);
     clock.mockReturnValue(30_000);
     // 300 of 3000 iterations in 30 s: 2700 left at the same rate is 270 s.
     reporter.onProgress!(at(0, 300, 0));
     expect(lines().at(-1)).toBe('split-mnist/gr: task 1/5 it 300/300 loss 0.500 gen - acc - (30.0 s, ETA 4 min 30 s)');
     // Within the same tenth of a task nothing more is written.
     reporter.onProgress!(at(0, 300, 10));
-    expect(lines()).toHaveLength(1);
+    expect(lines()).toHaveLength(2);
   });
 
   it('a resumed run estimates from its own work, not the tasks its checkpoint already holds', () => {
