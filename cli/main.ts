@@ -8,6 +8,7 @@ import { registerBench } from './commands/bench.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerEnv } from './commands/env.ts';
 import { registerExperiment } from './commands/experiment.ts';
+import { registerMerge } from './commands/merge.ts';
 
 export function buildProgram(): Command {
   const program = new Command('dgr')
@@ -18,16 +19,21 @@ export function buildProgram(): Command {
   registerEnv(program);
   registerExperiment(program);
   registerCheck(program);
+  registerMerge(program);
   return program;
 }
 
+/** Lines of an error message kept: a config with many bad fields lists one per line. */
+const MAX_LINES = 30;
+/** Longest line kept: the wasm glue can throw errors whose message is its own minified source. */
+const MAX_LINE = 500;
+
 function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const first = error.message.split('\n')[0] ?? '';
-    // The wasm glue can throw errors whose message is its own minified source; keep the message readable.
-    return first.length > 500 ? `${first.slice(0, 500)}…` : first;
-  }
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const lines = error.message.split('\n');
+  const kept = lines.slice(0, MAX_LINES).map((line) => (line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line));
+  if (lines.length > MAX_LINES) kept.push(`  … ${lines.length - MAX_LINES} more lines`);
+  return kept.join('\n');
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -2,7 +2,6 @@
  * `dgr experiment <name>`: one command per experiment of the paper. Each arm runs over the requested seeds
  * through the one training loop; each arm's folder gets config.json, result.json and the report files.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ARM_NAMES, type ArmName } from '../../core/arms.ts';
@@ -13,7 +12,7 @@ import { EXPERIMENTS, findExperiment, GENERATOR_CHOICES, PRESETS, SOLVER_KINDS, 
 import { DEFAULT_SVHN_DIR, missingSvhnFiles, SVHN_FILES, SVHN_URL } from '../../core/data/domains/svhn.ts';
 import { backendOption, intOption, numberOption, startBackend } from '../options.ts';
 import { progressReporter } from '../reporters/progress.ts';
-import { resultFile, writeJson, type ResultFile } from '../run-files.ts';
+import { readJsonFile, resultFile, writeJson, type ResultFile } from '../run-files.ts';
 
 interface ExperimentOptions {
   preset: PresetName;
@@ -50,13 +49,7 @@ function timestamp(): string {
 /** The configs to run: from a saved config.json, or from the preset with the command line's overrides. */
 function configsFor(name: string | undefined, opts: ExperimentOptions): RunConfig[] {
   if (opts.config) {
-    if (!existsSync(opts.config)) throw new Error(`--config ${opts.config}: no such file`);
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(opts.config, 'utf8'));
-    } catch (error) {
-      throw new Error(`--config ${opts.config}: not valid JSON (${(error as Error).message})`);
-    }
+    const data = readJsonFile(opts.config, '--config');
     return [parseRunConfig(data, opts.config)];
   }
   if (!name) throw new Error('name an experiment (see `dgr experiment --list`) or give --config <config.json>');

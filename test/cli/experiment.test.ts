@@ -111,6 +111,14 @@ describe('dgr experiment', () => {
     const unknown = spawnSync(process.execPath, [dgr, 'experiment', 'nope'], { cwd: root, encoding: 'utf8' });
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain("unknown experiment 'nope'");
+    // A saved config with bad fields: every field is named, not just the first line of the message.
+    const config = join(work, 'bad-config.json');
+    writeFileSync(config, JSON.stringify({ experiment: 'split-mnist', seed: 'one', batchSize: -3 }));
+    const badConfig = spawnSync(process.execPath, [dgr, 'experiment', '--config', config], { cwd: root, encoding: 'utf8' });
+    expect(badConfig.status).toBe(1);
+    expect(badConfig.stderr).toContain(`${config}: invalid run config:`);
+    expect(badConfig.stderr).toMatch(/\n  seed: .*expected number/);
+    expect(badConfig.stderr).toMatch(/\n  batchSize: .*>0/);
   });
 
   it('runs mnist-svhn from the user\'s SVHN folder, and names --svhn-dir before any work when the files are missing', () => {

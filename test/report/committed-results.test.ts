@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resultFileSchema } from '../../cli/run-files.ts';
 import { EXPERIMENTS } from '../../core/experiments/presets.ts';
 
 const root = join(import.meta.dirname, '..', '..', 'docs', 'results');
@@ -20,16 +21,16 @@ describe('committed paper-preset results', () => {
   });
 
   it.each(files)('%s is a result.json of its folder’s experiment, named <scenario>-<arm>', (file) => {
-    const result = JSON.parse(readFileSync(join(root, file), 'utf8'));
+    // The shape `dgr merge` reads back: every field of the issue's result.json, with its type.
+    const result = resultFileSchema.parse(JSON.parse(readFileSync(join(root, file), 'utf8')));
     const [folder, name] = file.split(/[\\/]/);
     expect(EXPERIMENTS.map((e) => e.name)).toContain(folder);
     expect(result.experiment).toBe(folder);
     expect(name.startsWith(`${result.scenario}-${result.arm}`)).toBe(true);
-    for (const field of ['seed', 'backend', 'acc', 'bwt', 'fwt', 'forgetting', 'seconds']) expect(result).toHaveProperty(field);
     expect(result.seeds.length).toBeGreaterThan(0);
     if (result.seeds.length > 1) {
-      expect(result.perSeed.map((s: { seed: number }) => s.seed)).toEqual(result.seeds);
-      expect(result.acc).toBeCloseTo(mean(result.perSeed.map((s: { acc: number }) => s.acc)), 9);
+      expect(result.perSeed!.map((s) => s.seed)).toEqual(result.seeds);
+      expect(result.acc).toBeCloseTo(mean(result.perSeed!.map((s) => s.acc)), 9);
       expect(result.accStd).toBeGreaterThanOrEqual(0);
     } else {
       expect(result.accStd).toBeNull();

@@ -1,0 +1,72 @@
+/**
+ * `dgr merge` as a user runs it: seeds of one config run in separate processes merge into the same result as
+ * one `--seeds` run, and results that do not belong together are refused with the reason.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const dgr = join(root, 'bin', 'dgr.js');
+const work = mkdtempSync(join(tmpdir(), 'dgr-merge-'));
+
+function dgrRun(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [dgr, ...args], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A small real run: split MNIST class-IL, fine-tuning, 20 iterations a task. */
+function experiment(out: string, ...extra: string[]): void {
+  const r = dgrRun('experiment', 'split-mnist', '--arm', 'none', '--iterations', '20', '--eval-every', '0', '--backend', 'wasm', '--out', out, ...extra);
+  expect(r.status, r.stderr).toBe(0);
+}
+
+type Result = Record<string, unknown> & { perSeed?: Record<string, unknown>[] };
+const readJson = (path: string): Result => JSON.parse(readFileSync(path, 'utf8'));
+/** Everything but wall times, which differ from run to run. */
+function withoutTimes(r: Result): Result {
+  const { seconds: _s, perSeed, ...rest } = r;
+  return { ...rest, perSeed: perSeed?.map(({ seconds: _t, ...seed }) => seed) };
+}
+
+describe('dgr merge', () => {
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('merges seeds run apart into the result of one --seeds run, and refuses results that do not belong together', () => {
+    experiment(join(work, 'together'), '--seed', '1', '--seeds', '2');
+    experiment(join(work, 'seed1'), '--seed', '1');
+    experiment(join(work, 'seed2'), '--seed', '2');
+    const together = readJson(join(work, 'together', 'none', 'result.json'));
+    expect(together.seeds).toEqual([1, 2]);
+
+    // Given in either order, as folders or files.
+    const out = join(work, 'merged', 'result.json');
+    const merged = dgrRun('merge', join(work, 'seed2', 'none'), join(work, 'seed1', 'none', 'result.json'), '--out', out);
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(merged.stdout).toMatch(/split-mnist\/none: seeds 1, 2: ACC \d+\.\d\d ± \d+\.\d\d \(s\.e\.m\.\) %/);
+    const result = readJson(out);
+    expect(withoutTimes(result)).toEqual(withoutTimes(together));
+    const seed1 = readJson(join(work, 'seed1', 'none', 'result.json'));
+    const seed2 = readJson(join(work, 'seed2', 'none', 'result.json'));
+    expect(result.seconds).toBeCloseTo((seed1.seconds as number) + (seed2.seconds as number), 6);
+
+    // A seed twice.
+    const twice = dgrRun('merge', join(work, 'together', 'none'), join(work, 'seed1', 'none'), '--out', join(work, 'twice.json'));
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toMatch(/seed 1 is also in .*together/);
+
+    // Another config: the differing setting is named.
+    experiment(join(work, 'longer'), '--seed', '3', '--iterations', '21');
+    const other = dgrRun('merge', join(work, 'seed1', 'none'), join(work, 'longer', 'none'), '--out', join(work, 'other.json'));
+    expect(other.status).toBe(1);
+    expect(other.stderr).toMatch(/longer.*config differs from .*seed1.* in iterations/);
+
+    // Not a result file: the field is named, and nothing is written.
+    const bad = dgrRun('merge', join(work, 'seed1', 'none', 'config.json'), '--out', join(work, 'bad.json'));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/config\.json: not a dgr result\.json:\n {2}\w+/);
+    expect(() => readFileSync(join(work, 'bad.json'))).toThrow();
+  });
+});
