@@ -161,7 +161,7 @@ export function registerExperiment(program: Command): void {
       if (opts.list) {
         for (const e of EXPERIMENTS) {
           const scenarios = e.scenarios ? `; scenarios ${e.scenarios.join(', ')}` : '';
-          const arms = e.onlyArms ? `arm ${e.onlyArms.join(', ')} only` : `arms ${e.arms.join(', ')}`;
+          const arms = e.armsOnly ? `arm ${e.arms.join(', ')} only` : `arms ${e.arms.join(', ')}`;
           process.stdout.write(`${e.name.padEnd(16)} ${e.title} (${e.paper}); solver ${e.solver}; ${arms}${scenarios}\n`);
         }
         return;

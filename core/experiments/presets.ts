@@ -33,8 +33,9 @@ export interface Experiment {
   readonly paper: string;
   /** Arms run when none is named. */
   readonly arms: readonly ArmName[];
-  /** The only arms that make sense for it (the scholar chain is generative replay itself); any arm otherwise. */
-  readonly onlyArms?: readonly ArmName[];
+  /** Its arms are the only ones that make sense for it (the scholar chain is generative replay itself);
+   * otherwise any arm may be asked for. */
+  readonly armsOnly?: boolean;
   readonly scenarios?: readonly Scenario[];
   /** The solver network used unless another is asked for. */
   readonly solver: SolverKind;
@@ -67,8 +68,8 @@ function defineExperiment(definition: ExperimentDefinition): Experiment {
   return {
     ...experiment,
     build: (preset, options) => {
-      if (experiment.onlyArms && !experiment.onlyArms.includes(options.arm)) {
-        throw new Error(`${experiment.name} runs only the ${experiment.onlyArms.join(', ')} arm, not '${options.arm}'`);
+      if (experiment.armsOnly && !experiment.arms.includes(options.arm)) {
+        throw new Error(`${experiment.name} runs only the ${experiment.arms.join(', ')} arm, not '${options.arm}'`);
       }
       const spec = stream(preset, options);
       const config = base(
@@ -162,7 +163,7 @@ const scholarChain = defineExperiment({
   title: 'Scholar chain: solvers 2-5 learn only from the previous scholar',
   paper: '§4.0, Table 1',
   arms: ['gr'],
-  onlyArms: ['gr'],
+  armsOnly: true,
   // Paper preset, seed 1: the MLP 784-400-400 reaches 98.39 % on real MNIST and hands on 97.59 % after four
   // generations; this CNN reaches 98.90 % and hands on 98.64 % (Table 1: 98.81 → 98.56). The paper does not
   // name its chain solver; kuc2477's code uses a convolutional one.
