@@ -4,14 +4,18 @@
  * a file or a pipe, so a run logged to a file says when it will end.
  *
  * A task's work is the solver's iterations plus the generator's, so the bar keeps moving while the generator
- * trains after the solver (without a worker) or finishes after it (with one).
+ * trains after the solver (without a worker) or finishes after it (with one). The ETA weighs each side by its own
+ * measured rate (./eta.ts).
  */
 import { SingleBar } from 'cli-progress';
 import type { Progress, RunObserver } from '../../core/continual.ts';
 import { duration } from '../../core/report/markdown.ts';
+import { EtaEstimator, type Eta } from './eta.ts';
 
 const fmt = (v: number | null, digits = 3): string => (v === null ? '-' : v.toFixed(digits));
 const percents = (xs: number[], digits: number): string => xs.map((a) => (100 * a).toFixed(digits)).join(' ');
+/** "23 min 05 s", or "≥ 23 min 05 s" while the generator's share is not known yet. */
+const etaText = (eta: Eta | null): string => (eta === null ? '-' : `${eta.lowerBound ? '≥ ' : ''}${duration(eta.seconds)}`);
 
 export interface ProgressReporter extends RunObserver {
   /** Stops the bar (call on completion and on error, so the terminal is left clean). */
@@ -22,10 +26,9 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
   let bar: SingleBar | null = null;
   let lastAccuracy = '-';
   let lastLine = -1;
-  // The run's whole work and where this process took it up (a resumed run counts only what it does itself).
-  let total = 0;
-  let startedAt = 0;
+  let eta: EtaEstimator | null = null;
   const started = performance.now();
+  const seconds = (): number => (performance.now() - started) / 1000;
   const perTask = (p: Progress): number => p.iterations + (p.generatorIterations ?? 0);
   const done = (p: Progress): number => p.iteration + (p.generatorIteration ?? 0);
   const fields = (p: Progress) => ({
@@ -43,39 +46,33 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
     onStart({ stream, config, resumedAt, generatorIterations }) {
       if (resumedAt > 0) say(`${label}: resuming from the checkpoint after task ${resumedAt}`);
       const work = config.iterations + (generatorIterations ?? 0);
-      total = stream.tasks.length * work;
-      startedAt = resumedAt * work;
+      eta = new EtaEstimator({
+        tasks: stream.tasks.length,
+        iterations: config.iterations,
+        generatorIterations: generatorIterations ?? 0,
+        concurrent: config.parallel && generatorIterations !== null,
+      });
       if (!out.isTTY) return;
       bar = new SingleBar({
-        format: `${label} [{bar}] {percentage}% ETA {eta_formatted} | task {task} it {it} | loss {loss} | gen {gen} | acc {acc}`,
+        format: `${label} [{bar}] {percentage}% ETA {left} | task {task} it {it} | loss {loss} | gen {gen} | acc {acc}`,
         stream: out,
         hideCursor: true,
-        etaBuffer: 100,
         barsize: 24,
       });
-      bar.start(total, startedAt, {
-        task: '-',
-        it: '-',
-        loss: '-',
-        gen: '-',
-        acc: '-',
-      });
+      bar.start(stream.tasks.length * work, resumedAt * work, { task: '-', it: '-', loss: '-', gen: '-', acc: '-', left: '-' });
     },
     onProgress(p) {
+      eta?.update({ task: p.task, iteration: p.iteration, generatorIteration: p.generatorIteration ?? 0 }, seconds());
+      const left = etaText(eta?.remaining() ?? null);
       if (bar) {
-        bar.update(p.task * perTask(p) + done(p), fields(p));
+        bar.update(p.task * perTask(p) + done(p), { ...fields(p), left });
         return;
       }
       const key = p.task * 11 + Math.floor((10 * done(p)) / perTask(p));
       if (key === lastLine) return;
       lastLine = key;
       const f = fields(p);
-      const seconds = (performance.now() - started) / 1000;
-      const doneHere = p.task * perTask(p) + done(p) - startedAt;
-      // Every iteration counts the same, solver's or generator's: a rough ETA that settles after the first task.
-      // None before a tenth of a task is done: the first steps include start-up and say nothing of the rate.
-      const eta = doneHere >= perTask(p) / 10 ? `, ETA ${duration((seconds * (total - startedAt - doneHere)) / doneHere)}` : '';
-      out.write(`${label}: task ${f.task} it ${f.it} loss ${f.loss} gen ${f.gen} acc ${f.acc} (${duration(seconds)}${eta})\n`);
+      out.write(`${label}: task ${f.task} it ${f.it} loss ${f.loss} gen ${f.gen} acc ${f.acc} (${duration(seconds())}${left === '-' ? '' : `, ETA ${left}`})\n`);
     },
     onCurve(point) {
       lastAccuracy = percents(point.accuracies, 0);
