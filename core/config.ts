@@ -103,11 +103,13 @@ export type StreamSpec = RunConfig['stream'];
 /** Parses untrusted config data; the error names each offending field and what was wrong. */
 export function parseRunConfig(data: unknown, source: string): RunConfig {
   const result = runConfigSchema.safeParse(data);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`${source}: invalid run config:\n  ${problems.join('\n  ')}`);
-  }
+  if (!result.success) throw new Error(`${source}: invalid run config:\n  ${problemsOf(result.error).join('\n  ')}`);
   return result.data;
+}
+
+/** A validation error as one line per offending field: where it is and what was wrong. */
+export function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
 }
 
 /** Two configs describe the same run when they differ at most in where the work runs (`parallel`): a run

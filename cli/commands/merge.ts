@@ -2,10 +2,10 @@
  * `dgr merge`: one result.json from the seeds of one config run separately (two processes on two cores, or two
  * machines), with the same mean ± s.e.m. `dgr experiment --seeds` gives when it runs them one after another.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { parseRunConfig, sameRun, type RunConfig } from '../../core/config.ts';
+import { parseRunConfig, problemsOf, sameRun, type RunConfig } from '../../core/config.ts';
 import { mergeResults, readJsonFile, resultFileSchema, writeJson, type ResultFile } from '../run-files.ts';
 
 /** A result.json, or a run's arm folder that holds one. */
@@ -21,21 +21,14 @@ function resultPath(arg: string): string {
 
 function readResult(path: string): ResultFile {
   const parsed = resultFileSchema.safeParse(readJsonFile(path, 'result file'));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`${path}: not a dgr result.json:\n  ${problems.join('\n  ')}`);
-  }
+  if (!parsed.success) throw new Error(`${path}: not a dgr result.json:\n  ${problemsOf(parsed.error).join('\n  ')}`);
   return parsed.data;
 }
 
 /** The run config saved beside a result, if there is one (a result copied to docs/results has none). */
 function configBeside(path: string): RunConfig | undefined {
   const configPath = join(dirname(path), 'config.json');
-  try {
-    statSync(configPath);
-  } catch {
-    return undefined;
-  }
+  if (!existsSync(configPath)) return undefined;
   return parseRunConfig(readJsonFile(configPath, 'config'), configPath);
 }
 
