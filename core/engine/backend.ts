@@ -3,11 +3,13 @@
  *
  * `auto` takes `tensorflow` (libtensorflow through @tensorflow/tfjs-node-gpu or -node, optional packages a
  * user with network access may add), else `wasm` (the embedded default, patched by ./wasm-kernels.ts), else
- * `cpu` (pure JS: a numerical reference for tests, far too slow to train on).
+ * `cpu` (pure JS: a numerical reference for tests, far too slow to train on). On wasm the matrix products run
+ * on OpenBLAS where its addon is built (./openblas.ts), unless the caller turns that off.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { installGradientFixes } from './gradients.ts';
-import { installWasmKernels } from './wasm-kernels.ts';
+import { loadOpenBlas, OPENBLAS_MISSING } from './openblas.ts';
+import { installWasmKernels, matMulPath, selectMatMul } from './wasm-kernels.ts';
 
 import { BACKENDS, type BackendName, type BackendRequest } from './backend-names.ts';
 
@@ -56,21 +58,45 @@ const HOW_TO_GET: Record<BackendName, string> = {
   cpu: 'reinstall dependencies with `npm install` (@tensorflow/tfjs-backend-cpu is a regular dependency)',
 };
 
-/** Selects and initialises the backend; returns the one in use. Idempotent for the same request. */
-export async function useBackend(request: BackendRequest = 'auto'): Promise<BackendName> {
+export interface EngineOptions {
+  /** On wasm, compute matrix products with OpenBLAS where the addon is built (default true). */
+  readonly native?: boolean;
+}
+
+/** Whether the wasm matrix products run on OpenBLAS: chosen by useBackend, described by describeBackend. */
+let native: 'on' | 'off' | 'missing' = 'off';
+
+function chooseMatMul(name: BackendName, wanted: boolean): void {
+  if (name !== 'wasm') return;
+  const found = wanted ? loadOpenBlas() : null;
+  const blas = found !== null && 'addon' in found ? found.addon : null;
+  if ((blas !== null) !== (matMulPath() === 'openblas')) selectMatMul(blas);
+  native = !wanted ? 'off' : blas === null ? 'missing' : 'on';
+}
+
+/**
+ * Selects and initialises the backend; returns the one in use. Idempotent for the same request; a call with
+ * another `native` switches the wasm matrix products.
+ */
+export async function useBackend(request: BackendRequest = 'auto', options: EngineOptions = {}): Promise<BackendName> {
+  const wanted = options.native ?? true;
   if (!(BACKENDS as readonly string[]).includes(request)) {
     throw new BackendUnavailableError(`unknown backend '${request}': choose one of ${BACKENDS.join(', ')}`);
   }
   installGradientFixes();
   const order: BackendName[] = request === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [request];
   for (const name of order) {
-    if (tf.getBackend() === name) return name;
+    if (tf.getBackend() === name) {
+      chooseMatMul(name, wanted);
+      return name;
+    }
     if (!(await LOADERS[name]())) continue;
     if (await tf.setBackend(name)) {
       await tf.ready();
       // The cpu backend greets its first use in Node with a banner recommending tfjs-node; every dgr command
       // already says which backend runs and how to get the others, so silence it.
       if (name === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+      chooseMatMul(name, wanted);
       return name;
     }
   }
@@ -84,4 +110,12 @@ export async function useBackend(request: BackendRequest = 'auto'): Promise<Back
 
 export function currentBackend(): BackendName {
   return tf.getBackend() as BackendName;
+}
+
+/** The backend in use as every run names it: `wasm + OpenBLAS`, or `wasm (why not)`, or the backend's name. */
+export function describeBackend(): string {
+  const name = currentBackend();
+  if (name !== 'wasm') return name;
+  if (native === 'on') return 'wasm + OpenBLAS';
+  return native === 'missing' ? `wasm (${OPENBLAS_MISSING})` : 'wasm (OpenBLAS turned off)';
 }

@@ -3,7 +3,8 @@
  *
  * - BatchMatMul and _FusedMatMul: with transposeA/transposeB set, the wasm kernels leave the fast XNNPACK path
  *   and run about 10x slower. Every dense-layer gradient sets a flag, so the wrappers transpose the flagged
- *   operand with the wasm Transpose kernel first and call the original kernel flag-free.
+ *   operand with the wasm Transpose kernel first and call the original kernel flag-free. Where the OpenBLAS
+ *   addon is built, selectMatMul puts ./openblas-kernels.ts in their place (these stay its fallback).
  * - Conv2DBackpropInput (every conv layer's input gradient, and conv2dTranspose's forward pass): the stock
  *   kernel is a direct loop, 10-15x slower than Conv2D; it becomes one XNNPACK Conv2D per stride phase.
  * - Conv2DBackpropFilter: missing on wasm, so no convolution could train. It is one Conv2D whose roles are
@@ -25,6 +26,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { EventEmitter } from 'node:events';
+import type { OpenBlas } from './openblas.ts';
+import { openBlasBatchMatMul, openBlasFusedMatMul } from './openblas-kernels.ts';
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: BackendWasm; attrs: tf.NamedAttrMap };
 type WasmKernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
@@ -413,6 +416,29 @@ function dropWasmProcessHandlers(): void {
   );
 }
 
+/** The pure wasm matrix products (flag-free wrappers of the stock kernels), set by installWasmKernels. */
+type MatMulKernels = { batchMatMul: WasmKernel; fusedMatMul: WasmKernel; setup: Record<string, tf.KernelSetupFunc | undefined> };
+let pureMatMul: MatMulKernels | null = null;
+let matMulBlas: OpenBlas | null = null;
+
+/**
+ * Registers the wasm backend's BatchMatMul and _FusedMatMul: OpenBLAS's when `blas` is given, else the pure
+ * wasm ones. Call after installWasmKernels; the kernel registry is process-wide, so this switches every later
+ * product of this thread.
+ */
+export function selectMatMul(blas: OpenBlas | null): void {
+  if (pureMatMul === null) throw new Error('selectMatMul before installWasmKernels');
+  const { batchMatMul, fusedMatMul, setup } = pureMatMul;
+  register(tf.BatchMatMul, blas === null ? batchMatMul : openBlasBatchMatMul(blas, batchMatMul), setup[tf.BatchMatMul]);
+  register(tf._FusedMatMul, blas === null ? fusedMatMul : openBlasFusedMatMul(blas, fusedMatMul), setup[tf._FusedMatMul]);
+  matMulBlas = blas;
+}
+
+/** Which path computes the wasm backend's matrix products in this thread. */
+export function matMulPath(): 'openblas' | 'wasm' {
+  return matMulBlas === null ? 'wasm' : 'openblas';
+}
+
 let installed = false;
 
 /**
@@ -426,7 +452,6 @@ export function installWasmKernels(): void {
   const conv2D = asKernel(originalKernel(tf.Conv2D));
   const slice = asKernel(originalKernel(tf.Slice));
   const batchMatMul = originalKernel(tf.BatchMatMul);
-  register(tf.BatchMatMul, (args) => flagFree(asKernel(batchMatMul), transpose, args), batchMatMul.setupFunc);
   const activations: Activations = {
     add: asKernel(originalKernel(tf.Add)),
     byName: {
@@ -439,7 +464,12 @@ export function installWasmKernels(): void {
     },
   };
   const fused = originalKernel(tf._FusedMatMul);
-  register(tf._FusedMatMul, fusedMatMul(asKernel(fused), transpose, activations), fused.setupFunc);
+  pureMatMul = {
+    batchMatMul: (args) => flagFree(asKernel(batchMatMul), transpose, args),
+    fusedMatMul: fusedMatMul(asKernel(fused), transpose, activations),
+    setup: { [tf.BatchMatMul]: batchMatMul.setupFunc, [tf._FusedMatMul]: fused.setupFunc },
+  };
+  selectMatMul(null);
   register(tf.Conv2DBackpropFilter, conv2DBackpropFilter({ transpose, conv2D, slice }));
   const convKernels: ConvKernels = {
     transpose,

@@ -1,0 +1,140 @@
+/**
+ * BatchMatMul and _FusedMatMul for the wasm backend, computed by OpenBLAS (./openblas.ts) on the wasm heap
+ * itself: the inputs are read and the output written at the tensors' offsets in the module's memory, so a
+ * product costs one sgemm call and no copy. Every transpose combination is sgemm's own (no transposed copy),
+ * and the fused bias and activation are applied in the same pass over the output.
+ *
+ * Batches follow tfjs's BatchMatMul (output batch i multiplies A[i mod batchA] by B[i mod batchB]); products
+ * whose batch dimensions neither match nor broadcast from 1, and fused products whose bias or PReLU weights
+ * are not one value per output column (or one for all), go to the pure wasm kernels given as `pure`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { OpenBlas } from './openblas.ts';
+
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: BackendWasm; attrs: tf.NamedAttrMap };
+type WasmKernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+
+/** native/openblas.c's activation numbers. */
+const ACTIVATIONS: Record<string, number> = {
+  linear: 0,
+  relu: 1,
+  relu6: 2,
+  elu: 3,
+  leakyrelu: 4,
+  prelu: 5,
+  sigmoid: 6,
+};
+
+type Product = {
+  outShape: number[];
+  batch: number;
+  batchA: number;
+  batchB: number;
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+};
+
+/** The product's sizes, or null when OpenBLAS does not take it (see the header). */
+function productOf(a: tf.TensorInfo, b: tf.TensorInfo, attrs: tf.NamedAttrMap): Product | null {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  const transposeA = attrs.transposeA === true;
+  const transposeB = attrs.transposeB === true;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const kB = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  if (k !== kB) {
+    throw new Error(
+      `Error in matMul: inner shapes (${k}) and (${kB}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+    );
+  }
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
+  const batch = Math.max(batchA, batchB);
+  if (!(batchA === batchB || batchA === 1 || batchB === 1)) return null;
+  return { outShape: [...outer, m, n], batch, batchA, batchB, m, n, k, transposeA, transposeB };
+}
+
+/**
+ * 1 when `x` holds one value per output column (shape [..1, n]), 0 when one value for all, null otherwise
+ * (or when broadcasting `x` would add axes to the output).
+ */
+function columnStride(x: tf.TensorInfo, p: Product): number | null {
+  if (x.dtype !== 'float32' || x.shape.length > p.outShape.length) return null;
+  const size = tf.util.sizeFromShape(x.shape);
+  if (size === 1) return 0;
+  return x.shape[x.shape.length - 1] === p.n && size === p.n ? 1 : null;
+}
+
+type Epilogue = { bias: tf.TensorInfo | null; biasStride: number; activation: number; alpha: number; prelu: tf.TensorInfo | null; preluStride: number };
+
+const LINEAR: Epilogue = { bias: null, biasStride: 0, activation: 0, alpha: 0, prelu: null, preluStride: 0 };
+
+function run(blas: OpenBlas, backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, p: Product, e: Epilogue): tf.TensorInfo {
+  const out = backend.makeOutput(p.outShape, 'float32');
+  if (tf.util.sizeFromShape(p.outShape) === 0) return out;
+  const offset = (t: tf.TensorInfo | null): number => (t === null ? -1 : backend.getMemoryOffset(t.dataId));
+  // The heap is read after makeOutput, which may grow the memory (and so replace its buffer).
+  blas.matMul(
+    (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer,
+    offset(a),
+    offset(b),
+    offset(out),
+    p.batch,
+    p.batchA,
+    p.batchB,
+    p.m,
+    p.n,
+    p.k,
+    p.transposeA ? 1 : 0,
+    p.transposeB ? 1 : 0,
+    offset(e.bias),
+    e.biasStride,
+    e.activation,
+    e.alpha,
+    offset(e.prelu),
+    e.preluStride,
+  );
+  return out;
+}
+
+export function openBlasBatchMatMul(blas: OpenBlas, pure: WasmKernel): WasmKernel {
+  return (args) => {
+    const { a, b } = args.inputs;
+    const product = productOf(a, b, args.attrs);
+    if (product === null) return pure(args);
+    return run(blas, args.backend, a, b, product, LINEAR);
+  };
+}
+
+export function openBlasFusedMatMul(blas: OpenBlas, pure: WasmKernel): WasmKernel {
+  return (args) => {
+    const { a, b, bias, preluActivationWeights } = args.inputs;
+    const product = productOf(a, b, args.attrs);
+    if (product === null) return pure(args);
+    const name = (args.attrs.activation as string | undefined) ?? 'linear';
+    const activation = ACTIVATIONS[name];
+    if (activation === undefined) throw new Error(`_FusedMatMul: unsupported activation '${name}'`);
+    const biasStride = bias == null ? 0 : columnStride(bias, product);
+    const prelu = name === 'prelu' ? preluActivationWeights : null;
+    if (name === 'prelu' && prelu == null) throw new Error('_FusedMatMul: prelu activation without its weights');
+    const preluStride = prelu == null ? 0 : columnStride(prelu, product);
+    if (biasStride === null || preluStride === null) return pure(args);
+    const alpha = (args.attrs.leakyreluAlpha as number | undefined) ?? 0.2;
+    return run(blas, args.backend, a, b, product, {
+      bias: bias ?? null,
+      biasStride,
+      activation,
+      alpha,
+      prelu: prelu ?? null,
+      preluStride,
+    });
+  };
+}
