@@ -8,6 +8,23 @@ export function backendOption(): Option {
     .default('auto');
 }
 
+/**
+ * `--no-native`: wasm's matrix products without OpenBLAS. DGR_NATIVE=0 does the same for every command (for
+ * scripts and CI); DGR_NATIVE=1 or unset leaves it on where the addon is built.
+ */
+export function nativeOption(): Option {
+  return new Option('--no-native', 'on wasm, compute matrix products without OpenBLAS even where it is built (or set DGR_NATIVE=0)');
+}
+
+/** The native choice from the option and the environment, validated here at the boundary. */
+export function nativeWanted(option: boolean): boolean {
+  const env = process.env.DGR_NATIVE;
+  if (env !== undefined && env !== '0' && env !== '1') {
+    throw new Error(`DGR_NATIVE must be 0 or 1, got '${env}'`);
+  }
+  return option && env !== '0';
+}
+
 export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
@@ -28,11 +45,14 @@ export function numberOption(name: string, min: number, max: number) {
   };
 }
 
-/** Starts the requested backend and says which one runs (to stderr, so --json output stays clean). */
-export async function startBackend(request: BackendRequest): Promise<BackendName> {
+/**
+ * Starts the requested backend and says which one runs (to stderr, so --json output stays clean), e.g.
+ * `dgr: backend wasm + OpenBLAS`. `native` is the --no-native option's value (true unless given).
+ */
+export async function startBackend(request: BackendRequest, native: boolean): Promise<BackendName> {
   // Loaded here, not at the top: commands that compute nothing (dgr env, --help) start without tfjs.
-  const { useBackend } = await import('../core/engine/backend.ts');
-  const name = await useBackend(request);
-  process.stderr.write(`dgr: backend ${name}\n`);
+  const { describeBackend, useBackend } = await import('../core/engine/backend.ts');
+  const name = await useBackend(request, { native: nativeWanted(native) });
+  process.stderr.write(`dgr: backend ${describeBackend()}\n`);
   return name;
 }

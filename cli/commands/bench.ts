@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { TRAINING_BENCHMARKS, type TrainingBenchmark } from '../../core/bench/names.ts';
 import type { BenchResult } from '../../core/bench/training.ts';
-import { backendOption, intOption, startBackend } from '../options.ts';
+import { backendOption, intOption, nativeOption, startBackend } from '../options.ts';
 import { registerBenchEnv } from './bench-env.ts';
 
 function table(results: readonly BenchResult[]): string {
@@ -20,14 +20,17 @@ export function registerBench(program: Command): void {
       'training-step throughput at batch 128 with Adam: solver MLP 784-400-400-10, VAE 784-400-400-z100, replay, the domain pairs CNN solver and conv VAE on 32x32x3, permuted MNIST solver and VAE with 1000-unit layers, and one whole DGR iteration',
     )
     .addOption(backendOption())
-    .option('--json', 'print { backend, benchmarks: [{ name, msPerStep, stepsPerSecond }] }')
+    .addOption(nativeOption())
+    .option('--json', "print { backend, engine (e.g. 'wasm + OpenBLAS'), benchmarks: [{ name, msPerStep, stepsPerSecond }] }")
     .addOption(new Option('--only <names...>', 'run only these benchmarks').choices(TRAINING_BENCHMARKS))
     .option('--repeats <n>', 'timed repeats per benchmark (the median is reported)', intOption('--repeats', 1, 1000), 5)
     .option('--steps <n>', 'steps per timed repeat', intOption('--steps', 1, 10000), 10)
     .option('--profile', 'also print a per-kernel profile of one step of each benchmark named by --only (default: the solver-replay, generator-replay, cnn-replay and conv-vae-replay steps)')
-    .action(async (opts: { backend: string; json?: boolean; only?: TrainingBenchmark[]; repeats: number; steps: number; profile?: boolean }) => {
-      const backend = await startBackend(opts.backend as never);
+    .action(async (opts: { backend: string; native: boolean; json?: boolean; only?: TrainingBenchmark[]; repeats: number; steps: number; profile?: boolean }) => {
+      const backend = await startBackend(opts.backend as never, opts.native);
       const { benchTraining } = await import('../../core/bench/training.ts');
+      const { describeBackend } = await import('../../core/engine/backend.ts');
+      const engine = describeBackend();
       const results = await benchTraining({
         backend,
         repeats: opts.repeats,
@@ -35,8 +38,8 @@ export function registerBench(program: Command): void {
         only: opts.only,
         onResult: opts.json ? undefined : (r) => process.stderr.write(`  ${r.name}: ${r.msPerStep.toFixed(2)} ms\n`),
       });
-      if (opts.json) process.stdout.write(`${JSON.stringify({ backend, benchmarks: results })}\n`);
-      else process.stdout.write(`backend: ${backend}\n${table(results)}\n`);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ backend, engine, benchmarks: results })}\n`);
+      else process.stdout.write(`backend: ${engine}\n${table(results)}\n`);
       if (opts.profile) await printProfiles(opts.only ?? PROFILED);
     });
   registerBenchEnv(bench);

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { findExperiment } from '../../core/experiments/presets.ts';
 import { QUICK_TARGETS, type Target } from '../../core/experiments/targets.ts';
-import { backendOption, startBackend } from '../options.ts';
+import { backendOption, nativeOption, startBackend } from '../options.ts';
 import { progressReporter } from '../reporters/progress.ts';
 
 const nameOf = (t: Target): string => `${t.experiment}${t.scenario ? `/${t.scenario}` : ''}/${t.arm}`;
@@ -12,9 +12,10 @@ export function registerCheck(program: Command): void {
     .command('check')
     .description('run the quick presets and compare each ACC with its pinned band (core/experiments/targets.ts)')
     .addOption(backendOption())
+    .addOption(nativeOption())
     .addOption(new Option('--only <names...>', 'only these targets, named experiment[/scenario]/arm').choices(QUICK_TARGETS.map(nameOf)))
-    .action(async (opts: { backend: string; only?: string[] }) => {
-      const backend = await startBackend(opts.backend as never);
+    .action(async (opts: { backend: string; native: boolean; only?: string[] }) => {
+      const backend = await startBackend(opts.backend as never, opts.native);
       const { runContinual } = await import('../../core/continual.ts');
       const targets = QUICK_TARGETS.filter((t) => !opts.only || opts.only.includes(nameOf(t)));
       const rows: string[] = [];

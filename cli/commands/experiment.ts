@@ -10,7 +10,7 @@ import type { RunResult } from '../../core/continual.ts';
 import type { BackendName } from '../../core/engine/backend-names.ts';
 import { EXPERIMENTS, findExperiment, GENERATOR_CHOICES, PRESETS, SOLVER_KINDS, type GeneratorChoice, type PresetName, type SolverKind } from '../../core/experiments/presets.ts';
 import { DEFAULT_SVHN_DIR, missingSvhnFiles, SVHN_FILES, SVHN_URL } from '../../core/data/domains/svhn.ts';
-import { backendOption, intOption, numberOption, startBackend } from '../options.ts';
+import { backendOption, intOption, nativeOption, numberOption, startBackend } from '../options.ts';
 import { progressReporter } from '../reporters/progress.ts';
 import { readJsonFile, resultFile, writeJson, type ResultFile } from '../run-files.ts';
 
@@ -21,6 +21,7 @@ interface ExperimentOptions {
   seed: number;
   seeds: number;
   backend: string;
+  native: boolean;
   out?: string;
   iterations?: number;
   generatorIterations?: number;
@@ -107,6 +108,7 @@ async function runArm(
   // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
   const { runContinual } = await import('../../core/continual.ts');
   const { writeRunFiles } = await import('../../core/report/write.ts');
+  const { describeBackend } = await import('../../core/engine/backend.ts');
   const runs: { seed: number; result: RunResult }[] = [];
   for (const seed of seeds) {
     const seeded = { ...config, seed };
@@ -127,7 +129,9 @@ async function runArm(
   writeJson(dir, 'config.json', { ...config, seed: seeds[0] });
   const result = resultFile(config, backend, runs);
   writeJson(dir, 'result.json', result);
-  await writeRunFiles(dir, { config, results: runs.map((r) => r.result), seeds, backend, command });
+  // report.md names the matrix-product path too (wasm + OpenBLAS); result.json keeps the backend's name, so
+  // seeds run with and without OpenBLAS still merge.
+  await writeRunFiles(dir, { config, results: runs.map((r) => r.result), seeds, backend: describeBackend(), command });
   return result;
 }
 
@@ -143,6 +147,7 @@ export function registerExperiment(program: Command): void {
     .option('--seed <n>', 'first seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--seeds <n>', 'number of seeds (seed, seed+1, ...); results get mean ± s.e.m.', intOption('--seeds', 1, 100), 1)
     .addOption(backendOption())
+    .addOption(nativeOption())
     .option('--out <dir>', 'output folder (default runs/<experiment>/<timestamp>); a folder with checkpoints of the same config resumes')
     .option('--iterations <n>', 'solver iterations per task', intOption('--iterations', 1))
     .option('--generator-iterations <n>', 'generator iterations per task', intOption('--generator-iterations', 1))
@@ -168,7 +173,7 @@ export function registerExperiment(program: Command): void {
       }
       const configs = configsFor(name, opts);
       requireSvhn(configs);
-      const backend = await startBackend(opts.backend as never);
+      const backend = await startBackend(opts.backend as never, opts.native);
       const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
       const seeds = Array.from({ length: opts.seeds }, (_, k) => configs[0].seed + k);
       const command = ['dgr', ...process.argv.slice(2)].join(' ');

@@ -14,7 +14,7 @@ import type { Generator } from './generator.ts';
 import { trainGeneratorOnTask, type GeneratorTaskSettings } from './train.ts';
 
 export type WorkerRequest =
-  | { type: 'init'; backend: BackendName; spec: GeneratorSpec; shape: ImageShape }
+  | { type: 'init'; backend: BackendName; native: boolean; spec: GeneratorSpec; shape: ImageShape }
   | {
       type: 'task';
       data: Dataset;
@@ -39,7 +39,7 @@ let previous: Generator | null = null;
 
 async function handle(request: WorkerRequest): Promise<void> {
   if (request.type === 'init') {
-    await useBackend(request.backend);
+    await useBackend(request.backend, { native: request.native });
     generator = createGenerator(request.spec, request.shape, new Rng(0));
     previous = createGenerator(request.spec, request.shape, new Rng(0));
     port!.postMessage({ type: 'ready' } satisfies WorkerReply);
