@@ -164,10 +164,10 @@ static napi_value Config(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT() {
   const napi_property_descriptor methods[] = {
-      {"matMul", NULL, MatMul, NULL, NULL, NULL, napi_default, NULL},
-      {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
-      {"threads", NULL, Threads, NULL, NULL, NULL, napi_default, NULL},
-      {"config", NULL, Config, NULL, NULL, NULL, napi_default, NULL},
+      {"matMul", NULL, MatMul, NULL, NULL, NULL, napi_default_method, NULL},
+      {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default_method, NULL},
+      {"threads", NULL, Threads, NULL, NULL, NULL, napi_default_method, NULL},
+      {"config", NULL, Config, NULL, NULL, NULL, napi_default_method, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(methods) / sizeof(methods[0]), methods));
   return exports;

@@ -1,15 +1,22 @@
 /** Shared by the engine tests: both backends in one process, seeded inputs, and float32-aware comparisons. */
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
-import { useBackend } from '../../core/engine/backend.ts';
+import { useBackend, type EngineOptions } from '../../core/engine/backend.ts';
 import { Rng } from '../../core/engine/random.ts';
 
 export const BOTH = ['cpu', 'wasm'] as const;
 export type TestBackend = (typeof BOTH)[number];
 
-/** Runs `f` on `backend` and returns its outputs as plain arrays; every tensor it made is freed. */
-export async function runOn(backend: TestBackend, f: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  await useBackend(backend);
+/**
+ * Runs `f` on `backend` and returns its outputs as plain arrays; every tensor it made is freed. `options`
+ * chooses wasm's matrix-product path (OpenBLAS by default where it is built).
+ */
+export async function runOn(
+  backend: TestBackend,
+  f: () => tf.Tensor | tf.Tensor[],
+  options: EngineOptions = {},
+): Promise<Float32Array[]> {
+  await useBackend(backend, options);
   const before = tf.memory().numTensors;
   const out = tf.tidy(f);
   const list = Array.isArray(out) ? out : [out];

@@ -1,0 +1,219 @@
+/**
+ * The OpenBLAS matrix products (core/engine/openblas-kernels.ts) against the cpu backend: odd sizes, batches
+ * and broadcast batches, every transpose combination, the fused bias and each fused activation, first- and
+ * second-order gradients (WGAN-GP's penalty), a worker thread, and the pure wasm path with native turned off.
+ *
+ * Skipped, and named as skipped, only where the addon is not built (no OpenBLAS at install).
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useBackend, describeBackend } from '../../core/engine/backend.ts';
+import { loadOpenBlas, type OpenBlas } from '../../core/engine/openblas.ts';
+import { matMulPath } from '../../core/engine/wasm-kernels.ts';
+import { GeneratorWorker } from '../../core/generators/parallel.ts';
+import { MNIST_SHAPE } from '../../core/data/mnist.ts';
+import { expectClose, randomArray, runOn } from './helpers.ts';
+
+const found = loadOpenBlas();
+const addon: OpenBlas | null = 'addon' in found ? found.addon : null;
+const title = (name: string) => (addon === null ? `${name} (skipped: OpenBLAS addon not built: ${'missing' in found ? found.missing : ''})` : name);
+
+const t = (seed: number, shape: number[], std = 1) => tf.tensor(randomArray(seed, tf.util.sizeFromShape(shape), std), shape);
+const FLAGS = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
+const ACTIVATIONS = ['linear', 'relu', 'relu6', 'leakyrelu', 'prelu', 'sigmoid', 'elu'] as const;
+
+/** [m, k] or its transpose [k, m] (the stored layout when the flag is set), with leading batch axes. */
+const operand = (seed: number, batch: number[], rows: number, cols: number, transposed: boolean) =>
+  t(seed, [...batch, ...(transposed ? [cols, rows] : [rows, cols])]);
+
+/** Runs `f` on cpu and on wasm with OpenBLAS, checks the outputs agree and that OpenBLAS computed them. */
+async function expectNativeMatchesCpu(f: () => tf.Tensor | tf.Tensor[], rtol = 1e-4, atol = 1e-5): Promise<void> {
+  const cpu = await runOn('cpu', f);
+  const calls = vi.spyOn(addon!, 'matMul');
+  const native = await runOn('wasm', f, { native: true });
+  expect(matMulPath()).toBe('openblas');
+  expect(calls).toHaveBeenCalled();
+  calls.mockRestore();
+  expect(native.length).toBe(cpu.length);
+  cpu.forEach((c, i) => expectClose(native[i], c, rtol, atol));
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe.skipIf(addon === null)(title('OpenBLAS BatchMatMul on wasm matches cpu'), () => {
+  for (const [ta, tb] of FLAGS) {
+    it(`odd 2-D sizes, transposeA=${ta} transposeB=${tb}`, async () => {
+      await expectNativeMatchesCpu(() => [
+        tf.matMul(operand(1, [], 19, 37, ta), operand(2, [], 37, 23, tb), ta, tb),
+        tf.matMul(operand(3, [], 1, 37, ta), operand(4, [], 37, 1, tb), ta, tb),
+        tf.matMul(operand(5, [], 1, 1, ta), operand(6, [], 1, 1, tb), ta, tb),
+        // Large enough for OpenBLAS's blocked (and, with threads, split) path.
+        tf.matMul(operand(7, [], 130, 301, ta), operand(8, [], 301, 257, tb), ta, tb),
+      ]);
+    });
+
+    it(`batches, broadcast batches and rank 4, transposeA=${ta} transposeB=${tb}`, async () => {
+      await expectNativeMatchesCpu(() => [
+        tf.matMul(operand(10, [4], 6, 11, ta), operand(11, [4], 11, 5, tb), ta, tb),
+        tf.matMul(operand(12, [4], 6, 11, ta), operand(13, [1], 11, 5, tb), ta, tb),
+        tf.matMul(operand(14, [1], 6, 11, ta), operand(15, [3], 11, 5, tb), ta, tb),
+        tf.matMul(operand(16, [3], 6, 11, ta), operand(17, [], 11, 5, tb), ta, tb),
+        tf.matMul(operand(18, [2, 3], 5, 7, ta), operand(19, [2, 3], 7, 4, tb), ta, tb),
+      ]);
+    });
+  }
+
+  it('a zero inner size gives zeros, an empty output is empty', async () => {
+    await expectNativeMatchesCpu(() => [tf.matMul(tf.ones([3, 0]), tf.ones([0, 4])), tf.add(tf.matMul(t(20, [3, 5]), t(21, [5, 4])), 0)]);
+    await useBackend('wasm', { native: true });
+    expect(tf.tidy(() => tf.matMul(tf.ones([0, 5]), tf.ones([5, 4])).shape)).toEqual([0, 4]);
+  });
+});
+
+describe.skipIf(addon === null)(title('OpenBLAS _FusedMatMul on wasm matches cpu'), () => {
+  for (const batch of [[], [1], [2]]) {
+    it(`bias [n] and each activation under every flag combination, batch [${batch}]`, async () => {
+      for (const [ta, tb] of FLAGS) {
+        for (const activation of ACTIVATIONS) {
+          await expectNativeMatchesCpu(() =>
+            tf.fused.matMul({
+              a: operand(30, batch, 13, 8, ta),
+              b: operand(31, batch, 8, 9, tb),
+              transposeA: ta,
+              transposeB: tb,
+              bias: t(32, [9]),
+              activation,
+              preluActivationWeights: activation === 'prelu' ? t(33, [9], 0.3) : undefined,
+              leakyreluAlpha: 0.1,
+            }),
+          );
+        }
+      }
+    });
+  }
+
+  it('bias [1, n], a scalar bias, a scalar PReLU weight, no bias, and the defaults', async () => {
+    await expectNativeMatchesCpu(() => [
+      tf.fused.matMul({ a: t(40, [7, 5]), b: t(41, [5, 6]), bias: t(42, [1, 6]), activation: 'elu' }),
+      tf.fused.matMul({ a: t(43, [7, 5]), b: t(44, [5, 6]), bias: t(45, [1]), activation: 'relu' }),
+      tf.fused.matMul({ a: t(46, [7, 5]), b: t(47, [5, 6]), activation: 'prelu', preluActivationWeights: t(48, [1], 0.3) }),
+      tf.fused.matMul({ a: t(49, [3, 7, 5]), b: t(50, [3, 6, 5]), transposeB: true, activation: 'sigmoid' }),
+      tf.fused.matMul({ a: t(51, [7, 5]), b: t(52, [5, 6]), activation: 'leakyrelu' }),
+    ]);
+  });
+
+  it('batches that broadcast other than from 1 go to the pure kernels, with the same answer as cpu', async () => {
+    await expectNativeMatchesCpu(() => [
+      tf.matMul(t(60, [2, 1, 7, 5]), t(61, [1, 3, 5, 6])),
+      // And a plain product beside it, so OpenBLAS is seen computing in this case too.
+      tf.matMul(t(62, [7, 5]), t(63, [5, 6])),
+    ]);
+  });
+});
+
+describe.skipIf(addon === null)(title('gradients through the OpenBLAS products match cpu'), () => {
+  it('first order: x, weights and biases of a fused 3-layer MLP with softmax cross-entropy', async () => {
+    await expectNativeMatchesCpu(() => {
+      const x = t(70, [17, 31]);
+      const labels = tf.oneHot(tf.tensor1d(Array.from({ length: 17 }, (_, i) => i % 5), 'int32'), 5);
+      const loss = (xx: tf.Tensor, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor, w3: tf.Tensor) => {
+        const h1 = tf.fused.matMul({ a: xx as tf.Tensor2D, b: w1 as tf.Tensor2D, bias: b1, activation: 'relu' });
+        const h2 = tf.fused.matMul({ a: h1, b: w2 as tf.Tensor2D, bias: b2, activation: 'sigmoid' });
+        return tf.losses.softmaxCrossEntropy(labels, tf.matMul(h2, w3 as tf.Tensor2D)) as tf.Scalar;
+      };
+      return tf.grads(loss)([x, t(71, [31, 21], 0.3), t(72, [21], 0.1), t(73, [21, 11], 0.3), t(74, [11], 0.1), t(75, [11, 5], 0.3)]);
+    });
+  });
+
+  // WGAN-GP's penalty mean_i (‖∂D/∂x_i‖ − 1)² differentiated w.r.t. the critic's weights: the inner gradient's
+  // products (transposed ones among them) are differentiated again.
+  for (const activation of ['leakyrelu', 'elu', 'sigmoid', 'relu'] as const) {
+    it(`second order: the gradient penalty of a fused ${activation} critic`, async () => {
+      await expectNativeMatchesCpu(() => {
+        const x = t(80, [9, 7]);
+        const params = [t(81, [7, 13], 0.5), t(82, [13], 0.3), t(83, [13, 6], 0.5), t(84, [6], 0.3), t(85, [6, 1], 0.7)];
+        const penalty = (w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor, w3: tf.Tensor) => {
+          const critic = (xx: tf.Tensor) => {
+            const h1 = tf.fused.matMul({ a: xx as tf.Tensor2D, b: w1 as tf.Tensor2D, bias: b1, activation, leakyreluAlpha: 0.2 });
+            const h2 = tf.fused.matMul({ a: h1, b: w2 as tf.Tensor2D, bias: b2, activation, leakyreluAlpha: 0.2 });
+            return tf.sum(tf.matMul(h2, w3 as tf.Tensor2D));
+          };
+          const g = tf.grad(critic)(x);
+          return tf.mean(tf.square(tf.sub(tf.sqrt(tf.add(tf.sum(tf.square(g), 1), 1e-8)), 1))) as tf.Scalar;
+        };
+        return tf.grads(penalty)(params);
+      }, 1e-3, 1e-5);
+    });
+  }
+});
+
+describe.skipIf(addon === null)(title('OpenBLAS in threads'), () => {
+  it('loads and computes inside a worker thread', async () => {
+    const aShape = [33, 17];
+    const bShape = [29, 17];
+    const a = randomArray(90, 33 * 17);
+    const b = randomArray(91, 29 * 17);
+    const [cpu] = await runOn('cpu', () => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), false, true));
+    const worker = new Worker(new URL('./openblas-worker.mjs', import.meta.url));
+    try {
+      const reply = await new Promise<{ path: string; values: Float32Array }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage({ a, aShape, b, bShape, transposeA: false, transposeB: true });
+      });
+      expect(reply.path).toBe('openblas');
+      expectClose(reply.values, cpu);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it.skipIf(process.env.OPENBLAS_NUM_THREADS !== undefined)(
+    'gives the main thread and a generator worker half the cores each, and all of them back after',
+    async () => {
+      await useBackend('wasm', { native: true });
+      const cores = availableParallelism();
+      const spec = { kind: 'vae' as const, hidden: [8], latent: 2, adam: { lr: 1e-3, beta1: 0.9, beta2: 0.999 } };
+      const worker = await GeneratorWorker.start('wasm', spec, MNIST_SHAPE);
+      try {
+        expect(addon!.threads()).toBe(Math.max(1, Math.floor(cores / 2)));
+      } finally {
+        await worker.stop();
+      }
+      expect(addon!.threads()).toBe(cores);
+    },
+  );
+});
+
+describe('with native turned off, the pure wasm products', () => {
+  it('run and match cpu, under every flag combination, fused and batched', async () => {
+    const f = () =>
+      FLAGS.flatMap(([ta, tb]) => [
+        tf.matMul(operand(100, [], 19, 37, ta), operand(101, [], 37, 23, tb), ta, tb),
+        tf.fused.matMul({
+          a: operand(102, [2], 13, 8, ta),
+          b: operand(103, [2], 8, 9, tb),
+          transposeA: ta,
+          transposeB: tb,
+          bias: t(104, [9]),
+          activation: 'elu',
+        }),
+      ]);
+    const cpu = await runOn('cpu', f);
+    const calls = addon === null ? null : vi.spyOn(addon, 'matMul');
+    const pure = await runOn('wasm', f, { native: false });
+    expect(matMulPath()).toBe('wasm');
+    expect(describeBackend()).toBe('wasm (OpenBLAS turned off)');
+    if (calls !== null) expect(calls).not.toHaveBeenCalled();
+    cpu.forEach((c, i) => expectClose(pure[i], c));
+  });
+});
