@@ -5,7 +5,7 @@
  * every start).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +14,13 @@ import { findOpenBlas } from './openblas-location.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ADDON = join(HERE, 'build', 'Release', 'dgr_openblas.node');
 const LOG = join(HERE, 'build-output.log');
-const HINT = 'dgr runs on pure wasm; apt-get install libopenblas-dev, then npm rebuild';
+const INSTALL = 'apt-get install libopenblas-dev, then npm rebuild';
 
-function skip(reason) {
-  process.stdout.write(`dgr: OpenBLAS matrix products not built (${reason}); ${HINT}\n`);
+/** Says why in one line and ends the step successfully: dgr then runs on pure wasm. */
+function skip(reason, remedy) {
+  // An addon left from an earlier build would contradict the message.
+  rmSync(join(HERE, 'build'), { recursive: true, force: true });
+  process.stdout.write(`dgr: OpenBLAS matrix products not built (${reason}); dgr runs on pure wasm. To build them: ${remedy}\n`);
   process.exit(0);
 }
 
@@ -31,9 +34,9 @@ function nodeGyp() {
 }
 
 const found = findOpenBlas();
-if ('missing' in found) skip(`OpenBLAS not found: ${found.missing}`);
+if ('missing' in found) skip(`OpenBLAS not found: ${found.missing}`, INSTALL);
 const gyp = nodeGyp();
-if (gyp === undefined) skip('node-gyp not found beside npm');
+if (gyp === undefined) skip('node-gyp not found beside npm', 'run npm rebuild through npm, which ships node-gyp');
 
 // Node's own headers, when this node was installed with them, spare node-gyp a download from nodejs.org.
 const prefix = dirname(dirname(process.execPath));
@@ -42,7 +45,10 @@ const build = spawnSync(process.execPath, [gyp, 'rebuild', ...nodedir], { cwd: H
 writeFileSync(LOG, `${build.stdout ?? ''}${build.stderr ?? ''}${build.error ? String(build.error) : ''}`);
 if (build.status !== 0) {
   const lines = `${build.stderr ?? ''}`.split('\n').filter((l) => /error/i.test(l));
-  skip(`node-gyp failed: ${(lines[0] ?? 'see the log').trim().slice(0, 200)}; full output in native/build-output.log`);
+  skip(
+    `node-gyp failed: ${(lines[0] ?? 'see the log').trim().slice(0, 200)}`,
+    'see native/build-output.log (node-gyp needs python3, make and a C/C++ compiler), then npm rebuild',
+  );
 }
 
 // Load it once here so a library that links but does not load is caught at install, not at first use.
@@ -50,5 +56,5 @@ try {
   const addon = createRequire(import.meta.url)(ADDON);
   process.stdout.write(`dgr: OpenBLAS matrix products built (${addon.config()})\n`);
 } catch (error) {
-  skip(`the built addon does not load: ${String(error).split('\n')[0].slice(0, 200)}`);
+  skip(`the built addon does not load: ${String(error).split('\n')[0].slice(0, 200)}`, INSTALL);
 }

@@ -3,7 +3,8 @@
  * and broadcast batches, every transpose combination, the fused bias and each fused activation, first- and
  * second-order gradients (WGAN-GP's penalty), a worker thread, and the pure wasm path with native turned off.
  *
- * Skipped, and named as skipped, only where the addon is not built (no OpenBLAS at install).
+ * Skipped, and named as skipped, only where the addon is not built (no OpenBLAS at install); with
+ * DGR_REQUIRE_NATIVE=1 (CI, which installs libopenblas-dev) a missing addon fails instead.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -20,7 +21,13 @@ import { expectClose, randomArray, runOn } from './helpers.ts';
 
 const found = loadOpenBlas();
 const addon: OpenBlas | null = 'addon' in found ? found.addon : null;
-const title = (name: string) => (addon === null ? `${name} (skipped: OpenBLAS addon not built: ${'missing' in found ? found.missing : ''})` : name);
+const why = 'missing' in found ? `OpenBLAS addon not built: ${found.missing}` : '';
+const title = (name: string) => (addon === null ? `${name} (skipped: ${why})` : name);
+if (addon === null) process.stderr.write(`test/engine/openblas.test.ts: the OpenBLAS tests are skipped (${why})\n`);
+
+it.runIf(process.env.DGR_REQUIRE_NATIVE === '1')('the OpenBLAS addon is built (DGR_REQUIRE_NATIVE=1)', () => {
+  expect(addon, why).not.toBeNull();
+});
 
 const t = (seed: number, shape: number[], std = 1) => tf.tensor(randomArray(seed, tf.util.sizeFromShape(shape), std), shape);
 const FLAGS = [
