@@ -6,6 +6,11 @@
  * Why: wasm SIMD on one core reaches about 9-14 G multiply-adds/s on the products that dominate a training
  * step; OpenBLAS reaches about 45 per core on the same shapes (issue 16's measurements).
  *
+ * Convolutions (NHWC, filters [fh, fw, ci, co]) are the same products on an im2col matrix of patches: the
+ * forward pass is patches · W, the filter gradient patchesᵀ · dy, the input gradient (dy · Wᵀ) scattered
+ * back into dx (col2im). The patches live in a temporary buffer outside the wasm heap, a few samples at a
+ * time.
+ *
  * The module keeps no JavaScript state between calls, so Node can load it in every worker thread (N-API
  * modules declared with NAPI_MODULE_INIT are context-aware). OpenBLAS itself is loaded once per process, so
  * its thread count (setThreads) is shared by every thread that calls it: core/engine/openblas.ts sets it.
@@ -16,6 +21,7 @@
 #include <node_api.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The activations tfjs's _FusedMatMul applies; the numbers are the ones core/engine/openblas.ts passes. */
@@ -133,6 +139,153 @@ static napi_value MatMul(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The geometry of a convolution, in the order JavaScript passes it (an Int32Array). */
+enum geometry {
+  G_BATCH, G_IN_H, G_IN_W, G_IN_C, G_OUT_H, G_OUT_W, G_OUT_C, G_FILTER_H, G_FILTER_W, G_STRIDE_H, G_STRIDE_W,
+  G_DILATION_H, G_DILATION_W, G_PAD_TOP, G_PAD_LEFT, GEOMETRY_SIZE
+};
+
+typedef struct {
+  int64_t batch, inH, inW, inC, outH, outW, outC, fH, fW, sH, sW, dH, dW, top, left;
+} conv_t;
+
+/* Floats of patches kept at once: 16 MB, a few samples of the largest layers here. */
+#define PATCH_FLOATS (4 << 20)
+
+/* Rows of one sample's patch matrix (output positions) and its columns (filter taps × input channels). */
+static int64_t patchRows(const conv_t *g) { return g->outH * g->outW; }
+static int64_t patchCols(const conv_t *g) { return g->fH * g->fW * g->inC; }
+
+/* Samples per chunk, so the chunk's patches fit in PATCH_FLOATS (at least one sample). */
+static int64_t chunkOf(const conv_t *g) {
+  int64_t per = patchRows(g) * patchCols(g);
+  int64_t n = per > 0 ? PATCH_FLOATS / per : g->batch;
+  return n < 1 ? 1 : (n > g->batch ? g->batch : n);
+}
+
+/* patches[(s·outH + oh)·outW + ow, (kh·fW + kw)·inC + c] = x[s, oh·sH + kh·dH − top, ow·sW + kw·dW − left, c]. */
+static void im2col(const conv_t *g, const float *x, int64_t samples, float *patches) {
+  const int64_t cols = patchCols(g);
+  for (int64_t s = 0; s < samples; s++) {
+    for (int64_t oh = 0; oh < g->outH; oh++) {
+      for (int64_t ow = 0; ow < g->outW; ow++) {
+        float *row = patches + ((s * g->outH + oh) * g->outW + ow) * cols;
+        for (int64_t kh = 0; kh < g->fH; kh++) {
+          const int64_t ih = oh * g->sH + kh * g->dH - g->top;
+          for (int64_t kw = 0; kw < g->fW; kw++) {
+            const int64_t iw = ow * g->sW + kw * g->dW - g->left;
+            float *to = row + (kh * g->fW + kw) * g->inC;
+            if (ih < 0 || ih >= g->inH || iw < 0 || iw >= g->inW) memset(to, 0, (size_t)g->inC * sizeof(float));
+            else memcpy(to, x + ((s * g->inH + ih) * g->inW + iw) * g->inC, (size_t)g->inC * sizeof(float));
+          }
+        }
+      }
+    }
+  }
+}
+
+/* The transpose of im2col: adds every patch entry back onto the input position it was read from. */
+static void col2im(const conv_t *g, const float *patches, int64_t samples, float *dx) {
+  const int64_t cols = patchCols(g);
+  for (int64_t s = 0; s < samples; s++) {
+    for (int64_t oh = 0; oh < g->outH; oh++) {
+      for (int64_t ow = 0; ow < g->outW; ow++) {
+        const float *row = patches + ((s * g->outH + oh) * g->outW + ow) * cols;
+        for (int64_t kh = 0; kh < g->fH; kh++) {
+          const int64_t ih = oh * g->sH + kh * g->dH - g->top;
+          if (ih < 0 || ih >= g->inH) continue;
+          for (int64_t kw = 0; kw < g->fW; kw++) {
+            const int64_t iw = ow * g->sW + kw * g->dW - g->left;
+            if (iw < 0 || iw >= g->inW) continue;
+            const float *from = row + (kh * g->fW + kw) * g->inC;
+            float *to = dx + ((s * g->inH + ih) * g->inW + iw) * g->inC;
+            for (int64_t c = 0; c < g->inC; c++) to[c] += from[c];
+          }
+        }
+      }
+    }
+  }
+}
+
+enum conv_kind { FORWARD = 0, FILTER_GRADIENT = 1, INPUT_GRADIENT = 2 };
+
+/*
+ * conv(kind, heap, geometry, first, second, out): byte offsets into heap.
+ *   FORWARD:         first = x,  second = filter, out = y   [batch, outH, outW, outC]
+ *   FILTER_GRADIENT: first = x,  second = dy,     out = dW  [fH, fW, inC, outC]
+ *   INPUT_GRADIENT:  first = dy, second = filter, out = dx  [batch, inH, inW, inC]
+ */
+static napi_value Conv(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t kind;
+  bool isBuffer;
+  if (argc != 6 || napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < FORWARD || kind > INPUT_GRADIENT ||
+      napi_is_arraybuffer(env, argv[1], &isBuffer) != napi_ok || !isBuffer) {
+    napi_throw_type_error(env, NULL, "dgr openblas: conv takes a kind, the heap, an Int32Array geometry and 3 offsets");
+    return NULL;
+  }
+  void *heap;
+  size_t bytes;
+  CHECK(napi_get_arraybuffer_info(env, argv[1], &heap, &bytes));
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  if (napi_get_typedarray_info(env, argv[2], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_int32_array ||
+      length != GEOMETRY_SIZE) {
+    napi_throw_type_error(env, NULL, "dgr openblas: conv geometry must be an Int32Array of 15");
+    return NULL;
+  }
+  const int32_t *q = data;
+  const conv_t g = {q[G_BATCH], q[G_IN_H], q[G_IN_W], q[G_IN_C], q[G_OUT_H], q[G_OUT_W], q[G_OUT_C], q[G_FILTER_H],
+                    q[G_FILTER_W], q[G_STRIDE_H], q[G_STRIDE_W], q[G_DILATION_H], q[G_DILATION_W], q[G_PAD_TOP], q[G_PAD_LEFT]};
+  int64_t offsets[3];
+  for (int i = 0; i < 3; i++) CHECK(napi_get_value_int64(env, argv[3 + i], &offsets[i]));
+  const int64_t xSize = g.batch * g.inH * g.inW * g.inC, ySize = g.batch * g.outH * g.outW * g.outC;
+  const int64_t wSize = g.fH * g.fW * g.inC * g.outC;
+  const int64_t sizes[3][3] = {{xSize, wSize, ySize}, {xSize, ySize, wSize}, {ySize, wSize, xSize}};
+  int ok = g.batch >= 1 && g.inH >= 1 && g.inW >= 1 && g.inC >= 1 && g.outH >= 1 && g.outW >= 1 && g.outC >= 1 &&
+           g.fH >= 1 && g.fW >= 1 && g.sH >= 1 && g.sW >= 1 && g.dH >= 1 && g.dW >= 1 && g.top >= 0 && g.left >= 0 &&
+           patchCols(&g) <= INT32_MAX && g.batch * patchRows(&g) <= INT32_MAX;
+  for (int i = 0; ok && i < 3; i++) ok = inside(offsets[i], sizes[kind][i], bytes);
+  if (!ok) {
+    napi_throw_range_error(env, NULL, "dgr openblas: conv geometry or offsets fall outside the wasm heap");
+    return NULL;
+  }
+  uint8_t *base = heap;
+  const float *first = (const float *)(base + offsets[0]);
+  const float *second = (const float *)(base + offsets[1]);
+  float *out = (float *)(base + offsets[2]);
+  const int64_t chunk = chunkOf(&g), rows = patchRows(&g), cols = patchCols(&g);
+  float *patches = malloc((size_t)(chunk * rows * cols) * sizeof(float));
+  if (patches == NULL) {
+    napi_throw_error(env, NULL, "dgr openblas: out of memory for a convolution's patches");
+    return NULL;
+  }
+  if (kind == INPUT_GRADIENT) memset(out, 0, (size_t)xSize * sizeof(float));
+  for (int64_t s0 = 0; s0 < g.batch; s0 += chunk) {
+    const int64_t n = g.batch - s0 < chunk ? g.batch - s0 : chunk;
+    const int r = (int)(n * rows);
+    const int64_t xAt = s0 * g.inH * g.inW * g.inC, yAt = s0 * rows * g.outC;
+    if (kind == FORWARD) {
+      im2col(&g, first + xAt, n, patches);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, r, (int)g.outC, (int)cols, 1.0f, patches, (int)cols, second,
+                  (int)g.outC, 0.0f, out + yAt, (int)g.outC);
+    } else if (kind == FILTER_GRADIENT) {
+      im2col(&g, first + xAt, n, patches);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)cols, (int)g.outC, r, 1.0f, patches, (int)cols,
+                  second + yAt, (int)g.outC, s0 == 0 ? 0.0f : 1.0f, out, (int)g.outC);
+    } else {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, r, (int)cols, (int)g.outC, 1.0f, first + yAt, (int)g.outC,
+                  second, (int)g.outC, 0.0f, patches, (int)cols);
+      col2im(&g, patches, n, out + xAt);
+    }
+  }
+  free(patches);
+  return NULL;
+}
+
 /* setThreads(n): OpenBLAS's thread count for every later call from any thread of this process. */
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -165,6 +318,7 @@ static napi_value Config(napi_env env, napi_callback_info info) {
 NAPI_MODULE_INIT() {
   const napi_property_descriptor methods[] = {
       {"matMul", NULL, MatMul, NULL, NULL, NULL, napi_default_method, NULL},
+      {"conv", NULL, Conv, NULL, NULL, NULL, napi_default_method, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default_method, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_default_method, NULL},
       {"config", NULL, Config, NULL, NULL, NULL, napi_default_method, NULL},

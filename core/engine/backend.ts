@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installGradientFixes } from './gradients.ts';
 import { loadOpenBlas, OPENBLAS_MISSING } from './openblas.ts';
-import { installWasmKernels, matMulPath, selectMatMul } from './wasm-kernels.ts';
+import { installWasmKernels, matMulPath, selectBlas } from './wasm-kernels.ts';
 
 import { BACKENDS, type BackendName, type BackendRequest } from './backend-names.ts';
 
@@ -70,7 +70,7 @@ function chooseMatMul(name: BackendName, wanted: boolean): void {
   if (name !== 'wasm') return;
   const found = wanted ? loadOpenBlas() : null;
   const blas = found !== null && 'addon' in found ? found.addon : null;
-  if ((blas !== null) !== (matMulPath() === 'openblas')) selectMatMul(blas);
+  if ((blas !== null) !== (matMulPath() === 'openblas')) selectBlas(blas);
   native = !wanted ? 'off' : blas === null ? 'missing' : 'on';
 }
 

@@ -4,6 +4,10 @@
  * product costs one sgemm call and no copy. Every transpose combination is sgemm's own (no transposed copy),
  * and the fused bias and activation are applied in the same pass over the output.
  *
+ * Conv2D and its two gradients (Conv2DBackpropFilter, Conv2DBackpropInput) as im2col + sgemm in the addon:
+ * with the products on OpenBLAS the wasm convolutions were 78-88 % of a conv layer's training step
+ * (`dgr bench --only cnn-replay-step conv-vae-replay-step --profile`). NCHW goes to the pure kernels.
+ *
  * Batches follow tfjs's BatchMatMul (output batch i multiplies A[i mod batchA] by B[i mod batchB]); products
  * whose batch dimensions neither match nor broadcast from 1, and fused products whose bias or PReLU weights
  * are not one value per output column (or one for all), go to the pure wasm kernels given as `pure`.
@@ -77,13 +81,17 @@ type Epilogue = { bias: tf.TensorInfo | null; biasStride: number; activation: nu
 
 const LINEAR: Epilogue = { bias: null, biasStride: 0, activation: 0, alpha: 0, prelu: null, preluStride: 0 };
 
+function heapOf(backend: BackendWasm): ArrayBuffer {
+  return (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer;
+}
+
 function run(blas: OpenBlas, backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, p: Product, e: Epilogue): tf.TensorInfo {
   const out = backend.makeOutput(p.outShape, 'float32');
   if (tf.util.sizeFromShape(p.outShape) === 0) return out;
   const offset = (t: tf.TensorInfo | null): number => (t === null ? -1 : backend.getMemoryOffset(t.dataId));
   // The heap is read after makeOutput, which may grow the memory (and so replace its buffer).
   blas.matMul(
-    (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer,
+    heapOf(backend),
     offset(a),
     offset(b),
     offset(out),
@@ -105,7 +113,7 @@ function run(blas: OpenBlas, backend: BackendWasm, a: tf.TensorInfo, b: tf.Tenso
   return out;
 }
 
-export function openBlasBatchMatMul(blas: OpenBlas, pure: WasmKernel): WasmKernel {
+function openBlasBatchMatMul(blas: OpenBlas, pure: WasmKernel): WasmKernel {
   return (args) => {
     const { a, b } = args.inputs;
     const product = productOf(a, b, args.attrs);
@@ -114,7 +122,7 @@ export function openBlasBatchMatMul(blas: OpenBlas, pure: WasmKernel): WasmKerne
   };
 }
 
-export function openBlasFusedMatMul(blas: OpenBlas, pure: WasmKernel): WasmKernel {
+function openBlasFusedMatMul(blas: OpenBlas, pure: WasmKernel): WasmKernel {
   return (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs;
     const product = productOf(a, b, args.attrs);
@@ -136,5 +144,115 @@ export function openBlasFusedMatMul(blas: OpenBlas, pure: WasmKernel): WasmKerne
       prelu: prelu ?? null,
       preluStride,
     });
+  };
+}
+
+/** native/openblas.c's convolution kinds. */
+const CONV = { forward: 0, filterGradient: 1, inputGradient: 2 } as const;
+
+type ConvAttrs = {
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+};
+
+type Shape4 = [number, number, number, number];
+
+/** The addon's geometry of a convolution, or null for what it does not take (NCHW, other dtypes). */
+function geometryOf(inShape: number[], filterShape: number[], attrs: ConvAttrs, inputs: tf.TensorInfo[]): Int32Array | null {
+  if (inputs.some((t) => t.dtype !== 'float32')) return null;
+  if (tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC') !== 'channelsLast') return null;
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape as Shape4,
+    filterShape as Shape4,
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  return Int32Array.of(
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  );
+}
+
+function runConv(
+  blas: OpenBlas,
+  backend: BackendWasm,
+  kind: number,
+  geometry: Int32Array,
+  first: tf.TensorInfo,
+  second: tf.TensorInfo,
+  outShape: number[],
+): tf.TensorInfo {
+  const out = backend.makeOutput(outShape, 'float32');
+  if (tf.util.sizeFromShape(outShape) === 0 || tf.util.sizeFromShape(first.shape) === 0) {
+    if (tf.util.sizeFromShape(outShape) > 0) (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+    return out;
+  }
+  const offset = (t: tf.TensorInfo): number => backend.getMemoryOffset(t.dataId);
+  // The heap is read after makeOutput, which may grow the memory (and so replace its buffer).
+  blas.conv(kind, heapOf(backend), geometry, offset(first), offset(second), offset(out));
+  return out;
+}
+
+function openBlasConv2D(blas: OpenBlas, pure: WasmKernel): WasmKernel {
+  return (args) => {
+    const { x, filter } = args.inputs;
+    const attrs = args.attrs as unknown as ConvAttrs;
+    const g = geometryOf(x.shape, filter.shape, attrs, [x, filter]);
+    if (g === null) return pure(args);
+    return runConv(blas, args.backend, CONV.forward, g, x, filter, [g[0], g[4], g[5], g[6]]);
+  };
+}
+
+function openBlasConv2DBackpropFilter(blas: OpenBlas, pure: WasmKernel): WasmKernel {
+  return (args) => {
+    const { x, dy } = args.inputs;
+    const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
+    const g = geometryOf(x.shape, attrs.filterShape, { ...attrs, dilations: 1 }, [x, dy]);
+    if (g === null) return pure(args);
+    return runConv(blas, args.backend, CONV.filterGradient, g, x, dy, attrs.filterShape);
+  };
+}
+
+function openBlasConv2DBackpropInput(blas: OpenBlas, pure: WasmKernel): WasmKernel {
+  return (args) => {
+    const { dy, filter } = args.inputs;
+    const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+    const g = geometryOf(attrs.inputShape, filter.shape, { ...attrs, dilations: 1 }, [dy, filter]);
+    if (g === null) return pure(args);
+    return runConv(blas, args.backend, CONV.inputGradient, g, dy, filter, attrs.inputShape);
+  };
+}
+
+/** Every kernel above by name, each over the pure kernel of that name. */
+export function openBlasKernels(blas: OpenBlas, pure: Record<string, WasmKernel>): Record<string, WasmKernel> {
+  const of = (name: string): WasmKernel => {
+    const kernel = pure[name];
+    if (kernel === undefined) throw new Error(`no pure wasm ${name} kernel to fall back on`);
+    return kernel;
+  };
+  return {
+    [tf.BatchMatMul]: openBlasBatchMatMul(blas, of(tf.BatchMatMul)),
+    [tf._FusedMatMul]: openBlasFusedMatMul(blas, of(tf._FusedMatMul)),
+    [tf.Conv2D]: openBlasConv2D(blas, of(tf.Conv2D)),
+    [tf.Conv2DBackpropFilter]: openBlasConv2DBackpropFilter(blas, of(tf.Conv2DBackpropFilter)),
+    [tf.Conv2DBackpropInput]: openBlasConv2DBackpropInput(blas, of(tf.Conv2DBackpropInput)),
   };
 }

@@ -33,6 +33,12 @@ export interface OpenBlas {
     prelu: number,
     preluStride: number,
   ): void;
+  /**
+   * A convolution by im2col + sgemm (NHWC, filter [fh, fw, ci, co]). kind 0: first = x, second = filter,
+   * out = y; 1: first = x, second = dy, out = dW; 2: first = dy, second = filter, out = dx. `geometry` holds
+   * batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft.
+   */
+  conv(kind: number, heap: ArrayBuffer, geometry: Int32Array, first: number, second: number, out: number): void;
   setThreads(threads: number): void;
   threads(): number;
   /** The library's build, e.g. "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64". */

@@ -3,8 +3,7 @@
  *
  * - BatchMatMul and _FusedMatMul: with transposeA/transposeB set, the wasm kernels leave the fast XNNPACK path
  *   and run about 10x slower. Every dense-layer gradient sets a flag, so the wrappers transpose the flagged
- *   operand with the wasm Transpose kernel first and call the original kernel flag-free. Where the OpenBLAS
- *   addon is built, selectMatMul puts ./openblas-kernels.ts in their place (these stay its fallback).
+ *   operand with the wasm Transpose kernel first and call the original kernel flag-free.
  * - Conv2DBackpropInput (every conv layer's input gradient, and conv2dTranspose's forward pass): the stock
  *   kernel is a direct loop, 10-15x slower than Conv2D; it becomes one XNNPACK Conv2D per stride phase.
  * - Conv2DBackpropFilter: missing on wasm, so no convolution could train. It is one Conv2D whose roles are
@@ -12,6 +11,9 @@
  * - _FusedMatMul also adds its bias wrongly to batched (rank-3, batch > 1) products; those run unfused.
  * - UnsortedSegmentSum: missing on wasm; tf.gather's gradient needs it.
  * - MaxPoolGrad: the wasm kernel loses whole windows for some shapes; replaced by a direct loop.
+ *
+ * Where the OpenBLAS addon is built, selectBlas puts ./openblas-kernels.ts in place of the matrix products
+ * and convolutions (those here stay their fallback for what the addon does not take).
  *
  * Everything here runs at backend level (kernel functions on TensorInfo, intermediates freed with
  * backend.disposeData), so nothing is recorded on the gradient tape and no tensor outlives a call.
@@ -27,7 +29,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { EventEmitter } from 'node:events';
 import type { OpenBlas } from './openblas.ts';
-import { openBlasBatchMatMul, openBlasFusedMatMul } from './openblas-kernels.ts';
+import { openBlasKernels } from './openblas-kernels.ts';
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: BackendWasm; attrs: tf.NamedAttrMap };
 type WasmKernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
@@ -416,27 +418,26 @@ function dropWasmProcessHandlers(): void {
   );
 }
 
-/** The pure wasm matrix products (flag-free wrappers of the stock kernels), set by installWasmKernels. */
-type MatMulKernels = { batchMatMul: WasmKernel; fusedMatMul: WasmKernel; setup: Record<string, tf.KernelSetupFunc | undefined> };
-let pureMatMul: MatMulKernels | null = null;
-let matMulBlas: OpenBlas | null = null;
+/** The pure wasm kernels OpenBLAS may replace (the repairs above or the stock ones), set by installWasmKernels. */
+let pure: Record<string, { kernel: WasmKernel; setup?: tf.KernelSetupFunc }> | null = null;
+let blasInUse: OpenBlas | null = null;
 
 /**
- * Registers the wasm backend's BatchMatMul and _FusedMatMul: OpenBLAS's when `blas` is given, else the pure
- * wasm ones. Call after installWasmKernels; the kernel registry is process-wide, so this switches every later
- * product of this thread.
+ * Registers the wasm backend's matrix products and convolutions: OpenBLAS's when `blas` is given, else the
+ * pure wasm ones. Call after installWasmKernels; the kernel registry is process-wide, so this switches every
+ * later product of this thread.
  */
-export function selectMatMul(blas: OpenBlas | null): void {
-  if (pureMatMul === null) throw new Error('selectMatMul before installWasmKernels');
-  const { batchMatMul, fusedMatMul, setup } = pureMatMul;
-  register(tf.BatchMatMul, blas === null ? batchMatMul : openBlasBatchMatMul(blas, batchMatMul), setup[tf.BatchMatMul]);
-  register(tf._FusedMatMul, blas === null ? fusedMatMul : openBlasFusedMatMul(blas, fusedMatMul), setup[tf._FusedMatMul]);
-  matMulBlas = blas;
+export function selectBlas(blas: OpenBlas | null): void {
+  if (pure === null) throw new Error('selectBlas before installWasmKernels');
+  const kernels = Object.fromEntries(Object.entries(pure).map(([name, { kernel }]) => [name, kernel]));
+  const chosen = blas === null ? kernels : openBlasKernels(blas, kernels);
+  for (const [name, { setup }] of Object.entries(pure)) register(name, chosen[name], setup);
+  blasInUse = blas;
 }
 
-/** Which path computes the wasm backend's matrix products in this thread. */
+/** Which path computes the wasm backend's matrix products and convolutions in this thread. */
 export function matMulPath(): 'openblas' | 'wasm' {
-  return matMulBlas === null ? 'wasm' : 'openblas';
+  return blasInUse === null ? 'wasm' : 'openblas';
 }
 
 let installed = false;
@@ -449,7 +450,8 @@ export function installWasmKernels(): void {
   if (installed) return;
   dropWasmProcessHandlers();
   const transpose = asKernel(originalKernel(tf.Transpose));
-  const conv2D = asKernel(originalKernel(tf.Conv2D));
+  const conv2DStock = originalKernel(tf.Conv2D);
+  const conv2D = asKernel(conv2DStock);
   const slice = asKernel(originalKernel(tf.Slice));
   const batchMatMul = originalKernel(tf.BatchMatMul);
   const activations: Activations = {
@@ -464,13 +466,6 @@ export function installWasmKernels(): void {
     },
   };
   const fused = originalKernel(tf._FusedMatMul);
-  pureMatMul = {
-    batchMatMul: (args) => flagFree(asKernel(batchMatMul), transpose, args),
-    fusedMatMul: fusedMatMul(asKernel(fused), transpose, activations),
-    setup: { [tf.BatchMatMul]: batchMatMul.setupFunc, [tf._FusedMatMul]: fused.setupFunc },
-  };
-  selectMatMul(null);
-  register(tf.Conv2DBackpropFilter, conv2DBackpropFilter({ transpose, conv2D, slice }));
   const convKernels: ConvKernels = {
     transpose,
     conv2D,
@@ -479,11 +474,14 @@ export function installWasmKernels(): void {
     reverse: asKernel(originalKernel(tf.Reverse)),
   };
   const backpropInput = originalKernel(tf.Conv2DBackpropInput);
-  register(
-    tf.Conv2DBackpropInput,
-    conv2DBackpropInput(asKernel(backpropInput), convKernels),
-    backpropInput.setupFunc,
-  );
+  pure = {
+    [tf.BatchMatMul]: { kernel: (args) => flagFree(asKernel(batchMatMul), transpose, args), setup: batchMatMul.setupFunc },
+    [tf._FusedMatMul]: { kernel: fusedMatMul(asKernel(fused), transpose, activations), setup: fused.setupFunc },
+    [tf.Conv2D]: { kernel: conv2D, setup: conv2DStock.setupFunc },
+    [tf.Conv2DBackpropFilter]: { kernel: conv2DBackpropFilter({ transpose, conv2D, slice }) },
+    [tf.Conv2DBackpropInput]: { kernel: conv2DBackpropInput(asKernel(backpropInput), convKernels), setup: backpropInput.setupFunc },
+  };
+  selectBlas(null);
   register(tf.UnsortedSegmentSum, unsortedSegmentSum());
   register(tf.MaxPoolGrad, maxPoolGrad());
   installed = true;

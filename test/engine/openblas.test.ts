@@ -1,7 +1,8 @@
 /**
  * The OpenBLAS matrix products (core/engine/openblas-kernels.ts) against the cpu backend: odd sizes, batches
- * and broadcast batches, every transpose combination, the fused bias and each fused activation, first- and
- * second-order gradients (WGAN-GP's penalty), a worker thread, and the pure wasm path with native turned off.
+ * and broadcast batches, every transpose combination, the fused bias and each fused activation; the im2col
+ * convolutions and their gradients over strides, paddings and dilations; first- and second-order gradients
+ * (WGAN-GP's penalty), a worker thread, and the pure wasm path with native turned off.
  *
  * Skipped, and named as skipped, only where the addon is not built (no OpenBLAS at install); with
  * DGR_REQUIRE_NATIVE=1 (CI, which installs libopenblas-dev) a missing addon fails instead.
@@ -42,10 +43,18 @@ const ACTIVATIONS = ['linear', 'relu', 'relu6', 'leakyrelu', 'prelu', 'sigmoid',
 const operand = (seed: number, batch: number[], rows: number, cols: number, transposed: boolean) =>
   t(seed, [...batch, ...(transposed ? [cols, rows] : [rows, cols])]);
 
-/** Runs `f` on cpu and on wasm with OpenBLAS, checks the outputs agree and that OpenBLAS computed them. */
-async function expectNativeMatchesCpu(f: () => tf.Tensor | tf.Tensor[], rtol = 1e-4, atol = 1e-5): Promise<void> {
+/**
+ * Runs `f` on cpu and on wasm with OpenBLAS, checks the outputs agree and that OpenBLAS computed them (its
+ * `method`: matMul or conv).
+ */
+async function expectNativeMatchesCpu(
+  f: () => tf.Tensor | tf.Tensor[],
+  rtol = 1e-4,
+  atol = 1e-5,
+  method: 'matMul' | 'conv' = 'matMul',
+): Promise<void> {
   const cpu = await runOn('cpu', f);
-  const calls = vi.spyOn(addon!, 'matMul');
+  const calls = vi.spyOn(addon!, method);
   const native = await runOn('wasm', f, { native: true });
   expect(matMulPath()).toBe('openblas');
   expect(calls).toHaveBeenCalled();
@@ -124,6 +133,98 @@ describe.skipIf(addon === null)(title('OpenBLAS _FusedMatMul on wasm matches cpu
       // And a plain product beside it, so OpenBLAS is seen computing in this case too.
       tf.matMul(t(62, [7, 5]), t(63, [5, 6])),
     ]);
+  });
+});
+
+describe.skipIf(addon === null)(title('OpenBLAS convolutions (im2col) on wasm match cpu'), () => {
+  type Case = {
+    name: string;
+    x: [number, number, number, number];
+    filter: [number, number, number, number];
+    strides: number | [number, number];
+    pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+  const cases: Case[] = [
+    { name: '3x3 stride 1 same', x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
+    { name: '3x3 stride 1 valid', x: [2, 7, 6, 2], filter: [3, 3, 2, 5], strides: 1, pad: 'valid' },
+    { name: '5x5 stride 2 same, odd input', x: [2, 9, 7, 3], filter: [5, 5, 3, 2], strides: 2, pad: 'same' },
+    { name: '3x3 stride 2 valid, rows left unread', x: [2, 8, 8, 2], filter: [3, 3, 2, 3], strides: 2, pad: 'valid' },
+    { name: '5x3 strides [2,1], numeric pad 1', x: [3, 10, 6, 2], filter: [5, 3, 2, 3], strides: [2, 1], pad: 1 },
+    { name: 'numeric pad 2, ceil rounding, stride 3', x: [1, 9, 10, 2], filter: [3, 3, 2, 2], strides: 3, pad: 2, dimRoundingMode: 'ceil' },
+    { name: 'explicit asymmetric padding, stride 2', x: [2, 7, 8, 3], filter: [3, 2, 3, 2], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+    { name: '1x1 stride 2', x: [2, 6, 6, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
+    { name: 'filter as large as the input', x: [2, 5, 5, 2], filter: [5, 5, 2, 3], strides: 1, pad: 'valid' },
+    // More samples than one chunk of patches holds (16 MB), so the filter gradient accumulates over chunks.
+    { name: 'many samples, chunked', x: [300, 16, 16, 8], filter: [5, 5, 8, 4], strides: 1, pad: 'same' },
+  ];
+  const attrsOf = (c: Case) => ({ strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.dimRoundingMode });
+  const outShape = (c: Case) => tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.dimRoundingMode).outShape;
+
+  for (const c of cases) {
+    it(`Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput, ${c.name}`, async () => {
+      await expectNativeMatchesCpu(
+        () => {
+          const attrs = attrsOf(c) as unknown as tf.NamedAttrMap;
+          return [
+            tf.engine().runKernel(tf.Conv2D, { x: t(110, c.x), filter: t(111, c.filter) }, { ...attrs, dilations: 1 }) as tf.Tensor,
+            tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: t(112, c.x), dy: t(113, outShape(c)) }, { ...attrs, filterShape: c.filter }) as tf.Tensor,
+            tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: t(114, outShape(c)), filter: t(115, c.filter) }, { ...attrs, inputShape: c.x }) as tf.Tensor,
+          ];
+        },
+        1e-4,
+        1e-5,
+        'conv',
+      );
+    });
+  }
+
+  it('Conv2D with dilations', async () => {
+    await expectNativeMatchesCpu(
+      () => [
+        tf.conv2d(t(116, [2, 11, 9, 3]) as tf.Tensor4D, t(117, [3, 3, 3, 4]) as tf.Tensor4D, 1, 'same', 'NHWC', 2),
+        tf.conv2d(t(118, [2, 11, 9, 3]) as tf.Tensor4D, t(119, [3, 2, 3, 4]) as tf.Tensor4D, 1, 'valid', 'NHWC', [2, 3]),
+      ],
+      1e-4,
+      1e-5,
+      'conv',
+    );
+  });
+
+  it('a DCGAN-like generator (conv2dTranspose) and critic: all gradients', async () => {
+    await expectNativeMatchesCpu(
+      () => {
+        const z = t(120, [3, 4, 4, 6]);
+        const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => {
+          const h = tf.leakyRelu(tf.conv2dTranspose(z as tf.Tensor4D, a as tf.Tensor4D, [3, 8, 8, 5], 2, 'same'), 0.2);
+          const img = tf.tanh(tf.conv2dTranspose(h, b as tf.Tensor4D, [3, 16, 16, 1], 2, 'same'));
+          const k = tf.leakyRelu(tf.conv2d(img, c as tf.Tensor4D, 2, 'same'), 0.2);
+          return tf.mean(tf.softplus(tf.conv2d(k, d as tf.Tensor4D, 2, 'same')));
+        };
+        return tf.grads(f)([t(121, [4, 4, 5, 6], 0.2), t(122, [4, 4, 1, 5], 0.2), t(123, [4, 4, 1, 4], 0.2), t(124, [4, 4, 4, 1], 0.2)]);
+      },
+      1e-4,
+      1e-5,
+      'conv',
+    );
+  });
+
+  it('second order: the gradient penalty of a conv critic', async () => {
+    await expectNativeMatchesCpu(
+      () => {
+        const x = t(125, [3, 8, 8, 2]);
+        const penalty = (w1: tf.Tensor, w2: tf.Tensor) => {
+          const critic = (xx: tf.Tensor) =>
+            tf.sum(tf.conv2d(tf.softplus(tf.conv2d(xx as tf.Tensor4D, w1 as tf.Tensor4D, 2, 'same')), w2 as tf.Tensor4D, 2, 'valid'));
+          const g = tf.reshape(tf.grad(critic)(x), [3, -1]);
+          return tf.mean(tf.square(tf.sub(tf.sqrt(tf.add(tf.sum(tf.square(g), 1), 1e-8)), 1))) as tf.Scalar;
+        };
+        return tf.grads(penalty)([t(126, [3, 3, 2, 4], 0.4), t(127, [4, 4, 4, 1], 0.4)]);
+      },
+      1e-3,
+      1e-5,
+      'conv',
+    );
   });
 });
 
