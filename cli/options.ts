@@ -9,11 +9,11 @@ export function backendOption(): Option {
 }
 
 /**
- * `--no-native`: wasm's matrix products without OpenBLAS. DGR_NATIVE=0 does the same for every command (for
+ * `--no-native`: wasm's matrix products and convolutions without OpenBLAS. DGR_NATIVE=0 does the same for every command (for
  * scripts and CI); DGR_NATIVE=1 or unset leaves it on where the addon is built.
  */
 export function nativeOption(): Option {
-  return new Option('--no-native', 'on wasm, compute matrix products without OpenBLAS even where it is built (or set DGR_NATIVE=0)');
+  return new Option('--no-native', 'on wasm, compute matrix products and convolutions without OpenBLAS even where it is built (or set DGR_NATIVE=0)');
 }
 
 /** The native choice from the option and the environment, validated here at the boundary. */
