@@ -48,10 +48,15 @@ export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rtol = 1
   expect(worst, `largest error ${worst} at ${at} (${a[at]} vs ${b[at]}), bound ${bound}`).toBeLessThanOrEqual(bound);
 }
 
-/** Runs `f` on cpu and on wasm and checks every output agrees. */
-export async function expectSameOnBoth(f: () => tf.Tensor | tf.Tensor[], rtol = 1e-4, atol = 1e-5): Promise<void> {
+/** Runs `f` on cpu and on wasm (its matrix-product path chosen by `options`) and checks every output agrees. */
+export async function expectSameOnBoth(
+  f: () => tf.Tensor | tf.Tensor[],
+  rtol = 1e-4,
+  atol = 1e-5,
+  options: EngineOptions = {},
+): Promise<void> {
   const cpu = await runOn('cpu', f);
-  const wasm = await runOn('wasm', f);
+  const wasm = await runOn('wasm', f, options);
   expect(wasm.length).toBe(cpu.length);
   cpu.forEach((c, i) => expectClose(wasm[i], c, rtol, atol));
 }

@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../core/engine/backend.ts';
 import { expectSameOnBoth, randomArray } from './helpers.ts';
 
+/** These are the pure wasm path's kernels (OpenBLAS off); test/engine/openblas.test.ts covers OpenBLAS's. */
+const PURE = { native: false };
+const expectSameOnPure = (f: () => tf.Tensor | tf.Tensor[], rtol?: number, atol?: number) => expectSameOnBoth(f, rtol, atol, PURE);
+
 const t = (seed: number, shape: number[], std = 1) => tf.tensor(randomArray(seed, tf.util.sizeFromShape(shape), std), shape);
 
 describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)', () => {
@@ -17,7 +21,7 @@ describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)
 
   for (const [ta, tb] of flags) {
     it(`2-D, transposeA=${ta} transposeB=${tb}, matches cpu`, async () => {
-      await expectSameOnBoth(() => {
+      await expectSameOnPure(() => {
         const a = t(1, ta ? [37, 19] : [19, 37]);
         const b = t(2, tb ? [23, 37] : [37, 23]);
         return tf.matMul(a, b, ta, tb);
@@ -25,7 +29,7 @@ describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)
     });
 
     it(`3-D batched and broadcast, transposeA=${ta} transposeB=${tb}, matches cpu`, async () => {
-      await expectSameOnBoth(() => {
+      await expectSameOnPure(() => {
         const a = t(3, ta ? [4, 11, 6] : [4, 6, 11]);
         const b = t(4, tb ? [4, 5, 11] : [4, 11, 5]);
         const b1 = t(5, tb ? [1, 5, 11] : [1, 11, 5]);
@@ -39,7 +43,7 @@ describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)
     it(`fused matMul (batch ${batch}) with bias and each activation, under every flag combination, matches cpu`, async () => {
       for (const [ta, tb] of flags) {
         for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu', 'prelu', 'sigmoid', 'elu'] as const) {
-          await expectSameOnBoth(() => {
+          await expectSameOnPure(() => {
             const a = t(6, ta ? [batch, 13, 8] : [batch, 8, 13]);
             const b = t(7, tb ? [batch, 9, 13] : [batch, 13, 9]);
             const bias = t(8, [9]);
@@ -61,14 +65,14 @@ describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)
   }
 
   it('fused matMul without bias on a batch, and with a rank-2 operand, matches cpu', async () => {
-    await expectSameOnBoth(() => [
+    await expectSameOnPure(() => [
       tf.fused.matMul({ a: t(40, [3, 5, 7]), b: t(41, [3, 6, 7]), transposeB: true, activation: 'relu' }),
       tf.fused.matMul({ a: t(42, [12, 7]), b: t(43, [5, 7]), transposeB: true, bias: t(44, [5]), activation: 'elu' }),
     ]);
   });
 
   it('dense-layer gradients (x, W, b of a 2-layer MLP with softmax cross-entropy) match cpu', async () => {
-    await expectSameOnBoth(() => {
+    await expectSameOnPure(() => {
       const x = t(9, [16, 30]);
       const w1 = t(10, [30, 20], 0.3);
       const b1 = t(11, [20], 0.1);
@@ -81,7 +85,7 @@ describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)
   });
 
   it('leaves no tensor and no wasm buffer behind across repeated calls', async () => {
-    await useBackend('wasm');
+    await useBackend('wasm', PURE);
     const backend = tf.backend() as unknown as { numDataIds(): number };
     const a = t(13, [8, 12]);
     const b = t(14, [8, 12]);
@@ -139,7 +143,7 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm', () => {
 
   for (const c of cases) {
     it(`Conv2DBackpropFilter, ${c.name}: matches cpu`, async () => {
-      await expectSameOnBoth(() => {
+      await expectSameOnPure(() => {
         const x = t(20, c.x);
         const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.dimRoundingMode);
         const dy = t(21, info.outShape);
@@ -151,7 +155,7 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm', () => {
 
   for (const c of cases) {
     it(`Conv2DBackpropInput, ${c.name}: matches cpu`, async () => {
-      await expectSameOnBoth(() => {
+      await expectSameOnPure(() => {
         const filter = t(22, c.filter);
         const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.dimRoundingMode);
         const dy = t(23, info.outShape);
@@ -162,7 +166,7 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm', () => {
   }
 
   it('a conv layer (conv2d + bias + relu, stride 2) trains: gradients of x, W and b match cpu', async () => {
-    await expectSameOnBoth(() => {
+    await expectSameOnPure(() => {
       const x = t(22, [4, 12, 12, 3]);
       const w = t(23, [5, 5, 3, 8], 0.2);
       const b = t(24, [8], 0.1);
@@ -174,7 +178,7 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm', () => {
   });
 
   it('a DCGAN-like generator (conv2dTranspose, leaky ReLU, tanh) and critic: all gradients match cpu', async () => {
-    await expectSameOnBoth(() => {
+    await expectSameOnPure(() => {
       const z = t(26, [3, 4, 4, 6]);
       const g1 = t(27, [4, 4, 5, 6], 0.2); // conv2dTranspose filter: [h, w, out, in]
       const g2 = t(28, [4, 4, 1, 5], 0.2);
@@ -200,7 +204,7 @@ describe('MaxPoolGrad on wasm', () => {
   ] as const;
   for (const c of cases) {
     it(`routes every window's gradient like cpu: ${c.x.join('x')}, ${c.size}x${c.size} stride ${c.stride} ${c.pad}`, async () => {
-      await expectSameOnBoth(() => {
+      await expectSameOnPure(() => {
         const x = t(50, [...c.x]);
         const f = (xx: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(xx as tf.Tensor4D, c.size, c.stride, c.pad), 1.5));
         return tf.grad(f)(x);
@@ -211,13 +215,13 @@ describe('MaxPoolGrad on wasm', () => {
 
 describe('UnsortedSegmentSum on wasm', () => {
   it('matches cpu, dropping negative and out-of-range ids', async () => {
-    await expectSameOnBoth(() =>
+    await expectSameOnPure(() =>
       tf.unsortedSegmentSum(t(31, [6, 3, 2]), tf.tensor1d([2, 0, -1, 2, 5, 1], 'int32'), 4),
     );
   });
 
   it("makes tf.gather differentiable (a Q(s, a) lookup's gradient matches cpu)", async () => {
-    await expectSameOnBoth(() => {
+    await expectSameOnPure(() => {
       const q = t(32, [5, 4]);
       const idx = tf.tensor1d([1, 3, 1, 0, 2], 'int32');
       const f = (x: tf.Tensor) => tf.sum(tf.square(tf.gather(tf.reshape(x, [20]), tf.add(tf.mul(tf.range(0, 5, 1, 'int32'), tf.scalar(4, 'int32')), idx))));
