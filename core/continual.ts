@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ARMS, type Arm } from './arms.ts';
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import type { RunConfig } from './config.ts';
+import { floatArrays, hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointArray } from './checkpoint.ts';
+import { parseRunConfig, sameRun, type RunConfig } from './config.ts';
 import { EpochSampler, fillBatch } from './data/batch.ts';
 import { activeUnits } from './data/streams.ts';
 import type { TaskStream } from './data/types.ts';
@@ -176,10 +176,10 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
     seconds: 0,
   };
   if (options.checkpointDir && hasCheckpoint(options.checkpointDir)) {
-    const saved = loadCheckpoint<RunProgress>(options.checkpointDir, config);
+    const saved = loadCheckpoint<RunConfig, RunProgress>(options.checkpointDir, { parseConfig: parseRunConfig, expected: config, same: sameRun });
     restoreScholar(scholar, regulariser, saved.arrays);
-    samples = saved.arrays.reportSamples ?? [];
-    sampleLabels = (saved.arrays.reportSampleLabels ?? []).map((labels) => Int32Array.from(labels));
+    samples = floatArrays(saved.arrays, 'reportSamples') ?? [];
+    sampleLabels = (floatArrays(saved.arrays, 'reportSampleLabels') ?? []).map((labels) => Int32Array.from(labels));
     freeze(scholar, previous);
     progress = saved.progress;
   }
@@ -389,9 +389,9 @@ function scholarArrays(scholar: Scholar, regulariser: Regulariser | null): Recor
   return arrays;
 }
 
-function restoreScholar(scholar: Scholar, regulariser: Regulariser | null, arrays: Record<string, Float32Array[]>): void {
+function restoreScholar(scholar: Scholar, regulariser: Regulariser | null, arrays: Record<string, CheckpointArray[]>): void {
   const need = (name: string): Float32Array[] => {
-    const list = arrays[name];
+    const list = floatArrays(arrays, name);
     if (!list) throw new Error(`checkpoint has no '${name}' arrays (saved by a different arm?)`);
     return list;
   };

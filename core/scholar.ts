@@ -98,6 +98,29 @@ export function replayLoss(logits: tf.Tensor2D, targets: ReplayTargets, outputs:
   return tf.div(tf.addN(perGroup), groups.length) as tf.Scalar;
 }
 
+/**
+ * The paper's importance mix, the one place it is computed: r · L_current + (1 − r) · L_replay. With only one
+ * of the two terms (the first task, or a generation that learns only from its teacher) that term has weight 1.
+ * Any pair of losses can be mixed: labels, distillation targets, or value vectors (the RL agent teaches Q-values).
+ */
+export function mixByImportance(r: number, current: tf.Scalar | null, replayed: tf.Scalar | null): tf.Scalar {
+  if (current === null && replayed === null) throw new Error('mixByImportance: no loss term to mix');
+  if (replayed === null) return current as tf.Scalar;
+  if (current === null) return replayed;
+  return tf.add(tf.mul(r, current), tf.mul(1 - r, replayed));
+}
+
+export type ValueLossKind = 'mse' | 'huber';
+
+/**
+ * L between vectors of values (rows of `predicted` against rows of `target`), averaged over rows and units:
+ * the mean squared error, or the Huber loss with δ = 1 (quadratic within 1 of the target, linear beyond, as in
+ * DQN's error clipping, Mnih et al. 2015).
+ */
+export function valueLoss(predicted: tf.Tensor2D, target: tf.Tensor2D, kind: ValueLossKind): tf.Scalar {
+  return kind === 'mse' ? tf.losses.meanSquaredError(target, predicted) : tf.losses.huberLoss(target, predicted, undefined, 1);
+}
+
 /** The paper's L_train: r · L(S(x), y) + (1 − r) · L(S(x'), y'), plus an optional regulariser penalty. */
 export function solverObjective(
   solver: Solver,
@@ -106,16 +129,9 @@ export function solverObjective(
   r: number,
   penalty?: () => tf.Scalar | null,
 ): tf.Scalar {
-  const terms: tf.Tensor[] = [];
-  if (current !== null) {
-    const weight = replay === null ? 1 : r;
-    terms.push(tf.mul(weight, labelLoss(solver.logits(current.x), current.labels, current.units, solver.outputs)));
-  }
-  if (replay !== null) {
-    const weight = current === null ? 1 : 1 - r;
-    terms.push(tf.mul(weight, replayLoss(solver.logits(replay.x), replay.targets, solver.outputs)));
-  }
+  const currentLoss = current && labelLoss(solver.logits(current.x), current.labels, current.units, solver.outputs);
+  const replayedLoss = replay && replayLoss(solver.logits(replay.x), replay.targets, solver.outputs);
+  const mixed = mixByImportance(r, currentLoss, replayedLoss);
   const extra = penalty?.();
-  if (extra) terms.push(extra);
-  return tf.addN(terms) as tf.Scalar;
+  return extra ? tf.add(mixed, extra) : mixed;
 }
