@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../core/engine/backend-names.ts';
 import { Rng } from '../core/engine/random.ts';
+import { timeSteps } from '../core/bench/training.ts';
 import { createGenerator } from '../core/generators/create.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { resolveTask } from '../env/task.ts';
@@ -44,22 +45,6 @@ export interface RlBenchSettings {
 /** Grids like the reference's: each cell set with probability 0.05. */
 function grids(n: number, rng: Rng): Uint8Array {
   return Uint8Array.from({ length: n * OBSERVATION_SIZE }, () => (rng.uniform() < 0.05 ? 1 : 0));
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function timeSteps(step: () => void, settings: RlBenchSettings): number {
-  for (let i = 0; i < 5; i++) step();
-  const times: number[] = [];
-  for (let r = 0; r < settings.repeats; r++) {
-    const start = performance.now();
-    for (let i = 0; i < settings.stepsPerRepeat; i++) step();
-    times.push((performance.now() - start) / settings.stepsPerRepeat);
-  }
-  return median(times);
 }
 
 /** The steps, built once; `dispose` frees every tensor they made. */

@@ -14,27 +14,15 @@ import { createGenerator } from '../../core/generators/create.ts';
 import { trainGeneratorOnTask } from '../../core/generators/train.ts';
 import type { Generator } from '../../core/generators/generator.ts';
 import { OBSERVATION_SIZE } from '../../env/layout.ts';
-import { makeEnv } from '../../env/single.ts';
+import { playedFrames } from './helpers.ts';
 
 const preset = agentPreset('quick');
 const network = preset.scholar.network;
 const adam = preset.scholar.adam;
 
-function randomFrames(game: string, n: number): Uint8Array {
-  const env = makeEnv(game);
-  const out = new Uint8Array(n * OBSERVATION_SIZE);
-  let { observation } = env.reset(5);
-  for (let k = 0; k < n; k++) {
-    out.set(observation, k * OBSERVATION_SIZE);
-    const step = env.step((k * 5) % 6);
-    observation = step.terminated || step.truncated ? env.reset().observation : step.observation;
-  }
-  return out;
-}
-
 let generator: Generator;
-const breakout = randomFrames('breakout', 600);
-const freeway = randomFrames('freeway', 600);
+const breakout = playedFrames('breakout', 600, 5, 5);
+const freeway = playedFrames('freeway', 600, 5, 5);
 
 describe('the generator of observations', () => {
   beforeAll(async () => {

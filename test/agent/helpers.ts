@@ -1,4 +1,6 @@
 import type { AgentArm, AgentConfig } from '../../agent/config.ts';
+import { OBSERVATION_SIZE } from '../../env/layout.ts';
+import { makeEnv } from '../../env/single.ts';
 import { agentPreset } from '../../agent/presets.ts';
 
 /** The quick preset shrunk to test scale: two short games, tiny consolidations, few evaluation episodes. */
@@ -13,4 +15,17 @@ export function tinyConfig(arms: AgentArm[], overrides: Partial<AgentConfig> = {
     evaluation: { every: 800, episodes: 2, maxSteps: 60, referenceEpisodes: 2 },
     ...overrides,
   };
+}
+
+/** n frames of a game played with a fixed cycle of actions (action k·stride mod 6 at step k), from `seed`. */
+export function playedFrames(game: string, n: number, seed: number, stride: number): Uint8Array {
+  const env = makeEnv(game);
+  const out = new Uint8Array(n * OBSERVATION_SIZE);
+  let { observation } = env.reset(seed);
+  for (let k = 0; k < n; k++) {
+    out.set(observation, k * OBSERVATION_SIZE);
+    const step = env.step((k * stride) % 6);
+    observation = step.terminated || step.truncated ? env.reset().observation : step.observation;
+  }
+  return out;
 }

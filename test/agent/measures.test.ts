@@ -7,8 +7,8 @@ import { gameKeys } from '../../agent/report/result-file.ts';
 import { retention } from '../../agent/result.ts';
 import { continualMetrics } from '../../core/metrics.ts';
 import { OBSERVATION_SIZE } from '../../env/layout.ts';
-import { makeEnv } from '../../env/single.ts';
-import { GAMES, type GameName } from '../../env/types.ts';
+import { GAMES } from '../../env/types.ts';
+import { playedFrames } from './helpers.ts';
 
 describe('normalised scores', () => {
   it('puts random at 0 and scripted at 1, linearly', () => {
@@ -66,30 +66,17 @@ describe('ε-greedy schedule', () => {
   });
 });
 
-/** Frames of a game played by random actions. */
-function framesOf(game: GameName, n: number): Uint8Array {
-  const env = makeEnv(game);
-  const out = new Uint8Array(n * OBSERVATION_SIZE);
-  let { observation } = env.reset(3);
-  for (let k = 0; k < n; k++) {
-    out.set(observation, k * OBSERVATION_SIZE);
-    const step = env.step((k * 7) % 6);
-    observation = step.terminated || step.truncated ? env.reset().observation : step.observation;
-  }
-  return out;
-}
-
 describe('replay audit', () => {
   it("every real frame of a game satisfies that game's invariants", () => {
     for (const game of GAMES) {
-      const frames = framesOf(game, 300);
+      const frames = playedFrames(game, 300, 3, 7);
       for (let k = 0; k < 300; k++) expect(satisfiesInvariants(game, frames, k * OBSERVATION_SIZE), `${game} frame ${k}`).toBe(true);
     }
   });
 
   it('tells real frames of two games apart and scores random grids as no game', () => {
-    const breakout = framesOf('breakout', 50);
-    const freeway = framesOf('freeway', 50);
+    const breakout = playedFrames('breakout', 50, 3, 7);
+    const freeway = playedFrames('freeway', 50, 3, 7);
     const noise = Uint8Array.from({ length: 50 * OBSERVATION_SIZE }, (_, i) => ((i * 2654435761) >>> 7) % 2);
     const samples = new Uint8Array([...breakout, ...freeway, ...noise]);
     const profiles = [breakout, freeway].map((f) => {
