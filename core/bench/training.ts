@@ -3,7 +3,8 @@
  * names them so the two can be read side by side. Each step runs the same code the product trains with.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { runContinual } from '../continual.ts';
+import { runContinual, type ContinualEvent } from '../continual.ts';
+import { EventStream } from '../events.ts';
 import type { BackendName } from '../engine/backend.ts';
 import { Rng } from '../engine/random.ts';
 import { cnnSolver, findExperiment } from '../experiments/presets.ts';
@@ -64,11 +65,11 @@ async function dgrIteration(settings: BenchSettings): Promise<number> {
     evalEvery: 0,
   };
   const marks: number[] = [];
-  await runContinual(config, {
-    backend: settings.backend,
-    sampleCount: 1,
-    observer: { onStart: () => marks.push(performance.now()), onTaskEnd: () => marks.push(performance.now()) },
+  const events = new EventStream<ContinualEvent>();
+  events.subscribe((event) => {
+    if (event.type === 'start' || event.type === 'task-end') marks.push(performance.now());
   });
+  await runContinual(config, { backend: settings.backend, sampleCount: 1, events });
   return (marks[2] - marks[1]) / iterations;
 }
 
