@@ -66,9 +66,13 @@ export type ResultFile = z.infer<typeof resultFileSchema>;
 export function parseResultFile(raw: unknown, source: string): ResultFile {
   const parsed = resultFileSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const missingConfig = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === 'config' && i.code === 'invalid_type');
-  const why = missingConfig ? ' (it carries no config, so nothing can tell which run produced it)' : '';
-  throw new Error(`${source}: not a dgr result.json${why}:\n  ${problemsOf(parsed.error).join('\n  ')}`);
+  if (resultFileSchema.omit({ config: true }).safeParse(raw).success) {
+    throw new Error(
+      `${source}: a result.json without the config that produced it (written before results carried one): ` +
+        'nothing can tell which run it belongs to, so it cannot be checked or merged',
+    );
+  }
+  throw new Error(`${source}: not a dgr result.json:\n  ${problemsOf(parsed.error).join('\n  ')}`);
 }
 
 /** What identifies the results of one config, whatever its seeds. */
