@@ -20,7 +20,7 @@ import { evaluateStream } from './evaluate.ts';
 import type { EventStream } from './events.ts';
 import { createGenerator } from './generators/create.ts';
 import { GeneratorWorker } from './generators/parallel.ts';
-import { trainGeneratorOnTask, type GeneratorTaskSettings } from './generators/train.ts';
+import { trainGenerator, type GeneratorRngs, type GeneratorTaskSettings } from './generators/train.ts';
 import { continualMetrics, type Metrics } from './metrics.ts';
 import { Ewc } from './regularisers/ewc.ts';
 import type { Regulariser } from './regularisers/regulariser.ts';
@@ -114,7 +114,7 @@ interface TaskPlan {
   readonly r: number;
   readonly rng: Rng;
   readonly generator: GeneratorTaskSettings;
-  readonly generatorRng: { train: Rng; noise: Rng; replay: Rng };
+  readonly generatorRng: GeneratorRngs;
 }
 
 export async function runContinual(config: RunConfig, options: RunOptions): Promise<RunResult> {
@@ -265,26 +265,17 @@ function startGenerator(run: Run, plan: TaskPlan, worker: GeneratorWorker | null
   const { scholar, previous, stream } = run;
   const task = stream.tasks[plan.t];
   const teacher = plan.t > 0 ? previous.generator : null;
-  if (!scholar.generator) return { check: () => {}, finish: async () => {} };
   const generator = scholar.generator;
-  if (!worker) {
-    return {
-      check: () => {},
-      finish: async () => {
-        generator.reseed(plan.generatorRng.noise);
-        previous.generator?.reseed(plan.generatorRng.replay);
-        trainGeneratorOnTask(generator, teacher, task.train, plan.generator, plan.generatorRng.train, tracker.generator);
-      },
-    };
-  }
+  if (!generator) return { check: () => {}, finish: async () => {} };
+  const train = (): Promise<void> =>
+    trainGenerator(generator, teacher, task.train, plan.generator, plan.generatorRng, worker, tracker.generator);
+  if (!worker) return { check: () => {}, finish: train };
   // The rejection is held here from the start, so a worker that fails while the solver trains is never an
   // unhandled rejection: the solver's loop sees it at its next report and the run ends with it.
   let failure: Error | null = null;
-  const job = worker
-    .trainTask(generator, teacher, task.train, plan.generator, plan.generatorRng, tracker.generator)
-    .catch((error: unknown) => {
-      failure = error instanceof Error ? error : new Error(String(error));
-    });
+  const job = train().catch((error: unknown) => {
+    failure = error instanceof Error ? error : new Error(String(error));
+  });
   const check = (): void => {
     if (failure) throw failure;
   };

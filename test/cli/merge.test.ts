@@ -2,20 +2,13 @@
  * `dgr merge` as a user runs it: seeds of one config run in separate processes merge into the same result as
  * one `--seeds` run, and results that do not belong together are refused with the reason.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dgrRun } from './helpers.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const dgr = join(root, 'bin', 'dgr.js');
 const work = mkdtempSync(join(tmpdir(), 'dgr-merge-'));
-
-function dgrRun(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [dgr, ...args], { cwd: root, encoding: 'utf8', timeout: 600_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A small real run: split MNIST class-IL, fine-tuning, 20 iterations a task. */
 function experiment(out: string, ...extra: string[]): void {

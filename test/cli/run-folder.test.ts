@@ -5,20 +5,15 @@
  * config, an output folder that cannot be written, options beside --config that it cannot take, and sizes the
  * engine cannot hold are each refused with a message that names the cause, before any work.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dgr, dgrRun, root } from './helpers.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const dgr = join(root, 'bin', 'dgr.js');
 const work = mkdtempSync(join(tmpdir(), 'dgr-run-folder-cli-'));
 
-function dgrRun(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [dgr, ...args], { cwd: root, encoding: 'utf8', timeout: 600_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 /** A small real run: split MNIST class-IL, fine-tuning. */
 const experiment = (out: string, ...extra: string[]): string[] => [
   'experiment', 'split-mnist', '--arm', 'none', '--iterations', '20', '--eval-every', '0', '--backend', 'wasm', '--out', out, ...extra,
