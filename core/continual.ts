@@ -119,8 +119,9 @@ interface TaskPlan {
 
 export async function runContinual(config: RunConfig, options: RunOptions): Promise<RunResult> {
   const emit = (event: ContinualEvent): void => options.events?.emit(event);
+  let run: Run | null = null;
   try {
-    const run = prepare(config, options, emit);
+    run = prepare(config, options, emit);
     const { stream, scholar } = run;
     const generatorIterations = scholar.generator ? config.generatorIterations : null;
     emit({ type: 'start', config, stream: streamInfo(stream), resumedAt: run.progress.nextTask, generatorIterations });
@@ -149,6 +150,8 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
   } catch (error) {
     emit({ type: 'error', message: error instanceof Error ? error.message : String(error) });
     throw error;
+  } finally {
+    if (run) dispose(run);
   }
 }
 
@@ -170,6 +173,24 @@ function prepare(config: RunConfig, options: RunOptions, emit: (event: Continual
   const scholar = make('scholar');
   const previous = make('previous');
   const regulariser = createRegulariser(arm, config, scholar.solver, root.fork('regulariser'));
+  const models = { scholar, previous, regulariser };
+  try {
+    return restore(config, options, emit, { arm, stream, root, ...models }, started);
+  } catch (error) {
+    dispose(models);
+    throw error;
+  }
+}
+
+/** The run as it starts: from its checkpoint when there is one, else before its first task. */
+function restore(
+  config: RunConfig,
+  options: RunOptions,
+  emit: (event: ContinualEvent) => void,
+  parts: Pick<Run, 'arm' | 'stream' | 'root' | 'scholar' | 'previous' | 'regulariser'>,
+  started: number,
+): Run {
+  const { stream, scholar, previous, regulariser } = parts;
   let progress: RunProgress = { nextTask: 0, accuracyMatrix: [evaluateStream(scholar.solver, stream)], curves: [], seconds: 0 };
   let samples: Float32Array[] = [];
   let sampleLabels: Int32Array[] = [];
@@ -189,7 +210,16 @@ function prepare(config: RunConfig, options: RunOptions, emit: (event: Continual
   }
   const secondsBefore = progress.seconds;
   const elapsed = (): number => secondsBefore + (performance.now() - started) / 1000;
-  return { config, options, arm, stream, root, scholar, previous, regulariser, emit, elapsed, progress, samples, sampleLabels };
+  return { config, options, ...parts, emit, elapsed, progress, samples, sampleLabels };
+}
+
+/** Frees both scholars' and the regulariser's tensors, however the run ended. */
+function dispose(run: Pick<Run, 'scholar' | 'previous' | 'regulariser'>): void {
+  for (const s of [run.scholar, run.previous]) {
+    s.solver.dispose();
+    s.generator?.dispose();
+  }
+  run.regulariser?.dispose();
 }
 
 function need(arrays: Record<string, CheckpointArray[]>, name: string): Float32Array[] {
@@ -325,13 +355,14 @@ async function trainSolver(run: Run, plan: TaskPlan, tracker: ProgressTracker, g
     // The first step allocates every activation at the batch size: where an oversized batch fails.
     const loss = it === 1 ? sized(`batchSize ${config.batchSize}`, step) : step();
     regulariser?.afterStep?.();
-    if (it % REPORT_EVERY === 0 || it === config.iterations) {
-      tracker.solver(it, loss.dataSync()[0]);
+    const reporting = it % REPORT_EVERY === 0 || it === config.iterations;
+    if (reporting) tracker.solver(it, loss.dataSync()[0]);
+    loss.dispose();
+    if (reporting) {
       // Let the worker's messages through, and stop at once if it failed.
       await new Promise((resolve) => setImmediate(resolve));
       generator.check();
     }
-    loss.dispose();
     if (config.evalEvery > 0 && it % config.evalEvery === 0) {
       const point = { task: t, iteration: it, accuracies: evaluateStream(scholar.solver, stream, config.curveSamples) };
       run.progress.curves.push(point);
@@ -400,11 +431,6 @@ function finish(run: Run): RunResult {
   const { stream, progress } = run;
   const metrics = continualMetrics(padded(progress.accuracyMatrix, stream.tasks.length));
   const seconds = run.elapsed();
-  for (const s of [run.scholar, run.previous]) {
-    s.solver.dispose();
-    s.generator?.dispose();
-  }
-  run.regulariser?.dispose();
   run.emit({ type: 'end', ...metrics, accuracyMatrix: progress.accuracyMatrix, seconds });
   return {
     ...metrics,

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runContinual, type ContinualEvent, type RunResult } from '../../core/continual.ts';
 import { useBackend } from '../../core/engine/backend.ts';
@@ -127,11 +128,15 @@ describe('a run as an event stream (wasm)', () => {
     events.subscribe((e) => failed.push(e));
     await runContinual(config, { backend: 'wasm', checkpointDir: dir, stopAfterTasks: 1 });
     const other = { ...config, iterations: 51 };
+    const tensors = tf.memory().numTensors;
     await expect(runContinual(other, { backend: 'wasm', checkpointDir: dir, events })).rejects.toThrow(/different run config/);
     expect(failed.at(-1)).toMatchObject({ type: 'error', message: expect.stringMatching(/different run config/) });
+    // The models it had built are freed: a server running many runs in one process does not leak.
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 
   it("the generator's worker failing while the solver trains ends the run with an error naming the worker", async () => {
+    const tensors = tf.memory().numTensors;
     const failing = vi
       .spyOn(GeneratorWorker.prototype, 'trainTask')
       .mockImplementation(() => new Promise((_, reject) => setTimeout(() => reject(new Error('generator worker: out of memory')), 50)));
@@ -145,6 +150,7 @@ describe('a run as an event stream (wasm)', () => {
     } finally {
       failing.mockRestore();
     }
+    expect(tf.memory().numTensors).toBe(tensors);
     // It ended while the solver was still training, at its next report, not after its 400 iterations.
     expect(failed.some((e) => e.type === 'task-end')).toBe(false);
     const reached = Math.max(...failed.map((e) => (e.type === 'progress' ? e.iteration : 0)));

@@ -2,7 +2,7 @@
  * A run's folder: one process at a time (a lock naming its pid, taken over when that process is gone), and
  * checked writable before any work with the real cause named — a read-only disk is not "no such file".
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,19 @@ describe('run folders', () => {
     const release = lockRunFolder(dir, 'the run folder');
     expect(JSON.parse(readFileSync(join(dir, 'run.lock'), 'utf8')).pid).toBe(process.pid);
     release();
+  });
+
+  it('a lock whose process was killed but not yet collected by its parent (a zombie) is stale too', async () => {
+    const dir = join(work, 'zombie');
+    // `true` exits at once; its parent shell becomes `sleep`, which never collects it: a zombie for 3 s.
+    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 3'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d)))));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(/\) Z /);
+    lockRunFolder(dir, 'the run folder');
+    writeFileSync(join(dir, 'run.lock'), JSON.stringify({ pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' }));
+    expect(lockHolder(dir)).toBeNull();
+    parent.kill();
   });
 
   it('an output folder that cannot be written names the real cause', () => {
