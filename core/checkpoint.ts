@@ -1,53 +1,90 @@
 /**
- * Checkpoints: a directory holding `checkpoint.json` (the run config, where the run stands, the results so
- * far and an index of the arrays) and `tensors.bin` (every array, float32, back to back). Written after each
- * task to temporary names and renamed, so a run killed mid-write leaves the previous checkpoint intact.
- * A corrupt file (wrong length, checksum mismatch) or a checkpoint of another config is a clear error.
+ * Checkpoints: a directory holding `checkpoint.json` (the run's config, where the run stands, the results so
+ * far and an index of the arrays) and `tensors.bin` (every array back to back, float32 or uint8 as it was
+ * given). Written to temporary names and renamed, so a run killed mid-write leaves the previous checkpoint
+ * intact. One SHA-256 covers the whole checkpoint — config, progress, array index and bytes — so an edited
+ * accuracy row or task index is refused like a flipped byte. A checkpoint of another config is a clear error.
+ *
+ * The format knows nothing of what is being trained: the caller passes how to parse its config (and its
+ * progress), so the classification loop and the RL agent store their runs the same way.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseRunConfig, sameRun, type RunConfig } from './config.ts';
 
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 
-export interface CheckpointData<Progress> {
-  readonly config: RunConfig;
+export type CheckpointArray = Float32Array | Uint8Array;
+
+export interface CheckpointData<Config, Progress> {
+  readonly config: Config;
   /** Where the run stands and what it measured (JSON-safe). */
   readonly progress: Progress;
-  /** Named groups of arrays: weights, optimiser moments, regulariser anchors. */
-  readonly arrays: Record<string, Float32Array[]>;
+  /** Named groups of arrays: weights, optimiser moments, regulariser anchors, replay buffers (uint8). */
+  readonly arrays: Record<string, CheckpointArray[]>;
 }
 
-const manifestSchema = z.object({
+/** How to read back a checkpoint's JSON parts: each parser validates and names what was wrong. */
+export interface CheckpointReader<Config, Progress> {
+  readonly parseConfig: (raw: unknown, source: string) => Config;
+  /** Without it, progress is trusted as written (the checksum still covers it). */
+  readonly parseProgress?: (raw: unknown, source: string) => Progress;
+  /** When given, the checkpoint must describe this run: `same(saved, expected)`. */
+  readonly expected?: Config;
+  readonly same?: (saved: Config, expected: Config) => boolean;
+}
+
+const entrySchema = z.strictObject({
+  offset: z.number().int().nonnegative(),
+  length: z.number().int().nonnegative(),
+  dtype: z.enum(['float32', 'uint8']),
+});
+type Entry = z.infer<typeof entrySchema>;
+
+const manifestSchema = z.strictObject({
   version: z.literal(CHECKPOINT_VERSION),
   config: z.unknown(),
   progress: z.unknown(),
   sha256: z.string().length(64),
   bytes: z.number().int().nonnegative(),
-  arrays: z.record(z.string(), z.array(z.object({ offset: z.number().int(), length: z.number().int() }))),
+  arrays: z.record(z.string(), z.array(entrySchema)),
 });
 
-export function saveCheckpoint<P>(dir: string, data: CheckpointData<P>): void {
+const dtypeOf = (a: CheckpointArray): Entry['dtype'] => (a instanceof Uint8Array ? 'uint8' : 'float32');
+
+/** The checksum of everything a checkpoint holds: its JSON parts (as written) and its bytes. */
+function digest(config: unknown, progress: unknown, arrays: Record<string, Entry[]>, bytes: Uint8Array): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ config, progress, arrays }))
+    .update(bytes)
+    .digest('hex');
+}
+
+export function saveCheckpoint<C, P>(dir: string, data: CheckpointData<C, P>): void {
   mkdirSync(dir, { recursive: true });
-  const index: Record<string, { offset: number; length: number }[]> = {};
+  const index: Record<string, Entry[]> = {};
   let total = 0;
   for (const [name, list] of Object.entries(data.arrays)) {
     index[name] = list.map((a) => {
-      const entry = { offset: total, length: a.length };
-      total += a.length;
+      total = Math.ceil(total / 4) * 4; // float32 views need 4-byte alignment
+      const entry = { offset: total, length: a.length, dtype: dtypeOf(a) };
+      total += a.byteLength;
       return entry;
     });
   }
-  const blob = new Float32Array(total);
-  for (const [name, list] of Object.entries(data.arrays)) list.forEach((a, i) => blob.set(a, index[name][i].offset));
-  const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  const bytes = new Uint8Array(total);
+  for (const [name, list] of Object.entries(data.arrays)) {
+    list.forEach((a, i) => bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), index[name][i].offset));
+  }
+  // JSON round trip first, so the checksum covers exactly what a reader will parse.
+  const config: unknown = JSON.parse(JSON.stringify(data.config));
+  const progress: unknown = JSON.parse(JSON.stringify(data.progress));
   const manifest = {
     version: CHECKPOINT_VERSION,
-    config: data.config,
-    progress: data.progress,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    config,
+    progress,
+    sha256: digest(config, progress, index, bytes),
     bytes: bytes.length,
     arrays: index,
   };
@@ -61,8 +98,7 @@ export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, 'checkpoint.json'));
 }
 
-/** Loads a checkpoint; `expected` (when given) must describe the same run as the checkpoint's config. */
-export function loadCheckpoint<P>(dir: string, expected?: RunConfig): CheckpointData<P> {
+export function loadCheckpoint<C, P>(dir: string, reader: CheckpointReader<C, P>): CheckpointData<C, P> {
   const manifestPath = join(dir, 'checkpoint.json');
   const blobPath = join(dir, 'tensors.bin');
   let raw: unknown;
@@ -74,28 +110,38 @@ export function loadCheckpoint<P>(dir: string, expected?: RunConfig): Checkpoint
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${manifestPath}: not a dgr checkpoint v${CHECKPOINT_VERSION}: ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`${manifestPath}: not a dgr checkpoint v${CHECKPOINT_VERSION}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   const manifest = parsed.data;
-  const config = parseRunConfig(manifest.config, manifestPath);
-  if (expected && !sameRun(config, expected)) {
-    throw new Error(`${manifestPath}: the checkpoint belongs to a different run config; resume with the same settings or another --out`);
-  }
   if (!existsSync(blobPath)) throw new Error(`${blobPath}: missing (the checkpoint is incomplete)`);
-  const bytes = readFileSync(blobPath);
+  const bytes = new Uint8Array(readFileSync(blobPath));
   if (bytes.length !== manifest.bytes) {
     throw new Error(`${blobPath}: expected ${manifest.bytes} bytes, found ${bytes.length} (truncated or replaced)`);
   }
-  if (createHash('sha256').update(bytes).digest('hex') !== manifest.sha256) {
-    throw new Error(`${blobPath}: checksum mismatch (the file is corrupt)`);
+  if (digest(manifest.config, manifest.progress, manifest.arrays, bytes) !== manifest.sha256) {
+    throw new Error(`${dir}: checksum mismatch: checkpoint.json or tensors.bin was changed or is corrupt; start the run in another folder`);
   }
-  const blob = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  const arrays: Record<string, Float32Array[]> = {};
+  const config = reader.parseConfig(manifest.config, manifestPath);
+  if (reader.expected !== undefined && reader.same && !reader.same(config, reader.expected)) {
+    throw new Error(`${manifestPath}: the checkpoint belongs to a different run config; resume with the same settings or another --out`);
+  }
+  const progress = reader.parseProgress ? reader.parseProgress(manifest.progress, manifestPath) : (manifest.progress as P);
+  const arrays: Record<string, CheckpointArray[]> = {};
   for (const [name, list] of Object.entries(manifest.arrays)) {
-    arrays[name] = list.map(({ offset, length }) => {
-      if (offset + length > blob.length) throw new Error(`${manifestPath}: array ${name} lies outside tensors.bin`);
-      return blob.slice(offset, offset + length);
+    arrays[name] = list.map(({ offset, length, dtype }) => {
+      const size = dtype === 'uint8' ? length : length * 4;
+      if (offset + size > bytes.length) throw new Error(`${manifestPath}: array ${name} lies outside tensors.bin`);
+      const copy = bytes.slice(offset, offset + size);
+      return dtype === 'uint8' ? copy : new Float32Array(copy.buffer);
     });
   }
-  return { config, progress: manifest.progress as P, arrays };
+  return { config, progress, arrays };
+}
+
+/** The float32 arrays of a group (weights, moments); a group stored as uint8 is an error naming it. */
+export function floatArrays(arrays: Record<string, CheckpointArray[]>, name: string): Float32Array[] | undefined {
+  const list = arrays[name];
+  if (list === undefined) return undefined;
+  if (list.some((a) => !(a instanceof Float32Array))) throw new Error(`checkpoint arrays '${name}' are not float32`);
+  return list as Float32Array[];
 }

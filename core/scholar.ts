@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Generator } from './generators/generator.ts';
 import type { Solver } from './solvers/solver.ts';
+import { floatArrays, type CheckpointArray } from './checkpoint.ts';
 
 export interface Scholar {
   readonly solver: Solver;
@@ -98,6 +99,29 @@ export function replayLoss(logits: tf.Tensor2D, targets: ReplayTargets, outputs:
   return tf.div(tf.addN(perGroup), groups.length) as tf.Scalar;
 }
 
+/**
+ * The paper's importance mix, the one place it is computed: r · L_current + (1 − r) · L_replay. With only one
+ * of the two terms (the first task, or a generation that learns only from its teacher) that term has weight 1.
+ * Any pair of losses can be mixed: labels, distillation targets, or value vectors (the RL agent teaches Q-values).
+ */
+export function mixByImportance(r: number, current: tf.Scalar | null, replayed: tf.Scalar | null): tf.Scalar {
+  if (current === null && replayed === null) throw new Error('mixByImportance: no loss term to mix');
+  if (replayed === null) return current as tf.Scalar;
+  if (current === null) return replayed;
+  return tf.add(tf.mul(r, current), tf.mul(1 - r, replayed));
+}
+
+export type ValueLossKind = 'mse' | 'huber';
+
+/**
+ * L between vectors of values (rows of `predicted` against rows of `target`), averaged over rows and units:
+ * the mean squared error, or the Huber loss with δ = 1 (quadratic within 1 of the target, linear beyond, as in
+ * DQN's error clipping, Mnih et al. 2015).
+ */
+export function valueLoss(predicted: tf.Tensor2D, target: tf.Tensor2D, kind: ValueLossKind): tf.Scalar {
+  return kind === 'mse' ? tf.losses.meanSquaredError(target, predicted) : tf.losses.huberLoss(target, predicted, undefined, 1);
+}
+
 /** The paper's L_train: r · L(S(x), y) + (1 − r) · L(S(x'), y'), plus an optional regulariser penalty. */
 export function solverObjective(
   solver: Solver,
@@ -106,16 +130,61 @@ export function solverObjective(
   r: number,
   penalty?: () => tf.Scalar | null,
 ): tf.Scalar {
-  const terms: tf.Tensor[] = [];
-  if (current !== null) {
-    const weight = replay === null ? 1 : r;
-    terms.push(tf.mul(weight, labelLoss(solver.logits(current.x), current.labels, current.units, solver.outputs)));
-  }
-  if (replay !== null) {
-    const weight = current === null ? 1 : 1 - r;
-    terms.push(tf.mul(weight, replayLoss(solver.logits(replay.x), replay.targets, solver.outputs)));
-  }
+  const currentLoss = current && labelLoss(solver.logits(current.x), current.labels, current.units, solver.outputs);
+  const replayedLoss = replay && replayLoss(solver.logits(replay.x), replay.targets, solver.outputs);
+  const mixed = mixByImportance(r, currentLoss, replayedLoss);
   const extra = penalty?.();
-  if (extra) terms.push(extra);
-  return tf.addN(terms) as tf.Scalar;
+  return extra ? tf.add(mixed, extra) : mixed;
+}
+
+/** Copies a scholar's weights into the frozen "previous scholar" that teaches the next task. */
+export function freeze(from: Scholar, into: Scholar): void {
+  const source = from.solver.network.variables();
+  // Copies, not shared buffers: the teacher must not change when the student trains on.
+  into.solver.network.variables().forEach((v, i) => tf.tidy(() => v.assign(tf.clone(source[i]))));
+  if (from.generator && into.generator) into.generator.setWeights(from.generator.weights());
+}
+
+/** A scholar's weights and optimiser states as named arrays, for a checkpoint. */
+export function scholarArrays(scholar: Scholar): Record<string, Float32Array[]> {
+  const solverOpt = scholar.solver.optimizer.state();
+  const arrays: Record<string, Float32Array[]> = {
+    solver: scholar.solver.network.variables().map((v) => new Float32Array(v.dataSync())),
+    solverOptimizer: solverOpt.moments,
+    solverOptimizerStep: [Float32Array.of(solverOpt.step)],
+  };
+  if (scholar.generator) {
+    arrays.generator = scholar.generator.weights().values;
+    const states = scholar.generator.optimizerState();
+    states.forEach((s, i) => {
+      arrays[`generatorOptimizer${i}`] = s.moments;
+      arrays[`generatorOptimizerStep${i}`] = [Float32Array.of(s.step)];
+    });
+  }
+  return arrays;
+}
+
+/** Puts arrays written by scholarArrays back into a scholar of the same configuration. */
+export function restoreScholar(scholar: Scholar, arrays: Record<string, CheckpointArray[]>): void {
+  const need = (name: string): Float32Array[] => {
+    const list = floatArrays(arrays, name);
+    if (!list) throw new Error(`checkpoint has no '${name}' arrays (saved by a different arm?)`);
+    return list;
+  };
+  const vars = scholar.solver.network.variables();
+  const solver = need('solver');
+  if (solver.length !== vars.length || solver.some((a, i) => a.length !== vars[i].size)) {
+    throw new Error('checkpoint solver weights do not match the configured solver');
+  }
+  vars.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(solver[i], v.shape))));
+  scholar.solver.optimizer.restore({ step: need('solverOptimizerStep')[0][0], moments: need('solverOptimizer') });
+  if (scholar.generator) {
+    const current = scholar.generator.weights();
+    scholar.generator.setWeights({ shapes: current.shapes, values: need('generator') });
+    const states = scholar.generator.optimizerState().map((_, i) => ({
+      step: need(`generatorOptimizerStep${i}`)[0][0],
+      moments: need(`generatorOptimizer${i}`),
+    }));
+    scholar.generator.restoreOptimizer(states);
+  }
 }

@@ -58,12 +58,47 @@ const HOW_TO_GET: Record<BackendName, string> = {
   cpu: 'reinstall dependencies with `npm install` (@tensorflow/tfjs-backend-cpu is a regular dependency)',
 };
 
+/** The order backends are tried in: `auto` prefers native TensorFlow, then wasm, then the pure-JS reference. */
+export function preference(request: BackendRequest): BackendName[] {
+  return request === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [request];
+}
+
+/** Loads a backend's package and makes it the engine's; false when it is not installed or does not start. */
+async function startNamed(name: BackendName): Promise<boolean> {
+  if (tf.getBackend() === name) return true;
+  if (!(await LOADERS[name]())) return false;
+  if (!(await tf.setBackend(name))) return false;
+  await tf.ready();
+  // The cpu backend greets its first use in Node with a banner recommending tfjs-node; every dgr command
+  // already says which backend runs and how to get the others, so silence it.
+  if (name === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  return true;
+}
+
+/**
+ * The first backend of the request's preference that `start` gets running, or an error naming what to install.
+ * `start` is the engine's own loader; a test passes one that says which backends a machine has.
+ */
+export async function chooseBackend(request: BackendRequest, start: (name: BackendName) => Promise<boolean>): Promise<BackendName> {
+  if (!(BACKENDS as readonly string[]).includes(request)) {
+    throw new BackendUnavailableError(`unknown backend '${request}': choose one of ${BACKENDS.join(', ')}`);
+  }
+  const order = preference(request);
+  for (const name of order) if (await start(name)) return name;
+  const name = order[0];
+  throw new BackendUnavailableError(
+    request === 'auto'
+      ? 'no TensorFlow.js backend could start: run `npm install` to restore @tensorflow/tfjs-backend-wasm'
+      : `backend '${name}' is not available: ${HOW_TO_GET[name]}`,
+  );
+}
+
 export interface EngineOptions {
-  /** On wasm, compute matrix products with OpenBLAS where the addon is built (default true). */
+  /** On wasm, compute matrix products and convolutions with OpenBLAS where the addon is built (default true). */
   readonly native?: boolean;
 }
 
-/** Whether the wasm matrix products run on OpenBLAS: chosen by useBackend, described by describeBackend. */
+/** Whether wasm's products run on OpenBLAS: chosen by useBackend, described by describeBackend. */
 let native: 'on' | 'off' | 'missing' = 'off';
 
 function chooseMatMul(name: BackendName, wanted: boolean): void {
@@ -76,36 +111,13 @@ function chooseMatMul(name: BackendName, wanted: boolean): void {
 
 /**
  * Selects and initialises the backend; returns the one in use. Idempotent for the same request; a call with
- * another `native` switches the wasm matrix products.
+ * another `native` switches wasm's matrix products and convolutions.
  */
 export async function useBackend(request: BackendRequest = 'auto', options: EngineOptions = {}): Promise<BackendName> {
-  const wanted = options.native ?? true;
-  if (!(BACKENDS as readonly string[]).includes(request)) {
-    throw new BackendUnavailableError(`unknown backend '${request}': choose one of ${BACKENDS.join(', ')}`);
-  }
   installGradientFixes();
-  const order: BackendName[] = request === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [request];
-  for (const name of order) {
-    if (tf.getBackend() === name) {
-      chooseMatMul(name, wanted);
-      return name;
-    }
-    if (!(await LOADERS[name]())) continue;
-    if (await tf.setBackend(name)) {
-      await tf.ready();
-      // The cpu backend greets its first use in Node with a banner recommending tfjs-node; every dgr command
-      // already says which backend runs and how to get the others, so silence it.
-      if (name === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
-      chooseMatMul(name, wanted);
-      return name;
-    }
-  }
-  const name = order[0];
-  throw new BackendUnavailableError(
-    request === 'auto'
-      ? 'no TensorFlow.js backend could start: run `npm install` to restore @tensorflow/tfjs-backend-wasm'
-      : `backend '${name}' is not available: ${HOW_TO_GET[name]}`,
-  );
+  const name = await chooseBackend(request, startNamed);
+  chooseMatMul(name, options.native ?? true);
+  return name;
 }
 
 export function currentBackend(): BackendName {

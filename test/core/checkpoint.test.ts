@@ -3,7 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../../core/checkpoint.ts';
+import { loadCheckpoint, saveCheckpoint } from '../../core/checkpoint.ts';
+import { parseRunConfig, sameRun, type RunConfig } from '../../core/config.ts';
 import { runContinual, type RunResult } from '../../core/continual.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { twoTaskSplit } from './helpers.ts';
@@ -18,9 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-'));
 let uninterrupted: RunResult;
 let resumed: RunResult;
 let resumedWithoutWorker: RunResult;
-let resumedFromOlder: RunResult;
 const sequentialDir = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-sequential-'));
-const olderDir = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-older-'));
 
 describe('checkpoints', () => {
   beforeAll(async () => {
@@ -30,22 +29,12 @@ describe('checkpoints', () => {
     expect(partial.accuracyMatrix).toHaveLength(3); // at start + 2 tasks
     // Stopped with the generator in a worker, resumed once with the worker and once with it on the main thread.
     cpSync(dir, sequentialDir, { recursive: true });
-    // A checkpoint as code before the replay audit wrote it: no audits, no report samples.
-    cpSync(dir, olderDir, { recursive: true });
-    const manifestPath = join(olderDir, 'checkpoint.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    delete manifest.progress.replay;
-    delete manifest.arrays.reportSamples;
-    delete manifest.arrays.reportSampleLabels;
-    writeFileSync(manifestPath, JSON.stringify(manifest));
     resumed = await runContinual(config, { backend: 'wasm', checkpointDir: dir });
     resumedWithoutWorker = await runContinual({ ...config, parallel: false }, { backend: 'wasm', checkpointDir: sequentialDir });
-    resumedFromOlder = await runContinual({ ...config, parallel: false }, { backend: 'wasm', checkpointDir: olderDir });
   }, 600_000);
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
     rmSync(sequentialDir, { recursive: true, force: true });
-    rmSync(olderDir, { recursive: true, force: true });
   });
 
   it('resumes a stopped run to the same accuracy matrix, curves and metrics', () => {
@@ -69,20 +58,49 @@ describe('checkpoints', () => {
     expect(second?.labelShare.slice(0, 4).filter((share) => share > 0).length).toBeGreaterThanOrEqual(3);
   });
 
-  it('resumes a checkpoint written before the audit, its tasks without audits or samples, the new task in place', () => {
-    expect(resumedFromOlder.accuracyMatrix).toEqual(uninterrupted.accuracyMatrix);
-    expect(resumedFromOlder.replay).toEqual([null, null, uninterrupted.replay[2]]);
-    expect(resumedFromOlder.samples.map((s) => s.length)).toEqual([0, 0, 64 * 784]);
-  });
-
   it('trains the generator on the main thread exactly as in the worker', () => {
     expect(config.parallel).toBe(true);
     expect(resumedWithoutWorker.accuracyMatrix).toEqual(uninterrupted.accuracyMatrix);
     expect(resumedWithoutWorker.curves).toEqual(uninterrupted.curves);
   });
 
+  const reader = (expected: RunConfig) => ({ parseConfig: parseRunConfig, expected, same: sameRun });
+
   it('rejects a checkpoint of another config', () => {
-    expect(() => loadCheckpoint(dir, { ...config, seed: 2 })).toThrow(/different run config/);
+    expect(() => loadCheckpoint(dir, reader({ ...config, seed: 2 }))).toThrow(/different run config/);
+  });
+
+  it('refuses a checkpoint whose progress was edited: the checksum covers the whole checkpoint', () => {
+    const edited = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-edited-'));
+    try {
+      cpSync(dir, edited, { recursive: true });
+      const manifestPath = join(edited, 'checkpoint.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+      manifest.progress.accuracyMatrix[1][0] = 0.99;
+      writeFileSync(manifestPath, JSON.stringify(manifest));
+      expect(() => loadCheckpoint(edited, reader(config))).toThrow(/checksum mismatch/);
+    } finally {
+      rmSync(edited, { recursive: true, force: true });
+    }
+  });
+
+  it('a progress section that does not fit the run is refused naming the file and the field, even with a valid checksum', async () => {
+    const edited = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-progress-'));
+    try {
+      const saved = loadCheckpoint<RunConfig, Record<string, unknown>>(dir, reader(config));
+      // Written by code, not by hand: the checksum is right, the content is not (a task index past the stream).
+      saveCheckpoint(edited, { ...saved, progress: { ...saved.progress, nextTask: 7 } });
+      await expect(runContinual(config, { backend: 'wasm', checkpointDir: edited })).rejects.toThrow(
+        `${join(edited, 'checkpoint.json')}: invalid progress:\n  progress.nextTask:`,
+      );
+      const rows = saved.progress.accuracyMatrix as number[][];
+      saveCheckpoint(edited, { ...saved, progress: { ...saved.progress, accuracyMatrix: rows.slice(0, 2) } });
+      await expect(runContinual(config, { backend: 'wasm', checkpointDir: edited })).rejects.toThrow(
+        /invalid progress:\n {2}progress\.accuracyMatrix: 2 rows for \d finished tasks/,
+      );
+    } finally {
+      rmSync(edited, { recursive: true, force: true });
+    }
   });
 
   it('rejects a corrupt or truncated tensor file with a clear error', () => {
@@ -90,10 +108,10 @@ describe('checkpoints', () => {
     const bytes = readFileSync(blob);
     bytes[100] ^= 0xff;
     writeFileSync(blob, bytes);
-    expect(() => loadCheckpoint(dir, config)).toThrow(/tensors\.bin: checksum mismatch/);
+    expect(() => loadCheckpoint(dir, reader(config))).toThrow(/checksum mismatch/);
     truncateSync(blob, 1000);
-    expect(() => loadCheckpoint(dir, config)).toThrow(/tensors\.bin: expected \d+ bytes, found 1000/);
+    expect(() => loadCheckpoint(dir, reader(config))).toThrow(/tensors\.bin: expected \d+ bytes, found 1000/);
     writeFileSync(join(dir, 'checkpoint.json'), '{"version": 7}');
-    expect(() => loadCheckpoint(dir, config)).toThrow(/checkpoint\.json: not a dgr checkpoint/);
+    expect(() => loadCheckpoint(dir, reader(config))).toThrow(/checkpoint\.json: not a dgr checkpoint/);
   });
 });
