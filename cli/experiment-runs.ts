@@ -112,6 +112,8 @@ export interface ArmRunOptions {
   readonly observer?: RunObserver;
   /** Asked after each task's checkpoint: true stops the run there (a sweep worker told to shut down). */
   readonly shouldStop?: () => boolean;
+  /** The progress lines' label (default: experiment/arm, and the seed when there are several). */
+  readonly label?: string;
 }
 
 /** Both observers see every event (the progress lines first). */
@@ -144,7 +146,7 @@ export async function runArm(
   const runs: { seed: number; result: RunResult }[] = [];
   for (const seed of seeds) {
     const seeded = { ...config, seed };
-    const label = `${config.experiment}/${config.arm}${seeds.length > 1 ? ` seed ${seed}` : ''}`;
+    const label = options.label ?? `${config.experiment}/${config.arm}${seeds.length > 1 ? ` seed ${seed}` : ''}`;
     const progress = progressReporter(label);
     try {
       const result = await runContinual(seeded, {

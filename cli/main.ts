@@ -9,17 +9,23 @@ import { registerCheck } from './commands/check.ts';
 import { registerEnv } from './commands/env.ts';
 import { registerExperiment } from './commands/experiment.ts';
 import { registerMerge } from './commands/merge.ts';
+import { registerSweep } from './commands/sweep.ts';
+import { registerWorker } from './commands/worker.ts';
 
 export function buildProgram(): Command {
   const program = new Command('dgr')
     .description('Continual learning with Deep Generative Replay: paper experiments, RL agents, live viewer.')
     .showHelpAfterError('(run with --help for usage)')
+    // Options after a subcommand's name belong to it: `dgr sweep status --redis URL` is status's --redis.
+    .enablePositionalOptions()
     .exitOverride();
   registerBench(program);
   registerEnv(program);
   registerExperiment(program);
   registerCheck(program);
   registerMerge(program);
+  registerSweep(program);
+  registerWorker(program);
   return program;
 }
 

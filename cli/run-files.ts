@@ -70,7 +70,7 @@ export type ResultFile = z.infer<typeof resultFileSchema>;
 type ResultHead = Pick<ResultFile, 'experiment' | 'arm' | 'scenario' | 'backend' | 'taskNames'>;
 
 /** result.json's `scenario`: the report's scenario, or for a domain pair its domains (e.g. "mnist-synthetic"). */
-function resultScenario(config: RunConfig): string {
+export function resultScenario(config: RunConfig): string {
   return config.stream.kind === 'domains' ? config.stream.domains.join('-') : scenarioOf(config.stream);
 }
 

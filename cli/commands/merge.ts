@@ -38,6 +38,21 @@ function differences(a: RunConfig, b: RunConfig): string[] {
   return keys.filter((k) => k !== 'seed' && k !== 'parallel' && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
+/**
+ * Results merge only when the configs saved with them describe the same run but for the seed; a result without
+ * one is not compared. Returns the results that had a config.
+ */
+export function requireSameConfig<F extends { source: string; config?: RunConfig }>(files: readonly F[]): F[] {
+  const withConfig = files.filter((f) => f.config !== undefined);
+  for (const f of withConfig.slice(1)) {
+    const [a, b] = [withConfig[0].config!, f.config!];
+    if (!sameRun({ ...a, seed: 0 }, { ...b, seed: 0 })) {
+      throw new Error(`${f.source}: its run's config differs from ${withConfig[0].source}'s in ${differences(a, b).join(', ')}`);
+    }
+  }
+  return withConfig;
+}
+
 export function registerMerge(program: Command): void {
   program
     .command('merge')
@@ -49,14 +64,7 @@ export function registerMerge(program: Command): void {
         const source = resultPath(arg);
         return { source, result: readResult(source), config: configBeside(source) };
       });
-      // Where configs were saved beside the results, they must describe the same run but for the seed.
-      const withConfig = files.filter((f) => f.config !== undefined);
-      for (const f of withConfig.slice(1)) {
-        const [a, b] = [withConfig[0].config!, f.config!];
-        if (!sameRun({ ...a, seed: 0 }, { ...b, seed: 0 })) {
-          throw new Error(`${f.source}: its run's config differs from ${withConfig[0].source}'s in ${differences(a, b).join(', ')}`);
-        }
-      }
+      const withConfig = requireSameConfig(files);
       const merged = mergeResults(files);
       const path = writeJson(dirname(opts.out), basename(opts.out), merged);
       const sem = merged.accSem === null ? '' : ` ± ${(100 * merged.accSem).toFixed(2)} (s.e.m.)`;

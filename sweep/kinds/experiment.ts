@@ -1,0 +1,27 @@
+/** Sweep jobs of `dgr experiment`: one arm, one scenario, one seed, run into its folder as `dgr experiment` runs it. */
+import { z } from 'zod';
+import { runConfigSchema, type RunConfig } from '../../core/config.ts';
+import { requireSvhn, runArm } from '../../cli/experiment-runs.ts';
+import { resultScenario } from '../../cli/run-files.ts';
+import type { JobKind } from './kind.ts';
+
+export const experimentPayload = z.object({ kind: z.literal('experiment'), config: runConfigSchema }).strict();
+export type ExperimentPayload = z.infer<typeof experimentPayload>;
+
+export const experimentKind: JobKind<ExperimentPayload> = {
+  payload: experimentPayload,
+  identity: ({ config }) => {
+    const { parallel: _where, ...run } = config satisfies RunConfig;
+    return run;
+  },
+  words: ({ config }) => ({ what: config.experiment, variant: [resultScenario(config), config.arm], seed: config.seed }),
+  folder: ({ config }, hash) => [config.experiment, `${resultScenario(config)}-${config.arm}`, `seed-${config.seed}-${hash.slice(0, 8)}`],
+  run: async ({ config }, context) => {
+    requireSvhn([config]);
+    return runArm(config, [config.seed], context.backend, context.folder, context.command, {
+      observer: context.observer,
+      shouldStop: context.shouldStop,
+      label: context.label,
+    });
+  },
+};

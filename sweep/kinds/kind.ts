@@ -1,0 +1,44 @@
+/**
+ * What a sweep needs to know about one kind of run: how its job's data is checked when a worker takes it, what
+ * identifies it (hashed into the job id), where its folder goes in the store, and how it runs. Each kind is one
+ * file beside this one and one line in ./index.ts.
+ */
+import type { z } from 'zod';
+import type { RunObserver } from '../../core/continual.ts';
+import type { BackendName } from '../../core/engine/backend-names.ts';
+import type { ResultFile } from '../../cli/run-files.ts';
+
+export interface RunContext {
+  readonly backend: BackendName;
+  /** The run's folder in the store: its checkpoint lives here, so a retry on another worker resumes from it. */
+  readonly folder: string;
+  /** How the run came to be, for its report. */
+  readonly command: string;
+  /** Labels the run's progress lines in the worker's log. */
+  readonly label: string;
+  /** Watches the run for the job's progress. */
+  readonly observer: RunObserver;
+  /** True once the worker is shutting down: the run stops after its current task's checkpoint. */
+  readonly shouldStop: () => boolean;
+}
+
+/** What a job is, in words: its status line and the readable part of its id. */
+export interface JobWords {
+  /** e.g. the experiment. */
+  readonly what: string;
+  /** e.g. scenario and arm. */
+  readonly variant: readonly string[];
+  readonly seed: number;
+}
+
+export interface JobKind<Payload> {
+  /** Checks a job's data when a worker takes it (the queue is a boundary: anyone may have added to it). */
+  readonly payload: z.ZodType<Payload>;
+  /** What makes two jobs the same run; where the run computes (e.g. a generator thread) is left out. */
+  identity(payload: Payload): unknown;
+  words(payload: Payload): JobWords;
+  /** The run's folder under the store, as path segments; `hash` tells runs of different settings apart. */
+  folder(payload: Payload, hash: string): string[];
+  /** Runs the job; 'stopped' when `shouldStop` ended it before its last task (its checkpoint is kept). */
+  run(payload: Payload, context: RunContext): Promise<ResultFile | 'stopped'>;
+}
