@@ -38,7 +38,8 @@ function detail(entry: ListedJob, now: number): { text: string; timing: Timing }
     const r = result.data;
     return { text: `ACC ${(100 * r.acc).toFixed(2)} %, ${duration(r.seconds)}`, timing: { left: 0, whole: r.seconds } };
   }
-  if (entry.state === 'failed') return { text: `error: ${job.failedReason}`, timing: none };
+  // An error of several lines (a job's data with many bad fields) stays under its run.
+  if (entry.state === 'failed') return { text: `error: ${job.failedReason.split('\n').join('\n      ')}`, timing: none };
   const progress = jobProgressSchema.safeParse(job.progress);
   if (entry.state !== 'active' || !progress.success) {
     // A run put back in the queue (worker stopped or lost) says how far it got.

@@ -91,8 +91,9 @@ function labelOf(job: Job): string {
 
 export async function runWorker(settings: WorkerSettings, log: (line: string) => void): Promise<void> {
   const store = resolve(settings.store);
-  requireWritableStore(store);
+  // Redis first: a worker that cannot reach its queue leaves no store folder behind.
   await requireRedis(settings.redis);
+  requireWritableStore(store);
   const connection = connectionOptions(settings.redis);
   const name = `${hostname()}:${process.pid}`;
   let shuttingDown = false;
