@@ -9,6 +9,7 @@ import { registerCheck } from './commands/check.ts';
 import { registerEnv } from './commands/env.ts';
 import { registerExperiment } from './commands/experiment.ts';
 import { registerMerge } from './commands/merge.ts';
+import { registerRl } from './commands/rl.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerWorker } from './commands/worker.ts';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerExperiment(program);
   registerCheck(program);
   registerMerge(program);
+  registerRl(program);
   registerSweep(program);
   registerWorker(program);
   return program;

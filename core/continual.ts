@@ -23,7 +23,7 @@ import type { Regulariser } from './regularisers/regulariser.ts';
 import { Si } from './regularisers/si.ts';
 import { auditReplay, labelSamples, type ReplayAudit } from './replay/audit.ts';
 import { replayBatch, type ReplayContext } from './replay/replay.ts';
-import { solverObjective, type ReplayGroup, type Scholar } from './scholar.ts';
+import { freeze, restoreScholar, scholarArrays, solverObjective, type ReplayGroup, type Scholar } from './scholar.ts';
 import { createSolver } from './solvers/create.ts';
 import type { Solver } from './solvers/solver.ts';
 import { buildStream } from './stream.ts';
@@ -144,14 +144,6 @@ function createRegulariser(arm: Arm, config: RunConfig, solver: Solver, rng: Rng
   }
 }
 
-/** Copies a scholar's weights into the frozen "previous scholar" that teaches the next task. */
-function freeze(from: Scholar, into: Scholar): void {
-  const source = from.solver.network.variables();
-  // Copies, not shared buffers: the teacher must not change when the student trains on.
-  into.solver.network.variables().forEach((v, i) => tf.tidy(() => v.assign(tf.clone(source[i]))));
-  if (from.generator && into.generator) into.generator.setWeights(from.generator.weights());
-}
-
 export async function runContinual(config: RunConfig, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const arm = ARMS[config.arm];
@@ -180,7 +172,7 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
   };
   if (options.checkpointDir && hasCheckpoint(options.checkpointDir)) {
     const saved = loadCheckpoint<RunConfig, RunProgress>(options.checkpointDir, { parseConfig: parseRunConfig, expected: config, same: sameRun });
-    restoreScholar(scholar, regulariser, saved.arrays);
+    restoreRun(scholar, regulariser, saved.arrays);
     samples = floatArrays(saved.arrays, 'reportSamples') ?? [];
     sampleLabels = (floatArrays(saved.arrays, 'reportSampleLabels') ?? []).map((labels) => Int32Array.from(labels));
     freeze(scholar, previous);
@@ -336,7 +328,7 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
       });
       if (options.checkpointDir) {
         const arrays = {
-          ...scholarArrays(scholar, regulariser),
+          ...runArrays(scholar, regulariser),
           reportSamples: stream.tasks.slice(0, t + 1).map((_, k) => samples[k] ?? new Float32Array(0)),
           reportSampleLabels: stream.tasks.slice(0, t + 1).map((_, k) => Float32Array.from(sampleLabels[k] ?? [])),
         };
@@ -374,46 +366,15 @@ function padded(matrix: number[][], tasks: number): number[][] {
   return rows;
 }
 
-function scholarArrays(scholar: Scholar, regulariser: Regulariser | null): Record<string, Float32Array[]> {
-  const solverOpt = scholar.solver.optimizer.state();
-  const arrays: Record<string, Float32Array[]> = {
-    solver: scholar.solver.network.variables().map((v) => new Float32Array(v.dataSync())),
-    solverOptimizer: solverOpt.moments,
-    solverOptimizerStep: [Float32Array.of(solverOpt.step)],
-  };
-  if (scholar.generator) {
-    arrays.generator = scholar.generator.weights().values;
-    const states = scholar.generator.optimizerState();
-    states.forEach((s, i) => {
-      arrays[`generatorOptimizer${i}`] = s.moments;
-      arrays[`generatorOptimizerStep${i}`] = [Float32Array.of(s.step)];
-    });
-  }
-  if (regulariser) arrays.regulariser = regulariser.state();
-  return arrays;
+function runArrays(scholar: Scholar, regulariser: Regulariser | null): Record<string, Float32Array[]> {
+  return regulariser ? { ...scholarArrays(scholar), regulariser: regulariser.state() } : scholarArrays(scholar);
 }
 
-function restoreScholar(scholar: Scholar, regulariser: Regulariser | null, arrays: Record<string, CheckpointArray[]>): void {
-  const need = (name: string): Float32Array[] => {
-    const list = floatArrays(arrays, name);
-    if (!list) throw new Error(`checkpoint has no '${name}' arrays (saved by a different arm?)`);
-    return list;
-  };
-  const vars = scholar.solver.network.variables();
-  const solver = need('solver');
-  if (solver.length !== vars.length || solver.some((a, i) => a.length !== vars[i].size)) {
-    throw new Error('checkpoint solver weights do not match the configured solver');
+function restoreRun(scholar: Scholar, regulariser: Regulariser | null, arrays: Record<string, CheckpointArray[]>): void {
+  restoreScholar(scholar, arrays);
+  if (regulariser) {
+    const state = floatArrays(arrays, 'regulariser');
+    if (!state) throw new Error("checkpoint has no 'regulariser' arrays (saved by a different arm?)");
+    regulariser.restore(state);
   }
-  vars.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(solver[i], v.shape))));
-  scholar.solver.optimizer.restore({ step: need('solverOptimizerStep')[0][0], moments: need('solverOptimizer') });
-  if (scholar.generator) {
-    const current = scholar.generator.weights();
-    scholar.generator.setWeights({ shapes: current.shapes, values: need('generator') });
-    const states = scholar.generator.optimizerState().map((_, i) => ({
-      step: need(`generatorOptimizerStep${i}`)[0][0],
-      moments: need(`generatorOptimizer${i}`),
-    }));
-    scholar.generator.restoreOptimizer(states);
-  }
-  if (regulariser) regulariser.restore(need('regulariser'));
 }

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Generator } from './generators/generator.ts';
 import type { Solver } from './solvers/solver.ts';
+import { floatArrays, type CheckpointArray } from './checkpoint.ts';
 
 export interface Scholar {
   readonly solver: Solver;
@@ -134,4 +135,56 @@ export function solverObjective(
   const mixed = mixByImportance(r, currentLoss, replayedLoss);
   const extra = penalty?.();
   return extra ? tf.add(mixed, extra) : mixed;
+}
+
+/** Copies a scholar's weights into the frozen "previous scholar" that teaches the next task. */
+export function freeze(from: Scholar, into: Scholar): void {
+  const source = from.solver.network.variables();
+  // Copies, not shared buffers: the teacher must not change when the student trains on.
+  into.solver.network.variables().forEach((v, i) => tf.tidy(() => v.assign(tf.clone(source[i]))));
+  if (from.generator && into.generator) into.generator.setWeights(from.generator.weights());
+}
+
+/** A scholar's weights and optimiser states as named arrays, for a checkpoint. */
+export function scholarArrays(scholar: Scholar): Record<string, Float32Array[]> {
+  const solverOpt = scholar.solver.optimizer.state();
+  const arrays: Record<string, Float32Array[]> = {
+    solver: scholar.solver.network.variables().map((v) => new Float32Array(v.dataSync())),
+    solverOptimizer: solverOpt.moments,
+    solverOptimizerStep: [Float32Array.of(solverOpt.step)],
+  };
+  if (scholar.generator) {
+    arrays.generator = scholar.generator.weights().values;
+    const states = scholar.generator.optimizerState();
+    states.forEach((s, i) => {
+      arrays[`generatorOptimizer${i}`] = s.moments;
+      arrays[`generatorOptimizerStep${i}`] = [Float32Array.of(s.step)];
+    });
+  }
+  return arrays;
+}
+
+/** Puts arrays written by scholarArrays back into a scholar of the same configuration. */
+export function restoreScholar(scholar: Scholar, arrays: Record<string, CheckpointArray[]>): void {
+  const need = (name: string): Float32Array[] => {
+    const list = floatArrays(arrays, name);
+    if (!list) throw new Error(`checkpoint has no '${name}' arrays (saved by a different arm?)`);
+    return list;
+  };
+  const vars = scholar.solver.network.variables();
+  const solver = need('solver');
+  if (solver.length !== vars.length || solver.some((a, i) => a.length !== vars[i].size)) {
+    throw new Error('checkpoint solver weights do not match the configured solver');
+  }
+  vars.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(solver[i], v.shape))));
+  scholar.solver.optimizer.restore({ step: need('solverOptimizerStep')[0][0], moments: need('solverOptimizer') });
+  if (scholar.generator) {
+    const current = scholar.generator.weights();
+    scholar.generator.setWeights({ shapes: current.shapes, values: need('generator') });
+    const states = scholar.generator.optimizerState().map((_, i) => ({
+      step: need(`generatorOptimizerStep${i}`)[0][0],
+      moments: need(`generatorOptimizer${i}`),
+    }));
+    scholar.generator.restoreOptimizer(states);
+  }
 }

@@ -1,0 +1,125 @@
+/**
+ * The RL agent's settings: one typed object shared by the CLI (`dgr rl`), the presets and the server, validated
+ * at the boundary (zod; errors name the field). A run is reproducible from its saved config.
+ *
+ * Defaults follow MinAtar's published DQN (Young & Tian 2019, Table 4 / its dqn.py hyperparameters): replay
+ * buffer 100k, batch 32, γ 0.99, target network updated every 1000 updates, ε from 1 to 0.1 over the first 100k
+ * frames, learning from frame 5000. Where we differ, the comment says why: Adam (lr 1e-4, as in the reference
+ * benchmark ../shared/bench/torch_rl_reference.py) instead of centred RMSProp, 16 environments stepped at once,
+ * and one update every `updateEvery` frames instead of every frame (an update costs ~3-8 ms here: at one per
+ * frame a million frames would be ~2.3 h of updates alone; DQN on Atari updates every 4 frames, Mnih et al. 2015).
+ */
+import { z } from 'zod';
+import { ScheduleSchema } from '../env/schedule.ts';
+import { adamSchema, generatorSchema, problemsOf } from '../core/config.ts';
+
+/** The arms of the RL comparison, named as in core (core/arms.ts). */
+export const AGENT_ARMS = ['gr', 'er', 'noise', 'none', 'offline'] as const;
+export type AgentArm = (typeof AGENT_ARMS)[number];
+
+export const AGENT_ARM_DESCRIPTIONS: Record<AgentArm, string> = {
+  gr: 'generative replay: observations dreamt by the previous generator, taught the previous network’s Q-values',
+  er: 'exact replay: a bounded buffer of real past observations, taught the previous network’s Q-values',
+  noise: 'uniformly random binary grids taught the previous network’s Q-values (the generator-free baseline)',
+  none: 'the scholar learns each game from its short-term learner alone (it forgets)',
+  offline: 'real observations of every game so far, each taught by its own game’s learner (the upper bound)',
+};
+
+const positiveInt = z.int().positive();
+const unitInterval = z.number().min(0).max(1);
+const adam = adamSchema;
+
+/** MinAtar's network on the shared layout: one 3×3 conv of 16 filters ('same' padding), 128 hidden, 6 actions. */
+export const networkSchema = z.strictObject({ channels: positiveInt, hidden: positiveInt });
+
+export const learnerSchema = z.strictObject({
+  /** Environment copies stepped at once (one forward pass picks all their actions). */
+  numEnvs: positiveInt,
+  /** Transitions kept (uint8 observations). MinAtar: 100k. */
+  bufferSize: positiveInt,
+  batchSize: positiveInt,
+  /** Discount γ. MinAtar: 0.99. */
+  gamma: unitInterval,
+  /** Frames before the first update. MinAtar: 5000. */
+  learningStarts: z.int().nonnegative(),
+  /** Frames per update (MinAtar: 1). */
+  updateEvery: positiveInt,
+  /** Updates between copies of the online network into the target network. MinAtar: 1000. */
+  targetUpdateEvery: positiveInt,
+  /** ε-greedy: linear from `start` to `end` over `decayFrames` frames of the game. MinAtar: 1 → 0.1 over 100k. */
+  epsilon: z.strictObject({ start: unitInterval, end: unitInterval, decayFrames: positiveInt }),
+  network: networkSchema,
+  adam,
+  /** Huber (DQN's error clipping) or MSE on the TD error. */
+  loss: z.enum(['huber', 'mse']),
+});
+
+export const scholarSchema = z.strictObject({
+  network: networkSchema,
+  adam,
+  /** Consolidation iterations after each game (Q_k learns from Q_short and Q_(k−1)). */
+  iterations: positiveInt,
+  /** Current and replayed observations per consolidation step (each). */
+  batchSize: positiveInt,
+  /** r, the importance of the new game: fixed, or 1/(games so far) so every game weighs the same. */
+  importance: z.union([z.strictObject({ fixed: unitInterval }), z.literal('tasks-so-far')]),
+  /** L between Q-value vectors (RePR uses MSE). */
+  loss: z.enum(['mse', 'huber']),
+  /** Teach Q-values normalised per game (divided by the teacher's mean absolute Q on that game's observations;
+   *  GRIm-RePR found this reduces interference between games' reward scales). */
+  normalise: z.boolean(),
+  /** Real observations of the game kept for its consolidation and its generator (the newest of the learner's
+   *  buffer). */
+  observations: positiveInt,
+});
+
+export const agentConfigSchema = z.strictObject({
+  experiment: z.literal('rl'),
+  /** Which preset the run started from (quick, full, demo), or 'custom' for a hand-written config. */
+  preset: z.string().min(1),
+  schedule: ScheduleSchema,
+  arms: z.array(z.enum(AGENT_ARMS)).min(1),
+  seed: z.int().nonnegative(),
+  learner: learnerSchema,
+  scholar: scholarSchema,
+  generator: z.strictObject({
+    /** core's generators on the flat 700-cell grid; `draw: 'bernoulli'` so samples are 0/1 grids. */
+    model: generatorSchema,
+    /** Generator iterations per game. */
+    iterations: positiveInt,
+    batchSize: positiveInt,
+  }),
+  /** ER's buffer of real past observations (spread evenly over the games seen). */
+  er: z.strictObject({ capacity: positiveInt }),
+  evaluation: z.strictObject({
+    /** Evaluate the short-term learner on its game every this many frames (0: only at the game's end). */
+    every: z.int().nonnegative(),
+    /** Greedy episodes per game per evaluation. */
+    episodes: positiveInt,
+    /** Cap on an evaluation episode's steps (its score so far counts). */
+    maxSteps: positiveInt,
+    /** Episodes of the random and scripted reference policies per game, for normalised scores. */
+    referenceEpisodes: positiveInt,
+  }),
+  /** Train the generator in a worker thread while the scholar consolidates (where it runs, not what it computes). */
+  parallel: z.boolean(),
+});
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type LearnerSettings = AgentConfig['learner'];
+export type ScholarSettings = AgentConfig['scholar'];
+export type NetworkSettings = z.infer<typeof networkSchema>;
+
+/** Parses untrusted RL config data; the error names each offending field. */
+export function parseAgentConfig(data: unknown, source: string): AgentConfig {
+  const result = agentConfigSchema.safeParse(data);
+  if (!result.success) throw new Error(`${source}: invalid RL config:\n  ${problemsOf(result.error).join('\n  ')}`);
+  return result.data;
+}
+
+/** Two configs describe the same run when they differ at most in where the work runs. */
+export function sameAgentRun(a: AgentConfig, b: AgentConfig): boolean {
+  const { parallel: _a, ...restA } = a;
+  const { parallel: _b, ...restB } = b;
+  return JSON.stringify(restA) === JSON.stringify(restB);
+}
