@@ -41,6 +41,7 @@ function detail(entry: ListedJob, now: number): { text: string; timing: Timing }
   // An error of several lines (a job's data with many bad fields) stays under its run.
   if (entry.state === 'failed') return { text: `error: ${job.failedReason.split('\n').join('\n      ')}`, timing: none };
   const progress = jobProgressSchema.safeParse(job.progress);
+  if (entry.state === 'active' && !progress.success) return { text: `starting${job.processedBy ? `, on ${job.processedBy}` : ''}`, timing: none };
   if (entry.state !== 'active' || !progress.success) {
     // A run put back in the queue (worker stopped or lost) says how far it got.
     const p = progress.success ? progress.data : null;

@@ -137,6 +137,7 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
     log(`${labelOf(job)}: done, ACC ${percent(result.acc)} in ${result.seconds.toFixed(0)} s`);
   });
   worker.on('failed', (job, error) => log(`${job ? labelOf(job) : 'a job'}: failed: ${error.message}`));
+  worker.on('stalled', (jobId) => log(`job ${jobId}: its worker stopped renewing its lock; back in the queue, to resume from its checkpoint`));
   // Lost connections and the like: BullMQ reconnects and carries on; say so rather than crash.
   worker.on('error', (error) => log(`worker: ${error.message}`));
 
@@ -150,7 +151,12 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
     return closing.promise;
   };
   const onSignal = (signal: NodeJS.Signals): void => {
-    void close(`${signal}: finishing the running tasks, then returning their jobs to the queue`);
+    if (closing.promise) {
+      // Asked twice: leave now, as a killed worker would; the runs are retried from their last checkpoints.
+      log(`${signal} again: exiting now; the running jobs resume from their last checkpoints on another worker`);
+      process.exit(1);
+    }
+    void close(`${signal}: finishing the running tasks, then returning their jobs to the queue (${signal} again to exit now)`);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
