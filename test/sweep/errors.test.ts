@@ -78,6 +78,19 @@ describe('sweep errors', () => {
     }
   });
 
+  it('shows why a run failed, and queues it again when its spec is submitted again', async () => {
+    const args = ['--experiment', 'mnist-svhn', '--arm', 'none', '--seeds', '1', '--svhn-dir', join(work, 'no-svhn'), '--redis', redis.url, '--queue', 'fails'];
+    expect(dgrRun('sweep', ...args).stdout).toContain('1 queued, 0 failed runs queued again, 0 already queued or done');
+    const worker = startWorker('--store', join(work, 'store'), '--redis', redis.url, '--queue', 'fails', '--exit-when-done', '--concurrency', '1');
+    expect(await worker.exited, worker.log).toEqual({ code: 0, signal: null });
+    expect(worker.log).toMatch(/mnist-svhn\/mnist-svhn\/none seed 1: failed: --svhn-dir .*no-svhn: missing .*train_32x32\.mat/);
+    const status = dgrRun('sweep', 'status', '--redis', redis.url, '--queue', 'fails');
+    expect(status.stdout).toContain('1 runs: 0 waiting, 0 active, 0 done, 1 failed');
+    expect(status.stdout).toMatch(/failed +mnist-svhn\/mnist-svhn\/none seed 1 +error: --svhn-dir .*no-svhn: missing/);
+    expect(dgrRun('sweep', ...args).stdout).toContain('1 runs in the sweep: 0 queued, 1 failed runs queued again, 0 already queued or done');
+    expect(dgrRun('sweep', 'status', '--redis', redis.url, '--queue', 'fails').stdout).toContain('1 runs: 1 waiting, 0 active, 0 done, 0 failed');
+  });
+
   it('fails a job whose data no worker can run, and status shows why', async () => {
     const queue = new Queue('junk', { connection: { url: redis.url } });
     try {
