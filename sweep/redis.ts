@@ -16,6 +16,17 @@ export function connectionOptions(url: string): { url: string; maxRetriesPerRequ
   return { url, maxRetriesPerRequest: null };
 }
 
+/** The URL as it may be shown (logs, messages): without its password. */
+export function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
 /** Fails, naming the URL, unless a Redis server answers there. */
 export async function requireRedis(url: string): Promise<void> {
   let parsed: URL;
@@ -25,7 +36,7 @@ export async function requireRedis(url: string): Promise<void> {
     throw new Error(`--redis ${url}: not a URL (expected redis://host:port, or rediss:// for TLS)`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new Error(`--redis ${url}: expected a redis:// or rediss:// URL`);
+    throw new Error(`--redis ${shownUrl(url)}: expected a redis:// or rediss:// URL`);
   }
   const client = new Redis(url, {
     lazyConnect: true,
@@ -46,7 +57,7 @@ export async function requireRedis(url: string): Promise<void> {
     await client.ping();
   } catch (error) {
     const why = (cause as Error | null) ?? (error as Error);
-    throw new Error(`cannot reach Redis at ${url}: ${why.message || String(why)}`);
+    throw new Error(`cannot reach Redis at ${shownUrl(url)}: ${why.message || String(why)}`);
   } finally {
     client.disconnect();
   }

@@ -15,7 +15,7 @@ import type { ResultFile } from '../cli/run-files.ts';
 import { describeJob, jobFor } from './jobs.ts';
 import type { JobProgress } from './job-progress.ts';
 import { kindOf, parsePayload } from './kinds/index.ts';
-import { connectionOptions, requireRedis } from './redis.ts';
+import { connectionOptions, requireRedis, shownUrl } from './redis.ts';
 import type { RunJobInput, RunJobMessage, RunJobRequest } from './run-job.ts';
 
 export interface WorkerSettings {
@@ -176,7 +176,7 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
   }
 
   log(
-    `dgr worker ${name}: queue ${settings.queue} at ${settings.redis}, store ${store}, ${settings.concurrency} run(s) at a time` +
+    `dgr worker ${name}: queue ${settings.queue} at ${shownUrl(settings.redis)}, store ${store}, ${settings.concurrency} run(s) at a time` +
       `${settings.exitWhenDone ? ', exits when the queue is empty' : ''}`,
   );
   try {

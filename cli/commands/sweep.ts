@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { ARM_NAMES } from '../../core/arms.ts';
 import { listJobs } from '../../sweep/listing.ts';
-import { DEFAULT_QUEUE, DEFAULT_REDIS_URL } from '../../sweep/redis.ts';
+import { DEFAULT_QUEUE, DEFAULT_REDIS_URL, shownUrl } from '../../sweep/redis.ts';
 import { gatherResults, reportMarkdown, writeGroupResults } from '../../sweep/report.ts';
 import { parseSweepSpec, sweepJobs, type SweepEntryInput } from '../../sweep/spec.ts';
 import { statusText } from '../../sweep/status.ts';
@@ -58,7 +58,7 @@ function specJobs(specPath: string | undefined, opts: SweepOptions) {
   return sweepJobs(parseSweepSpec({ runs: [entry] }, 'command line'), 'command line');
 }
 
-const where = (opts: WhereOptions): string => `queue ${opts.queue} at ${opts.redis}`;
+const where = (opts: WhereOptions): string => `queue ${opts.queue} at ${shownUrl(opts.redis)}`;
 
 export function registerSweep(program: Command): void {
   const sweep = whereOptions(

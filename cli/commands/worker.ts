@@ -26,7 +26,7 @@ export function registerWorker(program: Command): void {
     .requiredOption('--store <dir>', "where runs' folders go: a path every worker sees (e.g. NFS); a retried run resumes from its checkpoint there")
     .option('--redis <url>', 'the Redis server that holds the queue', DEFAULT_REDIS_URL)
     .option('--queue <name>', 'the queue to take jobs from', DEFAULT_QUEUE)
-    .option('--concurrency <n>', 'runs at once (default: one per core)', intOption('--concurrency', 1, 1024), availableParallelism())
+    .option('--concurrency <n>', 'runs at once, one per core by default', intOption('--concurrency', 1, 1024), availableParallelism())
     .addOption(backendOption())
     .option(
       '--lock-seconds <n>',

@@ -59,6 +59,10 @@ describe('sweep errors', () => {
       expect(r.stderr).toContain(`dgr: error: cannot reach Redis at ${nowhere}: connect ECONNREFUSED`);
     }
     expect(existsSync(store)).toBe(false);
+    // A password in the URL is not shown.
+    const secret = run('sweep', 'status', '--redis', nowhere.replace('redis://', 'redis://:hunter2@'));
+    expect(secret.stderr).toContain(`cannot reach Redis at ${nowhere.replace('redis://', 'redis://:***@')}: `);
+    expect(secret.stderr).not.toContain('hunter2');
     expect(run('sweep', 'status', '--redis', '127.0.0.1:6379').stderr).toContain('--redis 127.0.0.1:6379: not a URL (expected redis://host:port');
   });
 
