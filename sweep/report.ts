@@ -5,11 +5,10 @@
  * group laid out as docs/results/ is (`<experiment>/<scenario>-<arm>.json`).
  */
 import { join } from 'node:path';
-import type { RunConfig } from '../core/config.ts';
+import { problemsOf, type RunConfig } from '../core/config.ts';
 import { duration, table } from '../core/report/markdown.ts';
 import { requireSameConfig } from '../cli/commands/merge.ts';
 import { mergeResults, resultFileSchema, writeJson, type ResultFile } from '../cli/run-files.ts';
-import { problemsOf } from '../core/config.ts';
 import { parsePayload } from './kinds/index.ts';
 import type { ListedJob } from './listing.ts';
 

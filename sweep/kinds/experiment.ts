@@ -1,6 +1,6 @@
 /** Sweep jobs of `dgr experiment`: one arm, one scenario, one seed, run into its folder as `dgr experiment` runs it. */
 import { z } from 'zod';
-import { runConfigSchema, type RunConfig } from '../../core/config.ts';
+import { runConfigSchema } from '../../core/config.ts';
 import { requireSvhn, runArm } from '../../cli/experiment-runs.ts';
 import { resultScenario } from '../../cli/run-files.ts';
 import type { JobKind } from './kind.ts';
@@ -11,7 +11,7 @@ export type ExperimentPayload = z.infer<typeof experimentPayload>;
 export const experimentKind: JobKind<ExperimentPayload> = {
   payload: experimentPayload,
   identity: ({ config }) => {
-    const { parallel: _where, ...run } = config satisfies RunConfig;
+    const { parallel: _where, ...run } = config;
     return run;
   },
   words: ({ config }) => ({ what: config.experiment, variant: [resultScenario(config), config.arm], seed: config.seed }),
