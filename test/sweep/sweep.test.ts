@@ -31,8 +31,10 @@ function storeResults(store: string): string[] {
 }
 
 const workerArgs = (queue: string, store: string, ...extra: string[]): string[] => [
-  '--redis', redis.url, '--queue', queue, '--store', store, '--concurrency', '1', '--backend', 'wasm', '--lock-seconds', '3', ...extra,
+  '--redis', redis.url, '--queue', queue, '--store', store, '--concurrency', '1', '--backend', 'wasm', ...extra,
 ];
+/** Short locks, so a killed worker's run is found stalled within seconds. */
+const shortLocks = ['--lock-seconds', '3'];
 
 /** The job ids each worker's log says it started and finished. */
 const started = (log: string): string[] => [...log.matchAll(/started \(job (\S+)\)/g)].map((m) => m[1]);
@@ -131,7 +133,7 @@ describe('dgr sweep and dgr worker', () => {
     };
 
     // SIGTERM: the task under way finishes and checkpoints, the job goes back to the queue, the worker exits 0.
-    const first = startWorker(...workerArgs('kill', killStore));
+    const first = startWorker(...workerArgs('kill', killStore, ...shortLocks));
     await until('the first task checkpoint', () => checkpointTask() >= 1);
     first.child.kill('SIGTERM');
     expect(await first.exited, first.log).toEqual({ code: 0, signal: null });
@@ -144,7 +146,7 @@ describe('dgr sweep and dgr worker', () => {
     expect(waiting.stdout).toContain(`back in the queue after ${returnedAt} of 5 tasks`);
 
     // Two workers; the one that takes the job is killed once it has checkpointed one more task.
-    const pair = [startWorker(...workerArgs('kill', killStore, '--exit-when-done')), startWorker(...workerArgs('kill', killStore, '--exit-when-done'))];
+    const pair = [0, 1].map(() => startWorker(...workerArgs('kill', killStore, ...shortLocks, '--exit-when-done')));
     await until('a worker to take the job', () => pair.some((w) => started(w.log).length > 0));
     const victim = pair.find((w) => started(w.log).length > 0)!;
     const survivor = pair.find((w) => w !== victim)!;
