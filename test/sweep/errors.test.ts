@@ -15,7 +15,8 @@ const work = mkdtempSync(join(tmpdir(), 'dgr-sweep-errors-'));
 let redis: RedisServer;
 let nowhere: string;
 
-describe('sweep errors', () => {
+// Each test starts several node processes: minutes on a loaded 2-core machine.
+describe('sweep errors', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     redis = await startRedis();
     nowhere = `redis://127.0.0.1:${await freePort()}`;
