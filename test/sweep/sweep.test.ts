@@ -119,7 +119,7 @@ describe('dgr sweep and dgr worker', () => {
     expect(status.stdout).toContain('5 runs: 1 waiting, 0 active, 4 done, 0 failed');
     expect(status.stdout).toMatch(/waiting +split-mnist\/class\/none seed 4/);
     expect(status.stdout).toContain('ETA unknown: 1 runs waiting and none running (is a worker up?)');
-  });
+  }, 300_000);
 
   it('returns a SIGTERMed worker\'s run to the queue after a task, and finishes a SIGKILLed worker\'s run on another worker from its checkpoint', async () => {
     const reference = readJson<Result>(storeResults(store).find((f) => f.includes('/class-gr/'))!);
