@@ -23,7 +23,8 @@ export interface GroupResult {
 export function gatherResults(jobs: readonly ListedJob[]): GroupResult[] {
   const groups = new Map<string, { source: string; result: ResultFile; config?: RunConfig }[]>();
   for (const { id, state, job } of jobs) {
-    if (state !== 'done' || !job) continue;
+    // Experiments' results only: other kinds' runs have their own measures and merge rules.
+    if (state !== 'done' || !job || job.data?.kind !== 'experiment') continue;
     const payload = parsePayload(job.data);
     const parsed = resultFileSchema.safeParse(job.returnvalue);
     if (!parsed.success) throw new Error(`job ${id}: its return value is not a dgr result.json:\n  ${problemsOf(parsed.error).join('\n  ')}`);

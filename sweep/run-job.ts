@@ -6,7 +6,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BackendRequest } from '../core/engine/backend-names.ts';
-import type { ResultFile } from '../cli/run-files.ts';
 import { jobProgressObserver, type JobProgress } from './job-progress.ts';
 import { kindOf, type JobPayload } from './kinds/index.ts';
 
@@ -20,7 +19,8 @@ export interface RunJobInput {
 
 export type RunJobMessage =
   | { type: 'progress'; progress: JobProgress }
-  | { type: 'done'; result: ResultFile }
+  /** The kind's result (for experiments, the run's result.json). */
+  | { type: 'done'; result: unknown }
   | { type: 'stopped' }
   | { type: 'error'; message: string };
 

@@ -3,10 +3,9 @@
  * one, its error for a failed one); and when the sweep will end, from the rates measured so far.
  */
 import { duration } from '../core/report/markdown.ts';
-import { resultFileSchema } from '../cli/run-files.ts';
 import { describeJob } from './jobs.ts';
 import { jobProgressSchema } from './job-progress.ts';
-import { parsePayload } from './kinds/index.ts';
+import { kindOf, parsePayload } from './kinds/index.ts';
 import type { ListedJob, RunState } from './listing.ts';
 
 const STATES: readonly RunState[] = ['waiting', 'active', 'done', 'failed', 'not queued'];
@@ -33,10 +32,16 @@ function detail(entry: ListedJob, now: number): { text: string; timing: Timing }
   const none = { left: null, whole: null };
   if (!job) return { text: '', timing: none };
   if (entry.state === 'done') {
-    const result = resultFileSchema.safeParse(job.returnvalue);
-    if (!result.success) return { text: 'done (its result is not a dgr result)', timing: none };
-    const r = result.data;
-    return { text: `ACC ${(100 * r.acc).toFixed(2)} %, ${duration(r.seconds)}`, timing: { left: 0, whole: r.seconds } };
+    let kind;
+    try {
+      kind = kindOf(parsePayload(job.data));
+    } catch {
+      return { text: 'done (not a job this version reads)', timing: none };
+    }
+    const result = kind.result.safeParse(job.returnvalue);
+    if (!result.success) return { text: `done (its result is not a dgr ${job.data.kind} result)`, timing: none };
+    const seconds = kind.seconds(result.data);
+    return { text: `${kind.summary(result.data)}, ${duration(seconds)}`, timing: { left: 0, whole: seconds } };
   }
   // An error of several lines (a job's data with many bad fields) stays under its run.
   if (entry.state === 'failed') return { text: `error: ${job.failedReason.split('\n').join('\n      ')}`, timing: none };

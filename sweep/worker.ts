@@ -11,7 +11,6 @@ import { join, resolve } from 'node:path';
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import { Queue, WaitingError, Worker, type Job } from 'bullmq';
 import type { BackendRequest } from '../core/engine/backend-names.ts';
-import type { ResultFile } from '../cli/run-files.ts';
 import { describeJob, jobFor } from './jobs.ts';
 import type { JobProgress } from './job-progress.ts';
 import { kindOf, parsePayload } from './kinds/index.ts';
@@ -51,7 +50,7 @@ function requireWritableStore(dir: string): void {
   }
 }
 
-type Outcome = { type: 'done'; result: ResultFile } | { type: 'stopped' };
+type Outcome = { type: 'done'; result: unknown } | { type: 'stopped' };
 
 /** Runs a job in its own thread; `signal` asks it to stop after its current task. */
 function runInThread(input: RunJobInput, onProgress: (p: JobProgress) => void, signal: AbortSignal): Promise<Outcome> {
@@ -78,8 +77,6 @@ function runInThread(input: RunJobInput, onProgress: (p: JobProgress) => void, s
   });
 }
 
-const percent = (x: number): string => `${(100 * x).toFixed(2)} %`;
-
 /** A job's words for the log; its id when its data is not a job this worker can read (the processor says why). */
 function labelOf(job: Job): string {
   try {
@@ -98,7 +95,7 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
   const name = `${hostname()}:${process.pid}`;
   let shuttingDown = false;
 
-  const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<ResultFile> => {
+  const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
     const payload = parsePayload(job.data);
     const { hash } = jobFor(payload);
     const folder = join(store, ...kindOf(payload).folder(payload, hash));
@@ -133,8 +130,9 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
     autorun: false,
   });
   worker.on('active', (job) => log(`${labelOf(job)}: started (job ${job.id})`));
-  worker.on('completed', (job, result: ResultFile) => {
-    log(`${labelOf(job)}: done, ACC ${percent(result.acc)} in ${result.seconds.toFixed(0)} s`);
+  worker.on('completed', (job, result: unknown) => {
+    const kind = kindOf(parsePayload(job.data));
+    log(`${labelOf(job)}: done, ${kind.summary(result)} in ${kind.seconds(result).toFixed(0)} s`);
   });
   worker.on('failed', (job, error) => log(`${job ? labelOf(job) : 'a job'}: failed: ${error.message}`));
   worker.on('stalled', (jobId) => log(`job ${jobId}: its worker stopped renewing its lock; back in the queue, to resume from its checkpoint`));

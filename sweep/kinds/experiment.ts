@@ -2,14 +2,15 @@
 import { z } from 'zod';
 import { runConfigSchema } from '../../core/config.ts';
 import { requireSvhn, runArm } from '../../cli/experiment-runs.ts';
-import { resultScenario } from '../../cli/run-files.ts';
+import { resultFileSchema, resultScenario, type ResultFile } from '../../cli/run-files.ts';
 import type { JobKind } from './kind.ts';
 
 export const experimentPayload = z.object({ kind: z.literal('experiment'), config: runConfigSchema }).strict();
 export type ExperimentPayload = z.infer<typeof experimentPayload>;
 
-export const experimentKind: JobKind<ExperimentPayload> = {
+export const experimentKind: JobKind<ExperimentPayload, ResultFile> = {
   payload: experimentPayload,
+  result: resultFileSchema,
   identity: ({ config }) => {
     const { parallel: _where, ...run } = config;
     return run;
@@ -24,4 +25,6 @@ export const experimentKind: JobKind<ExperimentPayload> = {
       label: context.label,
     });
   },
+  summary: (result) => `ACC ${(100 * result.acc).toFixed(2)} %`,
+  seconds: (result) => result.seconds,
 };

@@ -5,12 +5,13 @@ import type { JobKind } from './kind.ts';
 
 export type JobPayload = ExperimentPayload;
 
-const KINDS: { readonly [K in JobPayload['kind']]: JobKind<Extract<JobPayload, { kind: K }>> } = {
-  experiment: experimentKind,
+const KINDS: { readonly [K in JobPayload['kind']]: JobKind<Extract<JobPayload, { kind: K }>, unknown> } = {
+  experiment: experimentKind as JobKind<ExperimentPayload, unknown>,
 };
 
-export function kindOf<P extends JobPayload>(payload: P): JobKind<P> {
-  return KINDS[payload.kind] as JobKind<P>;
+/** The kind of a job: its result is typed by the kind's own schema where it is read (`kind.result`). */
+export function kindOf<P extends JobPayload>(payload: P): JobKind<P, unknown> {
+  return KINDS[payload.kind] as JobKind<P, unknown>;
 }
 
 /** A job's data as a worker receives it: its kind, then that kind's schema. Errors name the field. */

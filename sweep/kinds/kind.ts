@@ -1,12 +1,11 @@
 /**
  * What a sweep needs to know about one kind of run: how its job's data is checked when a worker takes it, what
- * identifies it (hashed into the job id), where its folder goes in the store, and how it runs. Each kind is one
- * file beside this one and one line in ./index.ts.
+ * identifies it (hashed into the job id), where its folder goes in the store, how it runs, and what its result
+ * (the job's return value) says in one line. Each kind is one file beside this one and one entry in ./index.ts.
  */
 import type { z } from 'zod';
 import type { RunObserver } from '../../core/continual.ts';
 import type { BackendName } from '../../core/engine/backend-names.ts';
-import type { ResultFile } from '../../cli/run-files.ts';
 
 export interface RunContext {
   readonly backend: BackendName;
@@ -31,14 +30,20 @@ export interface JobWords {
   readonly seed: number;
 }
 
-export interface JobKind<Payload> {
+export interface JobKind<Payload, Result> {
   /** Checks a job's data when a worker takes it (the queue is a boundary: anyone may have added to it). */
   readonly payload: z.ZodType<Payload>;
+  /** Checks a finished job's return value when it is read back (status, report). */
+  readonly result: z.ZodType<Result>;
   /** What makes two jobs the same run; where the run computes (e.g. a generator thread) is left out. */
   identity(payload: Payload): unknown;
   words(payload: Payload): JobWords;
   /** The run's folder under the store, as path segments; `hash` tells runs of different settings apart. */
   folder(payload: Payload, hash: string): string[];
   /** Runs the job; 'stopped' when `shouldStop` ended it before its last task (its checkpoint is kept). */
-  run(payload: Payload, context: RunContext): Promise<ResultFile | 'stopped'>;
+  run(payload: Payload, context: RunContext): Promise<Result | 'stopped'>;
+  /** A finished run in a few words for logs and status lines, e.g. "ACC 23.68 %". */
+  summary(result: Result): string;
+  /** The run's compute time in seconds (across resumptions), for the sweep's ETA. */
+  seconds(result: Result): number;
 }
