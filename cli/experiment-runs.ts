@@ -1,33 +1,43 @@
 /**
  * How `dgr experiment` turns a preset and overrides into run configs, and runs one arm over its seeds into a
  * folder (config.json, result.json, report files, a checkpoint per seed). A sweep worker (sweep/) runs its jobs
- * through the same two functions, so a run is the same whichever command started it.
+ * through the same functions, so a run is the same whichever command started it.
  */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import type { ArmName } from '../core/arms.ts';
-import { parseRunConfig, type RunConfig } from '../core/config.ts';
-import type { RunObserver, RunResult } from '../core/continual.ts';
+import { differences, parseRunConfig, sameRun, type RunConfig } from '../core/config.ts';
+import type { RunResult } from '../core/continual.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
+import type { Subscriber } from '../core/events.ts';
 import { findExperiment, GENERATOR_CHOICES, PRESETS, SOLVER_KINDS, type GeneratorChoice, type PresetName, type SolverKind } from '../core/experiments/presets.ts';
 import { DEFAULT_SVHN_DIR, missingSvhnFiles, SVHN_FILES, SVHN_URL } from '../core/data/domains/svhn.ts';
+import { readJsonFile, writeJson } from '../core/json-files.ts';
+import { resultFile, type ResultFile } from '../core/results.ts';
+import type { ContinualEvent } from '../core/run-events.ts';
+import { lockHolder, lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
+import { taskCount } from '../core/stream.ts';
 import { intOption, numberOption } from './options.ts';
-import { progressReporter } from './reporters/progress.ts';
-import { resultFile, writeJson, type ResultFile } from './run-files.ts';
+import { withProgress } from './reporters/progress.ts';
 
-/** A preset's settings a run may override (the command line's options, a sweep spec's fields). */
-export interface RunOverrides {
-  preset: PresetName;
-  scenario?: 'task' | 'domain' | 'class';
-  seed: number;
+/** Run settings the command line may change in any config, preset or saved. */
+export interface RunSettingOverrides {
   iterations?: number;
   generatorIterations?: number;
   batchSize?: number;
   lr?: number;
   r?: number | 'tasks-so-far';
+  evalEvery?: number;
+}
+
+/** A preset's settings a run may override (the command line's options, a sweep spec's fields). */
+export interface RunOverrides extends RunSettingOverrides {
+  preset: PresetName;
+  scenario?: 'task' | 'domain' | 'class';
+  seed: number;
   generator?: GeneratorChoice;
   solver?: SolverKind;
-  evalEvery?: number;
   svhnDir?: string;
   parallel: boolean;
 }
@@ -62,6 +72,22 @@ export function overrideOptions(): Option[] {
   ];
 }
 
+/** Run settings applied over `base` (a preset's config or a saved one), validated as a whole. */
+export function withOverrides(base: RunConfig, opts: RunSettingOverrides, parallel: boolean, source: string): RunConfig {
+  const config: RunConfig = {
+    ...base,
+    ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
+    ...(opts.generatorIterations !== undefined ? { generatorIterations: opts.generatorIterations } : {}),
+    ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
+    ...(opts.r !== undefined ? { importance: opts.r === 'tasks-so-far' ? opts.r : { fixed: opts.r } } : {}),
+    ...(opts.evalEvery !== undefined ? { evalEvery: opts.evalEvery } : {}),
+    parallel,
+  };
+  if (opts.lr !== undefined) config.solver = { ...config.solver, adam: { ...config.solver.adam, lr: opts.lr } };
+  // Validate the combination as a whole, as a saved config would be.
+  return parseRunConfig(config, source);
+}
+
 /** One validated config per arm (default: the experiment's own arms) from the preset and the overrides. */
 export function experimentConfigs(name: string, arms: readonly ArmName[] | undefined, opts: RunOverrides): RunConfig[] {
   const experiment = findExperiment(name);
@@ -77,18 +103,7 @@ export function experimentConfigs(name: string, arms: readonly ArmName[] | undef
       solver: opts.solver,
       generator: opts.generator,
     });
-    const config: RunConfig = {
-      ...preset,
-      ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
-      ...(opts.generatorIterations !== undefined ? { generatorIterations: opts.generatorIterations } : {}),
-      ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
-      ...(opts.r !== undefined ? { importance: opts.r === 'tasks-so-far' ? opts.r : { fixed: opts.r } } : {}),
-      ...(opts.evalEvery !== undefined ? { evalEvery: opts.evalEvery } : {}),
-      parallel: opts.parallel,
-    };
-    if (opts.lr !== undefined) config.solver = { ...config.solver, adam: { ...config.solver.adam, lr: opts.lr } };
-    // Validate the combination as a whole, as a saved config would be.
-    return parseRunConfig(config, 'command line');
+    return withOverrides(preset, opts, opts.parallel, 'command line');
   });
 }
 
@@ -107,30 +122,53 @@ export function requireSvhn(configs: readonly RunConfig[]): void {
   }
 }
 
+const seedFolder = (dir: string, seed: number): string => join(dir, `seed-${seed}`);
+
+/** The seeds whose folders an arm folder holds, with the config each was started with (from its checkpoint). */
+function seedsIn(dir: string): { seed: number; config: RunConfig; nextTask: number }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => /^seed-\d+$/.test(name))
+    .map((name) => join(dir, name, 'checkpoint', 'checkpoint.json'))
+    .filter((path) => existsSync(path))
+    .map((path) => {
+      const manifest = readJsonFile(path, 'checkpoint') as { config?: unknown; progress?: { nextTask?: unknown } };
+      const config = parseRunConfig(manifest.config, path);
+      const nextTask = typeof manifest.progress?.nextTask === 'number' ? manifest.progress.nextTask : 0;
+      return { seed: config.seed, config, nextTask };
+    })
+    .sort((a, b) => a.seed - b.seed);
+}
+
+/** Refuses, before any work, an arm folder that holds seeds of another config: their results would mix. */
+export function checkArmFolder(dir: string, config: RunConfig): void {
+  for (const other of seedsIn(dir)) {
+    if (!sameRun({ ...other.config, seed: 0 }, { ...config, seed: 0 })) {
+      throw new Error(
+        `${dir} holds seed ${other.seed} of another run (its config differs in ${differences(other.config, config).join(', ')}): ` +
+          'its result would be replaced or mixed with this one; choose another --out',
+      );
+    }
+  }
+}
+
 export interface ArmRunOptions {
   /** Watches each seed's run beside its progress lines (a sweep worker reports progress to its job). */
-  readonly observer?: RunObserver;
+  readonly subscriber?: Subscriber<ContinualEvent>;
   /** Asked after each task's checkpoint: true stops the run there (a sweep worker told to shut down). */
   readonly shouldStop?: () => boolean;
   /** The progress lines' label (default: experiment/arm, and the seed when there are several). */
   readonly label?: string;
-}
-
-/** Both observers see every event (the progress lines first). */
-function alongside(a: RunObserver, b: RunObserver | undefined): RunObserver {
-  if (!b) return a;
-  return {
-    onStart: (e) => (a.onStart?.(e), b.onStart?.(e)),
-    onProgress: (e) => (a.onProgress?.(e), b.onProgress?.(e)),
-    onCurve: (e) => (a.onCurve?.(e), b.onCurve?.(e)),
-    onTaskEnd: (e) => (a.onTaskEnd?.(e), b.onTaskEnd?.(e)),
-  };
+  /** No other process writes this folder (a sweep job: its queue gives a run to one worker at a time), so a lock
+   *  left in it, even by a process on another machine that cannot be checked from here, is stale. */
+  readonly takeOverLocks?: boolean;
 }
 
 /**
  * Runs one arm's config over the seeds into `dir`: each seed checkpoints under `dir/seed-<n>/checkpoint` and
- * resumes from it; when all are done, `dir` gets the config, the result (mean ± s.e.m. over seeds) and the
- * report files. 'stopped' when `shouldStop` ended a seed early: its checkpoint is kept and nothing else written.
+ * resumes from it; then `dir` gets the config, the result (mean ± s.e.m. over every finished seed in the folder)
+ * and the report files. 'stopped' when `shouldStop` ended a seed early: its checkpoint is kept, nothing else
+ * written.
  */
 export async function runArm(
   config: RunConfig,
@@ -143,29 +181,67 @@ export async function runArm(
   // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
   const { runContinual } = await import('../core/continual.ts');
   const { writeRunFiles } = await import('../core/report/write.ts');
-  const runs: { seed: number; result: RunResult }[] = [];
-  for (const seed of seeds) {
+  const lock = (folder: string): void => {
+    if (options.takeOverLocks) rmSync(join(folder, 'run.lock'), { force: true });
+  };
+  const run = async (seed: number): Promise<RunResult> => {
     const seeded = { ...config, seed };
     const label = options.label ?? `${config.experiment}/${config.arm}${seeds.length > 1 ? ` seed ${seed}` : ''}`;
-    const progress = progressReporter(label);
+    lock(seedFolder(dir, seed));
+    const release = lockRunFolder(seedFolder(dir, seed), `the run folder of seed ${seed}`);
     try {
-      const result = await runContinual(seeded, {
-        backend,
-        observer: alongside(progress, options.observer),
-        checkpointDir: join(dir, `seed-${seed}`, 'checkpoint'),
-        shouldStop: options.shouldStop,
+      const result = await withProgress(label, (events) => {
+        if (options.subscriber) events.subscribe(options.subscriber);
+        return runContinual(seeded, {
+          backend,
+          events,
+          checkpointDir: join(seedFolder(dir, seed), 'checkpoint'),
+          shouldStop: options.shouldStop,
+        });
       });
-      // A row per finished task after the starting row: fewer rows, the run stopped before its end.
-      if (result.accuracyMatrix.length <= result.taskNames.length) return 'stopped';
-      runs.push({ seed, result });
-      writeJson(join(dir, `seed-${seed}`), 'config.json', seeded);
+      writeJson(seedFolder(dir, seed), 'config.json', seeded);
+      return result;
     } finally {
-      progress.finish();
+      release();
     }
+  };
+  const runs = new Map<number, RunResult>();
+  for (const seed of seeds) {
+    const result = await run(seed);
+    // A row per finished task after the starting row: fewer rows, the run stopped before its end.
+    if (result.accuracyMatrix.length <= result.taskNames.length) return 'stopped';
+    runs.set(seed, result);
   }
-  writeJson(dir, 'config.json', { ...config, seed: seeds[0] });
-  const result = resultFile(config, backend, runs);
-  writeJson(dir, 'result.json', result);
-  await writeRunFiles(dir, { config, results: runs.map((r) => r.result), seeds: [...seeds], backend, command });
-  return result;
+
+  // The arm's files hold every finished seed in the folder: other processes' (--seed 2 beside --seed 3) are
+  // read back from their finished checkpoints, so a second run into the folder adds to its result, never
+  // replaces it. One process at a time writes them.
+  lock(dir);
+  const release = await lockRunFolderWhenFree(dir, 'the arm folder', 120_000);
+  try {
+    const tasks = taskCount(config.stream);
+    for (const other of seedsIn(dir)) {
+      if (runs.has(other.seed)) continue;
+      if (other.nextTask < tasks) {
+        const holder = lockHolder(seedFolder(dir, other.seed));
+        process.stderr.write(
+          holder
+            ? `dgr: seed ${other.seed} in ${dir} is still running (process ${holder.pid}): the result holds it once that run ends\n`
+            : `dgr: seed ${other.seed} in ${dir} stopped after task ${other.nextTask} of ${tasks}: run it again with this --out to finish it\n`,
+        );
+        continue;
+      }
+      process.stderr.write(`dgr: seed ${other.seed}, finished earlier in ${dir}, joins the result\n`);
+      runs.set(other.seed, await run(other.seed));
+    }
+    const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, result]) => ({ seed, result }));
+    const first = { ...config, seed: all[0].seed };
+    writeJson(dir, 'config.json', first);
+    const result = resultFile(first, backend, all);
+    writeJson(dir, 'result.json', result);
+    await writeRunFiles(dir, { config: first, results: all.map((r) => r.result), seeds: all.map((r) => r.seed), backend, command });
+    return result;
+  } finally {
+    release();
+  }
 }

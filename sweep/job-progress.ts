@@ -3,7 +3,8 @@
  * share of its work done, and when it will end by its own measured rates (cli/reporters/eta.ts).
  */
 import { z } from 'zod';
-import type { RunObserver } from '../core/continual.ts';
+import type { Subscriber } from '../core/events.ts';
+import type { ContinualEvent, Progress } from '../core/run-events.ts';
 import { EtaEstimator } from '../cli/reporters/eta.ts';
 
 export const jobProgressSchema = z.object({
@@ -25,9 +26,9 @@ export type JobProgress = z.infer<typeof jobProgressSchema>;
 /** How often progress goes to the job at most (a Redis write each time). */
 const EVERY_MS = 1000;
 
-/** An observer that turns a run's events into job progress, at most once a second, at the end of each side's
+/** A subscriber that turns a run's events into job progress, at most once a second, at the end of each side's
  *  iterations and after each task. */
-export function jobProgressObserver(send: (progress: JobProgress) => void): RunObserver {
+export function jobProgressSubscriber(send: (progress: JobProgress) => void): Subscriber<ContinualEvent> {
   const started = performance.now();
   let eta: EtaEstimator | null = null;
   let resumedAt = 0;
@@ -39,29 +40,28 @@ export function jobProgressObserver(send: (progress: JobProgress) => void): RunO
     latest = progress;
     send(progress);
   };
-  return {
-    onStart({ stream, config, resumedAt: at, generatorIterations: g }) {
+  const onStart = ({ stream, config, resumedAt: at, generatorIterations: g }: Extract<ContinualEvent, { type: 'start' }>): void => {
       resumedAt = at;
       tasksDone = at;
       generatorIterations = g ?? 0;
       eta = new EtaEstimator({
-        tasks: stream.tasks.length,
+        tasks: stream.taskNames.length,
         iterations: config.iterations,
         generatorIterations,
         concurrent: config.parallel && g !== null,
       });
       update({
         task: at,
-        tasks: stream.tasks.length,
+        tasks: stream.taskNames.length,
         iteration: 0,
         iterations: config.iterations,
-        done: at / stream.tasks.length,
+        done: at / stream.taskNames.length,
         resumedAt,
         tasksDone,
         etaSeconds: null,
       });
-    },
-    onProgress(p) {
+  };
+  const onProgress = (p: Progress): void => {
       const now = performance.now();
       eta?.update({ task: p.task, iteration: p.iteration, generatorIteration: p.generatorIteration ?? 0 }, (now - started) / 1000);
       const finished = p.iteration === p.iterations && (p.generatorIteration ?? 0) === generatorIterations;
@@ -79,10 +79,13 @@ export function jobProgressObserver(send: (progress: JobProgress) => void): RunO
         tasksDone,
         etaSeconds: eta?.remaining()?.seconds ?? null,
       });
-    },
-    onTaskEnd({ task }) {
-      tasksDone = task + 1;
+  };
+  return (event) => {
+    if (event.type === 'start') onStart(event);
+    else if (event.type === 'progress') onProgress(event);
+    else if (event.type === 'task-end') {
+      tasksDone = event.task + 1;
       if (latest) update({ ...latest, tasksDone });
-    },
+    }
   };
 }

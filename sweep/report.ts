@@ -1,15 +1,13 @@
 /**
  * `dgr sweep report`: the finished runs' results (each job's return value is its run's result.json) gathered per
- * (experiment, scenario, arm) by `dgr merge`'s rules: mean ± s.e.m. over seeds, refusing results whose configs
- * differ in more than the seed. A markdown table like docs/RESULTS.md's, and optionally one merged result.json per
+ * (experiment, scenario, arm) by `dgr merge`'s rules (core/results.ts): mean ± s.e.m. over seeds, refusing results
+ * whose configs differ in more than the seed or that contradict themselves. A markdown table like docs/RESULTS.md's, and optionally one merged result.json per
  * group laid out as docs/results/ is (`<experiment>/<scenario>-<arm>.json`).
  */
 import { join } from 'node:path';
-import { problemsOf, type RunConfig } from '../core/config.ts';
+import { writeJson } from '../core/json-files.ts';
 import { duration, table } from '../core/report/markdown.ts';
-import { requireSameConfig } from '../cli/commands/merge.ts';
-import { mergeResults, resultFileSchema, writeJson, type ResultFile } from '../cli/run-files.ts';
-import { parsePayload } from './kinds/index.ts';
+import { mergeResults, parseResultFile, type ResultFile } from '../core/results.ts';
 import type { ListedJob } from './listing.ts';
 
 export interface GroupResult {
@@ -21,20 +19,17 @@ export interface GroupResult {
 
 /** The done runs' results merged per (experiment, scenario, arm), in the order the groups first appear. */
 export function gatherResults(jobs: readonly ListedJob[]): GroupResult[] {
-  const groups = new Map<string, { source: string; result: ResultFile; config?: RunConfig }[]>();
+  const groups = new Map<string, { source: string; result: ResultFile }[]>();
   for (const { id, state, job } of jobs) {
     // Experiments' results only: other kinds' runs have their own measures and merge rules.
     if (state !== 'done' || !job || job.data?.kind !== 'experiment') continue;
-    const payload = parsePayload(job.data);
-    const parsed = resultFileSchema.safeParse(job.returnvalue);
-    if (!parsed.success) throw new Error(`job ${id}: its return value is not a dgr result.json:\n  ${problemsOf(parsed.error).join('\n  ')}`);
-    const result = parsed.data;
+    const source = `job ${id}`;
+    const result = parseResultFile(job.returnvalue, source);
     const key = JSON.stringify([result.experiment, result.scenario, result.arm]);
     if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push({ source: `job ${id}`, result, config: payload.config });
+    groups.get(key)!.push({ source, result });
   }
   return [...groups.values()].map((files) => {
-    requireSameConfig(files);
     const merged = mergeResults(files);
     return { experiment: merged.experiment, scenario: merged.scenario, arm: merged.arm, merged };
   });

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BackendRequest } from '../core/engine/backend-names.ts';
-import { jobProgressObserver, type JobProgress } from './job-progress.ts';
+import { jobProgressSubscriber, type JobProgress } from './job-progress.ts';
 import { kindOf, type JobPayload } from './kinds/index.ts';
 
 export interface RunJobInput {
@@ -44,7 +44,7 @@ try {
     folder: input.folder,
     command: input.command,
     label: input.label,
-    observer: jobProgressObserver((progress) => post({ type: 'progress', progress })),
+    subscriber: jobProgressSubscriber((progress) => post({ type: 'progress', progress })),
     shouldStop: () => stopping,
   });
   post(result === 'stopped' ? { type: 'stopped' } : { type: 'done', result });

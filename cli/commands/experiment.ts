@@ -7,9 +7,11 @@ import { Option, type Command } from 'commander';
 import { ARM_NAMES, type ArmName } from '../../core/arms.ts';
 import { parseRunConfig, type RunConfig } from '../../core/config.ts';
 import { EXPERIMENTS } from '../../core/experiments/presets.ts';
-import { experimentConfigs, overrideOptions, presetOption, requireSvhn, runArm, type RunOverrides } from '../experiment-runs.ts';
+import { readJsonFile } from '../../core/json-files.ts';
+import type { ResultFile } from '../../core/results.ts';
+import { ensureWritableDir } from '../../core/run-folder.ts';
+import { checkArmFolder, experimentConfigs, overrideOptions, presetOption, requireSvhn, runArm, withOverrides, type RunOverrides } from '../experiment-runs.ts';
 import { backendOption, intOption, startBackend } from '../options.ts';
-import { readJsonFile, type ResultFile } from '../run-files.ts';
 
 interface ExperimentOptions extends RunOverrides {
   arm?: ArmName[];
@@ -23,18 +25,41 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
 }
 
-/** The configs to run: from a saved config.json, or from the preset with the command line's overrides. */
-function configsFor(name: string | undefined, opts: ExperimentOptions): RunConfig[] {
+/** Options that choose what a preset builds (its stream and models): a saved config has already chosen them. */
+const PRESET_CHOICES = [
+  ['preset', '--preset'],
+  ['scenario', '--scenario'],
+  ['solver', '--solver'],
+  ['generator', '--generator'],
+  ['svhnDir', '--svhn-dir'],
+] as const;
+
+/**
+ * The configs to run: from a saved config.json with the command line's run settings over it (arms, seed,
+ * iterations, r, ...), or from the preset with the same overrides. Options a saved config cannot take are
+ * refused by name, never dropped.
+ */
+function configsFor(name: string | undefined, opts: ExperimentOptions, given: (option: string) => boolean): RunConfig[] {
   if (opts.config) {
-    const data = readJsonFile(opts.config, '--config');
-    return [parseRunConfig(data, opts.config)];
+    const saved = parseRunConfig(readJsonFile(opts.config, '--config'), opts.config);
+    const refused: string[] = PRESET_CHOICES.filter(([key]) => given(key)).map(([, flag]) => flag);
+    if (name !== undefined && name !== saved.experiment) refused.unshift(`the experiment name '${name}' (the file runs '${saved.experiment}')`);
+    if (refused.length > 0) {
+      throw new Error(
+        `--config ${opts.config} already fixes the experiment, its stream and its models: ${refused.join(', ')} cannot be combined with it; ` +
+          'drop them, or leave out --config to build the run from a preset',
+      );
+    }
+    const seed = given('seed') ? opts.seed : saved.seed;
+    const parallel = given('parallel') ? opts.parallel : saved.parallel;
+    return (opts.arm ?? [saved.arm]).map((arm) => withOverrides({ ...saved, arm, seed }, opts, parallel, `${opts.config} with the command line's options`));
   }
   if (!name) throw new Error('name an experiment (see `dgr experiment --list`) or give --config <config.json>');
   return experimentConfigs(name, opts.arm, opts);
 }
 
 export function registerExperiment(program: Command): void {
-  const command = program
+  const experiment = program
     .command('experiment')
     .argument('[name]', `one of: ${EXPERIMENTS.map((e) => e.name).join(', ')}`)
     .description("run one of the paper's experiments; writes config.json, result.json, curves, plots and report.md per arm")
@@ -46,9 +71,9 @@ export function registerExperiment(program: Command): void {
     .option('--seeds <n>', 'number of seeds (seed, seed+1, ...); results get mean ± s.e.m.', intOption('--seeds', 1, 100), 1)
     .addOption(backendOption())
     .option('--out <dir>', 'output folder (default runs/<experiment>/<timestamp>); a folder with checkpoints of the same config resumes')
-    .option('--config <file>', 'rerun a saved config.json exactly (other settings come from the file)');
-  for (const option of overrideOptions()) command.addOption(option);
-  command.action(async (name: string | undefined, opts: ExperimentOptions & { list?: boolean }) => {
+    .option('--config <file>', "rerun a saved config.json; --arm, --seed(s), --iterations, --generator-iterations, --batch-size, --lr, --r, --eval-every and --no-parallel apply over it");
+  for (const option of overrideOptions()) experiment.addOption(option);
+  experiment.action(async (name: string | undefined, opts: ExperimentOptions & { list?: boolean }, command: Command) => {
       if (opts.list) {
         for (const e of EXPERIMENTS) {
           const scenarios = e.scenarios ? `; scenarios ${e.scenarios.join(', ')}` : '';
@@ -57,15 +82,19 @@ export function registerExperiment(program: Command): void {
         }
         return;
       }
-      const configs = configsFor(name, opts);
+      const given = (option: string): boolean => command.getOptionValueSource(option) === 'cli';
+      const configs = configsFor(name, opts, given);
       requireSvhn(configs);
-      const backend = await startBackend(opts.backend as never);
       const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
+      // Before any work: the folder can be written, and holds no other run's seeds.
+      ensureWritableDir(out, '--out');
+      for (const config of configs) checkArmFolder(join(out, config.arm), config);
+      const backend = await startBackend(opts.backend as never);
       const seeds = Array.from({ length: opts.seeds }, (_, k) => configs[0].seed + k);
-      const command = ['dgr', ...process.argv.slice(2)].join(' ');
+      const commandLine = ['dgr', ...process.argv.slice(2)].join(' ');
       const summary: ResultFile[] = [];
       for (const config of configs) {
-        const result = await runArm(config, seeds, backend, join(out, config.arm), command);
+        const result = await runArm(config, seeds, backend, join(out, config.arm), commandLine);
         // Nothing asks this run to stop early.
         if (result === 'stopped') throw new Error(`${config.arm}: the run stopped before its last task`);
         summary.push(result);

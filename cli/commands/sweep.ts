@@ -11,7 +11,7 @@ import { parseSweepSpec, sweepJobs, type SweepEntryInput } from '../../sweep/spe
 import { statusText } from '../../sweep/status.ts';
 import { submitJobs } from '../../sweep/submit.ts';
 import { overrideOptions, presetOption, type RunOverrides } from '../experiment-runs.ts';
-import { readJsonFile } from '../run-files.ts';
+import { readJsonFile } from '../../core/json-files.ts';
 
 interface WhereOptions {
   redis: string;

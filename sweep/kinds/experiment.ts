@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { runConfigSchema } from '../../core/config.ts';
 import { requireSvhn, runArm } from '../../cli/experiment-runs.ts';
-import { resultFileSchema, resultScenario, type ResultFile } from '../../cli/run-files.ts';
+import { resultFileSchema, resultScenario, type ResultFile } from '../../core/results.ts';
 import type { JobKind } from './kind.ts';
 
 export const experimentPayload = z.object({ kind: z.literal('experiment'), config: runConfigSchema }).strict();
@@ -20,9 +20,11 @@ export const experimentKind: JobKind<ExperimentPayload, ResultFile> = {
   run: async ({ config }, context) => {
     requireSvhn([config]);
     return runArm(config, [config.seed], context.backend, context.folder, context.command, {
-      observer: context.observer,
+      subscriber: context.subscriber,
       shouldStop: context.shouldStop,
       label: context.label,
+      // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale.
+      takeOverLocks: true,
     });
   },
   summary: (result) => `ACC ${(100 * result.acc).toFixed(2)} %`,

@@ -4,7 +4,8 @@
  * (the job's return value) says in one line. Each kind is one file beside this one and one entry in ./index.ts.
  */
 import type { z } from 'zod';
-import type { RunObserver } from '../../core/continual.ts';
+import type { Subscriber } from '../../core/events.ts';
+import type { ContinualEvent } from '../../core/run-events.ts';
 import type { BackendName } from '../../core/engine/backend-names.ts';
 
 export interface RunContext {
@@ -15,8 +16,8 @@ export interface RunContext {
   readonly command: string;
   /** Labels the run's progress lines in the worker's log. */
   readonly label: string;
-  /** Watches the run for the job's progress. */
-  readonly observer: RunObserver;
+  /** Watches the run's events for the job's progress. */
+  readonly subscriber: Subscriber<ContinualEvent>;
   /** True once the worker is shutting down: the run stops after its current task's checkpoint. */
   readonly shouldStop: () => boolean;
 }

@@ -155,6 +155,12 @@ describe('dgr sweep and dgr worker', () => {
     const killedAt = checkpointTask();
     victim.child.kill('SIGKILL');
     expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    // As if the victim had run on another machine: its folder lock names a host whose processes cannot be checked
+    // from here. The queue, not the lock, says who runs the job now.
+    const [folder] = readdirSync(join(killStore, 'split-mnist', 'class-gr'));
+    const lock = join(killStore, 'split-mnist', 'class-gr', folder, 'seed-1', 'run.lock');
+    expect(existsSync(lock)).toBe(true);
+    writeFileSync(lock, JSON.stringify({ ...readJson<object>(lock), host: 'another-machine' }));
     expect(await survivor.exited, survivor.log).toEqual({ code: 0, signal: null });
     expect(survivor.log).toMatch(new RegExp(`resuming from the checkpoint after task ${killedAt}`));
     expect(finished(survivor.log)).toEqual(['split-mnist/class/gr seed 1']);
