@@ -4,12 +4,15 @@
  *
  * Threads: OpenBLAS is loaded once per process, so its thread count is shared by the main thread (the solver)
  * and the generator's worker thread. While both train, each gets cores ÷ 2 threads (one each on two cores),
- * so the two never ask for more threads than there are cores; alone, the main thread gets all of them. The
- * main thread changes the count only while no other thread computes (before it starts the worker, after the
- * worker has ended). OPENBLAS_NUM_THREADS, when set, is left to OpenBLAS and never overridden.
+ * so the two never ask for more threads than there are cores; alone, the main thread gets all of them. Only the
+ * process's main thread changes the count, and only while no other thread computes (before it starts the
+ * worker, after the worker has ended); a command that runs its computations in threads of its own (`dgr
+ * worker`'s jobs) sets the count once for all of them first (shareBlasThreads). OPENBLAS_NUM_THREADS, when set,
+ * is left to OpenBLAS and never overridden.
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 
 /** native/openblas.c's exports. Offsets are byte offsets into `heap`; flags are 0 or 1. */
 export interface OpenBlas {
@@ -66,10 +69,18 @@ export function loadOpenBlas(): { addon: OpenBlas } | { missing: string } {
 /** Threads computing with OpenBLAS in this process: the main thread, plus a generator worker while one runs. */
 let users = 1;
 
-function shareCores(): void {
+/**
+ * Gives each of `computing` threads that will compute with OpenBLAS at once cores ÷ computing BLAS threads
+ * (at least one). Main thread only, before those threads start.
+ */
+export function shareBlasThreads(computing: number): void {
   const found = loadOpenBlas();
-  if (!('addon' in found) || process.env.OPENBLAS_NUM_THREADS !== undefined) return;
-  found.addon.setThreads(Math.max(1, Math.floor(availableParallelism() / users)));
+  if (!isMainThread || !('addon' in found) || process.env.OPENBLAS_NUM_THREADS !== undefined) return;
+  found.addon.setThreads(Math.max(1, Math.floor(availableParallelism() / computing)));
+}
+
+function shareCores(): void {
+  shareBlasThreads(users);
 }
 
 /** Called by the main thread before a worker that computes with OpenBLAS starts. */
