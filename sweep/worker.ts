@@ -11,7 +11,6 @@ import { join, resolve } from 'node:path';
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import { Queue, WaitingError, Worker, type Job } from 'bullmq';
 import type { BackendRequest } from '../core/engine/backend-names.ts';
-import { shareBlasThreads } from '../core/engine/openblas.ts';
 import { describeJob, jobFor } from './jobs.ts';
 import type { JobProgress } from './job-progress.ts';
 import { kindOf, parsePayload } from './kinds/index.ts';
@@ -94,9 +93,6 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
   // Redis first: a worker that cannot reach its queue leaves no store folder behind.
   await requireRedis(settings.redis);
   requireWritableStore(store);
-  // Each job's thread trains a solver and may start a generator worker: OpenBLAS's thread count is the process's,
-  // so it is shared among all of them once, here, before any job starts.
-  if (settings.native) shareBlasThreads(2 * settings.concurrency);
   const connection = connectionOptions(settings.redis);
   const name = `${hostname()}:${process.pid}`;
   let shuttingDown = false;

@@ -2,17 +2,14 @@
  * The native matrix-product path: the N-API addon in native/ (built at install against the system's
  * OpenBLAS, see native/build.mjs), loaded once per thread, and OpenBLAS's thread count.
  *
- * Threads: OpenBLAS is loaded once per process, so its thread count is shared by the main thread (the solver)
- * and the generator's worker thread. While both train, each gets cores ÷ 2 threads (one each on two cores),
- * so the two never ask for more threads than there are cores; alone, the main thread gets all of them. Only the
- * process's main thread changes the count, and only while no other thread computes (before it starts the
- * worker, after the worker has ended); a command that runs its computations in threads of its own (`dgr
- * worker`'s jobs) sets the count once for all of them first (shareBlasThreads). OPENBLAS_NUM_THREADS, when set,
- * is left to OpenBLAS and never overridden.
+ * Threads: one BLAS thread per computing thread (the solver's main thread, the generator's worker), set when
+ * the addon loads. OpenBLAS's results depend on its thread count (with 2 threads 6-45 % of a product's
+ * entries differ in the last bits from the same product with 1, measured here on the layers' sizes), and a
+ * run's result must not depend on whether its generator trains in a worker or on where it was resumed; with one
+ * thread each, the solver and the generator also never oversubscribe two cores (2 threads per user cost 50-60 %
+ * of a DGR iteration, docs/BENCH.md). OPENBLAS_NUM_THREADS, when set, is left to OpenBLAS.
  */
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
-import { isMainThread } from 'node:worker_threads';
 
 /** native/openblas.c's exports. Offsets are byte offsets into `heap`; flags are 0 or 1. */
 export interface OpenBlas {
@@ -59,38 +56,12 @@ let loaded: { addon: OpenBlas } | { missing: string } | null = null;
 export function loadOpenBlas(): { addon: OpenBlas } | { missing: string } {
   if (loaded !== null) return loaded;
   try {
-    loaded = { addon: createRequire(import.meta.url)(ADDON) as OpenBlas };
+    const addon = createRequire(import.meta.url)(ADDON) as OpenBlas;
+    // OpenBLAS is loaded once per process: the first thread to load the addon sets the count for all.
+    if (process.env.OPENBLAS_NUM_THREADS === undefined && addon.threads() !== 1) addon.setThreads(1);
+    loaded = { addon };
   } catch (error) {
     loaded = { missing: error instanceof Error ? error.message.split('\n')[0] : String(error) };
   }
   return loaded;
-}
-
-/** Threads computing with OpenBLAS in this process: the main thread, plus a generator worker while one runs. */
-let users = 1;
-
-/**
- * Gives each of `computing` threads that will compute with OpenBLAS at once cores ÷ computing BLAS threads
- * (at least one). Main thread only, before those threads start.
- */
-export function shareBlasThreads(computing: number): void {
-  const found = loadOpenBlas();
-  if (!isMainThread || !('addon' in found) || process.env.OPENBLAS_NUM_THREADS !== undefined) return;
-  found.addon.setThreads(Math.max(1, Math.floor(availableParallelism() / computing)));
-}
-
-function shareCores(): void {
-  shareBlasThreads(users);
-}
-
-/** Called by the main thread before a worker that computes with OpenBLAS starts. */
-export function blasUserJoins(): void {
-  users += 1;
-  shareCores();
-}
-
-/** Called by the main thread after such a worker has ended. */
-export function blasUserLeaves(): void {
-  users = Math.max(1, users - 1);
-  shareCores();
 }

@@ -5,7 +5,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Dataset, ImageShape } from '../data/types.ts';
 import type { BackendName } from '../engine/backend.ts';
-import { blasUserJoins, blasUserLeaves } from '../engine/openblas.ts';
 import { matMulPath } from '../engine/wasm-kernels.ts';
 import type { Rng } from '../engine/random.ts';
 import type { Generator } from './generator.ts';
@@ -16,8 +15,6 @@ import type { WorkerReply, WorkerRequest } from './worker.ts';
 export class GeneratorWorker {
   private readonly worker: Worker;
   private pending: { resolve: (reply: WorkerReply) => void; reject: (e: Error) => void } | null = null;
-  /** Whether this worker computes with OpenBLAS, sharing the process's BLAS threads with the main thread. */
-  private blas = false;
   private onProgress: ((iteration: number, loss: number) => void) | null = null;
 
   private constructor() {
@@ -47,10 +44,7 @@ export class GeneratorWorker {
   /** Starts the worker on `backend`, with the main thread's matrix-product path (OpenBLAS or pure wasm). */
   static async start(backend: BackendName, spec: GeneratorSpec, shape: ImageShape): Promise<GeneratorWorker> {
     const native = backend === 'wasm' && matMulPath() === 'openblas';
-    // Before the worker exists, so the thread count never changes under a running product.
-    if (native) blasUserJoins();
     const w = new GeneratorWorker();
-    w.blas = native;
     try {
       await w.request({ type: 'init', backend, native, spec, shape });
     } catch (error) {
@@ -95,7 +89,5 @@ export class GeneratorWorker {
 
   async stop(): Promise<void> {
     await this.worker.terminate();
-    if (this.blas) blasUserLeaves();
-    this.blas = false;
   }
 }
