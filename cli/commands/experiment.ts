@@ -2,11 +2,10 @@
  * `dgr experiment <name>`: one command per experiment of the paper. Each arm runs over the requested seeds
  * through the one training loop; each arm's folder gets config.json, result.json and the report files.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ARM_NAMES, type ArmName } from '../../core/arms.ts';
-import { differences, parseRunConfig, sameRun, type RunConfig } from '../../core/config.ts';
+import { parseRunConfig, type RunConfig } from '../../core/config.ts';
 import type { RunResult } from '../../core/continual.ts';
 import type { BackendName } from '../../core/engine/backend-names.ts';
 import { EXPERIMENTS, findExperiment, GENERATOR_CHOICES, PRESETS, SOLVER_KINDS, type GeneratorChoice, type PresetName, type SolverKind } from '../../core/experiments/presets.ts';
@@ -17,6 +16,7 @@ import { resultFile, type ResultFile } from '../../core/results.ts';
 import { ensureWritableDir, lockHolder, lockRunFolder, lockRunFolderWhenFree } from '../../core/run-folder.ts';
 import { taskCount } from '../../core/stream.ts';
 import { withProgress } from '../reporters/progress.ts';
+import { checkSeedFolders, seedFolder, seedsIn, type SeedInFolder } from '../seed-folders.ts';
 
 interface ExperimentOptions {
   preset: PresetName;
@@ -129,34 +129,13 @@ function requireSvhn(configs: readonly RunConfig[]): void {
   }
 }
 
-const seedFolder = (dir: string, seed: number): string => join(dir, `seed-${seed}`);
-
-/** The seeds whose folders an arm folder holds, with the config each was started with (from its checkpoint). */
-function seedsIn(dir: string): { seed: number; config: RunConfig; nextTask: number }[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => /^seed-\d+$/.test(name))
-    .map((name) => join(dir, name, 'checkpoint', 'checkpoint.json'))
-    .filter((path) => existsSync(path))
-    .map((path) => {
-      const manifest = readJsonFile(path, 'checkpoint') as { config?: unknown; progress?: { nextTask?: unknown } };
-      const config = parseRunConfig(manifest.config, path);
-      const nextTask = typeof manifest.progress?.nextTask === 'number' ? manifest.progress.nextTask : 0;
-      return { seed: config.seed, config, nextTask };
-    })
-    .sort((a, b) => a.seed - b.seed);
-}
-
-/** Refuses, before any work, an arm folder that holds seeds of another config: their results would mix. */
-function checkArmFolder(dir: string, config: RunConfig): void {
-  for (const other of seedsIn(dir)) {
-    if (!sameRun({ ...other.config, seed: 0 }, { ...config, seed: 0 })) {
-      throw new Error(
-        `${dir} holds seed ${other.seed} of another run (its config differs in ${differences(other.config, config).join(', ')}): ` +
-          'its result would be replaced or mixed with this one; choose another --out',
-      );
-    }
-  }
+/** The seeds an arm folder holds; a seed is finished when its checkpoint is past the last task. */
+function seedsOfArm(dir: string, config: RunConfig): SeedInFolder<RunConfig>[] {
+  const tasks = taskCount(config.stream);
+  return seedsIn(dir, parseRunConfig, (progress) => {
+    const next = (progress as { nextTask?: unknown } | undefined)?.nextTask;
+    return typeof next === 'number' && next >= tasks;
+  });
 }
 
 async function runArm(
@@ -191,15 +170,14 @@ async function runArm(
   // replaces it. One process at a time writes them.
   const release = await lockRunFolderWhenFree(dir, 'the arm folder', 120_000);
   try {
-    const tasks = taskCount(config.stream);
-    for (const other of seedsIn(dir)) {
+    for (const other of seedsOfArm(dir, config)) {
       if (runs.has(other.seed)) continue;
-      if (other.nextTask < tasks) {
+      if (!other.finished) {
         const holder = lockHolder(seedFolder(dir, other.seed));
         process.stderr.write(
           holder
             ? `dgr: seed ${other.seed} in ${dir} is still running (process ${holder.pid}): the result holds it once that run ends\n`
-            : `dgr: seed ${other.seed} in ${dir} stopped after task ${other.nextTask} of ${tasks}: run it again with this --out to finish it\n`,
+            : `dgr: seed ${other.seed} in ${dir} stopped before its last task: run it again with this --out to finish it\n`,
         );
         continue;
       }
@@ -259,7 +237,7 @@ export function registerExperiment(program: Command): void {
       const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
       // Before any work: the folder can be written, and holds no other run's seeds.
       ensureWritableDir(out, '--out');
-      for (const config of configs) checkArmFolder(join(out, config.arm), config);
+      for (const config of configs) checkSeedFolders(join(out, config.arm), config, seedsOfArm(join(out, config.arm), config));
       const backend = await startBackend(opts.backend as never);
       const seeds = Array.from({ length: opts.seeds }, (_, k) => configs[0].seed + k);
       const commandLine = ['dgr', ...process.argv.slice(2)].join(' ');
