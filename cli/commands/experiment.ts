@@ -14,7 +14,7 @@ import { backendOption, intOption, numberOption, startBackend } from '../options
 import { progressReporter } from '../reporters/progress.ts';
 import { readJsonFile, resultFile, writeJson, type ResultFile } from '../run-files.ts';
 
-interface ExperimentOptions {
+export interface ExperimentOptions {
   preset: PresetName;
   arm?: ArmName[];
   scenario?: 'task' | 'domain' | 'class';
@@ -42,12 +42,12 @@ function importanceOption(value: string): number | 'tasks-so-far' {
   return r;
 }
 
-function timestamp(): string {
+export function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
 }
 
 /** The configs to run: from a saved config.json, or from the preset with the command line's overrides. */
-function configsFor(name: string | undefined, opts: ExperimentOptions): RunConfig[] {
+export function configsFor(name: string | undefined, opts: ExperimentOptions): RunConfig[] {
   if (opts.config) {
     const data = readJsonFile(opts.config, '--config');
     return [parseRunConfig(data, opts.config)];
@@ -83,7 +83,7 @@ function configsFor(name: string | undefined, opts: ExperimentOptions): RunConfi
 }
 
 /** Says which SVHN files are missing before any work starts, in terms of this command's options. */
-function requireSvhn(configs: readonly RunConfig[]): void {
+export function requireSvhn(configs: readonly RunConfig[]): void {
   for (const { stream } of configs) {
     if (stream.kind !== 'domains' || !stream.domains.includes('svhn')) continue;
     const missing = missingSvhnFiles(stream.svhnDir);
@@ -131,17 +131,13 @@ async function runArm(
   return result;
 }
 
-export function registerExperiment(program: Command): void {
-  program
-    .command('experiment')
-    .argument('[name]', `one of: ${EXPERIMENTS.map((e) => e.name).join(', ')}`)
-    .description("run one of the paper's experiments; writes config.json, result.json, curves, plots and report.md per arm")
-    .option('--list', 'list the experiments, their arms and scenarios')
+/** The options that choose and adjust a classification run; `dgr serve` takes the same ones. */
+export function addExperimentOptions(command: Command): Command {
+  return command
     .addOption(new Option('--preset <name>', 'quick: minutes, for a first look and CI; paper: the full protocol').choices(PRESETS).default('quick'))
     .addOption(new Option('--arm <arms...>', "arms to run (default: the experiment's own list)").choices(ARM_NAMES))
     .addOption(new Option('--scenario <scenario>', 'split-mnist / permuted-mnist scenario (default: class / domain)').choices(['task', 'domain', 'class']))
     .option('--seed <n>', 'first seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
-    .option('--seeds <n>', 'number of seeds (seed, seed+1, ...); results get mean ± s.e.m.', intOption('--seeds', 1, 100), 1)
     .addOption(backendOption())
     .option('--out <dir>', 'output folder (default runs/<experiment>/<timestamp>); a folder with checkpoints of the same config resumes')
     .option('--iterations <n>', 'solver iterations per task', intOption('--iterations', 1))
@@ -156,7 +152,17 @@ export function registerExperiment(program: Command): void {
     .option('--eval-every <n>', 'evaluate all tasks every n iterations for the curves (0: task ends only)', intOption('--eval-every', 0))
     .option('--svhn-dir <dir>', 'folder with your train_32x32.mat and test_32x32.mat (mnist-svhn, svhn-mnist)')
     .option('--config <file>', 'rerun a saved config.json exactly (other settings come from the file)')
-    .option('--no-parallel', 'train the generator in the main thread instead of a worker')
+    .option('--no-parallel', 'train the generator in the main thread instead of a worker');
+}
+
+export function registerExperiment(program: Command): void {
+  const experiment = program
+    .command('experiment')
+    .argument('[name]', `one of: ${EXPERIMENTS.map((e) => e.name).join(', ')}`)
+    .description("run one of the paper's experiments; writes config.json, result.json, curves, plots and report.md per arm")
+    .option('--list', 'list the experiments, their arms and scenarios');
+  addExperimentOptions(experiment)
+    .option('--seeds <n>', 'number of seeds (seed, seed+1, ...); results get mean ± s.e.m.', intOption('--seeds', 1, 100), 1)
     .action(async (name: string | undefined, opts: ExperimentOptions & { list?: boolean }) => {
       if (opts.list) {
         for (const e of EXPERIMENTS) {

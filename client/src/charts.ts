@@ -1,0 +1,149 @@
+/**
+ * The run's numbers on plain canvases: per-game (or per-task) score curves over the whole run with the game
+ * boundaries marked, and R over time — every game's score at each evaluation as a heatmap, where forgetting
+ * shows as a row fading after its game ends.
+ */
+import type { CurvePoint } from '../../protocol/messages.ts';
+
+/** One colour per game or task (up to 10, then repeating). */
+export const SERIES_COLOURS = ['#5ec8f0', '#f0c83c', '#f06a6a', '#7bdc78', '#c48cf0', '#f09a4a', '#4ad0b0', '#e880c0', '#a0a8c8', '#d0e060'];
+
+export interface ChartInput {
+  readonly points: readonly CurvePoint[];
+  readonly names: readonly string[];
+  /** x where each game starts, then where the run ends. */
+  readonly boundaries: readonly number[];
+  /** Label of the y values (normalised score, accuracy). */
+  readonly yLabel: string;
+  readonly xLabel: string;
+}
+
+const PAD = { left: 44, right: 12, top: 12, bottom: 30 };
+
+function setupCanvas(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2D canvas context');
+  ctx.fillStyle = '#10131f';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.font = '11px ui-monospace, Menlo, Consolas, monospace';
+  return ctx;
+}
+
+function compact(x: number): string {
+  if (x >= 1e6) return `${(x / 1e6).toFixed(x >= 1e7 ? 0 : 1)}M`;
+  if (x >= 1e3) return `${(x / 1e3).toFixed(x >= 1e4 ? 0 : 1)}k`;
+  return x.toFixed(0);
+}
+
+export function drawCurves(canvas: HTMLCanvasElement, input: ChartInput): void {
+  const ctx = setupCanvas(canvas);
+  const w = canvas.width - PAD.left - PAD.right;
+  const h = canvas.height - PAD.top - PAD.bottom;
+  const xMax = Math.max(1, input.boundaries[input.boundaries.length - 1] ?? 0, ...input.points.map((p) => p.x));
+  let yMin = 0;
+  let yMax = 1;
+  for (const p of input.points) for (const v of p.values) if (v !== null) ((yMin = Math.min(yMin, v)), (yMax = Math.max(yMax, v)));
+  const X = (x: number): number => PAD.left + (x / xMax) * w;
+  const Y = (y: number): number => PAD.top + h - ((y - yMin) / (yMax - yMin)) * h;
+
+  // Axes, the 0 and 1 lines, game boundaries with each game's name.
+  ctx.strokeStyle = '#262c40';
+  ctx.lineWidth = 1;
+  for (const y of [0, 1]) {
+    ctx.beginPath();
+    ctx.moveTo(PAD.left, Y(y));
+    ctx.lineTo(PAD.left + w, Y(y));
+    ctx.stroke();
+  }
+  ctx.fillStyle = '#7f89a8';
+  ctx.textAlign = 'right';
+  for (const y of [yMin, 0, 1, yMax]) if (y === 0 || y === 1 || y === yMin || y === yMax) ctx.fillText(y.toFixed(1), PAD.left - 4, Y(y) + 4);
+  ctx.setLineDash([4, 4]);
+  ctx.textAlign = 'left';
+  input.boundaries.forEach((b, k) => {
+    ctx.strokeStyle = '#3a4360';
+    ctx.beginPath();
+    ctx.moveTo(X(b), PAD.top);
+    ctx.lineTo(X(b), PAD.top + h);
+    ctx.stroke();
+    if (k < input.names.length) {
+      ctx.fillStyle = SERIES_COLOURS[k % SERIES_COLOURS.length];
+      ctx.fillText(input.names[k], X(b) + 4, PAD.top + 10);
+    }
+  });
+  ctx.setLineDash([]);
+  ctx.fillStyle = '#7f89a8';
+  ctx.textAlign = 'center';
+  ctx.fillText(`${input.xLabel} (${compact(xMax)})`, PAD.left + w / 2, canvas.height - 8);
+  ctx.save();
+  ctx.translate(12, PAD.top + h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(input.yLabel, 0, 0);
+  ctx.restore();
+
+  // One line per game; a game's line starts where it was first evaluated.
+  ctx.lineWidth = 2;
+  for (let g = 0; g < input.names.length; g++) {
+    ctx.strokeStyle = SERIES_COLOURS[g % SERIES_COLOURS.length];
+    ctx.beginPath();
+    let drawing = false;
+    for (const p of input.points) {
+      const v = p.values[g];
+      if (v === null || v === undefined) continue;
+      if (drawing) ctx.lineTo(X(p.x), Y(v));
+      else ctx.moveTo(X(p.x), Y(v));
+      drawing = true;
+    }
+    ctx.stroke();
+  }
+}
+
+/** Score → colour: dark blue at or below 0, through teal, to bright yellow at 1 and above. */
+function heat(v: number): string {
+  const t = Math.max(0, Math.min(1, v));
+  const r = Math.round(20 + t * 230);
+  const g = Math.round(30 + t * 180);
+  const b = Math.round(70 + (1 - t) * 90 - t * 40);
+  return `rgb(${r}, ${g}, ${Math.max(0, b)})`;
+}
+
+export function drawHeatmap(canvas: HTMLCanvasElement, input: ChartInput): void {
+  const ctx = setupCanvas(canvas);
+  const left = 110;
+  const w = canvas.width - left - PAD.right;
+  const h = canvas.height - PAD.top - PAD.bottom;
+  const rows = input.names.length;
+  if (rows === 0) return;
+  const xMax = Math.max(1, input.boundaries[input.boundaries.length - 1] ?? 0, ...input.points.map((p) => p.x));
+  const rowH = h / rows;
+  ctx.textAlign = 'right';
+  input.names.forEach((name, g) => {
+    ctx.fillStyle = SERIES_COLOURS[g % SERIES_COLOURS.length];
+    ctx.fillText(name.length > 16 ? `${name.slice(0, 15)}…` : name, left - 6, PAD.top + g * rowH + rowH / 2 + 4);
+  });
+  // Each evaluation fills the span until the next one, so cells are as wide as the time they stood for.
+  const points = input.points;
+  for (let i = 0; i < points.length; i++) {
+    const x0 = left + (points[i].x / xMax) * w;
+    const x1 = i + 1 < points.length ? left + (points[i + 1].x / xMax) * w : x0 + 2;
+    for (let g = 0; g < rows; g++) {
+      const v = points[i].values[g];
+      if (v === null || v === undefined) continue;
+      ctx.fillStyle = heat(v);
+      ctx.fillRect(x0, PAD.top + g * rowH + 1, Math.max(1, x1 - x0), rowH - 2);
+    }
+  }
+  ctx.strokeStyle = '#ffffff55';
+  ctx.setLineDash([3, 3]);
+  for (const b of input.boundaries) {
+    const x = left + (b / xMax) * w;
+    ctx.beginPath();
+    ctx.moveTo(x, PAD.top);
+    ctx.lineTo(x, PAD.top + h);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  ctx.fillStyle = '#7f89a8';
+  ctx.textAlign = 'center';
+  ctx.fillText(`${input.xLabel} → · colour: ${input.yLabel} (dark 0, yellow 1)`, left + w / 2, canvas.height - 8);
+}

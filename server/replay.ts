@@ -1,0 +1,100 @@
+/**
+ * `dgr serve --replay DIR`: a finished (or stopped) run's folder served as if it were running, so its curves,
+ * R and samples can be looked at again. Reads what the run left: config.json and the checkpoint, whose progress
+ * holds the curves and R and whose arrays hold the report's samples.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { floatArrays, loadCheckpoint } from '../core/checkpoint.ts';
+import { parseRunConfig, type RunConfig } from '../core/config.ts';
+import type { CurvePoint as RunCurvePoint } from '../core/continual.ts';
+import { imageShape } from '../core/report/run.ts';
+import { readJsonFile } from '../cli/run-files.ts';
+import { encodeSamples } from '../protocol/binary.ts';
+import type { Capability, ControlState } from '../protocol/messages.ts';
+import { classificationRunInfo } from './continual-messages.ts';
+import type { Job, JobOutput } from './job.ts';
+
+interface SavedArm {
+  readonly config: RunConfig;
+  readonly curves: readonly RunCurvePoint[];
+  readonly accuracyMatrix: readonly (readonly number[])[];
+  readonly samples: readonly Float32Array[];
+  readonly labels: readonly Float32Array[];
+  readonly taskNames: readonly string[];
+}
+
+/** Arm folders of a run: DIR itself when it holds a config.json, else its subfolders that do. */
+function armFolders(dir: string): string[] {
+  if (!existsSync(dir)) throw new Error(`--replay ${dir}: no such folder`);
+  if (existsSync(join(dir, 'config.json'))) return [dir];
+  const arms = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'config.json')))
+    .map((e) => join(dir, e.name));
+  if (arms.length === 0) throw new Error(`--replay ${dir}: neither a run's folder (config.json) nor one of arm folders`);
+  return arms;
+}
+
+function readArm(dir: string): SavedArm {
+  const config = parseRunConfig(readJsonFile(join(dir, 'config.json'), '--replay'), join(dir, 'config.json'));
+  const checkpoint = join(dir, `seed-${config.seed}`, 'checkpoint');
+  if (!existsSync(join(checkpoint, 'checkpoint.json'))) throw new Error(`--replay ${dir}: no checkpoint in ${checkpoint}`);
+  const saved = loadCheckpoint<RunConfig, { curves: RunCurvePoint[]; accuracyMatrix: number[][] }>(checkpoint, { parseConfig: parseRunConfig });
+  const result = existsSync(join(dir, 'result.json')) ? (readJsonFile(join(dir, 'result.json'), '--replay') as { taskNames?: unknown }) : {};
+  const rows = saved.progress.accuracyMatrix;
+  const taskNames = Array.isArray(result.taskNames)
+    ? result.taskNames.map(String)
+    : rows[0].map((_, k) => `task ${k + 1}`);
+  return {
+    config,
+    curves: saved.progress.curves,
+    accuracyMatrix: rows,
+    samples: floatArrays(saved.arrays, 'reportSamples') ?? [],
+    labels: floatArrays(saved.arrays, 'reportSampleLabels') ?? [],
+    taskNames,
+  };
+}
+
+export class ReplayJob implements Job {
+  readonly capabilities: readonly Capability[] = ['samples'];
+  private readonly arms: readonly SavedArm[];
+
+  constructor(readonly dir: string) {
+    this.arms = armFolders(dir).map(readArm);
+  }
+
+  start(output: (o: JobOutput) => void): void {
+    const configs = this.arms.map((a) => a.config);
+    const first = this.arms[0];
+    const shape = imageShape(first.config.stream);
+    output({ kind: 'message', message: { type: 'run', run: classificationRunInfo(configs, first.taskNames, shape) } });
+    output({ kind: 'message', message: { type: 'status', state: 'replay' } });
+    this.arms.forEach((arm, a) => {
+      const series = arm.config.arm;
+      const iterations = arm.config.iterations;
+      const points = arm.curves.map((p) => ({ series, x: p.task * iterations + p.iteration, task: p.task, values: p.accuracies }));
+      const rows = arm.accuracyMatrix.slice(1).map((row, task) => ({ series, x: (task + 1) * iterations, task, values: [...row] }));
+      // Task ends are points of the curves too (a run without --eval-every has no others), in x order.
+      for (const point of [...points, ...rows].sort((p, q) => p.x - q.x)) output({ kind: 'message', message: { type: 'curve', point } });
+      for (const { task, x, values } of rows) output({ kind: 'message', message: { type: 'task-end', series, task, x, row: values } });
+      arm.samples.forEach((x, task) => {
+        if (x.length === 0) return;
+        const pixels = Uint8Array.from(x, (v) => Math.round(255 * Math.min(1, Math.max(0, v))));
+        const labels = Array.from(arm.labels[task] ?? []);
+        output({ kind: 'binary', bytes: encodeSamples({ arm: a, task, shape: [...shape], labels, pixels }), frame: false });
+      });
+    });
+  }
+
+  control(): ControlState {
+    return { paused: false, framesPerSecond: 0, watch: null };
+  }
+
+  apply(): ControlState {
+    throw new Error('a replayed run has no controls');
+  }
+
+  setWatched(): void {}
+
+  async stop(): Promise<void> {}
+}
