@@ -8,14 +8,14 @@ import type { RunConfig } from '../core/config.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
 import { SharedControl } from './control.ts';
 import { continualObserver } from './continual-messages.ts';
-import type { JobOutput, WorkerData } from './job.ts';
+import type { WorkerData, WorkerOutput } from './job.ts';
 
 const data = workerData as WorkerData;
 const control = new SharedControl(data.control);
 const port = parentPort;
 if (!port) throw new Error('server/job-worker.ts runs as a worker thread');
 
-function post(o: JobOutput): void {
+function post(o: WorkerOutput): void {
   if (o.kind === 'binary') port!.postMessage(o, [o.bytes.buffer as ArrayBuffer]);
   else port!.postMessage(o);
 }
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const { useBackend } = await import('../core/engine/backend.ts');
   // tfjs keeps one backend per thread: this thread starts its own.
   const backend = await useBackend(spec.backend);
+  post({ kind: 'log', line: `dgr: backend ${backend} (in the job's worker thread)` });
   post({ kind: 'message', message: { type: 'status', state: 'running' } });
   if (spec.kind === 'classification') {
     await runClassification(spec.configs, backend, spec.out);

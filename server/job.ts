@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AgentConfig } from '../agent/config.ts';
 import type { RunConfig } from '../core/config.ts';
-import type { BackendName } from '../core/engine/backend-names.ts';
+import type { BackendRequest } from '../core/engine/backend-names.ts';
 import type { Capability, ControlCommand, ControlState, JobState, ServerMessage } from '../protocol/messages.ts';
 import { SharedControl } from './control.ts';
 
@@ -31,8 +31,8 @@ export interface Job {
 
 /** What the worker thread runs: the configs of a classification experiment's arms, or one RL run. */
 export type JobSpec =
-  | { readonly kind: 'classification'; readonly configs: readonly RunConfig[]; readonly backend: BackendName; readonly out: string }
-  | { readonly kind: 'rl'; readonly config: AgentConfig; readonly backend: BackendName; readonly out: string };
+  | { readonly kind: 'classification'; readonly configs: readonly RunConfig[]; readonly backend: BackendRequest; readonly out: string }
+  | { readonly kind: 'rl'; readonly config: AgentConfig; readonly backend: BackendRequest; readonly out: string };
 
 export interface WorkerData {
   readonly spec: JobSpec;
@@ -41,8 +41,8 @@ export interface WorkerData {
   readonly frameRate: number;
 }
 
-/** Messages from the worker: the job's outputs (binary ones transferred, not copied). */
-export type WorkerOutput = JobOutput;
+/** Messages from the worker: the job's outputs (binary ones transferred, not copied), and lines for the console. */
+export type WorkerOutput = JobOutput | { readonly kind: 'log'; readonly line: string };
 
 export class WorkerJob implements Job {
   readonly capabilities: readonly Capability[];
@@ -53,6 +53,8 @@ export class WorkerJob implements Job {
   constructor(
     private readonly spec: JobSpec,
     private readonly frameRate: number,
+    /** Where the worker's console lines go (which backend it runs on). */
+    private readonly log: (line: string) => void = () => {},
   ) {
     this.capabilities = spec.kind === 'rl' ? ['frames', 'dreams', 'pause', 'speed', 'watch'] : ['samples', 'pause'];
   }
@@ -65,6 +67,7 @@ export class WorkerJob implements Job {
     let ended = false;
     this.ended = new Promise((resolve) => {
       worker.on('message', (o: WorkerOutput) => {
+        if (o.kind === 'log') return this.log(o.line);
         if (o.kind === 'end') ended = true;
         output(o);
       });

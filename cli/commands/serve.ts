@@ -6,13 +6,13 @@
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseRunConfig, type RunConfig } from '../../core/config.ts';
-import type { BackendName } from '../../core/engine/backend-names.ts';
+import type { BackendRequest } from '../../core/engine/backend-names.ts';
 import { CLIENT_DIST, ensureClientBuilt } from '../../server/client-build.ts';
 import type { Job } from '../../server/job.ts';
 import { WorkerJob } from '../../server/job.ts';
 import { ReplayJob } from '../../server/replay.ts';
 import { startServer } from '../../server/server.ts';
-import { intOption, startBackend } from '../options.ts';
+import { intOption } from '../options.ts';
 import { readJsonFile } from '../run-files.ts';
 import { addExperimentOptions, configsFor, requireSvhn, timestamp, type ExperimentOptions } from './experiment.ts';
 
@@ -38,18 +38,20 @@ function originOption(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), origin];
 }
 
+const logLine = (line: string): void => void process.stderr.write(`${line}\n`);
+
 function defaultPort(): number {
   const fromEnv = process.env.PORT;
   if (fromEnv === undefined || fromEnv === '') return 8080;
   return intOption('PORT', 0, 65535)(fromEnv);
 }
 
-async function classificationJob(name: string | undefined, opts: ServeOptions, backend: BackendName): Promise<Job> {
+function classificationJob(name: string | undefined, opts: ServeOptions): Job {
   const configs: RunConfig[] = opts.config ? [parseRunConfig(readJsonFile(opts.config, '--config'), opts.config)] : configsFor(name, opts);
   requireSvhn(configs);
   const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
   process.stdout.write(`dgr serve: ${configs[0].experiment} (${configs.map((c) => c.arm).join(', ')}), files in ${out}\n`);
-  return new WorkerJob({ kind: 'classification', configs, backend, out }, FRAME_RATE);
+  return new WorkerJob({ kind: 'classification', configs, backend: opts.backend as BackendRequest, out }, FRAME_RATE, logLine);
 }
 
 export function registerServe(program: Command): void {
@@ -69,8 +71,7 @@ export function registerServe(program: Command): void {
       job = new ReplayJob(opts.replay);
       process.stdout.write(`dgr serve: replaying ${opts.replay}\n`);
     } else {
-      const backend = await startBackend(opts.backend as never);
-      job = await classificationJob(name, opts, backend);
+      job = classificationJob(name, opts);
     }
     const server = await startServer({
       host: opts.host,
