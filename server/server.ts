@@ -55,12 +55,24 @@ export interface ViewerServer {
   readonly token: string;
   readonly session: string;
   readonly history: RunHistory;
-  /** Per connected viewer: frames sent and dropped, the largest backlog seen. */
-  viewers(): { framesSent: number; framesDropped: number; maxBuffered: number; buffered: number }[];
+  /** Per viewer, in the order they connected (the last 64, gone ones too): frames sent and dropped, the largest
+   *  backlog seen, whether still connected. */
+  viewers(): ViewerStats[];
   /** Resolves when the job has ended (finished, stopped or failed). */
   readonly jobEnded: Promise<JobState>;
   close(): Promise<void>;
 }
+
+export interface ViewerStats {
+  readonly connected: boolean;
+  readonly framesSent: number;
+  readonly framesDropped: number;
+  readonly maxBuffered: number;
+  readonly buffered: number;
+}
+
+/** Viewers whose numbers `viewers()` still reports after they left. */
+const STATS_KEPT = 64;
 
 const DEFAULT_LIMITS: BackpressureLimits = { frameCap: 256 * 1024, hardCap: 8 * 1024 * 1024, stuckMs: 10_000 };
 
@@ -93,6 +105,7 @@ export async function startServer(options: ServeOptions): Promise<ViewerServer> 
   const job = options.job;
   const history = new RunHistory();
   const viewers = new Set<Viewer>();
+  const seen: Viewer[] = [];
   let run: RunInfo | null = null;
   let state: JobState = 'starting';
   let endJob: (s: JobState) => void = () => {};
@@ -139,6 +152,8 @@ export async function startServer(options: ServeOptions): Promise<ViewerServer> 
   function connect(ws: WebSocket): void {
     const viewer = new Viewer(ws, limits);
     viewers.add(viewer);
+    seen.push(viewer);
+    if (seen.length > STATS_KEPT) seen.shift();
     ws.on('pong', () => (viewer.alive = true));
     ws.on('close', () => {
       viewers.delete(viewer);
@@ -270,7 +285,13 @@ export async function startServer(options: ServeOptions): Promise<ViewerServer> 
     history,
     jobEnded,
     viewers: () =>
-      [...viewers].map((v) => ({ framesSent: v.framesSent, framesDropped: v.framesDropped, maxBuffered: v.maxBuffered, buffered: v.socket.bufferedAmount })),
+      seen.map((v) => ({
+        connected: viewers.has(v),
+        framesSent: v.framesSent,
+        framesDropped: v.framesDropped,
+        maxBuffered: v.maxBuffered,
+        buffered: v.socket.bufferedAmount,
+      })),
     async close() {
       clearInterval(ticker);
       clearInterval(heartbeat);
