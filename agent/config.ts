@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { ScheduleSchema } from '../env/schedule.ts';
-import { problemsOf } from '../core/config.ts';
+import { adamSchema, generatorSchema, problemsOf } from '../core/config.ts';
 
 /** The arms of the RL comparison, named as in core (core/arms.ts). */
 export const AGENT_ARMS = ['gr', 'er', 'noise', 'none', 'offline'] as const;
@@ -27,7 +27,7 @@ export const AGENT_ARM_DESCRIPTIONS: Record<AgentArm, string> = {
 
 const positiveInt = z.int().positive();
 const unitInterval = z.number().min(0).max(1);
-const adam = z.strictObject({ lr: z.number().positive(), beta1: unitInterval, beta2: unitInterval });
+const adam = adamSchema;
 
 /** MinAtar's network on the shared layout: one 3×3 conv of 16 filters ('same' padding), 128 hidden, 6 actions. */
 export const networkSchema = z.strictObject({ channels: positiveInt, hidden: positiveInt });
@@ -53,24 +53,6 @@ export const learnerSchema = z.strictObject({
   /** Huber (DQN's error clipping) or MSE on the TD error. */
   loss: z.enum(['huber', 'mse']),
 });
-
-/** The generator of past observations: core's generators on the flat 700-cell grid. */
-export const observationGeneratorSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('vae'),
-    hidden: z.array(positiveInt).min(1),
-    latent: positiveInt,
-    adam,
-  }),
-  z.strictObject({
-    kind: z.literal('wgan-gp'),
-    hidden: z.array(positiveInt).min(1),
-    latent: positiveInt,
-    criticSteps: positiveInt,
-    penalty: z.number().nonnegative(),
-    adam,
-  }),
-]);
 
 export const scholarSchema = z.strictObject({
   network: networkSchema,
@@ -101,7 +83,8 @@ export const agentConfigSchema = z.strictObject({
   learner: learnerSchema,
   scholar: scholarSchema,
   generator: z.strictObject({
-    model: observationGeneratorSchema,
+    /** core's generators on the flat 700-cell grid; `draw: 'bernoulli'` so samples are 0/1 grids. */
+    model: generatorSchema,
     /** Generator iterations per game. */
     iterations: positiveInt,
     batchSize: positiveInt,

@@ -40,7 +40,35 @@ export const streamSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mnist-chain'), generations: z.number().int().min(2).max(20), limit: limit.optional() }).strict(),
 ]);
 
-const adam = z.object({ lr: z.number().positive(), beta1: unitInterval, beta2: unitInterval }).strict();
+export const adamSchema = z.object({ lr: z.number().positive(), beta1: unitInterval, beta2: unitInterval }).strict();
+const adam = adamSchema;
+
+/** A generator of inputs (core/generators), shared by the classification runs and the RL agent. */
+export const generatorSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('vae'),
+      hidden: z.array(positiveInt).min(1),
+      latent: positiveInt,
+      /** Strided 5×5 conv layers before the dense encoder, mirrored by transposed convs after the decoder. */
+      channels: z.array(positiveInt).min(1).optional(),
+      /** Samples as means (pixels; the default) or drawn to 0/1 (observation grids). */
+      draw: z.enum(['mean', 'bernoulli']).optional(),
+      adam,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('wgan-gp'),
+      hidden: z.array(positiveInt).min(1),
+      latent: positiveInt,
+      criticSteps: positiveInt,
+      penalty: z.number().nonnegative(),
+      draw: z.enum(['mean', 'bernoulli']).optional(),
+      adam,
+    })
+    .strict(),
+]);
 
 export const runConfigSchema = z
   .object({
@@ -53,28 +81,7 @@ export const runConfigSchema = z
       /** Strided 5×5 conv layers with these channel counts, then one dense hidden layer. */
       z.object({ kind: z.literal('cnn'), channels: z.array(positiveInt).min(1), dense: positiveInt, adam }).strict(),
     ]),
-    generator: z.discriminatedUnion('kind', [
-      z
-        .object({
-          kind: z.literal('vae'),
-          hidden: z.array(positiveInt).min(1),
-          latent: positiveInt,
-          /** Strided 5×5 conv layers before the dense encoder, mirrored by transposed convs after the decoder. */
-          channels: z.array(positiveInt).min(1).optional(),
-          adam,
-        })
-        .strict(),
-      z
-        .object({
-          kind: z.literal('wgan-gp'),
-          hidden: z.array(positiveInt).min(1),
-          latent: positiveInt,
-          criticSteps: positiveInt,
-          penalty: z.number().nonnegative(),
-          adam,
-        })
-        .strict(),
-    ]),
+    generator: generatorSchema,
     /** Solver iterations per task. */
     iterations: positiveInt,
     /** Generator iterations per task (the generator trains in parallel with the solver). */

@@ -14,7 +14,16 @@ export interface Batch {
   readonly size: number;
 }
 
-const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+/** Byte → input lookup tables, one per scale (255 for pixels, 1 for binary grids). */
+const tables = new Map<number, Float32Array>();
+function byteTable(scale: number): Float32Array {
+  let table = tables.get(scale);
+  if (!table) {
+    table = Float32Array.from({ length: 256 }, (_, v) => Math.min(1, v / scale));
+    tables.set(scale, table);
+  }
+  return table;
+}
 
 /**
  * The images and labels at `indices`. Pass `into` (a batch of the same size) to reuse its buffers instead of
@@ -27,12 +36,13 @@ export function fillBatch(dataset: Dataset, indices: ArrayLike<number>, into?: B
   const x = into?.x ?? new Float32Array(b * size);
   const y = into?.y ?? new Int32Array(b);
   if (x.length !== b * size) throw new Error(`fillBatch: reused image buffer holds ${x.length} floats, need ${b * size}`);
+  const toUnit = byteTable(dataset.scale ?? 255);
   for (let k = 0; k < b; k++) {
     const i = indices[k];
     if (!(i >= 0 && i < dataset.n)) throw new Error(`fillBatch: index ${i} out of range 0..${dataset.n - 1}`);
     const src = i * size;
     const dst = k * size;
-    for (let p = 0; p < size; p++) x[dst + p] = BYTE_TO_UNIT[dataset.x[src + p]];
+    for (let p = 0; p < size; p++) x[dst + p] = toUnit[dataset.x[src + p]];
     y[k] = dataset.y[i];
   }
   return { x, y, size: b };

@@ -12,6 +12,9 @@ export interface Dataset {
   readonly y: Uint8Array;
   readonly n: number;
   readonly shape: ImageShape;
+  /** What a byte is divided by to give an input in [0, 1]: 255 for pixels (the default), 1 for the 0/1 cells of
+   *  a game's observation grid (the RL agent's observations train a generator through the same code). */
+  readonly scale?: number;
 }
 
 export interface Task {

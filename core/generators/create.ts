@@ -19,12 +19,21 @@ export function createGenerator(spec: GeneratorSpec, shape: ImageShape, rng: Rng
           latent: spec.latent,
           adam: spec.adam,
           ...(spec.channels ? { image: { shape, channels: spec.channels } } : {}),
+          ...(spec.draw ? { draw: spec.draw } : {}),
         },
         rng,
       );
     case 'wgan-gp':
       return new WganGp(
-        { inputSize, hidden: spec.hidden, latent: spec.latent, criticSteps: spec.criticSteps, penalty: spec.penalty, adam: spec.adam },
+        {
+          inputSize,
+          hidden: spec.hidden,
+          latent: spec.latent,
+          criticSteps: spec.criticSteps,
+          penalty: spec.penalty,
+          adam: spec.adam,
+          ...(spec.draw ? { draw: spec.draw } : {}),
+        },
         rng,
       );
   }

@@ -2,7 +2,7 @@
  * The generator G of the scholar <G, S>: any model that learns a distribution of inputs and samples from it.
  * Inputs are flat rows of pixels in [0, 1].
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../engine/random.ts';
 import type { AdamState } from '../nn/adam.ts';
 import type { WeightSet } from '../nn/weights.ts';
@@ -24,6 +24,18 @@ export interface Generator {
   optimizerState(): AdamState[];
   restoreOptimizer(state: AdamState[]): void;
   dispose(): void;
+}
+
+/**
+ * How samples leave the generator: as the model's means in [0, 1] (pixels), or drawn to 0/1 from them as
+ * Bernoulli probabilities (a game's observation grid: a network that acts on it never sees fractional cells).
+ */
+export type SampleDraw = 'mean' | 'bernoulli';
+
+/** Applies a SampleDraw to a generator's means; the Bernoulli draws come from `rng`. */
+export function drawSamples(means: tf.Tensor2D, draw: SampleDraw, rng: Rng): tf.Tensor2D {
+  if (draw === 'mean') return means;
+  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(means.shape, 0, 1, 'float32', rng.seed()), means), 'float32') as tf.Tensor2D);
 }
 
 export const GENERATOR_KINDS = ['vae', 'wgan-gp'] as const;

@@ -8,6 +8,7 @@ import { EpochSampler, fillBatch } from '../data/batch.ts';
 import type { Dataset } from '../data/types.ts';
 import type { Rng } from '../engine/random.ts';
 import type { Generator } from './generator.ts';
+import type { GeneratorWorker } from './parallel.ts';
 
 export interface GeneratorTaskSettings {
   readonly iterations: number;
@@ -40,4 +41,31 @@ export function trainGeneratorOnTask(
     if (onProgress && (it % reportEvery === 0 || it === iterations)) onProgress(it, loss.dataSync()[0]);
     loss.dispose();
   }
+}
+
+/** The random streams of one task's generator training: minibatches, the generator's noise, its teacher's. */
+export interface GeneratorRngs {
+  readonly train: Rng;
+  readonly noise: Rng;
+  readonly replay: Rng;
+}
+
+/**
+ * One task of generator training, in `worker` when given (in parallel with the solver, paper §3: the two halves
+ * of a scholar's update are independent) or on this thread; both draw from the same streams, so where it runs
+ * does not change what it computes.
+ */
+export async function trainGenerator(
+  generator: Generator,
+  previous: Generator | null,
+  data: Dataset,
+  settings: GeneratorTaskSettings,
+  rng: GeneratorRngs,
+  worker: GeneratorWorker | null,
+  onProgress?: (iteration: number, loss: number) => void,
+): Promise<void> {
+  if (worker) return worker.trainTask(generator, previous, data, settings, rng, onProgress);
+  generator.reseed(rng.noise);
+  previous?.reseed(rng.replay);
+  trainGeneratorOnTask(generator, previous, data, settings, rng.train, onProgress);
 }

@@ -15,7 +15,7 @@ import { ConvTranspose2d } from '../nn/conv-transpose.ts';
 import { Dense } from '../nn/dense.ts';
 import { Mlp } from '../nn/mlp.ts';
 import { readWeights, writeWeights, type WeightSet } from '../nn/weights.ts';
-import type { Generator } from './generator.ts';
+import { drawSamples, type Generator, type SampleDraw } from './generator.ts';
 
 export interface VaeSettings {
   readonly inputSize: number;
@@ -25,6 +25,8 @@ export interface VaeSettings {
   readonly adam: AdamSettings;
   /** Convolutional layers before the encoder's dense ones (channel counts), mirrored after the decoder. */
   readonly image?: { readonly shape: ImageShape; readonly channels: readonly number[] };
+  /** Samples as means (default) or drawn to 0/1. */
+  readonly draw?: SampleDraw;
 }
 
 export class Vae implements Generator {
@@ -140,7 +142,7 @@ export class Vae implements Generator {
   sample(n: number): tf.Tensor2D {
     return tf.tidy(() => {
       const z = tf.randomNormal([n, this.settings.latent], 0, 1, 'float32', this.rng.seed()) as tf.Tensor2D;
-      return tf.sigmoid(this.decode(z));
+      return drawSamples(tf.sigmoid(this.decode(z)), this.settings.draw ?? 'mean', this.rng);
     });
   }
 

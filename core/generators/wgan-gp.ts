@@ -11,7 +11,7 @@ import { Adam, type AdamSettings, type AdamState } from '../nn/adam.ts';
 import type { Activation } from '../nn/dense.ts';
 import { Mlp } from '../nn/mlp.ts';
 import { readWeights, writeWeights, type WeightSet } from '../nn/weights.ts';
-import type { Generator } from './generator.ts';
+import { drawSamples, type Generator, type SampleDraw } from './generator.ts';
 
 export interface WganGpSettings {
   readonly inputSize: number;
@@ -24,6 +24,8 @@ export interface WganGpSettings {
   readonly adam: AdamSettings;
   /** The critic's hidden activation (LeakyReLU by default; softplus makes its second derivative smooth). */
   readonly criticActivation?: Activation;
+  /** Samples as the generator's outputs (default) or drawn to 0/1 from them. */
+  readonly draw?: SampleDraw;
 }
 
 export class WganGp implements Generator {
@@ -87,7 +89,7 @@ export class WganGp implements Generator {
   }
 
   sample(n: number): tf.Tensor2D {
-    return tf.tidy(() => this.generator.apply(this.noise(n)));
+    return tf.tidy(() => drawSamples(this.generator.apply(this.noise(n)), this.settings.draw ?? 'mean', this.rng));
   }
 
   reseed(rng: Rng): void {

@@ -1,0 +1,84 @@
+/**
+ * Consolidation: the scholar's network Q_k learns game k from its short-term learner and keeps the earlier games
+ * from the previous scholar, exactly as the paper's solver objective (Shin et al. 2017, §3; RePR's long-term
+ * network, Atkinson et al. 2021):
+ *
+ *     r · L(Q_k(s), Q_short(s)) + (1 − r) · L(Q_k(s'), Q_(k−1)(s')),   s from game k, s' from the arm's replay
+ *
+ * with L the MSE between Q-value vectors. The mix is core's (mixByImportance); only the targets are RL's.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../core/engine/random.ts';
+import { mixByImportance, valueLoss, type ValueLossKind } from '../core/scholar.ts';
+import type { Solver } from '../core/solvers/solver.ts';
+import { OBSERVATION_SIZE } from '../env/layout.ts';
+import { observationTensor } from './network.ts';
+import { replayedBatch, sampleObservations, type ReplayContext } from './replay.ts';
+
+export interface ConsolidationRun {
+  readonly iterations: number;
+  readonly batchSize: number;
+  readonly r: number;
+  readonly loss: ValueLossKind;
+  /** Divide the learner's Q-values by this game's scale (1 when not normalising). */
+  readonly scale: number;
+}
+
+/**
+ * The scale a game's Q-values are taught in: the learner's mean |Q| over the game's observations, so games whose
+ * rewards differ by an order of magnitude teach values of one size (GRIm-RePR's normalisation).
+ */
+export function qScale(learner: Solver, observations: Uint8Array): number {
+  const n = observations.length / OBSERVATION_SIZE;
+  return tf.tidy(() => {
+    const mean = tf.mean(tf.abs(learner.logits(observationTensor(observations, n)))).dataSync()[0];
+    return mean > 1e-6 ? mean : 1;
+  });
+}
+
+/** The targets the learner teaches on `observations`: its Q-values divided by `scale` (n × 6 floats). */
+export function learnerTargets(learner: Solver, observations: Uint8Array, scale: number): Float32Array {
+  const n = observations.length / OBSERVATION_SIZE;
+  return tf.tidy(() => tf.div(learner.logits(observationTensor(observations, n)), scale).dataSync() as Float32Array);
+}
+
+/** Trains `scholar` for run.iterations steps; returns the last loss. `onProgress` every 25 iterations. */
+export async function consolidate(
+  scholar: Solver,
+  learner: Solver,
+  observations: Uint8Array,
+  replay: ReplayContext,
+  run: ConsolidationRun,
+  rng: Rng,
+  onProgress?: (iteration: number, loss: number) => void | Promise<void>,
+): Promise<number> {
+  const current = rng.fork('current batches');
+  const replayed = rng.fork('replayed batches');
+  let last = Number.NaN;
+  for (let it = 1; it <= run.iterations; it++) {
+    const loss = tf.tidy(() => {
+      const s = tf.tensor2d(sampleObservations(observations, run.batchSize, current).x, [run.batchSize, OBSERVATION_SIZE]);
+      const taught = tf.div(learner.logits(s), run.scale) as tf.Tensor2D;
+      const past = replayedBatch(replay, run.batchSize, replayed);
+      return scholar.optimizer.minimize(() =>
+        mixByImportance(
+          run.r,
+          valueLoss(scholar.logits(s), taught, run.loss),
+          past && valueLoss(scholar.logits(past.x), past.targets, run.loss),
+        ),
+      );
+    });
+    if (it % 25 === 0 || it === run.iterations) {
+      last = loss.dataSync()[0];
+      const wait = onProgress?.(it, last);
+      if (wait) await wait;
+    }
+    loss.dispose();
+  }
+  return last;
+}
+
+/** MSE between two networks' Q-values on the same observations [n, 700] (how far Q_k is from its teacher). */
+export function valueDistance(a: Solver, b: Solver, x: tf.Tensor2D): number {
+  return tf.tidy(() => tf.losses.meanSquaredError(b.logits(x), a.logits(x)).dataSync()[0]);
+}

@@ -1,0 +1,152 @@
+/**
+ * The short-term learner (RePR, Atkinson et al. 2021): a double DQN (van Hasselt et al. 2016) that learns the
+ * current game from scratch, with a target network, the Huber loss, an ε-greedy schedule, a bounded replay buffer
+ * of uint8 transitions and several environments stepped at once. It does not depend on the arm: arms that share a
+ * seed and a schedule share its learners. The loop reads top to bottom, as in CleanRL's dqn.py.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../core/engine/random.ts';
+import { valueLoss } from '../core/scholar.ts';
+import { freeze } from '../core/scholar.ts';
+import type { Solver } from '../core/solvers/solver.ts';
+import { OBSERVATION_SIZE } from '../env/layout.ts';
+import { createVectorEnv, type Task } from '../env/task.ts';
+import type { LearnerSettings } from './config.ts';
+import { evaluateGreedy } from './evaluate.ts';
+import { ACTION_COUNT, createQSolver, greedy } from './network.ts';
+import { ReplayBuffer, type TransitionBatch } from './replay-buffer.ts';
+
+/** What the learner shows its watchers after each vector step: copy 0's transition. */
+export interface LearnerStep {
+  readonly frame: number;
+  readonly step: number;
+  readonly observation: Uint8Array;
+  readonly action: number;
+  readonly reward: number;
+  readonly score: number;
+  readonly qValues: Float32Array;
+}
+
+export interface LearnerHooks {
+  /** After each vector step; returns a promise when the run must wait (pause, speed cap, stop check). */
+  readonly onStep?: (step: LearnerStep) => void | Promise<void>;
+  readonly onEpisode?: (frame: number, episodeReturn: number, length: number) => void;
+  readonly onProgress?: (p: { frame: number; epsilon: number; tdLoss: number | null }) => void;
+  /** A greedy evaluation of the learner on its game (raw mean return) every `evaluateEvery` frames. */
+  readonly onEvaluation?: (frame: number, score: number) => void;
+}
+
+export interface LearnerRun {
+  readonly task: Task;
+  readonly frames: number;
+  readonly settings: LearnerSettings;
+  /** Every `evaluateEvery` frames (0: never during the game), `episodes` greedy episodes capped at `maxSteps`. */
+  readonly evaluation: { readonly every: number; readonly episodes: number; readonly maxSteps: number };
+  /** How many of the newest observations to hand on to consolidation and the generator. */
+  readonly keepObservations: number;
+}
+
+export interface Learned {
+  /** The trained online network (the caller disposes it). */
+  readonly network: Solver;
+  /** The newest observations of the game it played, uint8 cells (n × 700). */
+  readonly observations: Uint8Array;
+  readonly observationCount: number;
+  readonly updates: number;
+}
+
+/** ε after `frame` frames of the game: linear from start to end over decayFrames, then end (MinAtar). */
+export function epsilonAt(frame: number, schedule: LearnerSettings['epsilon']): number {
+  const t = Math.min(1, frame / schedule.decayFrames);
+  return schedule.start + t * (schedule.end - schedule.start);
+}
+
+/** One double-DQN update: y = r + γ (1 − terminal) Q_target(s', argmax_a Q_online(s', a)), loss on Q_online(s, a). */
+export function tdUpdate(online: Solver, target: Solver, batch: TransitionBatch, settings: LearnerSettings): tf.Scalar {
+  return tf.tidy(() => {
+    const n = batch.size;
+    const s = tf.tensor2d(batch.observations, [n, OBSERVATION_SIZE]);
+    const next = tf.tensor2d(batch.nextObservations, [n, OBSERVATION_SIZE]);
+    const taken = tf.cast(tf.oneHot(tf.tensor1d(batch.actions, 'int32'), ACTION_COUNT), 'float32');
+    const y = tf.tidy(() => {
+      const bestNext = tf.cast(tf.oneHot(tf.argMax(online.logits(next), 1) as tf.Tensor1D, ACTION_COUNT), 'float32');
+      const nextValue = tf.sum(tf.mul(target.logits(next), bestNext), 1);
+      const bootstrap = tf.mul(settings.gamma, tf.mul(tf.sub(1, tf.tensor1d(batch.terminals)), nextValue));
+      return tf.reshape(tf.add(tf.tensor1d(batch.rewards), bootstrap), [n, 1]) as tf.Tensor2D;
+    });
+    return online.optimizer.minimize(() => {
+      const chosen = tf.reshape(tf.sum(tf.mul(online.logits(s), taken), 1), [n, 1]) as tf.Tensor2D;
+      return valueLoss(chosen, y, settings.loss);
+    });
+  });
+}
+
+/** Trains a fresh learner on `run.task` for `run.frames` frames. */
+export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks = {}): Promise<Learned> {
+  const { settings, task } = run;
+  const n = settings.numEnvs;
+  const online = createQSolver(settings.network, settings.adam, rng.fork('online network'));
+  const target = createQSolver(settings.network, settings.adam, rng.fork('target network'));
+  freeze({ solver: online, generator: null }, { solver: target, generator: null });
+  const buffer = new ReplayBuffer(settings.bufferSize);
+  const explore = rng.fork('exploration');
+  const sampling = rng.fork('replay sampling');
+  const env = createVectorEnv(task, n);
+  env.reset(rng.fork('environment').int(2 ** 31));
+  const before = new Uint8Array(n * OBSERVATION_SIZE);
+  const actions = new Int32Array(n);
+
+  let frame = 0;
+  let updates = 0;
+  let tdLoss: number | null = null;
+  let nextEvaluation = run.evaluation.every > 0 ? run.evaluation.every : Infinity;
+  while (frame < run.frames) {
+    // 1. Act: ε-greedy on every copy's observation (one forward pass for all copies).
+    const epsilon = epsilonAt(frame, settings.epsilon);
+    before.set(env.observations);
+    const { actions: best, qValues } = greedy(online, before, n);
+    for (let i = 0; i < n; i++) actions[i] = explore.uniform() < epsilon ? explore.int(ACTION_COUNT) : best[i];
+
+    // 2. Step every copy; store each transition (the final frame of an ended episode is its s').
+    env.step(actions);
+    frame += n;
+    for (let i = 0; i < n; i++) {
+      const ended = env.terminated[i] === 1 || env.truncated[i] === 1;
+      const nextObservations = ended ? env.finalObservations : env.observations;
+      const at = i * OBSERVATION_SIZE;
+      buffer.add(before.subarray(at, at + OBSERVATION_SIZE), actions[i], env.rewards[i], nextObservations.subarray(at, at + OBSERVATION_SIZE), env.terminated[i] === 1);
+      if (ended) hooks.onEpisode?.(frame, env.episodeReturns[i], env.episodeLengths[i]);
+    }
+
+    // 3. Learn: one double-DQN update every `updateEvery` frames after `learningStarts`; sync the target.
+    const due = frame < settings.learningStarts ? 0 : Math.floor((frame - settings.learningStarts) / settings.updateEvery);
+    while (updates < due) {
+      const loss = tdUpdate(online, target, buffer.sample(settings.batchSize, sampling), settings);
+      updates++;
+      if (updates % settings.targetUpdateEvery === 0) freeze({ solver: online, generator: null }, { solver: target, generator: null });
+      if (updates % 50 === 0) tdLoss = loss.dataSync()[0];
+      loss.dispose();
+    }
+
+    // 4. Report, evaluate, and let watchers see copy 0 (they may pause or slow the run).
+    if (frame >= nextEvaluation) {
+      hooks.onEvaluation?.(frame, evaluateGreedy(online, task, run.evaluation.episodes, run.evaluation.maxSteps, rng.fork(`evaluation ${frame}`).int(2 ** 31)));
+      nextEvaluation += run.evaluation.every;
+    }
+    if ((frame / n) % 64 === 0) hooks.onProgress?.({ frame, epsilon, tdLoss });
+    const wait = hooks.onStep?.({
+      frame,
+      step: env.frames[0],
+      observation: before.subarray(0, OBSERVATION_SIZE),
+      action: actions[0],
+      reward: env.rewards[0],
+      score: env.scores[0],
+      qValues: qValues.subarray(0, ACTION_COUNT),
+    });
+    if (wait) await wait;
+  }
+  hooks.onProgress?.({ frame, epsilon: epsilonAt(frame, settings.epsilon), tdLoss });
+  target.dispose();
+  const observations = buffer.newestObservations(run.keepObservations);
+  return { network: online, observations, observationCount: observations.length / OBSERVATION_SIZE, updates };
+}

@@ -1,0 +1,61 @@
+/**
+ * The Q-network: MinAtar's DQN (Young & Tian 2019) on the shared observation layout — one 3×3 convolution of 16
+ * filters over the 10×10×7 grid ('same' padding, ReLU), a dense layer of 128 ReLU units and one linear output per
+ * action. It takes flat rows of 700 cells like core's solvers take flat rows of pixels, so it plugs into core's
+ * Solver (its optimiser, checkpoints and the scholar's weight copy) unchanged.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../core/engine/random.ts';
+import { Conv2d } from '../core/nn/conv.ts';
+import { Dense } from '../core/nn/dense.ts';
+import { Solver, type Network } from '../core/solvers/solver.ts';
+import type { AdamSettings } from '../core/nn/adam.ts';
+import { CHANNEL_COUNT, GRID, OBSERVATION_SIZE } from '../env/layout.ts';
+import { ACTIONS } from '../env/types.ts';
+import type { NetworkSettings } from './config.ts';
+
+export const ACTION_COUNT = ACTIONS.length;
+
+export class QNetwork implements Network {
+  private readonly conv: Conv2d;
+  private readonly hidden: Dense;
+  private readonly out: Dense;
+
+  constructor(settings: NetworkSettings, rng: Rng) {
+    this.conv = new Conv2d(CHANNEL_COUNT, settings.channels, 3, 1, rng);
+    this.hidden = new Dense(GRID * GRID * settings.channels, settings.hidden, 'relu', rng);
+    this.out = new Dense(settings.hidden, ACTION_COUNT, 'linear', rng);
+  }
+
+  /** Q-values [n, 6] of observations given as [n, 700] rows of 0/1. */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    const n = x.shape[0];
+    const grid = tf.reshape(x, [n, GRID, GRID, CHANNEL_COUNT]) as tf.Tensor4D;
+    const features = tf.reshape(this.conv.apply(grid), [n, -1]) as tf.Tensor2D;
+    return this.out.apply(this.hidden.apply(features));
+  }
+
+  variables(): tf.Variable[] {
+    return [...this.conv.variables(), ...this.hidden.variables(), ...this.out.variables()];
+  }
+}
+
+/** A Q-network with its Adam optimiser, as a core Solver (outputs: one per action). */
+export function createQSolver(network: NetworkSettings, adam: AdamSettings, rng: Rng): Solver {
+  return new Solver(new QNetwork(network, rng), ACTION_COUNT, adam);
+}
+
+/** Observations (n × 700 bytes of 0/1) as a float tensor [n, 700]. */
+export function observationTensor(observations: Uint8Array, n: number): tf.Tensor2D {
+  if (observations.length < n * OBSERVATION_SIZE) throw new Error(`observationTensor: ${observations.length} bytes for ${n} observations`);
+  const view = observations.length === n * OBSERVATION_SIZE ? observations : observations.subarray(0, n * OBSERVATION_SIZE);
+  return tf.tensor2d(Float32Array.from(view), [n, OBSERVATION_SIZE]);
+}
+
+/** Greedy actions and the Q-values of a batch of observations (one forward pass). */
+export function greedy(q: Solver, observations: Uint8Array, n: number): { actions: Int32Array; qValues: Float32Array } {
+  return tf.tidy(() => {
+    const values = q.logits(observationTensor(observations, n));
+    return { actions: tf.argMax(values, 1).dataSync() as Int32Array, qValues: values.dataSync() as Float32Array };
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * The RL presets and named schedules, as data: `quick` (minutes: CI and a first look), `demo` (what `npm start`
+ * shows live: three games a person can watch being learnt and kept or forgotten), `full` (the measured protocol:
+ * three games of 500k frames, the issue's retention targets). Every number is a default of one typed settings
+ * object (./config.ts) that the CLI, the server and sweeps share; the command line overrides a few of them.
+ */
+import type { ScheduleSchema } from '../env/schedule.ts';
+import type { z } from 'zod';
+import { AGENT_ARMS, parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
+
+export const AGENT_PRESETS = ['quick', 'demo', 'full'] as const;
+export type AgentPresetName = (typeof AGENT_PRESETS)[number];
+
+type ScheduleJson = z.input<typeof ScheduleSchema>;
+
+/** Games in sequence, each for `frames` frames. Seaquest needs millions of frames to learn (MinAtar), so the
+ *  measured schedules leave it out. */
+const sequence = (name: string, games: readonly string[]) => (frames: number): ScheduleJson => ({
+  name,
+  tasks: games.map((task) => ({ task, steps: frames })),
+});
+
+export const SCHEDULES: Record<string, { readonly description: string; readonly build: (frames: number) => ScheduleJson }> = {
+  'three-games': { description: 'Breakout → Freeway → Space Invaders', build: sequence('three-games', ['breakout', 'freeway', 'space-invaders']) },
+  'two-games': { description: 'Freeway → Breakout', build: sequence('two-games', ['freeway', 'breakout']) },
+  'breakout-mirrored': { description: 'Breakout → Breakout with mirrored controls → Breakout', build: sequence('breakout-mirrored', ['breakout', 'breakout/mirrored', 'breakout']) },
+  'four-games': { description: 'Breakout → Freeway → Space Invaders → Asterix', build: sequence('four-games', ['breakout', 'freeway', 'space-invaders', 'asterix']) },
+};
+
+interface PresetSpec {
+  readonly description: string;
+  readonly schedule: string;
+  readonly framesPerGame: number;
+  readonly arms: readonly AgentArm[];
+  readonly config: Omit<AgentConfig, 'experiment' | 'preset' | 'schedule' | 'arms' | 'seed' | 'parallel'>;
+}
+
+const adam = (lr: number) => ({ lr, beta1: 0.9, beta2: 0.999 });
+const network = { channels: 16, hidden: 128 };
+/** The generator of observations: a Bernoulli VAE 700-400-400-z32 as in ../shared/bench/torch_rl_reference.py,
+ *  its samples drawn to 0/1 cells. */
+const observationVae = { kind: 'vae' as const, hidden: [400, 400], latent: 32, draw: 'bernoulli' as const, adam: adam(1e-3) };
+
+const PRESETS: Record<AgentPresetName, PresetSpec> = {
+  quick: {
+    description: 'two games of 40k frames: minutes, for a first look and CI',
+    schedule: 'two-games',
+    framesPerGame: 40_000,
+    arms: ['gr', 'none'],
+    config: {
+      learner: {
+        numEnvs: 16,
+        bufferSize: 40_000,
+        batchSize: 32,
+        gamma: 0.99,
+        learningStarts: 2_000,
+        updateEvery: 4,
+        targetUpdateEvery: 250,
+        epsilon: { start: 1, end: 0.1, decayFrames: 20_000 },
+        network,
+        adam: adam(2.5e-4),
+        loss: 'huber',
+      },
+      scholar: { network, adam: adam(1e-3), iterations: 600, batchSize: 64, importance: 'tasks-so-far', loss: 'mse', normalise: true, observations: 8_000 },
+      generator: { model: observationVae, iterations: 600, batchSize: 64 },
+      er: { capacity: 8_000 },
+      evaluation: { every: 10_000, episodes: 8, maxSteps: 1_000, referenceEpisodes: 10 },
+    },
+  },
+  demo: {
+    description: 'three games of 150k frames, to watch live (npm start)',
+    schedule: 'three-games',
+    framesPerGame: 150_000,
+    arms: ['gr', 'none'],
+    config: {
+      learner: {
+        numEnvs: 16,
+        bufferSize: 100_000,
+        batchSize: 32,
+        gamma: 0.99,
+        learningStarts: 5_000,
+        updateEvery: 4,
+        targetUpdateEvery: 250,
+        epsilon: { start: 1, end: 0.1, decayFrames: 60_000 },
+        network,
+        adam: adam(2.5e-4),
+        loss: 'huber',
+      },
+      scholar: { network, adam: adam(1e-3), iterations: 2_000, batchSize: 128, importance: 'tasks-so-far', loss: 'mse', normalise: true, observations: 20_000 },
+      generator: { model: observationVae, iterations: 2_000, batchSize: 128 },
+      er: { capacity: 20_000 },
+      evaluation: { every: 25_000, episodes: 8, maxSteps: 2_500, referenceEpisodes: 20 },
+    },
+  },
+  full: {
+    description: 'three games of 500k frames, all five arms: the measured protocol',
+    schedule: 'three-games',
+    framesPerGame: 500_000,
+    arms: ['gr', 'er', 'noise', 'none', 'offline'],
+    config: {
+      learner: {
+        numEnvs: 16,
+        bufferSize: 100_000,
+        batchSize: 32,
+        gamma: 0.99,
+        learningStarts: 5_000,
+        updateEvery: 4,
+        targetUpdateEvery: 250,
+        epsilon: { start: 1, end: 0.1, decayFrames: 100_000 },
+        network,
+        adam: adam(2.5e-4),
+        loss: 'huber',
+      },
+      scholar: { network, adam: adam(1e-3), iterations: 5_000, batchSize: 128, importance: 'tasks-so-far', loss: 'mse', normalise: true, observations: 20_000 },
+      generator: { model: observationVae, iterations: 5_000, batchSize: 128 },
+      er: { capacity: 20_000 },
+      evaluation: { every: 50_000, episodes: 10, maxSteps: 2_500, referenceEpisodes: 20 },
+    },
+  },
+};
+
+export function describePreset(name: AgentPresetName): string {
+  const p = PRESETS[name];
+  return `${p.description} (schedule ${p.schedule}, arms ${p.arms.join(', ')})`;
+}
+
+export interface PresetOverrides {
+  readonly schedule?: ScheduleJson | string;
+  readonly framesPerGame?: number;
+  readonly arms?: readonly AgentArm[];
+  readonly seed?: number;
+  readonly iterations?: number;
+  readonly generatorIterations?: number;
+  readonly parallel?: boolean;
+}
+
+/** A preset's config with the command line's overrides, validated as a whole like a saved config. */
+export function agentPreset(name: AgentPresetName, overrides: PresetOverrides = {}): AgentConfig {
+  const preset = PRESETS[name];
+  const frames = overrides.framesPerGame ?? preset.framesPerGame;
+  const schedule = typeof overrides.schedule === 'object' ? overrides.schedule : namedSchedule(overrides.schedule ?? preset.schedule, frames);
+  const { scholar, generator } = preset.config;
+  return parseAgentConfig(
+    {
+      experiment: 'rl',
+      preset: name,
+      schedule,
+      arms: [...(overrides.arms ?? preset.arms)],
+      seed: overrides.seed ?? 1,
+      ...preset.config,
+      scholar: { ...scholar, iterations: overrides.iterations ?? scholar.iterations },
+      generator: { ...generator, iterations: overrides.generatorIterations ?? generator.iterations },
+      parallel: overrides.parallel ?? true,
+    },
+    'command line',
+  );
+}
+
+export function namedSchedule(name: string, framesPerGame: number): ScheduleJson {
+  const schedule = SCHEDULES[name];
+  if (!schedule) throw new Error(`unknown schedule '${name}' (expected a JSON file or one of: ${Object.keys(SCHEDULES).join(', ')})`);
+  return schedule.build(framesPerGame);
+}
+
+export { AGENT_ARMS };

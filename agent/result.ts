@@ -1,0 +1,110 @@
+/**
+ * What an RL run measured, per game and per arm, and the numbers derived from it. R[k][i] is the normalised
+ * score of the arm's scholar on game i after game k (row 0: the untrained network), so core's continual-learning
+ * metrics (ACC, BWT, FWT, forgetting) apply unchanged; retention of game i is R[T][i] / R[i][i], how much of what
+ * the scholar had right after its own game it still has at the end (Continual World's forgetting, as a ratio).
+ */
+import { continualMetrics, type Metrics } from '../core/metrics.ts';
+import type { ReplayAuditRL } from './audit.ts';
+import type { AgentArm, AgentConfig } from './config.ts';
+import type { Reference } from './evaluate.ts';
+
+export interface CurvePointRL {
+  readonly frame: number;
+  readonly game: number;
+  readonly scores: readonly number[];
+}
+
+export interface ArmRecord {
+  /** Normalised R rows: at start, then after each game. */
+  rows: number[][];
+  /** Raw mean returns after each game (no row for the start). */
+  raw: number[][];
+  /** Per game: the audit of what was replayed to consolidate it (null without a generator or for game 1). */
+  audits: (ReplayAuditRL | null)[];
+  /** Per game: Q_k's greedy actions on G_k's dreams and the game each resembles (null without a generator);
+   *  the dreamt frames themselves travel beside the record (Run.dreamFrames), as bytes. */
+  dreams: ({ actions: number[]; resembles: number[] } | null)[];
+  /** The last consolidation loss per game. */
+  losses: number[];
+  curves: CurvePointRL[];
+}
+
+export interface LearnerRecord {
+  readonly game: number;
+  /** Raw mean greedy return at the end of its game, and normalised. */
+  readonly score: number;
+  readonly normalised: number;
+  readonly frames: number;
+  readonly updates: number;
+  readonly seconds: number;
+}
+
+export interface RunRecord {
+  games: string[];
+  reference: Reference[];
+  learners: LearnerRecord[];
+  learnerCurves: { frame: number; game: number; score: number; normalised: number }[];
+  arms: Record<AgentArm, ArmRecord>;
+  /** Frames played so far (all learners). */
+  frames: number;
+  learnerSeconds: number;
+  consolidationSeconds: number;
+}
+
+export interface ArmResult extends Metrics {
+  readonly arm: AgentArm;
+  readonly R: number[][];
+  readonly raw: number[][];
+  /** Per game: R[T][i] / R[i][i] (null where R[i][i] ≤ 0: nothing was learned to keep). */
+  readonly retention: (number | null)[];
+  readonly audits: (ReplayAuditRL | null)[];
+  /** G_k's dreams after each game: frames (n × 700 bytes), Q_k's greedy actions, the game each resembles. */
+  readonly dreams: ({ observations: Uint8Array; actions: number[]; resembles: number[] } | null)[];
+  readonly losses: number[];
+  readonly curves: CurvePointRL[];
+}
+
+export interface AgentResult {
+  readonly config: AgentConfig;
+  readonly games: string[];
+  readonly reference: Reference[];
+  readonly learners: LearnerRecord[];
+  readonly learnerCurves: RunRecord['learnerCurves'];
+  readonly arms: ArmResult[];
+  readonly frames: number;
+  readonly seconds: number;
+  /** Frames per second of the learners (acting + learning), over their own time. */
+  readonly framesPerSecond: number;
+  readonly learnerSeconds: number;
+  readonly consolidationSeconds: number;
+}
+
+/** R[T][i] / R[i][i] per game i (rows[0] is at start, rows[i + 1] after game i). */
+export function retention(rows: readonly (readonly number[])[]): (number | null)[] {
+  const T = rows.length - 1;
+  return rows[T].map((last, i) => {
+    const own = rows[i + 1][i];
+    return own > 0 ? last / own : null;
+  });
+}
+
+export function agentResult(config: AgentConfig, record: RunRecord, dreamFrames: Record<string, (Uint8Array | null)[]>, seconds: number): AgentResult {
+  const arms = config.arms.map((arm): ArmResult => {
+    const a = record.arms[arm];
+    return { arm, ...continualMetrics(a.rows), R: a.rows, raw: a.raw, retention: retention(a.rows), audits: a.audits, dreams: a.dreams.map((d, k) => (d && dreamFrames[arm]?.[k] ? { observations: dreamFrames[arm][k] as Uint8Array, ...d } : null)), losses: a.losses, curves: a.curves };
+  });
+  return {
+    config,
+    games: record.games,
+    reference: record.reference,
+    learners: record.learners,
+    learnerCurves: record.learnerCurves,
+    arms,
+    frames: record.frames,
+    seconds,
+    framesPerSecond: record.frames / Math.max(1e-9, record.learnerSeconds),
+    learnerSeconds: record.learnerSeconds,
+    consolidationSeconds: record.consolidationSeconds,
+  };
+}

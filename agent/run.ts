@@ -1,0 +1,402 @@
+/**
+ * The continual RL run (RePR's shape in the paper's vocabulary, ../shared/PAPER.md §4). For each game k of the
+ * schedule:
+ *   1. learn     a short-term double DQN learns game k from scratch (shared by every arm: it does not depend on
+ *                the arm, so a comparison of arms costs one set of learners);
+ *   2. for each arm:
+ *      consolidate  Q_k learns r · L(Q_k(s), Q_short(s)) + (1 − r) · L(Q_k(s'), Q_(k−1)(s')) (./consolidate.ts),
+ *                   while G_k learns real game-k frames mixed with G_(k−1)'s dreams (core's generator training,
+ *                   in a worker thread when `parallel`);
+ *      evaluate     greedy episodes of Q_k on every game of the schedule: row k of R, in normalised scores;
+ *      audit        what G_(k−1) replayed, and G_k's dreams with Q_k's greedy actions for the viewer;
+ *   and a checkpoint after every phase, so a killed run resumes to the identical result.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointArray } from '../core/checkpoint.ts';
+import type { BackendName } from '../core/engine/backend-names.ts';
+import { Rng } from '../core/engine/random.ts';
+import { EventStream } from '../core/events.ts';
+import { GeneratorWorker } from '../core/generators/parallel.ts';
+import { trainGenerator } from '../core/generators/train.ts';
+import { freeze } from '../core/scholar.ts';
+import type { Solver } from '../core/solvers/solver.ts';
+import { OBSERVATION_SIZE } from '../env/layout.ts';
+import { parseSchedule, type Schedule } from '../env/schedule.ts';
+import { auditDreams, channelProfile, type ReplayAuditRL } from './audit.ts';
+import { parseAgentConfig, sameAgentRun, type AgentArm, type AgentConfig } from './config.ts';
+import { consolidate, learnerTargets, qScale } from './consolidate.ts';
+import { defaultControl, type AgentControl, type AgentEvent } from './events.ts';
+import { evaluateGreedy, normalisedScore, referenceScores, type Reference } from './evaluate.ts';
+import { learnGame, type Learned } from './learner.ts';
+import { createQSolver, greedy } from './network.ts';
+import { armArrays, createArmScholar, disposeArm, OBSERVATION_SHAPE, restoreArm, type ArmScholar } from './scholar.ts';
+import { RunStopped, Watcher } from './watch.ts';
+
+export { RunStopped };
+import { agentResult, type AgentResult, type ArmRecord, type RunRecord } from './result.ts';
+
+export interface AgentRunOptions {
+  readonly backend: BackendName;
+  readonly events?: EventStream<AgentEvent>;
+  readonly control?: AgentControl;
+  /** Write a checkpoint here after every phase, and resume from it when one exists. */
+  readonly checkpointDir?: string;
+  /** Stop after this many phases (a test's stand-in for a killed run). */
+  readonly stopAfterPhases?: number;
+}
+
+
+/** Real frames of each game kept only to audit the replay (never trained on). */
+const AUDIT_FRAMES = 256;
+const AUDIT_SAMPLES = 1000;
+const DREAM_COUNT = 64;
+/** A "uniformly random binary grid": each cell set with probability ½. */
+const NOISE_DENSITY = 0.5;
+
+/** Where a run stands: the next game, whether its learner is done, how many arms have consolidated it. */
+interface Position {
+  readonly game: number;
+  readonly learned: boolean;
+  readonly armsDone: number;
+}
+
+interface Run {
+  readonly config: AgentConfig;
+  readonly schedule: Schedule;
+  readonly root: Rng;
+  readonly events: EventStream<AgentEvent>;
+  readonly control: AgentControl;
+  readonly options: AgentRunOptions;
+  readonly arms: ArmScholar[];
+  record: RunRecord;
+  position: Position;
+  /** The learner of the game being consolidated (null between games). */
+  learned: { network: Solver; observations: Uint8Array } | null;
+  /** Per game seen: a few real frames and their channel profile, for the replay audit. */
+  auditFrames: Uint8Array[];
+  /** Per arm: G_k's dreamt frames after each game (null without a generator). */
+  dreamFrames: Record<string, (Uint8Array | null)[]>;
+  worker: GeneratorWorker | null;
+  phasesDone: number;
+  started: number;
+  secondsBefore: number;
+}
+
+export async function runAgent(config: AgentConfig, options: AgentRunOptions): Promise<AgentResult> {
+  const run = await setUp(config, options);
+  try {
+    emitStart(run);
+    for (let k = run.position.game; k < run.schedule.tasks.length; k++) {
+      if (!run.position.learned) await learnPhase(run, k);
+      for (let a = run.position.armsDone; a < run.arms.length; a++) await consolidationPhase(run, k, a);
+      run.learned?.network.dispose();
+      run.learned = null;
+      run.position = { game: k + 1, learned: false, armsDone: 0 };
+    }
+    const result = agentResult(run.config, run.record, run.dreamFrames, elapsed(run));
+    run.events.emit({
+      type: 'end',
+      seconds: result.seconds,
+      arms: result.arms.map((a) => ({ arm: a.arm, acc: a.acc, retention: a.retention })),
+    });
+    return result;
+  } catch (error) {
+    if (!(error instanceof RunStopped)) run.events.emit({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  } finally {
+    await run.worker?.stop();
+    run.learned?.network.dispose();
+    for (const arm of run.arms) disposeArm(arm);
+  }
+}
+
+async function setUp(config: AgentConfig, options: AgentRunOptions): Promise<Run> {
+  const schedule = parseSchedule(config.schedule);
+  const root = new Rng(config.seed);
+  const arms = config.arms.map((arm) => createArmScholar(arm, config, root));
+  const reference = schedule.tasks.map((t, k) => referenceScores(t.task, config.evaluation.referenceEpisodes, root.fork(`reference ${k}`).int(2 ** 31)));
+  const run: Run = {
+    config,
+    schedule,
+    root,
+    events: options.events ?? new EventStream<AgentEvent>(),
+    control: options.control ?? defaultControl(),
+    options,
+    arms,
+    record: emptyRecord(config, schedule, reference),
+    position: { game: 0, learned: false, armsDone: 0 },
+    learned: null,
+    auditFrames: [],
+    dreamFrames: Object.fromEntries(config.arms.map((arm) => [arm, []])),
+    worker: null,
+    phasesDone: 0,
+    started: performance.now(),
+    secondsBefore: 0,
+  };
+  if (options.checkpointDir && hasCheckpoint(options.checkpointDir)) restore(run, options.checkpointDir);
+  else {
+    // Row 0 of R: the untrained scholar (every arm starts from the same network) on every game.
+    const row = evaluateScholar(run, arms[0].scholar.solver, -1);
+    for (const arm of config.arms) run.record.arms[arm].rows.push(row.normalised);
+  }
+  const needsWorker = config.parallel && arms.some((a) => a.scholar.generator) && run.position.game < schedule.tasks.length;
+  if (needsWorker) run.worker = await GeneratorWorker.start(options.backend, config.generator.model, OBSERVATION_SHAPE);
+  return run;
+}
+
+function emptyRecord(config: AgentConfig, schedule: Schedule, reference: Reference[]): RunRecord {
+  const arms = {} as Record<AgentArm, ArmRecord>;
+  for (const arm of config.arms) arms[arm] = { rows: [], raw: [], audits: [], dreams: [], losses: [], curves: [] };
+  return { games: schedule.tasks.map((t) => t.task.name), reference, learners: [], learnerCurves: [], arms, frames: 0, learnerSeconds: 0, consolidationSeconds: 0 };
+}
+
+function elapsed(run: Run): number {
+  return run.secondsBefore + (performance.now() - run.started) / 1000;
+}
+
+function emitStart(run: Run): void {
+  run.events.emit({
+    type: 'start',
+    config: run.config,
+    games: run.record.games,
+    frames: run.schedule.tasks.map((t) => t.steps),
+    resumedAtFrame: run.record.frames,
+    reference: { random: run.record.reference.map((r) => r.random), scripted: run.record.reference.map((r) => r.scripted) },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. learn
+
+async function learnPhase(run: Run, k: number): Promise<void> {
+  const { config, schedule } = run;
+  const task = schedule.tasks[k].task;
+  const frames = schedule.tasks[k].steps;
+  const startFrame = run.record.frames;
+  const started = performance.now();
+  const watcher = new Watcher(run, k);
+  let lastReport = { at: started, frame: 0 };
+  const learned: Learned = await learnGame(
+    { task, frames, settings: config.learner, evaluation: config.evaluation, keepObservations: config.scholar.observations },
+    run.root.fork(`game ${k} learner`),
+    {
+      onStep: (step) => watcher.onLearnerStep(startFrame, step),
+      onEpisode: (frame, episodeReturn, length) => run.events.emit({ type: 'episode', game: k, frame: startFrame + frame, return: episodeReturn, length }),
+      onEvaluation: (frame, score) => {
+        const normalised = normalisedScore(score, run.record.reference[k]);
+        run.record.learnerCurves.push({ frame: startFrame + frame, game: k, score, normalised });
+        run.events.emit({ type: 'curve', arm: null, frame: startFrame + frame, game: k, scores: run.record.games.map((_, i) => (i === k ? normalised : null)) });
+      },
+      onProgress: ({ frame, epsilon, tdLoss }) => {
+        const now = performance.now();
+        const framesPerSecond = ((frame - lastReport.frame) * 1000) / Math.max(1, now - lastReport.at);
+        lastReport = { at: now, frame };
+        run.events.emit({
+          type: 'progress',
+          game: k,
+          phase: 'learn',
+          frame: startFrame + frame,
+          totalFrames: run.schedule.totalSteps,
+          framesPerSecond,
+          epsilon,
+          tdLoss,
+          consolidationLoss: null,
+          etaSeconds: eta(run, k, frame, (frame * 1000) / Math.max(1, now - started)),
+        });
+      },
+    },
+  );
+  const score = evaluateGreedy(learned.network, task, config.evaluation.episodes, config.evaluation.maxSteps, evaluationSeed(run, k));
+  run.record.learners.push({ game: k, score, normalised: normalisedScore(score, run.record.reference[k]), frames, updates: learned.updates, seconds: (performance.now() - started) / 1000 });
+  run.record.learnerSeconds += (performance.now() - started) / 1000;
+  run.record.frames = startFrame + frames;
+  run.learned = { network: learned.network, observations: learned.observations };
+  run.auditFrames[k] = sampleFrames(learned.observations, AUDIT_FRAMES, run.root.fork(`game ${k} audit frames`));
+  run.position = { game: k, learned: true, armsDone: 0 };
+  await endPhase(run);
+}
+
+/** Seconds left: frames at the measured rate, consolidations at their measured (or first) time. */
+function eta(run: Run, k: number, frame: number, framesPerSecond: number): number | null {
+  if (framesPerSecond <= 0 || frame < run.config.learner.numEnvs * 64) return null;
+  const framesLeft = run.schedule.tasks.slice(k).reduce((s, t) => s + t.steps, 0) - frame;
+  const consolidations = (run.schedule.tasks.length - k) * run.arms.length;
+  const perConsolidation = run.record.consolidationSeconds / Math.max(1, k * run.arms.length);
+  return framesLeft / framesPerSecond + consolidations * perConsolidation;
+}
+
+const evaluationSeed = (run: Run, k: number): number => run.root.fork(`evaluation after game ${k}`).int(2 ** 31);
+
+function sampleFrames(observations: Uint8Array, n: number, rng: Rng): Uint8Array {
+  const m = observations.length / OBSERVATION_SIZE;
+  const rows = rng.permutation(m).slice(0, Math.min(n, m));
+  const out = new Uint8Array(rows.length * OBSERVATION_SIZE);
+  rows.forEach((row, i) => out.set(observations.subarray(row * OBSERVATION_SIZE, (row + 1) * OBSERVATION_SIZE), i * OBSERVATION_SIZE));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. consolidate, evaluate, audit — one arm
+
+async function consolidationPhase(run: Run, k: number, a: number): Promise<void> {
+  const state = run.arms[a];
+  const { config } = run;
+  const learned = run.learned as { network: Solver; observations: Uint8Array };
+  const started = performance.now();
+  const rng = run.root.fork(`game ${k} ${state.arm} consolidation`);
+  const r = k === 0 ? 1 : config.scholar.importance === 'tasks-so-far' ? 1 / (k + 1) : config.scholar.importance.fixed;
+  const scale = config.scholar.normalise ? qScale(learned.network, learned.observations) : 1;
+  const hasPast = k > 0;
+
+  // What the previous scholar replays: reseeded per phase, so a resumed run draws the same dreams.
+  state.previous.generator?.reseed(rng.fork('replay noise'));
+  const audit = hasPast && state.previous.generator ? auditReplay(run, k, state) : null;
+  const generatorJob = state.scholar.generator
+    ? trainGenerator(
+        state.scholar.generator,
+        hasPast ? state.previous.generator : null,
+        { x: learned.observations, y: new Uint8Array(learned.observations.length / OBSERVATION_SIZE), n: learned.observations.length / OBSERVATION_SIZE, shape: OBSERVATION_SHAPE, scale: 1 },
+        { iterations: config.generator.iterations, batchSize: config.generator.batchSize, r, reportEvery: 25 },
+        { train: rng.fork('generator batches'), noise: rng.fork('generator noise'), replay: rng.fork('generator replay') },
+        run.worker,
+      )
+    : null;
+  const loss = await consolidate(
+    state.scholar.solver,
+    learned.network,
+    learned.observations,
+    { arm: state.arm, previous: hasPast ? state.previous.solver : null, generator: state.previous.generator, memory: state.memory, noiseDensity: NOISE_DENSITY },
+    { iterations: config.scholar.iterations, batchSize: config.scholar.batchSize, r, loss: config.scholar.loss, scale },
+    rng.fork('consolidation'),
+    (iteration, value) => reportConsolidation(run, k, iteration, value),
+  );
+  await generatorJob;
+  if (state.memory) {
+    const targets = state.arm === 'offline' ? learnerTargets(learned.network, learned.observations, scale) : null;
+    state.memory.add(learned.observations, targets, rng.fork('memory'));
+  }
+  freeze(state.scholar, state.previous);
+  const row = evaluateScholar(run, state.scholar.solver, k);
+  const record = run.record.arms[state.arm];
+  record.rows.push(row.normalised);
+  record.raw.push(row.raw);
+  record.audits.push(audit);
+  record.losses.push(loss);
+  record.curves.push({ frame: run.record.frames, game: k, scores: row.normalised });
+  const dream = state.scholar.generator ? dreams(run, k, state) : null;
+  record.dreams.push(dream && { actions: dream.actions, resembles: dream.resembles });
+  run.dreamFrames[state.arm][k] = dream?.observations ?? null;
+  run.record.consolidationSeconds += (performance.now() - started) / 1000;
+  run.events.emit({ type: 'curve', arm: state.arm, frame: run.record.frames, game: k, scores: row.normalised });
+  run.events.emit({ type: 'task-end', arm: state.arm, game: k, frame: run.record.frames, row: row.normalised, learnerScore: run.record.learners[k].score });
+  if (dream) run.events.emit({ type: 'dreams', arm: state.arm, game: k, count: dream.actions.length, observations: dream.observations, actions: dream.actions, resembles: dream.resembles });
+  run.position = { game: k, learned: true, armsDone: run.position.armsDone + 1 };
+  await endPhase(run);
+}
+
+function reportConsolidation(run: Run, k: number, iteration: number, loss: number): Promise<void> | void {
+  run.events.emit({
+    type: 'progress',
+    game: k,
+    phase: 'consolidate',
+    frame: run.record.frames,
+    totalFrames: run.schedule.totalSteps,
+    framesPerSecond: 0,
+    epsilon: null,
+    tdLoss: null,
+    consolidationLoss: loss,
+    etaSeconds: null,
+  });
+  if (iteration % 200 === 0) return Watcher.yieldToEvents(run.control);
+}
+
+/** Greedy episodes of `q` on every game of the schedule (the same episodes for every arm after game k). */
+function evaluateScholar(run: Run, q: Solver, k: number): { raw: number[]; normalised: number[] } {
+  const { episodes, maxSteps } = run.config.evaluation;
+  const seed = evaluationSeed(run, k);
+  const raw = run.schedule.tasks.map((t) => evaluateGreedy(q, t.task, episodes, maxSteps, seed));
+  return { raw, normalised: raw.map((score, i) => normalisedScore(score, run.record.reference[i])) };
+}
+
+/** The audit of what G_(k−1) replays to Q_k, judged by Q_(k−1)'s actions (./audit.ts). */
+function auditReplay(run: Run, k: number, state: ArmScholar): ReplayAuditRL {
+  const generator = state.previous.generator;
+  if (!generator) throw new Error('auditReplay: the arm has no generator');
+  const samples = generatedFrames(generator, AUDIT_SAMPLES);
+  const games = run.schedule.tasks.slice(0, k).map((t) => t.task.game);
+  const real = run.auditFrames.slice(0, k);
+  const previous = state.previous.solver;
+  const { audit } = auditDreams(
+    samples,
+    games,
+    real.map(channelProfile),
+    greedy(previous, samples, AUDIT_SAMPLES).actions,
+    real.map((frames) => greedy(previous, frames, frames.length / OBSERVATION_SIZE).actions),
+  );
+  return audit;
+}
+
+/** G_k's dreams after game k with Q_k's greedy actions: what the next game will replay. */
+function dreams(run: Run, k: number, state: ArmScholar): { observations: Uint8Array; actions: number[]; resembles: number[] } {
+  const generator = state.scholar.generator;
+  if (!generator) throw new Error('dreams: the arm has no generator');
+  const observations = generatedFrames(generator, DREAM_COUNT);
+  const games = run.schedule.tasks.slice(0, k + 1).map((t) => t.task.game);
+  const actions = Array.from(greedy(state.scholar.solver, observations, DREAM_COUNT).actions);
+  const real = run.auditFrames.slice(0, k + 1);
+  const { resembles } = auditDreams(observations, games, real.map(channelProfile), actions, real.map(() => []));
+  return { observations, actions, resembles: Array.from(resembles) };
+}
+
+function generatedFrames(generator: NonNullable<ArmScholar['scholar']['generator']>, n: number): Uint8Array {
+  const t = generator.sample(n);
+  const cells = Uint8Array.from(t.dataSync(), (v) => (v >= 0.5 ? 1 : 0));
+  t.dispose();
+  return cells;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// checkpoints
+
+interface SavedProgress {
+  readonly position: Position;
+  readonly record: RunRecord;
+  readonly seconds: number;
+}
+
+async function endPhase(run: Run): Promise<void> {
+  run.phasesDone += 1;
+  if (run.options.checkpointDir) save(run, run.options.checkpointDir);
+  if (run.control.stop || run.phasesDone === run.options.stopAfterPhases) throw new RunStopped(run.phasesDone);
+}
+
+function save(run: Run, dir: string): void {
+  const arrays: Record<string, CheckpointArray[]> = { auditFrames: run.auditFrames };
+  for (const [arm, frames] of Object.entries(run.dreamFrames)) arrays[`${arm}.dreams`] = frames.map((f) => f ?? new Uint8Array(0));
+  for (const arm of run.arms) Object.assign(arrays, armArrays(arm));
+  if (run.learned) {
+    arrays.learner = run.learned.network.variables().map((v) => new Float32Array(v.dataSync()));
+    arrays.learnerObservations = [run.learned.observations];
+  }
+  const progress: SavedProgress = { position: run.position, record: run.record, seconds: elapsed(run) };
+  saveCheckpoint(dir, { config: run.config, progress, arrays });
+}
+
+function restore(run: Run, dir: string): void {
+  const saved = loadCheckpoint<AgentConfig, SavedProgress>(dir, { parseConfig: parseAgentConfig, expected: run.config, same: sameAgentRun });
+  const { arrays } = saved;
+  for (const arm of run.arms) restoreArm(arm, arrays);
+  run.auditFrames = (arrays.auditFrames ?? []) as Uint8Array[];
+  for (const arm of run.config.arms) run.dreamFrames[arm] = ((arrays[`${arm}.dreams`] ?? []) as Uint8Array[]).map((f) => (f.length > 0 ? f : null));
+  run.record = saved.progress.record;
+  run.position = saved.progress.position;
+  run.secondsBefore = saved.progress.seconds;
+  if (run.position.learned) {
+    const network = createQSolver(run.config.learner.network, run.config.learner.adam, new Rng(0));
+    const weights = arrays.learner as Float32Array[] | undefined;
+    const observations = arrays.learnerObservations?.[0];
+    if (!weights || !(observations instanceof Uint8Array)) throw new Error(`${dir}: checkpoint after a learner phase holds no learner`);
+    network.variables().forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(weights[i], v.shape))));
+    run.learned = { network, observations };
+  }
+}

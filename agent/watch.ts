@@ -1,0 +1,117 @@
+/**
+ * What watchers of a run see and change while it trains: game frames (the learner's copy 0, or the scholar
+ * playing the game a viewer picked), and the controls — pause, a frames-per-second cap, stop. The run checks in
+ * after every vector step; this keeps the check cheap (frames are built only while someone subscribes) and
+ * yields to the event loop now and then, so control messages reach a run in a worker thread.
+ */
+import type { EventStream } from '../core/events.ts';
+import { makeEnv, type SingleEnv } from '../env/single.ts';
+import type { Schedule } from '../env/schedule.ts';
+import type { AgentControl, AgentEvent } from './events.ts';
+import type { LearnerStep } from './learner.ts';
+import { greedy, ACTION_COUNT } from './network.ts';
+import type { ArmScholar } from './scholar.ts';
+
+/** Thrown when the run was asked to stop (control.stop); its last checkpoint is the phase before. */
+export class RunStopped extends Error {
+  constructor(readonly phasesDone: number) {
+    super('the run was stopped; start it again with the same settings to resume from its last checkpoint');
+  }
+}
+
+/** Yield to the event loop at least this often (ms), so control messages and sockets are served. */
+const YIELD_EVERY = 50;
+const PAUSE_POLL = 50;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Watched {
+  readonly events: EventStream<AgentEvent>;
+  readonly control: AgentControl;
+  readonly arms: readonly ArmScholar[];
+  readonly schedule: Schedule;
+  phasesDone: number;
+}
+
+export class Watcher {
+  private lastYield = performance.now();
+  private speedMark: { at: number; frame: number } | null = null;
+  private watchEnv: { game: number; env: SingleEnv; observation: Uint8Array } | null = null;
+
+  constructor(
+    private readonly run: Watched,
+    private readonly game: number,
+  ) {}
+
+  onLearnerStep(startFrame: number, step: LearnerStep): Promise<void> | void {
+    if (this.run.events.size > 0) this.emitFrame(startFrame, step);
+    return this.checkIn(step.frame);
+  }
+
+  private emitFrame(startFrame: number, step: LearnerStep): void {
+    const watch = this.run.control.watch;
+    if (watch === null || watch === this.game || watch >= this.run.schedule.tasks.length) {
+      this.run.events.emit({
+        type: 'frame',
+        game: this.game,
+        player: 'learner',
+        step: step.step,
+        frame: startFrame + step.frame,
+        action: step.action,
+        reward: step.reward,
+        score: step.score,
+        observation: step.observation.slice(),
+        qValues: Array.from(step.qValues),
+      });
+      return;
+    }
+    // The scholar (the first arm's long-term network) plays the watched game greedily, one step per vector step.
+    if (this.watchEnv?.game !== watch) {
+      const env = makeEnv(this.run.schedule.tasks[watch].task);
+      this.watchEnv = { game: watch, env, observation: env.reset(watch).observation };
+    }
+    const w = this.watchEnv;
+    const { actions, qValues } = greedy(this.run.arms[0].scholar.solver, w.observation, 1);
+    const result = w.env.step(actions[0]);
+    this.run.events.emit({
+      type: 'frame',
+      game: watch,
+      player: 'scholar',
+      step: result.info.frame,
+      frame: startFrame + step.frame,
+      action: actions[0],
+      reward: result.reward,
+      score: result.info.score,
+      observation: w.observation,
+      qValues: Array.from(qValues.subarray(0, ACTION_COUNT)),
+    });
+    w.observation = result.terminated || result.truncated ? w.env.reset().observation : result.observation;
+  }
+
+  /** Holds the run while paused, caps its speed, stops it on request, and yields to the event loop. */
+  private checkIn(frame: number): Promise<void> | void {
+    const { control } = this.run;
+    const now = performance.now();
+    if (control.stop) throw new RunStopped(this.run.phasesDone);
+    if (control.speed > 0) {
+      if (this.speedMark === null) this.speedMark = { at: now, frame };
+      const due = this.speedMark.at + ((frame - this.speedMark.frame) * 1000) / control.speed;
+      if (due > now) return this.wait(due - now);
+    } else this.speedMark = null;
+    if (control.paused || now - this.lastYield > YIELD_EVERY) return this.wait(0);
+  }
+
+  private async wait(ms: number): Promise<void> {
+    if (ms > 0) await sleep(ms);
+    await Watcher.yieldToEvents(this.run.control);
+    this.lastYield = performance.now();
+    // Speed changes restart the cap's clock, so a pause does not become a burst afterwards.
+    if (this.run.control.paused) this.speedMark = null;
+  }
+
+  /** Lets queued messages through; while paused, waits until resumed or stopped. */
+  static async yieldToEvents(control: AgentControl): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (control.paused && !control.stop) await sleep(PAUSE_POLL);
+  }
+}
