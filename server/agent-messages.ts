@@ -51,6 +51,9 @@ export class FrameThrottle<F> {
   }
 }
 
+/** Episode reports per game per second at most. */
+const EPISODES_PER_SECOND = 4;
+
 /** A subscriber of the agent's event stream that posts protocol messages. */
 export function agentSubscriber(
   post: (o: JobOutput) => void,
@@ -61,6 +64,18 @@ export function agentSubscriber(
   const frames = new FrameThrottle<Extract<AgentEvent, { type: 'frame' }>>(frameRate, (f) => {
     post({ kind: 'binary', bytes: encodeFrame(f), frame: true });
   });
+  // Sixteen environments end many episodes a second early in a game; viewers show the latest per game.
+  const episodes = new Map<number, FrameThrottle<Extract<AgentEvent, { type: 'episode' }>>>();
+  const episodeThrottle = (game: number): FrameThrottle<Extract<AgentEvent, { type: 'episode' }>> => {
+    let throttle = episodes.get(game);
+    if (!throttle) {
+      throttle = new FrameThrottle(EPISODES_PER_SECOND, (e) => {
+        post({ kind: 'message', message: { type: 'episode', game: e.game, frame: e.frame, return: e.return, length: e.length } });
+      });
+      episodes.set(game, throttle);
+    }
+    return throttle;
+  };
   const subscriber = (e: AgentEvent | SubscriberError): void => {
     switch (e.type) {
       case 'start':
@@ -100,7 +115,7 @@ export function agentSubscriber(
         if (watched()) frames.offer(e);
         return;
       case 'episode':
-        post({ kind: 'message', message: { type: 'episode', game: e.game, frame: e.frame, return: e.return, length: e.length } });
+        episodeThrottle(e.game).offer(e);
         return;
       case 'curve':
         post({ kind: 'message', message: { type: 'curve', point: { series: e.arm ?? 'learner', x: e.frame, task: e.game, values: [...e.scores] } } });
@@ -123,5 +138,11 @@ export function agentSubscriber(
         return;
     }
   };
-  return { subscriber, dispose: () => frames.dispose() };
+  return {
+    subscriber,
+    dispose: () => {
+      frames.dispose();
+      for (const t of episodes.values()) t.dispose();
+    },
+  };
 }

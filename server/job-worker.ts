@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunConfig } from '../core/config.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
-import { SharedControl } from './control.ts';
+import type { AgentConfig } from '../agent/config.ts';
+import type { AgentEvent } from '../agent/events.ts';
+import { agentSubscriber } from './agent-messages.ts';
+import { SharedControl, sharedAgentControl } from './control.ts';
 import { continualObserver } from './continual-messages.ts';
 import type { WorkerData, WorkerOutput } from './job.ts';
 
@@ -36,6 +39,40 @@ async function runClassification(configs: readonly RunConfig[], backend: Backend
   }
 }
 
+/**
+ * The RL run, resumed from `out`/checkpoint when one is there: its past (curves, R, dreams) is sent right after
+ * the run's start, so viewers of a resumed run see it all. A stop request ends it at its next step, with the
+ * checkpoint of its last finished phase.
+ */
+async function runRl(config: AgentConfig, backend: BackendName, out: string): Promise<'finished' | 'stopped'> {
+  const { runAgent, RunStopped } = await import('../agent/run.ts');
+  const { EventStream } = await import('../core/events.ts');
+  const { hasCheckpoint } = await import('../core/checkpoint.ts');
+  const { readAgentCheckpoint, recordMessages } = await import('./agent-record.ts');
+  const checkpointDir = join(out, 'checkpoint');
+  const past = hasCheckpoint(checkpointDir) ? recordMessages(readAgentCheckpoint(checkpointDir)) : [];
+  const events = new EventStream<AgentEvent>();
+  const { subscriber, dispose } = agentSubscriber(
+    (o) => {
+      post(o);
+      if (o.kind === 'message' && o.message.type === 'run') for (const p of past.splice(0)) post(p);
+    },
+    () => control.watched,
+    data.frameRate,
+  );
+  events.subscribe(subscriber);
+  try {
+    // The checkpoint holds the whole record (what --replay reads); `dgr rl` is the command that writes reports.
+    await runAgent(config, { backend, events, control: sharedAgentControl(control), checkpointDir });
+    return 'finished';
+  } catch (error) {
+    if (error instanceof RunStopped) return 'stopped';
+    throw error;
+  } finally {
+    dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const { spec } = data;
   const { useBackend } = await import('../core/engine/backend.ts');
@@ -48,7 +85,7 @@ async function main(): Promise<void> {
     post({ kind: 'end', state: 'finished' });
     return;
   }
-  throw new Error('RL jobs need agent/run.ts');
+  post({ kind: 'end', state: await runRl(spec.config, backend, spec.out) });
 }
 
 main().catch((error: unknown) => {

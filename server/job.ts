@@ -48,6 +48,7 @@ export class WorkerJob implements Job {
   readonly capabilities: readonly Capability[];
   private readonly shared = new SharedControl();
   private worker: Worker | null = null;
+  /** Resolves at the job's `end` output (or the worker's exit without one). */
   private ended: Promise<void> | null = null;
 
   constructor(
@@ -66,21 +67,23 @@ export class WorkerJob implements Job {
     this.worker = worker;
     let ended = false;
     this.ended = new Promise((resolve) => {
-      worker.on('message', (o: WorkerOutput) => {
-        if (o.kind === 'log') return this.log(o.line);
-        if (o.kind === 'end') ended = true;
-        output(o);
-      });
-      worker.on('error', (error) => {
+      const end = (o: Extract<JobOutput, { kind: 'end' }>): void => {
         if (ended) return;
         ended = true;
-        output({ kind: 'end', state: 'failed', message: error.message });
-      });
-      worker.on('exit', (code) => {
-        if (!ended) output({ kind: 'end', state: 'failed', message: `the job's worker exited with code ${code}` });
-        ended = true;
+        output(o);
+        // The run is over: nothing in the worker is needed any more (tfjs and timers may keep it alive).
+        void worker.terminate();
         resolve();
+      };
+      worker.on('message', (o: WorkerOutput) => {
+        if (o.kind === 'log') this.log(o.line);
+        else if (o.kind === 'end') end(o);
+        else output(o);
       });
+      worker.on('error', (error) => end({ kind: 'end', state: 'failed', message: error.message }));
+      worker.on('exit', (code) =>
+        end(this.shared.stopRequested ? { kind: 'end', state: 'stopped' } : { kind: 'end', state: 'failed', message: `the job's worker exited with code ${code}` }),
+      );
     });
   }
 

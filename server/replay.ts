@@ -1,7 +1,7 @@
 /**
  * `dgr serve --replay DIR`: a finished (or stopped) run's folder served as if it were running, so its curves,
- * R and samples can be looked at again. Reads what the run left: config.json and the checkpoint, whose progress
- * holds the curves and R and whose arrays hold the report's samples.
+ * R, dreams and samples can be looked at again. Reads what the run left: its checkpoint (config, the record of
+ * curves and R, and the dreams or the report's samples as arrays) and, for classification, config.json.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { imageShape } from '../core/report/run.ts';
 import { readJsonFile } from '../cli/run-files.ts';
 import { encodeSamples } from '../protocol/binary.ts';
 import type { Capability, ControlState } from '../protocol/messages.ts';
+import { agentRunInfo, readAgentCheckpoint, recordMessages } from './agent-record.ts';
 import { classificationRunInfo } from './continual-messages.ts';
 import type { Job, JobOutput } from './job.ts';
 
@@ -26,12 +27,11 @@ interface SavedArm {
 
 /** Arm folders of a run: DIR itself when it holds a config.json, else its subfolders that do. */
 function armFolders(dir: string): string[] {
-  if (!existsSync(dir)) throw new Error(`--replay ${dir}: no such folder`);
   if (existsSync(join(dir, 'config.json'))) return [dir];
   const arms = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'config.json')))
     .map((e) => join(dir, e.name));
-  if (arms.length === 0) throw new Error(`--replay ${dir}: neither a run's folder (config.json) nor one of arm folders`);
+  if (arms.length === 0) throw new Error(`--replay ${dir}: neither an RL run's folder (checkpoint/) nor a classification run's (config.json, or arm folders holding one)`);
   return arms;
 }
 
@@ -55,35 +55,54 @@ function readArm(dir: string): SavedArm {
   };
 }
 
+/** The outputs of a classification run's folder (one arm's, or an experiment's with arm subfolders). */
+function classificationOutputs(dir: string): JobOutput[] {
+  const arms = armFolders(dir).map(readArm);
+  const out: JobOutput[] = [];
+  const configs = arms.map((a) => a.config);
+  const first = arms[0];
+  const shape = imageShape(first.config.stream);
+  out.push({ kind: 'message', message: { type: 'run', run: classificationRunInfo(configs, first.taskNames, shape) } });
+  arms.forEach((arm, a) => {
+    const series = arm.config.arm;
+    const iterations = arm.config.iterations;
+    const points = arm.curves.map((p) => ({ series, x: p.task * iterations + p.iteration, task: p.task, values: p.accuracies }));
+    const rows = arm.accuracyMatrix.slice(1).map((row, task) => ({ series, x: (task + 1) * iterations, task, values: [...row] }));
+    // Task ends are points of the curves too (a run without --eval-every has no others), in x order.
+    for (const point of [...points, ...rows].sort((p, q) => p.x - q.x)) out.push({ kind: 'message', message: { type: 'curve', point } });
+    for (const { task, x, values } of rows) out.push({ kind: 'message', message: { type: 'task-end', series, task, x, row: values } });
+    arm.samples.forEach((x, task) => {
+      if (x.length === 0) return;
+      const pixels = Uint8Array.from(x, (v) => Math.round(255 * Math.min(1, Math.max(0, v))));
+      const labels = Array.from(arm.labels[task] ?? []);
+      out.push({ kind: 'binary', bytes: encodeSamples({ arm: a, task, shape: [...shape], labels, pixels }), frame: false });
+    });
+  });
+  return out;
+}
+
+/** The outputs of an RL run's folder (its --out, holding checkpoint/, or the checkpoint folder itself). */
+function rlOutputs(checkpointDir: string): JobOutput[] {
+  const saved = readAgentCheckpoint(checkpointDir);
+  return [{ kind: 'message', message: { type: 'run', run: agentRunInfo(saved.config, saved.record) } }, ...recordMessages(saved)];
+}
+
 export class ReplayJob implements Job {
-  readonly capabilities: readonly Capability[] = ['samples'];
-  private readonly arms: readonly SavedArm[];
+  readonly capabilities: readonly Capability[];
+  private readonly outputs: readonly JobOutput[];
 
   constructor(readonly dir: string) {
-    this.arms = armFolders(dir).map(readArm);
+    if (!existsSync(dir)) throw new Error(`--replay ${dir}: no such folder`);
+    const rl = [join(dir, 'checkpoint'), dir].find((d) => existsSync(join(d, 'checkpoint.json')) && !existsSync(join(dir, 'config.json')));
+    this.outputs = rl ? rlOutputs(rl) : classificationOutputs(dir);
+    this.capabilities = rl ? ['dreams'] : ['samples'];
   }
 
   start(output: (o: JobOutput) => void): void {
-    const configs = this.arms.map((a) => a.config);
-    const first = this.arms[0];
-    const shape = imageShape(first.config.stream);
-    output({ kind: 'message', message: { type: 'run', run: classificationRunInfo(configs, first.taskNames, shape) } });
+    const [run, ...rest] = this.outputs;
+    output(run);
     output({ kind: 'message', message: { type: 'status', state: 'replay' } });
-    this.arms.forEach((arm, a) => {
-      const series = arm.config.arm;
-      const iterations = arm.config.iterations;
-      const points = arm.curves.map((p) => ({ series, x: p.task * iterations + p.iteration, task: p.task, values: p.accuracies }));
-      const rows = arm.accuracyMatrix.slice(1).map((row, task) => ({ series, x: (task + 1) * iterations, task, values: [...row] }));
-      // Task ends are points of the curves too (a run without --eval-every has no others), in x order.
-      for (const point of [...points, ...rows].sort((p, q) => p.x - q.x)) output({ kind: 'message', message: { type: 'curve', point } });
-      for (const { task, x, values } of rows) output({ kind: 'message', message: { type: 'task-end', series, task, x, row: values } });
-      arm.samples.forEach((x, task) => {
-        if (x.length === 0) return;
-        const pixels = Uint8Array.from(x, (v) => Math.round(255 * Math.min(1, Math.max(0, v))));
-        const labels = Array.from(arm.labels[task] ?? []);
-        output({ kind: 'binary', bytes: encodeSamples({ arm: a, task, shape: [...shape], labels, pixels }), frame: false });
-      });
-    });
+    for (const o of rest) output(o);
   }
 
   control(): ControlState {

@@ -132,9 +132,9 @@ async function runArm(
 }
 
 /** The options that choose and adjust a classification run; `dgr serve` takes the same ones. */
-export function addExperimentOptions(command: Command): Command {
+export function addExperimentOptions(command: Command, { preset = true } = {}): Command {
+  if (preset) command.addOption(new Option('--preset <name>', 'quick: minutes, for a first look and CI; paper: the full protocol').choices(PRESETS).default('quick'));
   return command
-    .addOption(new Option('--preset <name>', 'quick: minutes, for a first look and CI; paper: the full protocol').choices(PRESETS).default('quick'))
     .addOption(new Option('--arm <arms...>', "arms to run (default: the experiment's own list)").choices(ARM_NAMES))
     .addOption(new Option('--scenario <scenario>', 'split-mnist / permuted-mnist scenario (default: class / domain)').choices(['task', 'domain', 'class']))
     .option('--seed <n>', 'first seed', intOption('--seed', 0, 2 ** 31 - 1), 1)

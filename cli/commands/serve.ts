@@ -5,7 +5,11 @@
  */
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { AGENT_ARMS, parseAgentConfig, type AgentArm, type AgentConfig } from '../../agent/config.ts';
+import { AGENT_PRESETS, agentPreset, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
 import { parseRunConfig, type RunConfig } from '../../core/config.ts';
+import { PRESETS, type PresetName } from '../../core/experiments/presets.ts';
+import { parseSchedule } from '../../env/schedule.ts';
 import type { BackendRequest } from '../../core/engine/backend-names.ts';
 import { CLIENT_DIST, ensureClientBuilt } from '../../server/client-build.ts';
 import type { Job } from '../../server/job.ts';
@@ -19,7 +23,10 @@ import { addExperimentOptions, configsFor, requireSvhn, timestamp, type Experime
 /** Frames of the game posted to viewers per second at most (the agent makes one per vector step). */
 const FRAME_RATE = 30;
 
-interface ServeOptions extends ExperimentOptions {
+interface ServeOptions extends Omit<ExperimentOptions, 'preset'> {
+  preset?: string;
+  framesPerGame?: number;
+  schedule?: string;
   host: string;
   port: number;
   allowOrigin?: string[];
@@ -46,8 +53,44 @@ function defaultPort(): number {
   return intOption('PORT', 0, 65535)(fromEnv);
 }
 
-function classificationJob(name: string | undefined, opts: ServeOptions): Job {
-  const configs: RunConfig[] = opts.config ? [parseRunConfig(readJsonFile(opts.config, '--config'), opts.config)] : configsFor(name, opts);
+/** Options of classification runs only; an RL run refuses them rather than ignore them. */
+const CLASSIFICATION_ONLY = ['scenario', 'batchSize', 'lr', 'r', 'generator', 'solver', 'evalEvery', 'svhnDir'] as const;
+/** Options of RL runs only. */
+const RL_ONLY = ['framesPerGame', 'schedule'] as const;
+const flag = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** The RL run: a saved config, or a preset (demo by default) with the command line's overrides. */
+function rlJob(data: unknown, opts: ServeOptions): Job {
+  for (const key of CLASSIFICATION_ONLY) if (opts[key] !== undefined) throw new Error(`${flag(key)} is for classification runs, not RL`);
+  let config: AgentConfig;
+  if (data !== undefined) config = parseAgentConfig(data, opts.config!);
+  else {
+    const preset = opts.preset ?? 'demo';
+    if (!(AGENT_PRESETS as readonly string[]).includes(preset)) throw new Error(`--preset for an RL run is one of ${AGENT_PRESETS.join(', ')}, got '${preset}'`);
+    const arms = opts.arm?.map((arm) => {
+      if (!(AGENT_ARMS as readonly string[]).includes(arm)) throw new Error(`--arm for an RL run is one of ${AGENT_ARMS.join(', ')}, got '${arm}'`);
+      return arm as AgentArm;
+    });
+    config = agentPreset(preset as AgentPresetName, {
+      seed: opts.seed,
+      arms,
+      framesPerGame: opts.framesPerGame,
+      schedule: opts.schedule,
+      iterations: opts.iterations,
+      generatorIterations: opts.generatorIterations,
+      parallel: opts.parallel,
+    });
+  }
+  const out = opts.out ?? join('runs', 'live');
+  process.stdout.write(`dgr serve: RL (${config.preset}), ${parseSchedule(config.schedule).name}, arms ${config.arms.join(', ')}; checkpoint in ${join(out, 'checkpoint')}\n`);
+  return new WorkerJob({ kind: 'rl', config, backend: opts.backend as BackendRequest, out }, FRAME_RATE, logLine);
+}
+
+function classificationJob(name: string | undefined, data: unknown, opts: ServeOptions): Job {
+  for (const key of RL_ONLY) if (opts[key] !== undefined) throw new Error(`${flag(key)} is for RL runs, not classification`);
+  const preset = opts.preset ?? 'quick';
+  if (!(PRESETS as readonly string[]).includes(preset)) throw new Error(`--preset for a classification run is one of ${PRESETS.join(', ')}, got '${preset}'`);
+  const configs: RunConfig[] = data !== undefined ? [parseRunConfig(data, opts.config!)] : configsFor(name, { ...opts, preset: preset as PresetName });
   requireSvhn(configs);
   const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
   process.stdout.write(`dgr serve: ${configs[0].experiment} (${configs.map((c) => c.arm).join(', ')}), files in ${out}\n`);
@@ -57,21 +100,26 @@ function classificationJob(name: string | undefined, opts: ServeOptions): Job {
 export function registerServe(program: Command): void {
   const serve = program
     .command('serve')
-    .argument('[name]', 'a classification experiment to run (see `dgr experiment --list`)')
+    .argument('[name]', "'rl' (the default: the continual RL agent) or a classification experiment (see `dgr experiment --list`)")
     .description('run a job and watch it live in the browser viewer (HTTP and WebSocket on one port), or replay a finished run')
     .option('--host <host>', 'address to bind (the viewer has no login: keep it local)', '127.0.0.1')
     .option('--port <n>', 'port (default $PORT or 8080; 0: any free port)', intOption('--port', 0, 65535), defaultPort())
     .option('--allow-origin <origin>', 'also accept WebSocket connections from pages of this origin (repeatable)', originOption)
     .option('--max-viewers <n>', 'most viewers connected at once', intOption('--max-viewers', 1, 1000), 32)
-    .option('--replay <dir>', "serve a finished run's folder instead of training");
-  addExperimentOptions(serve).action(async (name: string | undefined, opts: ServeOptions) => {
+    .option('--replay <dir>', "serve a finished run's folder instead of training (an RL run's --out, or a classification run's)")
+    .option('--preset <name>', `RL: ${AGENT_PRESETS.join(', ')} (default demo); classification: ${PRESETS.join(', ')} (default quick)`)
+    .option('--frames-per-game <n>', "RL: frames of each game (default: the preset's)", intOption('--frames-per-game', 1))
+    .option('--schedule <name>', `RL: the games in order, one of ${Object.keys(SCHEDULES).join(', ')} (default: the preset's)`);
+  addExperimentOptions(serve, { preset: false }).action(async (name: string | undefined, opts: ServeOptions) => {
     await ensureClientBuilt((line) => process.stderr.write(`${line}\n`));
     let job: Job;
     if (opts.replay) {
       job = new ReplayJob(opts.replay);
       process.stdout.write(`dgr serve: replaying ${opts.replay}\n`);
     } else {
-      job = classificationJob(name, opts);
+      const data = opts.config ? readJsonFile(opts.config, '--config') : undefined;
+      const isRl = data !== undefined ? (data as { experiment?: unknown }).experiment === 'rl' : name === undefined || name === 'rl';
+      job = isRl ? rlJob(data, opts) : classificationJob(name, data, opts);
     }
     const server = await startServer({
       host: opts.host,

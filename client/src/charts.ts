@@ -16,6 +16,8 @@ export interface ChartInput {
   /** Label of the y values (normalised score, accuracy). */
   readonly yLabel: string;
   readonly xLabel: string;
+  /** How far the run has got (the last evaluation's cell reaches it). */
+  readonly now: number;
 }
 
 const PAD = { left: 44, right: 12, top: 12, bottom: 30 };
@@ -57,7 +59,7 @@ export function drawCurves(canvas: HTMLCanvasElement, input: ChartInput): void {
   }
   ctx.fillStyle = '#7f89a8';
   ctx.textAlign = 'right';
-  for (const y of [yMin, 0, 1, yMax]) if (y === 0 || y === 1 || y === yMin || y === yMax) ctx.fillText(y.toFixed(1), PAD.left - 4, Y(y) + 4);
+  for (const y of new Set([yMin, 0, 1, yMax].map((v) => Number(v.toFixed(1)) || 0))) ctx.fillText(y.toFixed(1), PAD.left - 4, Y(y) + 4);
   ctx.setLineDash([4, 4]);
   ctx.textAlign = 'left';
   input.boundaries.forEach((b, k) => {
@@ -125,7 +127,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: ChartInput): void 
   const points = input.points;
   for (let i = 0; i < points.length; i++) {
     const x0 = left + (points[i].x / xMax) * w;
-    const x1 = i + 1 < points.length ? left + (points[i + 1].x / xMax) * w : x0 + 2;
+    const x1 = i + 1 < points.length ? left + (points[i + 1].x / xMax) * w : left + (Math.max(points[i].x, input.now) / xMax) * w;
     for (let g = 0; g < rows; g++) {
       const v = points[i].values[g];
       if (v === null || v === undefined) continue;

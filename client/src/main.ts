@@ -92,7 +92,7 @@ function renderPanels(): void {
   const p = state.progress;
   $('progress').textContent = p
     ? `${names[p.task] ?? p.task} · ${p.phase} · ${Math.round(p.done).toLocaleString('en')} / ${Math.round(p.total).toLocaleString('en')}` +
-      (p.framesPerSecond !== null ? ` · ${Math.round(p.framesPerSecond).toLocaleString('en')} frames/s` : '') +
+      (p.framesPerSecond ? ` · ${Math.round(p.framesPerSecond).toLocaleString('en')} frames/s` : '') +
       (p.etaSeconds !== null ? ` · ETA ${Math.round(p.etaSeconds / 60)} min` : '')
     : '';
 
@@ -111,6 +111,7 @@ function renderPanels(): void {
     boundaries: state.boundaries,
     yLabel: run?.kind === 'classification' ? 'test accuracy' : 'normalised score',
     xLabel: run?.kind === 'classification' ? 'solver iterations' : 'frames',
+    now: p?.done ?? 0,
   };
   drawCurves($<HTMLCanvasElement>('curves'), chart);
   drawHeatmap($<HTMLCanvasElement>('heatmap'), chart);

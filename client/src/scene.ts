@@ -6,16 +6,22 @@
 import * as Phaser from 'phaser';
 import { GRID, OBSERVATION_SIZE } from '../../env/layout.ts';
 import { ACTIONS, DOWN, FIRE, LEFT, NOOP, RIGHT, UP } from '../../env/types.ts';
+import { SERIES_COLOURS } from './charts.ts';
 import { drawBoard, drawObservation } from './draw.ts';
 import { HUMAN_STEPS_PER_SECOND, type HumanPlay } from './human.ts';
 import type { RunState } from './run-state.ts';
 
 export const STAGE_WIDTH = 1000;
-export const STAGE_HEIGHT = 470;
+export const STAGE_HEIGHT = 480;
 
-const AGENT = { x: 20, y: 64, cell: 30 };
-const DREAMS = { x: 360, y: 64, cell: 6, columns: 4, rows: 4, pitch: 72 };
-const HUMAN = { x: 700, y: 64, cell: 28 };
+const AGENT = { x: 16, y: 64, cell: 28 };
+const DREAMS = { x: 336, y: 64, cell: 5, columns: 6, rows: 5, pitch: dreamPitch(5) };
+const HUMAN = { x: 712, y: 64, cell: 26 };
+
+/** Distance between dreams: the frame, its outline and a label line. */
+function dreamPitch(cell: number): number {
+  return cell * 10 + 8;
+}
 const TEXT = { fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: '14px', color: '#c8cde0' };
 const TITLE = { ...TEXT, fontSize: '13px', color: '#7f89a8' };
 const SMALL = { ...TEXT, fontSize: '11px', color: '#8e97b3' };
@@ -66,20 +72,21 @@ export class ViewerScene extends Phaser.Scene {
   create(): void {
     this.probe.renderer = this.game.renderer.type === Phaser.WEBGL ? 'webgl' : this.game.renderer.type === Phaser.CANVAS ? 'canvas' : 'unknown';
     this.add.text(AGENT.x, 10, 'THE AGENT PLAYS', TITLE);
-    this.agentTitle = this.add.text(AGENT.x, 28, 'waiting for the run …', TEXT);
+    this.agentTitle = this.add.text(AGENT.x, 28, 'waiting for the run …', { ...TEXT, wordWrap: { width: 300 } });
     this.agent = this.add.graphics();
     drawBoard(this.agent, AGENT.x, AGENT.y, AGENT.cell);
     this.agentInfo = this.add.text(AGENT.x, AGENT.y + GRID * AGENT.cell + 8, '', SMALL);
     for (let a = 0; a < ACTIONS.length; a++) {
-      this.qLabels.push(this.add.text(AGENT.x + a * 50 + 25, AGENT.y + GRID * AGENT.cell + 104, ACTIONS[a], SMALL).setOrigin(0.5, 0));
+      this.qLabels.push(this.add.text(AGENT.x + a * 47 + 23, AGENT.y + GRID * AGENT.cell + 96, ACTIONS[a], SMALL).setOrigin(0.5, 0));
     }
 
     this.add.text(DREAMS.x, 10, 'DREAMS OF PAST GAMES', TITLE);
     this.dreamTitle = this.add.text(DREAMS.x, 28, 'after the first consolidation', TEXT);
+    this.add.text(DREAMS.x, DREAMS.y + DREAMS.rows * (DREAMS.pitch + 14) + 2, "outline: the game a dream looks like (curves' colours)", SMALL);
     this.dreamGraphics = this.add.graphics();
     for (let i = 0; i < DREAMS.columns * DREAMS.rows; i++) {
       const [x, y] = this.dreamAt(i);
-      this.dreamLabels.push(this.add.text(x + (GRID * DREAMS.cell) / 2, y + GRID * DREAMS.cell + 1, '', SMALL).setOrigin(0.5, 0));
+      this.dreamLabels.push(this.add.text(x + (GRID * DREAMS.cell) / 2, y + GRID * DREAMS.cell + 3, '', SMALL).setOrigin(0.5, 0));
     }
 
     this.add.text(HUMAN.x, 10, 'YOU PLAY', TITLE);
@@ -108,7 +115,7 @@ export class ViewerScene extends Phaser.Scene {
   }
 
   private dreamAt(i: number): [number, number] {
-    return [DREAMS.x + (i % DREAMS.columns) * DREAMS.pitch, DREAMS.y + Math.floor(i / DREAMS.columns) * (DREAMS.pitch + 10)];
+    return [DREAMS.x + (i % DREAMS.columns) * DREAMS.pitch, DREAMS.y + Math.floor(i / DREAMS.columns) * (DREAMS.pitch + 14)];
   }
 
   private stepHuman(action: number): void {
@@ -151,6 +158,8 @@ export class ViewerScene extends Phaser.Scene {
     if (run?.kind === 'classification') {
       this.agentTitle.setText(`${run.config.experiment as string}: no game in a classification run`);
       this.agentInfo.setText('per-task accuracy: see the curves below');
+    } else if (this.state.state === 'replay' || this.state.state === 'finished' || this.state.state === 'stopped') {
+      this.agentTitle.setText(`the run is ${this.state.state === 'replay' ? 'a replay' : this.state.state}: no live game`);
     }
   }
 
@@ -170,14 +179,14 @@ export class ViewerScene extends Phaser.Scene {
     // Q-values as bars around their mean; the greedy action's bar is bright, the chosen one outlined.
     const q = f.qValues;
     if (q.length === 0) return;
-    const top = AGENT.y + GRID * AGENT.cell + 44;
-    const height = 56;
+    const top = AGENT.y + GRID * AGENT.cell + 42;
+    const height = 50;
     const lo = Math.min(...q);
     const hi = Math.max(...q);
     const greedy = q.indexOf(hi);
     for (let a = 0; a < q.length; a++) {
       const h = hi === lo ? height / 2 : 6 + ((q[a] - lo) / (hi - lo)) * (height - 6);
-      const x = AGENT.x + a * 50 + 8;
+      const x = AGENT.x + a * 47 + 6;
       this.agent.fillStyle(a === greedy ? 0x50dc78 : 0x3a4663, 1);
       this.agent.fillRect(x, top + height - h, 34, h);
       if (a === f.action) {
@@ -202,13 +211,15 @@ export class ViewerScene extends Phaser.Scene {
     const index = Math.min(this.dreamIndex ?? all.length - 1, all.length - 1);
     const d = all[index];
     const arm = this.state.run?.arms[d.arm] ?? `arm ${d.arm}`;
-    this.dreamTitle.setText(`${arm}: G after ${this.gameName(d.game)} · greedy action of Q`);
+    this.dreamTitle.setText(`${arm} after ${this.gameName(d.game)}: G's samples, Q's action`);
     const shown = Math.min(d.actions.length, DREAMS.columns * DREAMS.rows);
     for (let i = 0; i < shown; i++) {
       const [x, y] = this.dreamAt(i);
+      const like = d.resembles[i];
+      g.lineStyle(2, like >= 0 ? Number.parseInt(SERIES_COLOURS[like % SERIES_COLOURS.length].slice(1), 16) : 0x2a3045, 1);
+      g.strokeRect(x - 2, y - 2, GRID * DREAMS.cell + 4, GRID * DREAMS.cell + 4);
       drawObservation(g, d.observations.subarray(i * OBSERVATION_SIZE, (i + 1) * OBSERVATION_SIZE), x, y, DREAMS.cell, 0);
-      const like = d.resembles[i] >= 0 ? ` ~${this.gameName(d.resembles[i]).slice(0, 6)}` : '';
-      this.dreamLabels[i].setText(`${ACTIONS[d.actions[i]] ?? d.actions[i]}${like}`);
+      this.dreamLabels[i].setText(ACTIONS[d.actions[i]] ?? String(d.actions[i]));
     }
   }
 
@@ -252,7 +263,7 @@ export class ViewerScene extends Phaser.Scene {
     texture.context.putImageData(image, 0, 0);
     texture.refresh();
     if (!this.digitImage) this.digitImage = this.add.image(DREAMS.x, DREAMS.y, 'digits').setOrigin(0, 0);
-    const scale = Math.min(300 / width, 330 / height);
+    const scale = Math.min(350 / width, 380 / height);
     this.digitImage.setScale(scale).setVisible(true);
     const arm = this.state.run?.arms[s.arm] ?? '';
     this.dreamTitle.setText(`${arm}: G after ${this.gameName(s.task)}; labels: ${s.labels.slice(0, 16).join(' ')}…`);
@@ -271,7 +282,7 @@ export class ViewerScene extends Phaser.Scene {
     const status = this.human.waiting ? 'press an arrow key or space to start' : `step ${this.human.steps}`;
     const last = this.human.lastScore === null ? '' : `   last ${this.human.lastScore}   best ${this.human.best}`;
     this.humanInfo.setText(
-      `you ${String(this.human.score).padStart(3)}${last}\nagent (last episode) ${agent}   scripted (mean of 5) ${this.human.scriptedScore().toFixed(1)}\n${status}`,
+      `you ${String(this.human.score).padStart(3)}${last}\nagent ${agent} (its last episode)\nscripted ${this.human.scriptedScore().toFixed(1)} (mean of 5)\n${status}`,
     );
   }
 }
