@@ -8,7 +8,8 @@ import { drawCurves, drawHeatmap, SERIES_COLOURS } from './charts.ts';
 import { Connection } from './connection.ts';
 import { HUMAN_TASKS, HumanPlay } from './human.ts';
 import { RunState } from './run-state.ts';
-import { STAGE_HEIGHT, STAGE_WIDTH, ViewerScene, type ViewerProbe } from './scene.ts';
+import { ViewerScene, type ViewerProbe } from './scene.ts';
+import { STAGE_HEIGHT, STAGE_WIDTH } from './stage-layout.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);

@@ -7,21 +7,11 @@ import * as Phaser from 'phaser';
 import { GRID, OBSERVATION_SIZE } from '../../env/layout.ts';
 import { ACTIONS, DOWN, FIRE, LEFT, NOOP, RIGHT, UP } from '../../env/types.ts';
 import { SERIES_COLOURS } from './charts.ts';
+import { AGENT, DREAMS, HUMAN } from './stage-layout.ts';
 import { drawBoard, drawObservation } from './draw.ts';
 import { HUMAN_STEPS_PER_SECOND, type HumanPlay } from './human.ts';
 import type { RunState } from './run-state.ts';
 
-export const STAGE_WIDTH = 1000;
-export const STAGE_HEIGHT = 480;
-
-const AGENT = { x: 16, y: 64, cell: 28 };
-const DREAMS = { x: 336, y: 64, cell: 5, columns: 6, rows: 5, pitch: dreamPitch(5) };
-const HUMAN = { x: 712, y: 64, cell: 26 };
-
-/** Distance between dreams: the frame, its outline and a label line. */
-function dreamPitch(cell: number): number {
-  return cell * 10 + 8;
-}
 const TEXT = { fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: '14px', color: '#c8cde0' };
 const TITLE = { ...TEXT, fontSize: '13px', color: '#7f89a8' };
 const SMALL = { ...TEXT, fontSize: '11px', color: '#8e97b3' };

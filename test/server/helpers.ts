@@ -1,5 +1,7 @@
 /** A real WebSocket client of protocol v1 for the server tests, and a tiny real classification run to serve. */
 import WebSocket from 'ws';
+import type { AgentConfig } from '../../agent/config.ts';
+import { agentPreset } from '../../agent/presets.ts';
 import type { RunConfig } from '../../core/config.ts';
 import { findExperiment } from '../../core/experiments/presets.ts';
 import { serverMessageSchema, SUBPROTOCOL, type ServerMessage } from '../../protocol/messages.ts';
@@ -16,6 +18,22 @@ export function tinySplit(overrides: Partial<RunConfig> = {}): RunConfig {
     curveSamples: 50,
     parallel: false,
     ...overrides,
+  };
+}
+
+/**
+ * The quick RL preset cut to seconds of work: Freeway then Breakout, 4000 frames each, learning from frame 500,
+ * evaluating every 1000 frames with 2 short episodes, 60 consolidation and generator iterations.
+ */
+export function tinyRl(): AgentConfig {
+  const c = agentPreset('quick', { framesPerGame: 4000, iterations: 60, generatorIterations: 60, parallel: false });
+  return {
+    ...c,
+    learner: { ...c.learner, bufferSize: 4000, learningStarts: 500, epsilon: { ...c.learner.epsilon, decayFrames: 2000 } },
+    scholar: { ...c.scholar, observations: 1000, batchSize: 32 },
+    generator: { ...c.generator, batchSize: 32 },
+    er: { capacity: 1000 },
+    evaluation: { every: 1000, episodes: 2, maxSteps: 200, referenceEpisodes: 2 },
   };
 }
 
