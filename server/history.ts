@@ -52,12 +52,6 @@ export class RunHistory {
     if (this.binaries.length > MAX_BINARIES) this.binaries.shift();
   }
 
-  get pointCount(): number {
-    let n = 0;
-    for (const list of this.series.values()) n += list.length;
-    return n;
-  }
-
   /** The `history` reply to a subscribe request and the binary messages that follow it. */
   snapshot(id: string, pointsPerSeries: number): { message: History; binaries: readonly Uint8Array[] } {
     const points = [...this.series.values()].flatMap((list) => downsample(list, pointsPerSeries));

@@ -3,6 +3,7 @@ import { TRAINING_BENCHMARKS, type TrainingBenchmark } from '../../core/bench/na
 import type { BenchResult } from '../../core/bench/training.ts';
 import { backendOption, intOption, startBackend } from '../options.ts';
 import { registerBenchEnv } from './bench-env.ts';
+import { registerBenchServe } from './bench-serve.ts';
 
 function table(results: readonly BenchResult[]): string {
   const width = Math.max('benchmark'.length, ...results.map((r) => r.name.length));
@@ -13,7 +14,7 @@ function table(results: readonly BenchResult[]): string {
 export function registerBench(program: Command): void {
   const bench = program
     .command('bench')
-    .description('benchmarks: training-step throughput (default), environment speed (`bench env`)');
+    .description('benchmarks: training-step throughput (default), environment speed (`bench env`), training with viewers (`bench serve`)');
   bench
     .command('train', { isDefault: true })
     .description(
@@ -40,6 +41,7 @@ export function registerBench(program: Command): void {
       if (opts.profile) await printProfiles(opts.only ?? PROFILED);
     });
   registerBenchEnv(bench);
+  registerBenchServe(bench);
 }
 
 const PROFILED: readonly TrainingBenchmark[] = ['solver-replay-step', 'generator-replay-step', 'cnn-replay-step', 'conv-vae-replay-step'];

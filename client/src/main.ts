@@ -26,6 +26,7 @@ const probe: ViewerProbe = {
   humanObservation: () => Array.from(human.observation),
   curvePoints: () => [...state.series.values()].reduce((n, list) => n + list.length, 0),
   dreams: () => state.dreams.length + state.samples.length,
+  frame: () => (state.frame ? { game: state.frame.game, player: state.frame.player } : null),
 };
 (window as unknown as { dgrViewer: ViewerProbe }).dgrViewer = probe;
 

@@ -28,6 +28,8 @@ export interface ViewerProbe {
   humanObservation(): number[];
   curvePoints(): number;
   dreams(): number;
+  /** Who plays which game in the latest frame. */
+  frame(): { game: number; player: string } | null;
 }
 
 export class ViewerScene extends Phaser.Scene {

@@ -3,9 +3,7 @@
  * one real ws viewer that reads, and one raw TCP viewer that completes the handshake, subscribes and then never
  * reads again, while a job offers game frames as fast as it can make them.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import { makeEnv } from '../../env/single.ts';
 import { decodeFrame, encodeFrame, OPCODE_FRAME } from '../../protocol/binary.ts';
 import type { Capability, ControlState } from '../../protocol/messages.ts';
 import type { Job, JobOutput } from '../../server/job.ts';
+import { stalledViewer } from '../../server/bench.ts';
 import { startServer, type ViewerServer } from '../../server/server.ts';
 import { connect } from './helpers.ts';
 
@@ -60,25 +59,6 @@ class FrameSource implements Job {
   }
 
   async stop(): Promise<void> {}
-}
-
-/** A WebSocket client by hand: upgrade, one masked text frame (the subscribe), then it never reads again. */
-async function stalledViewer(port: number): Promise<Socket> {
-  const socket = tcpConnect(port, '127.0.0.1');
-  socket.write(
-    `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: dgr.v1\r\n\r\n`,
-  );
-  await new Promise<void>((resolve, reject) => {
-    socket.once('data', (data) => (String(data).startsWith('HTTP/1.1 101') ? resolve() : reject(new Error(String(data)))));
-  });
-  const payload = Buffer.from(JSON.stringify({ type: 'subscribe', id: 'slow', historyPoints: 10 }));
-  const mask = randomBytes(4);
-  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
-  socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]));
-  await new Promise((r) => setTimeout(r, 100));
-  socket.pause();
-  return socket;
 }
 
 describe('dgr serve: backpressure', () => {
