@@ -18,6 +18,8 @@ export interface ChartInput {
   readonly xLabel: string;
   /** How far the run has got (the last evaluation's cell reaches it). */
   readonly now: number;
+  /** Points drawn thin behind the main ones (the RL learner's own curve behind an arm's). */
+  readonly behind?: readonly CurvePoint[];
 }
 
 const PAD = { left: 44, right: 12, top: 12, bottom: 30 };
@@ -44,7 +46,7 @@ export function drawCurves(canvas: HTMLCanvasElement, input: ChartInput): void {
   const xMax = Math.max(1, input.boundaries[input.boundaries.length - 1] ?? 0, ...input.points.map((p) => p.x));
   let yMin = 0;
   let yMax = 1;
-  for (const p of input.points) for (const v of p.values) if (v !== null) ((yMin = Math.min(yMin, v)), (yMax = Math.max(yMax, v)));
+  for (const p of [...input.points, ...(input.behind ?? [])]) for (const v of p.values) if (v !== null) ((yMin = Math.min(yMin, v)), (yMax = Math.max(yMax, v)));
   const X = (x: number): number => PAD.left + (x / xMax) * w;
   const Y = (y: number): number => PAD.top + h - ((y - yMin) / (yMax - yMin)) * h;
 
@@ -83,30 +85,53 @@ export function drawCurves(canvas: HTMLCanvasElement, input: ChartInput): void {
   ctx.fillText(input.yLabel, 0, 0);
   ctx.restore();
 
-  // One line per game; a game's line starts where it was first evaluated.
-  ctx.lineWidth = 2;
-  for (let g = 0; g < input.names.length; g++) {
-    ctx.strokeStyle = SERIES_COLOURS[g % SERIES_COLOURS.length];
-    ctx.beginPath();
-    let drawing = false;
-    for (const p of input.points) {
-      const v = p.values[g];
-      if (v === null || v === undefined) continue;
-      if (drawing) ctx.lineTo(X(p.x), Y(v));
-      else ctx.moveTo(X(p.x), Y(v));
-      drawing = true;
+  // One line per game; a game's line starts where it was first evaluated. Points are marked: an arm is evaluated
+  // only at the ends of games.
+  const lines = (points: readonly CurvePoint[], width: number, alpha: number, marks: boolean): void => {
+    ctx.lineWidth = width;
+    ctx.globalAlpha = alpha;
+    for (let g = 0; g < input.names.length; g++) {
+      const colour = SERIES_COLOURS[g % SERIES_COLOURS.length];
+      ctx.strokeStyle = colour;
+      ctx.fillStyle = colour;
+      ctx.beginPath();
+      let drawing = false;
+      for (const p of points) {
+        const v = p.values[g];
+        if (v === null || v === undefined) continue;
+        if (drawing) ctx.lineTo(X(p.x), Y(v));
+        else ctx.moveTo(X(p.x), Y(v));
+        drawing = true;
+      }
+      ctx.stroke();
+      if (!marks) continue;
+      for (const p of points) {
+        const v = p.values[g];
+        if (v === null || v === undefined) continue;
+        ctx.beginPath();
+        ctx.arc(X(p.x), Y(v), 3, 0, 2 * Math.PI);
+        ctx.fill();
+      }
     }
-    ctx.stroke();
-  }
+    ctx.globalAlpha = 1;
+  };
+  if (input.behind) lines(input.behind, 1.5, 0.45, false);
+  lines(input.points, 2, 1, input.points.length < 60);
 }
 
-/** Score → colour: dark blue at or below 0, through teal, to bright yellow at 1 and above. */
+/** Score → colour: from the page's dark navy at 0 (or below), through teal at ½, to warm yellow at 1 (or above). */
 function heat(v: number): string {
+  const stops = [
+    [0, [24, 32, 64]],
+    [0.5, [38, 140, 140]],
+    [1, [250, 214, 80]],
+  ] as const;
   const t = Math.max(0, Math.min(1, v));
-  const r = Math.round(20 + t * 230);
-  const g = Math.round(30 + t * 180);
-  const b = Math.round(70 + (1 - t) * 90 - t * 40);
-  return `rgb(${r}, ${g}, ${Math.max(0, b)})`;
+  const k = t <= 0.5 ? 0 : 1;
+  const [t0, c0] = stops[k];
+  const [t1, c1] = stops[k + 1];
+  const f = (t - t0) / (t1 - t0);
+  return `rgb(${c0.map((c, i) => Math.round(c + f * (c1[i] - c))).join(', ')})`;
 }
 
 export function drawHeatmap(canvas: HTMLCanvasElement, input: ChartInput): void {
@@ -147,5 +172,5 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: ChartInput): void 
   ctx.setLineDash([]);
   ctx.fillStyle = '#7f89a8';
   ctx.textAlign = 'center';
-  ctx.fillText(`${input.xLabel} → · colour: ${input.yLabel} (dark 0, yellow 1)`, left + w / 2, canvas.height - 8);
+  ctx.fillText(`${input.xLabel} → · colour: ${input.yLabel} (navy 0, teal ½, yellow 1)`, left + w / 2, canvas.height - 8);
 }

@@ -103,7 +103,7 @@ function renderPanels(): void {
   const wanted = [...(run?.arms ?? []), ...available].filter((s, i, all) => all.indexOf(s) === i && available.includes(s));
   if (seriesSelect.options.length !== wanted.length || wanted.some((s, i) => seriesSelect.options[i]?.value !== s)) {
     const keep = seriesSelect.value;
-    seriesSelect.replaceChildren(...wanted.map((s) => new Option(s === 'learner' ? 'learner (its game only)' : s, s)));
+    seriesSelect.replaceChildren(...wanted.map((s) => new Option(s === 'learner' ? 'learner (its game only)' : available.includes('learner') ? `${s} (thin: the learner)` : s, s)));
     if (wanted.includes(keep)) seriesSelect.value = keep;
   }
   const points = state.series.get(seriesSelect.value) ?? [];
@@ -114,6 +114,7 @@ function renderPanels(): void {
     yLabel: run?.kind === 'classification' ? 'test accuracy' : 'normalised score',
     xLabel: run?.kind === 'classification' ? 'solver iterations' : 'frames',
     now: p?.done ?? 0,
+    behind: seriesSelect.value !== 'learner' ? state.series.get('learner') : undefined,
   };
   drawCurves($<HTMLCanvasElement>('curves'), chart);
   drawHeatmap($<HTMLCanvasElement>('heatmap'), chart);

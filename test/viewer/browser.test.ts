@@ -197,15 +197,28 @@ describe('the viewer in chromium against dgr serve', () => {
     }
   });
 
-  it('raised no page errors', () => {
-    expect(pageErrors).toEqual([]);
-  });
-
-  it('stops on Ctrl-C with the run checkpointed', async () => {
+  it('stops on Ctrl-C with the run checkpointed; the page reconnects to the next server, a replay of that run', async () => {
+    const page = await open('');
+    await until('connected', () => page.locator('#connection').getAttribute('data-state'), (s) => s === 'open', 30_000);
     server.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => (server.exitCode !== null ? resolve(server.exitCode) : server.once('exit', (c) => resolve(c))));
     expect(serverLog).toMatch(/SIGINT: stopping the job/);
     expect(code).toBe(0);
     expect(existsSync(join(out, 'checkpoint', 'checkpoint.json'))).toBe(true);
+    await until('the indicator', () => page.locator('#connection').getAttribute('data-state'), (s) => s === 'closed', 30_000);
+
+    const port = new URL(url).port;
+    server = spawn(process.execPath, [join(root, 'bin', 'dgr.js'), 'serve', '--replay', out, '--port', port], { cwd: root });
+    server.stderr!.on('data', (d) => (serverLog += String(d)));
+    await until('reconnected', () => page.locator('#connection').getAttribute('data-state'), (s) => s === 'open', 60_000);
+    await until('the replay', () => page.locator('#run-title').textContent(), (t) => /replay/.test(t ?? ''), 30_000);
+    expect(await count(page, 'dreams')).toBeGreaterThan(0);
+    expect(await count(page, 'curvePoints')).toBeGreaterThan(0);
+    await page.close();
+    server.kill('SIGINT');
+  });
+
+  it('raised no page errors', () => {
+    expect(pageErrors).toEqual([]);
   });
 });
