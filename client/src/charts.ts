@@ -172,5 +172,5 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: ChartInput): void 
   ctx.setLineDash([]);
   ctx.fillStyle = '#7f89a8';
   ctx.textAlign = 'center';
-  ctx.fillText(`${input.xLabel} → · colour: ${input.yLabel} (navy 0, teal ½, yellow 1)`, left + w / 2, canvas.height - 8);
+  ctx.fillText(`${input.xLabel} → · ${input.yLabel}: navy 0 → yellow 1`, left + w / 2, canvas.height - 8);
 }

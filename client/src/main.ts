@@ -83,7 +83,12 @@ tokenInput.addEventListener('input', () => renderPanels());
 
 // ---- curves
 const seriesSelect = $<HTMLSelectElement>('series');
-seriesSelect.addEventListener('change', () => renderPanels());
+/** Until a person picks a series, the first arm's (R) is shown once it has points. */
+let seriesChosen = false;
+seriesSelect.addEventListener('change', () => {
+  seriesChosen = true;
+  renderPanels();
+});
 
 function renderPanels(): void {
   const run = state.run;
@@ -102,7 +107,7 @@ function renderPanels(): void {
   const available = [...state.series.keys()];
   const wanted = [...(run?.arms ?? []), ...available].filter((s, i, all) => all.indexOf(s) === i && available.includes(s));
   if (seriesSelect.options.length !== wanted.length || wanted.some((s, i) => seriesSelect.options[i]?.value !== s)) {
-    const keep = seriesSelect.value;
+    const keep = seriesChosen ? seriesSelect.value : wanted[0];
     seriesSelect.replaceChildren(...wanted.map((s) => new Option(s === 'learner' ? 'learner (its game only)' : available.includes('learner') ? `${s} (thin: the learner)` : s, s)));
     if (wanted.includes(keep)) seriesSelect.value = keep;
   }

@@ -125,7 +125,21 @@ describe('the viewer in chromium against dgr serve', () => {
     const b = await until('a changed board', () => agentBoard(page), (board) => board.cells.join(' ') !== a.cells.join(' '), 60_000);
     expect(b.lit).toBeGreaterThan(0);
     await page.close();
-  });
+  }, 600_000);
+
+  it('draws with the Canvas renderer when the browser has no 3D APIs', async () => {
+    const canvasBrowser = await launch(['--disable-3d-apis']);
+    try {
+      const page = await canvasBrowser.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(url);
+      const p = await until('frames drawn', () => probe(page), (q) => q.frames >= 2);
+      expect(p.renderer).toBe('canvas');
+      expect((await agentBoard(page)).lit).toBeGreaterThan(0);
+    } finally {
+      await canvasBrowser.close();
+    }
+  }, 600_000);
 
   it('lets a person play with the keyboard, from env\'s code', async () => {
     const page = await open('');
@@ -139,7 +153,7 @@ describe('the viewer in chromium against dgr serve', () => {
     await page.keyboard.up(key);
     expect((await probe(page)).humanSteps).toBeGreaterThan(0);
     await page.close();
-  });
+  }, 600_000);
 
   it('refuses control without the token, and a tokened pause stops the game until resumed', async () => {
     const viewer = await open('');
@@ -153,8 +167,15 @@ describe('the viewer in chromium against dgr serve', () => {
     await until('frames', () => probe(holder), (p) => p.frames >= 1);
     await holder.locator('#pause').click();
     await until('the ack', () => holder.locator('#control-reply').textContent(), (t) => t === 'pause: done', 10_000);
-    await sleep(500);
-    const held = (await probe(viewer)).frames;
+    // A step already under way when the pause arrived may still show (an update or an evaluation can take a
+    // while on a busy machine): wait for the counter to settle, then it must not move.
+    let held = (await probe(viewer)).frames;
+    for (let settled = 0; settled < 2; ) {
+      await sleep(1000);
+      const now = (await probe(viewer)).frames;
+      settled = now === held ? settled + 1 : 0;
+      held = now;
+    }
     await sleep(2000);
     expect((await probe(viewer)).frames).toBe(held);
     await holder.locator('#pause').click();
@@ -162,7 +183,7 @@ describe('the viewer in chromium against dgr serve', () => {
     await until('frames again', () => probe(viewer), (p) => p.frames > held, 60_000);
     await holder.close();
     await viewer.close();
-  });
+  }, 600_000);
 
   it('fills the curves and the dreams after the first consolidation; watch shows the scholar on a past game', async () => {
     const page = await open(`#token=${token}`);
@@ -181,21 +202,7 @@ describe('the viewer in chromium against dgr serve', () => {
     const shot = process.env.DGR_VIEWER_SCREENSHOT;
     if (shot) await page.screenshot({ path: join(root, shot), fullPage: true });
     await page.close();
-  });
-
-  it('draws with the Canvas renderer when the browser has no 3D APIs', async () => {
-    const canvasBrowser = await launch(['--disable-3d-apis']);
-    try {
-      const page = await canvasBrowser.newPage();
-      page.on('pageerror', (e) => pageErrors.push(e.message));
-      await page.goto(url);
-      const p = await until('frames drawn', () => probe(page), (q) => q.frames >= 2);
-      expect(p.renderer).toBe('canvas');
-      expect((await agentBoard(page)).lit).toBeGreaterThan(0);
-    } finally {
-      await canvasBrowser.close();
-    }
-  });
+  }, 600_000);
 
   it('stops on Ctrl-C with the run checkpointed; the page reconnects to the next server, a replay of that run', async () => {
     const page = await open('');
@@ -216,7 +223,7 @@ describe('the viewer in chromium against dgr serve', () => {
     expect(await count(page, 'curvePoints')).toBeGreaterThan(0);
     await page.close();
     server.kill('SIGINT');
-  });
+  }, 600_000);
 
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
