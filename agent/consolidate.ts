@@ -42,6 +42,32 @@ export function learnerTargets(learner: Solver, observations: Uint8Array, scale:
   return tf.tidy(() => tf.div(learner.logits(observationTensor(observations, n)), scale).dataSync() as Float32Array);
 }
 
+/**
+ * One consolidation step: a batch s of the new game taught the learner's values, and a batch s' of the arm's
+ * replay taught the previous scholar's, mixed r : (1 − r). Returns the loss as a kept scalar.
+ */
+export function consolidationStep(
+  scholar: Solver,
+  learner: Solver,
+  observations: Uint8Array,
+  replay: ReplayContext,
+  run: ConsolidationRun,
+  rng: { current: Rng; replayed: Rng },
+): tf.Scalar {
+  return tf.tidy(() => {
+    const s = tf.tensor2d(sampleObservations(observations, run.batchSize, rng.current).x, [run.batchSize, OBSERVATION_SIZE]);
+    const taught = tf.div(learner.logits(s), run.scale) as tf.Tensor2D;
+    const past = replayedBatch(replay, run.batchSize, rng.replayed);
+    return scholar.optimizer.minimize(() =>
+      mixByImportance(
+        run.r,
+        valueLoss(scholar.logits(s), taught, run.loss),
+        past && valueLoss(scholar.logits(past.x), past.targets, run.loss),
+      ),
+    );
+  });
+}
+
 /** Trains `scholar` for run.iterations steps; returns the last loss. `onProgress` every 25 iterations. */
 export async function consolidate(
   scholar: Solver,
@@ -52,22 +78,10 @@ export async function consolidate(
   rng: Rng,
   onProgress?: (iteration: number, loss: number) => void | Promise<void>,
 ): Promise<number> {
-  const current = rng.fork('current batches');
-  const replayed = rng.fork('replayed batches');
+  const streams = { current: rng.fork('current batches'), replayed: rng.fork('replayed batches') };
   let last = Number.NaN;
   for (let it = 1; it <= run.iterations; it++) {
-    const loss = tf.tidy(() => {
-      const s = tf.tensor2d(sampleObservations(observations, run.batchSize, current).x, [run.batchSize, OBSERVATION_SIZE]);
-      const taught = tf.div(learner.logits(s), run.scale) as tf.Tensor2D;
-      const past = replayedBatch(replay, run.batchSize, replayed);
-      return scholar.optimizer.minimize(() =>
-        mixByImportance(
-          run.r,
-          valueLoss(scholar.logits(s), taught, run.loss),
-          past && valueLoss(scholar.logits(past.x), past.targets, run.loss),
-        ),
-      );
-    });
+    const loss = consolidationStep(scholar, learner, observations, replay, run, streams);
     if (it % 25 === 0 || it === run.iterations) {
       last = loss.dataSync()[0];
       const wait = onProgress?.(it, last);

@@ -243,13 +243,15 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
   const { config } = run;
   const learned = run.learned as { network: Solver; observations: Uint8Array };
   const started = performance.now();
-  const rng = run.root.fork(`game ${k} ${state.arm} consolidation`);
+  // One stream per game for every arm: arms see the same batches of the new game and differ only by what they replay.
+  const rng = run.root.fork(`game ${k} consolidation`);
   const r = k === 0 ? 1 : config.scholar.importance === 'tasks-so-far' ? 1 / (k + 1) : config.scholar.importance.fixed;
   const scale = config.scholar.normalise ? qScale(learned.network, learned.observations) : 1;
   const hasPast = k > 0;
 
-  // What the previous scholar replays: reseeded per phase, so a resumed run draws the same dreams.
-  state.previous.generator?.reseed(rng.fork('replay noise'));
+  // The generators draw from streams named by phase (the audit's, the replay's, the dreams'), so a resumed run
+  // and a run with the generator on this thread draw exactly what an uninterrupted one draws.
+  state.previous.generator?.reseed(rng.fork('audit noise'));
   const audit = hasPast && state.previous.generator ? auditReplay(run, k, state) : null;
   const generatorJob = state.scholar.generator
     ? trainGenerator(
@@ -261,6 +263,7 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
         run.worker,
       )
     : null;
+  state.previous.generator?.reseed(rng.fork('replay noise'));
   const loss = await consolidate(
     state.scholar.solver,
     learned.network,
@@ -283,6 +286,7 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
   record.audits.push(audit);
   record.losses.push(loss);
   record.curves.push({ frame: run.record.frames, game: k, scores: row.normalised });
+  state.scholar.generator?.reseed(rng.fork('dream noise'));
   const dream = state.scholar.generator ? dreams(run, k, state) : null;
   record.dreams.push(dream && { actions: dream.actions, resembles: dream.resembles });
   run.dreamFrames[state.arm][k] = dream?.observations ?? null;

@@ -9,6 +9,7 @@ import { registerCheck } from './commands/check.ts';
 import { registerEnv } from './commands/env.ts';
 import { registerExperiment } from './commands/experiment.ts';
 import { registerMerge } from './commands/merge.ts';
+import { registerRl } from './commands/rl.ts';
 import { registerServe } from './commands/serve.ts';
 
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerExperiment(program);
   registerCheck(program);
   registerMerge(program);
+  registerRl(program);
   registerServe(program);
   return program;
 }

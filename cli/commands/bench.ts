@@ -3,6 +3,7 @@ import { TRAINING_BENCHMARKS, type TrainingBenchmark } from '../../core/bench/na
 import type { BenchResult } from '../../core/bench/training.ts';
 import { backendOption, intOption, startBackend } from '../options.ts';
 import { registerBenchEnv } from './bench-env.ts';
+import { registerBenchRl } from './bench-rl.ts';
 import { registerBenchServe } from './bench-serve.ts';
 
 function table(results: readonly BenchResult[]): string {
@@ -14,7 +15,7 @@ function table(results: readonly BenchResult[]): string {
 export function registerBench(program: Command): void {
   const bench = program
     .command('bench')
-    .description('benchmarks: training-step throughput (default), environment speed (`bench env`), training with viewers (`bench serve`)');
+    .description('benchmarks: training-step throughput (default), environment speed (`bench env`), the RL agent (`bench rl`), training with viewers (`bench serve`)');
   bench
     .command('train', { isDefault: true })
     .description(
@@ -41,6 +42,7 @@ export function registerBench(program: Command): void {
       if (opts.profile) await printProfiles(opts.only ?? PROFILED);
     });
   registerBenchEnv(bench);
+  registerBenchRl(bench);
   registerBenchServe(bench);
 }
 

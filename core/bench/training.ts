@@ -36,12 +36,13 @@ const B = 128;
 const INPUT = 784;
 const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999 };
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-function timeSteps(step: () => void, settings: BenchSettings): number {
+/** The median over `repeats` of the mean time of `stepsPerRepeat` steps, after a warm-up of three. */
+export function timeSteps(step: () => void, settings: Pick<BenchSettings, 'repeats' | 'stepsPerRepeat'>): number {
   for (let i = 0; i < 3; i++) step();
   const times: number[] = [];
   for (let r = 0; r < settings.repeats; r++) {

@@ -112,8 +112,8 @@ export interface SamplesOptions {
   readonly title?: string;
   /** Output pixels per input pixel (default: about 84 pixels per image). */
   readonly scale?: number;
-  /** A label per image (the solver's class for it), shown in the image's top-left corner. */
-  readonly labels?: ArrayLike<number>;
+  /** A label per image (the solver's class for it, or an action's name), shown in the image's top-left corner. */
+  readonly labels?: ArrayLike<number> | readonly string[];
 }
 
 export function samplesSvg(samples: Float32Array, shape: ImageShape, columns: number, options: SamplesOptions = {}): string {

@@ -1,0 +1,93 @@
+/**
+ * report.md of an RL run: what ran, how well each game's learner learnt it (beside MinAtar's DQN), the scholar's
+ * R matrix and retention per arm, the replay audit, speed and wall time, and the anchors it answers to.
+ */
+import { duration } from '../../core/report/markdown.ts';
+import { parseSchedule } from '../../env/schedule.ts';
+import { gameKeys, type RlResultFile } from './result-file.ts';
+
+/**
+ * MinAtar's DQN (Young & Tian 2019, Fig. 2, read by eye; ../shared/PAPER.md §4 and issue 14): mean return of
+ * the DQN at 1M frames and at the end of its 5M frames. Our games reimplement MinAtar's rules on a shared layout,
+ * so these are anchors, not targets of equality.
+ */
+export const MINATAR_DQN: Record<string, { readonly at1M: number; readonly final: number }> = {
+  breakout: { at1M: 9, final: 10 },
+  asterix: { at1M: 5, final: 17 },
+  freeway: { at1M: 47, final: 50 },
+  'space-invaders': { at1M: 32, final: 43 },
+  seaquest: { at1M: 2, final: 20 },
+};
+
+const pct = (x: number | null): string => (x === null || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)} %`);
+const fixed = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+
+export interface RlReportInput {
+  readonly results: readonly RlResultFile[];
+  readonly command: string;
+  readonly plots: readonly { arm: string; title: string; png: string }[];
+}
+
+export function rlReportMarkdown({ results, command, plots }: RlReportInput): string {
+  const [first] = results;
+  const { games, config } = first;
+  const lines: string[] = [];
+  lines.push(`# RL run: ${first.schedule} (${first.preset} preset)`, '');
+  lines.push(`Command: \`${command}\``, '');
+  lines.push(
+    `Games: ${games.join(' → ')}, ${config.schedule.tasks.map((t) => `${(t.steps / 1000).toFixed(0)}k`).join(' / ')} frames; seeds ${first.seeds.join(', ')}; backend ${first.backend}; arms ${results.map((r) => r.arm).join(', ')}.`,
+    '',
+  );
+  lines.push('Scores are normalised per game: (score − random) / (scripted − random), with env\'s reference policies.', '');
+
+  lines.push('## Learning: each game\'s short-term learner at the end of its game', '');
+  lines.push('| game | frames | learner score (raw) | normalised | random | scripted | MinAtar DQN at 1M frames |', '|---|---|---|---|---|---|---|');
+  const played = parseSchedule(config.schedule).tasks.map((t) => t.task.game);
+  first.perSeed[0].learners.forEach((l, i) => {
+    const scores = first.perSeed.map((s) => s.learners[i].score);
+    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    const anchor = MINATAR_DQN[played[i]].at1M;
+    lines.push(`| ${games[i]} | ${l.frames} | ${fixed(mean)} | ${pct(first.perSeed.map((s) => s.learners[i].normalised).reduce((a, b) => a + b, 0) / scores.length)} | ${fixed(first.reference[i].random)} | ${fixed(first.reference[i].scripted)} | ${anchor ?? '–'} |`);
+  });
+  lines.push('');
+
+  lines.push('## Retention of earlier games, per arm', '');
+  const keys = gameKeys(games).slice(0, -1);
+  lines.push(`| arm | ${keys.join(' | ')} | ACC | BWT | forgetting |`, `|---|${keys.map(() => '---|').join('')}---|---|---|`);
+  for (const r of results) {
+    const cells = keys.map((g) => `${pct(r.retention[g])}${r.retentionSem?.[g] != null ? ` ± ${fixed(100 * (r.retentionSem[g] as number), 1)}` : ''}`);
+    lines.push(`| ${r.arm} | ${cells.join(' | ')} | ${pct(r.acc)} | ${pct(r.bwt)} | ${pct(r.forgetting)} |`);
+  }
+  lines.push('', 'Retention of game i is R[T][i] / R[i][i] in normalised scores: the share of what the scholar had right after its own game that it still has at the end.', '');
+
+  for (const r of results) {
+    lines.push(`## ${r.arm}: R[k][i], normalised score on game i after game k`, '');
+    lines.push(`| after | ${games.join(' | ')} |`, `|---|${games.map(() => '---|').join('')}`);
+    r.R.forEach((row, k) => lines.push(`| ${k === 0 ? 'start' : games[k - 1]} | ${row.map((v) => pct(v)).join(' | ')} |`));
+    lines.push('');
+    const audits = r.perSeed[0].audits;
+    if (audits.some((a) => a !== null)) {
+      lines.push('Replay audit (seed ' + r.seeds[0] + '): of 1000 dreams replayed to consolidate each game, the share valid for each earlier game, resembling it, and the agreement of the old network\'s actions on dreams and on real frames.', '');
+      lines.push('| consolidating | game | valid | resembles | action agreement |', '|---|---|---|---|---|');
+      audits.forEach((a, k) => {
+        if (!a) return;
+        a.valid.forEach((v, g) => lines.push(`| ${games[k]} | ${games[g]} | ${pct(v)} | ${pct(a.resembles[g])} | ${pct(a.agreement[g])} |`));
+      });
+      lines.push('');
+    }
+    for (const p of plots.filter((x) => x.arm === r.arm)) lines.push(`![${p.title}](${p.png})`, '');
+  }
+
+  lines.push('## Speed', '');
+  lines.push('| arm | seed | frames/s (learners) | learners | consolidations | whole run |', '|---|---|---|---|---|---|');
+  for (const r of results) {
+    for (const s of r.perSeed) lines.push(`| ${r.arm} | ${s.seed} | ${s.framesPerSecond.toFixed(0)} | ${duration(s.learnerSeconds)} | ${duration(s.consolidationSeconds)} | ${duration(s.seconds)} |`);
+  }
+  lines.push('', 'The learners are shared by every arm of a run, so their time appears once per run.', '');
+
+  lines.push('## Anchors', '');
+  lines.push('- MinAtar DQN (Young & Tian 2019), by eye at 1M frames: Breakout ≈ 9, Freeway ≈ 47, Space Invaders ≈ 32 (5M frames: 10, 50, 43).');
+  lines.push('- RePR (Atkinson et al. 2021): a long-term network taught by pseudo-rehearsal keeps three Atari games at the level of separately trained networks; without it, earlier games are forgotten.');
+  lines.push('');
+  return lines.join('\n');
+}

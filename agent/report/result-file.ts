@@ -1,0 +1,142 @@
+/**
+ * An RL arm's result.json: the numbers programs read, in a stable shape, validated when a file comes back in
+ * (`dgr merge`). Several seeds are aggregated with core's rules (mean, s.e.m. of every R cell and metric); each
+ * seed's own numbers stay under `perSeed`, so seeds run apart merge to the same file as seeds run together.
+ */
+import { z } from 'zod';
+import { aggregate, spread } from '../../core/report/aggregate.ts';
+import { agentConfigSchema, type AgentArm, type AgentConfig } from '../config.ts';
+import type { AgentResult } from '../result.ts';
+
+const matrix = z.array(z.array(z.number()));
+const nullableNumbers = z.array(z.number().nullable());
+
+const auditSchema = z.strictObject({
+  samples: z.int().positive(),
+  valid: z.array(z.number().min(0).max(1)),
+  resembles: z.array(z.number().min(0).max(1)),
+  none: z.number().min(0).max(1),
+  agreement: z.array(z.number().min(0).max(1).nullable()),
+});
+
+const learnerSchema = z.strictObject({
+  game: z.int().nonnegative(),
+  score: z.number(),
+  normalised: z.number(),
+  frames: z.int().positive(),
+  updates: z.int().nonnegative(),
+  seconds: z.number().nonnegative(),
+});
+
+const seedSchema = z.strictObject({
+  seed: z.int(),
+  R: matrix,
+  raw: matrix,
+  retention: nullableNumbers,
+  acc: z.number(),
+  bwt: z.number(),
+  fwt: z.number(),
+  forgetting: z.number(),
+  learners: z.array(learnerSchema),
+  audits: z.array(auditSchema.nullable()),
+  frames: z.int().nonnegative(),
+  seconds: z.number().nonnegative(),
+  learnerSeconds: z.number().nonnegative(),
+  consolidationSeconds: z.number().nonnegative(),
+  framesPerSecond: z.number().nonnegative(),
+});
+export type RlSeedResult = z.infer<typeof seedSchema>;
+
+export const rlResultSchema = z.strictObject({
+  experiment: z.literal('rl'),
+  arm: z.string().min(1),
+  schedule: z.string().min(1),
+  preset: z.string().min(1),
+  seed: z.int(),
+  seeds: z.array(z.int()).min(1),
+  backend: z.string().min(1),
+  games: z.array(z.string()).min(1),
+  /** Mean over seeds of R (normalised scores; row 0 at start, row k after game k) and its s.e.m. (null: 1 seed). */
+  R: matrix,
+  RSem: matrix.nullable(),
+  /** Game → R[T][i] / R[i][i] for every earlier game (mean over seeds), and its s.e.m. */
+  retention: z.record(z.string(), z.number().nullable()),
+  retentionSem: z.record(z.string(), z.number().nullable()).nullable(),
+  acc: z.number(),
+  accSem: z.number().nullable(),
+  bwt: z.number(),
+  fwt: z.number(),
+  forgetting: z.number(),
+  /** Reference returns per game: random and scripted policies. */
+  reference: z.array(z.strictObject({ random: z.number(), scripted: z.number() })),
+  framesPerSecond: z.number().nonnegative(),
+  /** Wall time of all seeds together. */
+  seconds: z.number().nonnegative(),
+  perSeed: z.array(seedSchema).min(1),
+  /** The config that produced it (of its first seed). */
+  config: agentConfigSchema,
+});
+export type RlResultFile = z.infer<typeof rlResultSchema>;
+
+/** Game names as retention keys: a game that appears twice in a schedule is told apart by its position. */
+export function gameKeys(games: readonly string[]): string[] {
+  return games.map((g, i) => (games.indexOf(g) === i && games.lastIndexOf(g) === i ? g : `${g}#${i + 1}`));
+}
+
+export function seedResult(seed: number, result: AgentResult, arm: AgentArm): RlSeedResult {
+  const a = result.arms.find((x) => x.arm === arm);
+  if (!a) throw new Error(`the run has no arm ${arm}`);
+  return {
+    seed,
+    R: a.R,
+    raw: a.raw,
+    retention: a.retention,
+    acc: a.acc,
+    bwt: a.bwt,
+    fwt: a.fwt,
+    forgetting: a.forgetting,
+    learners: result.learners.map((l) => ({ ...l })),
+    audits: a.audits.map((x) => (x ? { ...x, valid: [...x.valid], resembles: [...x.resembles], agreement: [...x.agreement] } : null)),
+    frames: result.frames,
+    seconds: result.seconds,
+    learnerSeconds: result.learnerSeconds,
+    consolidationSeconds: result.consolidationSeconds,
+    framesPerSecond: result.framesPerSecond,
+  };
+}
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** result.json of one arm from its seeds (each a seed result of the same config, but for the seed). */
+export function rlResultFile(config: AgentConfig, arm: AgentArm, backend: string, games: readonly string[], reference: RlResultFile['reference'], seeds: readonly RlSeedResult[]): RlResultFile {
+  const agg = aggregate(seeds.map((s) => ({ acc: s.acc, bwt: s.bwt, fwt: s.fwt, forgetting: s.forgetting, seconds: s.seconds, taskNames: [...games], accuracyMatrix: s.R })));
+  const keys = gameKeys(games);
+  const earlier = keys.slice(0, -1);
+  const retentionOf = (i: number) => spread(seeds.map((s) => s.retention[i]).filter((v): v is number => v !== null));
+  const known = (i: number): boolean => seeds.some((s) => s.retention[i] !== null);
+  const several = seeds.length > 1;
+  return {
+    experiment: 'rl',
+    arm,
+    schedule: config.schedule.name ?? games.join(' → '),
+    preset: config.preset,
+    seed: seeds[0].seed,
+    seeds: seeds.map((s) => s.seed),
+    backend,
+    games: [...games],
+    R: agg.accuracyMatrixMean,
+    RSem: several ? agg.accuracyMatrixSem : null,
+    retention: Object.fromEntries(earlier.map((g, i) => [g, known(i) ? retentionOf(i).mean : null])),
+    retentionSem: several ? Object.fromEntries(earlier.map((g, i) => [g, known(i) ? finite(retentionOf(i).sem) : null])) : null,
+    acc: agg.acc,
+    accSem: several ? finite(agg.accSem) : null,
+    bwt: agg.bwt,
+    fwt: agg.fwt,
+    forgetting: agg.forgetting,
+    reference: reference.map((r) => ({ random: r.random, scripted: r.scripted })),
+    framesPerSecond: seeds.reduce((s, x) => s + x.framesPerSecond, 0) / seeds.length,
+    seconds: agg.secondsTotal,
+    perSeed: [...seeds],
+    config: { ...config, arms: [arm], seed: seeds[0].seed },
+  };
+}

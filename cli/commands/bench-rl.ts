@@ -1,0 +1,37 @@
+/** `dgr bench rl`: the RL agent's step throughput beside ../shared/bench/torch_rl_reference.py, and whole-loop frames/s. */
+import { Option, type Command } from 'commander';
+import { backendOption, intOption, startBackend } from '../options.ts';
+
+// Listed here without importing agent/ (and tfjs) at start-up; agent/bench.ts's RL_BENCHMARKS is the same list (a test checks).
+export const RL_BENCH_NAMES = ['dqn-step', 'act-16', 'distill-step', 'obs-vae-step', 'obs-replay-sample', 'loop'] as const;
+const NAMES = RL_BENCH_NAMES;
+
+export function registerBenchRl(bench: Command): void {
+  bench
+    .command('rl')
+    .description('RL step throughput, named and sized as torch_rl_reference.py: dqn-step, act-16, distill-step, obs-vae-step, obs-replay-sample; and loop (a Breakout learner\'s frames/s, acting + learning)')
+    .addOption(backendOption())
+    .option('--json', 'print { backend, benchmarks: [{ name, msPerStep, stepsPerSecond }] } (loop: ms and frames per second)')
+    .addOption(new Option('--only <names...>', 'run only these benchmarks').choices(NAMES))
+    .option('--repeats <n>', 'timed repeats per benchmark (the median is reported)', intOption('--repeats', 1, 1000), 5)
+    .option('--steps <n>', 'steps per timed repeat', intOption('--steps', 1, 10000), 20)
+    .option('--loop-frames <n>', 'frames of the whole-loop benchmark', intOption('--loop-frames', 160, 10_000_000), 16_000)
+    .action(async (opts: { backend: string; json?: boolean; only?: (typeof NAMES)[number][]; repeats: number; steps: number; loopFrames: number }) => {
+      const backend = await startBackend(opts.backend as never);
+      const { benchRl } = await import('../../agent/bench.ts');
+      const results = await benchRl({
+        backend,
+        repeats: opts.repeats,
+        stepsPerRepeat: opts.steps,
+        only: opts.only,
+        loopFrames: opts.loopFrames,
+        onResult: opts.json ? undefined : (r) => process.stderr.write(`  ${r.name}: ${r.msPerStep.toFixed(3)} ms\n`),
+      });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ backend, benchmarks: results })}\n`);
+        return;
+      }
+      process.stdout.write(`backend: ${backend}\n${'benchmark'.padEnd(18)} ${'ms/step'.padStart(9)} ${'steps/s'.padStart(10)}\n`);
+      for (const r of results) process.stdout.write(`${r.name.padEnd(18)} ${r.msPerStep.toFixed(3).padStart(9)} ${r.stepsPerSecond.toFixed(1).padStart(10)}${r.name === 'loop' ? '  (per frame; frames/s)' : ''}\n`);
+    });
+}

@@ -1,0 +1,58 @@
+/** `dgr rl` as a user runs it: its files, and clear errors for bad schedules and options (nothing written). */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rlResultSchema } from '../../agent/report/result-file.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const dgr = join(root, 'bin', 'dgr.js');
+const work = mkdtempSync(join(tmpdir(), 'dgr-rl-cli-'));
+
+function rl(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [dgr, 'rl', ...args], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('dgr rl', () => {
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('writes config, per-arm results with retention, curves, plots, dreams and a report', () => {
+    const out = join(work, 'run');
+    const r = rl('--frames', '1600', '--iterations', '20', '--generator-iterations', '20', '--arm', 'gr', 'none', '--backend', 'wasm', '--out', out);
+    expect(r.stderr).toContain('dgr: backend wasm');
+    expect(r.status, r.stderr).toBe(0);
+    for (const file of ['config.json', 'curves.csv', 'report.md', 'gr/result.json', 'gr/curves.png', 'gr/r-matrix.png', 'gr/dreams-game1.png', 'none/result.json']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    const result = rlResultSchema.parse(JSON.parse(readFileSync(join(out, 'gr', 'result.json'), 'utf8')));
+    expect(result.games).toEqual(['freeway', 'breakout']);
+    expect(Object.keys(result.retention)).toEqual(['freeway']);
+    expect(result.R).toHaveLength(3);
+    expect(result.config.arms).toEqual(['gr']);
+    expect(r.stderr).toMatch(/game 1\/2 freeway · learn · \d+\/1600 frames · \d+ frames\/s/);
+    expect(r.stdout).toMatch(/gr +ACC -?\d+\.\d %  retention: freeway/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('MinAtar DQN at 1M frames');
+  }, 600_000);
+
+  it('names the field of a bad schedule file and writes nothing', () => {
+    const file = join(work, 'bad-schedule.json');
+    writeFileSync(file, JSON.stringify({ tasks: [{ task: 'breakout', steps: 0 }, { task: 'pong', steps: 10 }] }));
+    const out = join(work, 'never');
+    const r = rl('--schedule', file, '--out', out);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/schedule\.tasks\[0\]\.steps/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses an unknown schedule name, too few frames and --config beside shaping options', () => {
+    expect(rl('--schedule', 'five-games').stderr).toMatch(/--schedule: 'five-games' is neither a schedule name \(three-games, two-games/);
+    expect(rl('--frames', '10').stderr).toMatch(/--frames must be an integer in \[1000/);
+    const config = join(work, 'config.json');
+    writeFileSync(config, '{}');
+    expect(rl('--config', config, '--arm', 'gr').stderr).toMatch(/--config holds the whole run; drop --arm/);
+    expect(rl('--config', config).stderr).toMatch(/invalid RL config:\n +experiment: /);
+    expect(rl('--arm', 'lwf').stderr).toMatch(/option '--arm <arms\.\.\.>' argument 'lwf' is invalid/);
+  });
+});

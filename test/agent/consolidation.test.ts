@@ -1,0 +1,100 @@
+/**
+ * Consolidation teaches Q_k the previous network's values on dreamt observations (the (1 − r) term), and does
+ * not when r = 1; the generator of observations draws 0/1 grids of the layout's shape.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { consolidate, valueDistance } from '../../agent/consolidate.ts';
+import { createQSolver } from '../../agent/network.ts';
+import { agentPreset } from '../../agent/presets.ts';
+import { OBSERVATION_SHAPE } from '../../agent/scholar.ts';
+import { useBackend } from '../../core/engine/backend.ts';
+import { Rng } from '../../core/engine/random.ts';
+import { createGenerator } from '../../core/generators/create.ts';
+import { trainGeneratorOnTask } from '../../core/generators/train.ts';
+import type { Generator } from '../../core/generators/generator.ts';
+import { OBSERVATION_SIZE } from '../../env/layout.ts';
+import { playedFrames } from './helpers.ts';
+
+const preset = agentPreset('quick');
+const network = preset.scholar.network;
+const adam = preset.scholar.adam;
+
+let generator: Generator;
+const breakout = playedFrames('breakout', 600, 5, 5);
+const freeway = playedFrames('freeway', 600, 5, 5);
+
+describe('the generator of observations', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    generator = createGenerator(preset.generator.model, OBSERVATION_SHAPE, new Rng(3));
+    const data = { x: breakout, y: new Uint8Array(600), n: 600, shape: OBSERVATION_SHAPE, scale: 1 };
+    trainGeneratorOnTask(generator, null, data, { iterations: 150, batchSize: 32, r: 1, reportEvery: 50 }, new Rng(4));
+  }, 120_000);
+
+  it('samples 0/1 grids of the layout shape', () => {
+    const x = generator.sample(64);
+    expect(x.shape).toEqual([64, OBSERVATION_SIZE]);
+    const values = Array.from(x.dataSync());
+    x.dispose();
+    expect(values.every((v) => v === 0 || v === 1)).toBe(true);
+    // Not all empty nor all full: it learnt something of the frames' sparsity.
+    const density = values.reduce((s, v) => s + v, 0) / values.length;
+    expect(density).toBeGreaterThan(0.005);
+    expect(density).toBeLessThan(0.3);
+  });
+
+  it('trains on real cells as 0/1 (Dataset.scale 1), not as bytes divided by 255', () => {
+    const x = generator.sample(256);
+    const density = Array.from(x.dataSync()).reduce((s, v) => s + v, 0) / x.size;
+    x.dispose();
+    const real = breakout.reduce((s, v) => s + v, 0) / breakout.length;
+    expect(Math.abs(density - real)).toBeLessThan(0.5 * real);
+  });
+});
+
+describe('consolidation', () => {
+  async function consolidated(r: number): Promise<{ before: number; after: number; toLearner: [number, number] }> {
+    const previous = createQSolver(network, adam, new Rng(10));
+    const learner = createQSolver(network, adam, new Rng(11));
+    const scholar = createQSolver(network, adam, new Rng(12));
+    generator.reseed(new Rng(20));
+    const probe = generator.sample(256);
+    const current = tf.tensor2d(Float32Array.from(freeway.subarray(0, 256 * OBSERVATION_SIZE)), [256, OBSERVATION_SIZE]);
+    const before = valueDistance(scholar, previous, probe);
+    const learnerBefore = valueDistance(scholar, learner, current);
+    await consolidate(
+      scholar,
+      learner,
+      freeway,
+      { arm: 'gr', previous, generator, memory: null, noiseDensity: 0.5 },
+      { iterations: 150, batchSize: 32, r, loss: 'mse', scale: 1 },
+      new Rng(30),
+    );
+    const after = valueDistance(scholar, previous, probe);
+    const toLearner: [number, number] = [learnerBefore, valueDistance(scholar, learner, current)];
+    for (const s of [previous, learner, scholar]) s.dispose();
+    probe.dispose();
+    current.dispose();
+    return { before, after, toLearner };
+  }
+
+  it('lowers the MSE to Q_(k−1) on generated observations', async () => {
+    const { before, after, toLearner } = await consolidated(0.5);
+    expect(after).toBeLessThan(0.5 * before);
+    expect(toLearner[1]).toBeLessThan(toLearner[0]);
+  }, 120_000);
+
+  it('with r = 1 learns only the new game and leaves Q_(k−1) untaught', async () => {
+    const { before, after, toLearner } = await consolidated(1);
+    expect(after).toBeGreaterThan(0.5 * before);
+    expect(toLearner[1]).toBeLessThan(0.5 * toLearner[0]);
+  }, 120_000);
+
+  it('weights the two terms r : (1 − r): a small r teaches Q_(k−1) more than a large one', async () => {
+    const low = await consolidated(0.2);
+    const high = await consolidated(0.8);
+    expect(low.after).toBeLessThan(high.after);
+    expect(high.toLearner[1]).toBeLessThan(low.toLearner[1]);
+  }, 240_000);
+});

@@ -1,0 +1,50 @@
+/**
+ * The short-term learner learns: on a trivially learnable task (Freeway with slow traffic and no sticky actions:
+ * "keep going up" scores), double DQN on wasm reaches well above the random policy within 16k frames.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluateGreedy, normalisedScore, referenceScores } from '../../agent/evaluate.ts';
+import { learnGame, type Learned } from '../../agent/learner.ts';
+import { agentPreset } from '../../agent/presets.ts';
+import { useBackend } from '../../core/engine/backend.ts';
+import { Rng } from '../../core/engine/random.ts';
+import { OBSERVATION_SIZE } from '../../env/layout.ts';
+import { resolveTask } from '../../env/task.ts';
+
+const task = resolveTask({ game: 'freeway', stickyActions: 0, settings: { trafficSpeed: 0.2 } });
+const frames = 16_000;
+const quick = agentPreset('quick').learner;
+const settings = {
+  ...quick,
+  bufferSize: frames,
+  learningStarts: 1_000,
+  updateEvery: 2,
+  epsilon: { start: 1, end: 0.05, decayFrames: frames / 2 },
+  adam: { ...quick.adam, lr: 1e-3 },
+};
+let learned: Learned;
+const evaluations: number[] = [];
+
+describe('the short-term learner', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    learned = await learnGame({ task, frames, settings, evaluation: { every: frames / 2, episodes: 4, maxSteps: 500 }, keepObservations: 1_000 }, new Rng(1), {
+      onEvaluation: (_, score) => evaluations.push(score),
+    });
+  }, 600_000);
+
+  it('learns a trivially learnable task well above random on wasm', () => {
+    const reference = referenceScores(task, 10, 1);
+    const score = evaluateGreedy(learned.network, task, 16, 1_000, 99);
+    expect(normalisedScore(score, reference)).toBeGreaterThan(0.1);
+    expect(score).toBeGreaterThan(reference.random + 3);
+  });
+
+  it('updates every `updateEvery` frames after `learningStarts`, and hands on its newest observations', () => {
+    expect(learned.updates).toBe(Math.floor((frames - settings.learningStarts) / settings.updateEvery));
+    expect(learned.observationCount).toBe(1_000);
+    expect(learned.observations.length).toBe(1_000 * OBSERVATION_SIZE);
+    expect(learned.observations.every((v) => v === 0 || v === 1)).toBe(true);
+    expect(evaluations).toHaveLength(2);
+  });
+});
