@@ -40,37 +40,49 @@ async function runClassification(configs: readonly RunConfig[], backend: Backend
 }
 
 /**
- * The RL run, resumed from `out`/checkpoint when one is there: its past (curves, R, dreams) is sent right after
- * the run's start, so viewers of a resumed run see it all. A stop request ends it at its next step, with the
- * checkpoint of its last finished phase.
+ * The RL run in `dgr rl`'s folder layout (config.json, seed-<seed>/checkpoint, and at the end result.json per arm,
+ * curves, plots and report.md), resumed from its checkpoint when one is there: its past (curves, R, dreams) is
+ * sent right after the run's start, so viewers of a resumed run see it all. A stop request ends it at its next
+ * step, with the checkpoint of its last finished phase.
  */
 async function runRl(config: AgentConfig, backend: BackendName, out: string): Promise<'finished' | 'stopped'> {
   const { runAgent, RunStopped } = await import('../agent/run.ts');
   const { EventStream } = await import('../core/events.ts');
   const { hasCheckpoint } = await import('../core/checkpoint.ts');
+  const { writeJson } = await import('../cli/run-files.ts');
   const { readAgentCheckpoint, recordMessages } = await import('./agent-record.ts');
-  const checkpointDir = join(out, 'checkpoint');
+  const dir = join(out, `seed-${config.seed}`);
+  const checkpointDir = join(dir, 'checkpoint');
   const past = hasCheckpoint(checkpointDir) ? recordMessages(readAgentCheckpoint(checkpointDir)) : [];
   const events = new EventStream<AgentEvent>();
   const { subscriber, dispose } = agentSubscriber(
     (o) => {
       post(o);
-      if (o.kind === 'message' && o.message.type === 'run') for (const p of past.splice(0)) post(p);
+      if (o.kind !== 'message' || o.message.type !== 'run') return;
+      // The run has started (a checkpoint of another config would have been refused): its files say what it is.
+      writeJson(out, 'config.json', config);
+      writeJson(dir, 'config.json', config);
+      for (const p of past.splice(0)) post(p);
     },
     () => control.watched,
     data.frameRate,
   );
   events.subscribe(subscriber);
+  let result: Awaited<ReturnType<typeof runAgent>>;
   try {
-    // The checkpoint holds the whole record (what --replay reads); `dgr rl` is the command that writes reports.
-    await runAgent(config, { backend, events, control: sharedAgentControl(control), checkpointDir });
-    return 'finished';
+    result = await runAgent(config, { backend, events, control: sharedAgentControl(control), checkpointDir });
   } catch (error) {
     if (error instanceof RunStopped) return 'stopped';
     throw error;
   } finally {
     dispose();
   }
+  const { rlResultFile, seedResult } = await import('../agent/report/result-file.ts');
+  const { writeRlRunFiles } = await import('../agent/report/files.ts');
+  const runs = [{ seed: config.seed, result }];
+  const files = config.arms.map((arm) => rlResultFile(config, arm, backend, result.games, result.reference, [seedResult(config.seed, result, arm)]));
+  await writeRlRunFiles({ out, runs, files, command: 'dgr serve' });
+  return 'finished';
 }
 
 async function main(): Promise<void> {

@@ -81,7 +81,25 @@ function classificationOutputs(dir: string): JobOutput[] {
   return out;
 }
 
-/** The outputs of an RL run's folder (its --out, holding checkpoint/, or the checkpoint folder itself). */
+/**
+ * The checkpoint of an RL run's folder, or null for a classification run: `dgr rl` and `dgr serve` keep it in
+ * <out>/seed-<seed>/checkpoint beside <out>/config.json (`experiment: "rl"`); a seed's folder or the checkpoint
+ * folder itself are taken too.
+ */
+function rlCheckpoint(dir: string): string | null {
+  const configFile = join(dir, 'config.json');
+  const config = existsSync(configFile) ? (readJsonFile(configFile, '--replay') as { experiment?: unknown; seed?: unknown }) : null;
+  if (config?.experiment === 'rl') {
+    for (const candidate of [join(dir, `seed-${String(config.seed)}`, 'checkpoint'), join(dir, 'checkpoint')]) {
+      if (existsSync(join(candidate, 'checkpoint.json'))) return candidate;
+    }
+    throw new Error(`--replay ${dir}: an RL run without a checkpoint (seed-${String(config.seed)}/checkpoint)`);
+  }
+  if (config === null && existsSync(join(dir, 'checkpoint.json'))) return dir;
+  return null;
+}
+
+/** The outputs of an RL run's checkpoint. */
 function rlOutputs(checkpointDir: string): JobOutput[] {
   const saved = readAgentCheckpoint(checkpointDir);
   return [{ kind: 'message', message: { type: 'run', run: agentRunInfo(saved.config, saved.record) } }, ...recordMessages(saved)];
@@ -93,7 +111,7 @@ export class ReplayJob implements Job {
 
   constructor(readonly dir: string) {
     if (!existsSync(dir)) throw new Error(`--replay ${dir}: no such folder`);
-    const rl = [join(dir, 'checkpoint'), dir].find((d) => existsSync(join(d, 'checkpoint.json')) && !existsSync(join(dir, 'config.json')));
+    const rl = rlCheckpoint(dir);
     this.outputs = rl ? rlOutputs(rl) : classificationOutputs(dir);
     this.capabilities = rl ? ['dreams'] : ['samples'];
   }

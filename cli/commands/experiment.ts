@@ -132,12 +132,12 @@ async function runArm(
 }
 
 /** The options that choose and adjust a classification run; `dgr serve` takes the same ones. */
-export function addExperimentOptions(command: Command, { preset = true } = {}): Command {
+export function addExperimentOptions(command: Command, { preset = true, seed = true } = {}): Command {
   if (preset) command.addOption(new Option('--preset <name>', 'quick: minutes, for a first look and CI; paper: the full protocol').choices(PRESETS).default('quick'));
+  if (seed) command.option('--seed <n>', 'first seed', intOption('--seed', 0, 2 ** 31 - 1), 1);
   return command
     .addOption(new Option('--arm <arms...>', "arms to run (default: the experiment's own list)").choices(ARM_NAMES))
     .addOption(new Option('--scenario <scenario>', 'split-mnist / permuted-mnist scenario (default: class / domain)').choices(['task', 'domain', 'class']))
-    .option('--seed <n>', 'first seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .addOption(backendOption())
     .option('--out <dir>', 'output folder (default runs/<experiment>/<timestamp>); a folder with checkpoints of the same config resumes')
     .option('--iterations <n>', 'solver iterations per task', intOption('--iterations', 1))

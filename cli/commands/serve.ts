@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { AGENT_ARMS, parseAgentConfig, type AgentArm, type AgentConfig } from '../../agent/config.ts';
-import { AGENT_PRESETS, agentPreset, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
+import { AGENT_ARMS, type AgentArm } from '../../agent/config.ts';
+import { AGENT_PRESETS, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
 import { parseRunConfig, type RunConfig } from '../../core/config.ts';
 import { PRESETS, type PresetName } from '../../core/experiments/presets.ts';
 import { parseSchedule } from '../../env/schedule.ts';
@@ -19,13 +19,15 @@ import { startServer } from '../../server/server.ts';
 import { intOption } from '../options.ts';
 import { readJsonFile } from '../run-files.ts';
 import { addExperimentOptions, configsFor, requireSvhn, timestamp, type ExperimentOptions } from './experiment.ts';
+import { rlConfigFrom } from './rl.ts';
 
 /** Frames of the game posted to viewers per second at most (the agent makes one per vector step). */
 const FRAME_RATE = 30;
 
-interface ServeOptions extends Omit<ExperimentOptions, 'preset'> {
+interface ServeOptions extends Omit<ExperimentOptions, 'preset' | 'seed'> {
   preset?: string;
-  framesPerGame?: number;
+  seed?: number;
+  frames?: number;
   schedule?: string;
   host: string;
   port: number;
@@ -56,41 +58,31 @@ function defaultPort(): number {
 /** Options of classification runs only; an RL run refuses them rather than ignore them. */
 const CLASSIFICATION_ONLY = ['scenario', 'batchSize', 'lr', 'r', 'generator', 'solver', 'evalEvery', 'svhnDir'] as const;
 /** Options of RL runs only. */
-const RL_ONLY = ['framesPerGame', 'schedule'] as const;
+const RL_ONLY = ['frames', 'schedule'] as const;
 const flag = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
-/** The RL run: a saved config, or a preset (demo by default) with the command line's overrides. */
-function rlJob(data: unknown, opts: ServeOptions): Job {
+/** The RL run: `dgr rl`'s configuration from the same options (a preset, demo by default, or --config). */
+function rlJob(opts: ServeOptions): Job {
   for (const key of CLASSIFICATION_ONLY) if (opts[key] !== undefined) throw new Error(`${flag(key)} is for classification runs, not RL`);
-  let config: AgentConfig;
-  if (data !== undefined) config = parseAgentConfig(data, opts.config!);
-  else {
-    const preset = opts.preset ?? 'demo';
-    if (!(AGENT_PRESETS as readonly string[]).includes(preset)) throw new Error(`--preset for an RL run is one of ${AGENT_PRESETS.join(', ')}, got '${preset}'`);
-    const arms = opts.arm?.map((arm) => {
-      if (!(AGENT_ARMS as readonly string[]).includes(arm)) throw new Error(`--arm for an RL run is one of ${AGENT_ARMS.join(', ')}, got '${arm}'`);
-      return arm as AgentArm;
-    });
-    config = agentPreset(preset as AgentPresetName, {
-      seed: opts.seed,
-      arms,
-      framesPerGame: opts.framesPerGame,
-      schedule: opts.schedule,
-      iterations: opts.iterations,
-      generatorIterations: opts.generatorIterations,
-      parallel: opts.parallel,
-    });
-  }
+  const preset = opts.preset ?? 'demo';
+  if (!(AGENT_PRESETS as readonly string[]).includes(preset)) throw new Error(`--preset for an RL run is one of ${AGENT_PRESETS.join(', ')}, got '${preset}'`);
+  const arms = opts.arm?.map((arm) => {
+    if (!(AGENT_ARMS as readonly string[]).includes(arm)) throw new Error(`--arm for an RL run is one of ${AGENT_ARMS.join(', ')}, got '${arm}'`);
+    return arm as AgentArm;
+  });
+  const config = rlConfigFrom({ ...opts, preset: preset as AgentPresetName, arm: arms, seeds: 1 });
   const out = opts.out ?? join('runs', 'live');
-  process.stdout.write(`dgr serve: RL (${config.preset}), ${parseSchedule(config.schedule).name}, arms ${config.arms.join(', ')}; checkpoint in ${join(out, 'checkpoint')}\n`);
+  const checkpoint = join(out, `seed-${config.seed}`, 'checkpoint');
+  process.stdout.write(`dgr serve: RL (${config.preset}), ${parseSchedule(config.schedule).name}, arms ${config.arms.join(', ')}; checkpoint in ${checkpoint}\n`);
   return new WorkerJob({ kind: 'rl', config, backend: opts.backend as BackendRequest, out }, FRAME_RATE, logLine);
 }
 
 function classificationJob(name: string | undefined, data: unknown, opts: ServeOptions): Job {
+  const seed = opts.seed ?? 1;
   for (const key of RL_ONLY) if (opts[key] !== undefined) throw new Error(`${flag(key)} is for RL runs, not classification`);
   const preset = opts.preset ?? 'quick';
   if (!(PRESETS as readonly string[]).includes(preset)) throw new Error(`--preset for a classification run is one of ${PRESETS.join(', ')}, got '${preset}'`);
-  const configs: RunConfig[] = data !== undefined ? [parseRunConfig(data, opts.config!)] : configsFor(name, { ...opts, preset: preset as PresetName });
+  const configs: RunConfig[] = data !== undefined ? [parseRunConfig(data, opts.config!)] : configsFor(name, { ...opts, seed, preset: preset as PresetName });
   requireSvhn(configs);
   const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
   process.stdout.write(`dgr serve: ${configs[0].experiment} (${configs.map((c) => c.arm).join(', ')}), files in ${out}\n`);
@@ -108,9 +100,11 @@ export function registerServe(program: Command): void {
     .option('--max-viewers <n>', 'most viewers connected at once', intOption('--max-viewers', 1, 1000), 32)
     .option('--replay <dir>', "serve a finished run's folder instead of training (an RL run's --out, or a classification run's)")
     .option('--preset <name>', `RL: ${AGENT_PRESETS.join(', ')} (default demo); classification: ${PRESETS.join(', ')} (default quick)`)
-    .option('--frames-per-game <n>', "RL: frames of each game (default: the preset's)", intOption('--frames-per-game', 1))
-    .option('--schedule <name>', `RL: the games in order, one of ${Object.keys(SCHEDULES).join(', ')} (default: the preset's)`);
-  addExperimentOptions(serve, { preset: false }).action(async (name: string | undefined, opts: ServeOptions) => {
+    .option('--frames <n>', "RL: frames per game of a named schedule (default: the preset's)", intOption('--frames', 1000))
+    .option('--schedule <name|file>', `RL: a named schedule (${Object.keys(SCHEDULES).join(', ')}) or a schedule JSON file (default: the preset's)`);
+  addExperimentOptions(serve, { preset: false, seed: false })
+    .option('--seed <n>', "first seed (default 1, or the --config file's)", intOption('--seed', 0, 2 ** 31 - 1))
+    .action(async (name: string | undefined, opts: ServeOptions) => {
     await ensureClientBuilt((line) => process.stderr.write(`${line}\n`));
     let job: Job;
     if (opts.replay) {
@@ -119,7 +113,7 @@ export function registerServe(program: Command): void {
     } else {
       const data = opts.config ? readJsonFile(opts.config, '--config') : undefined;
       const isRl = data !== undefined ? (data as { experiment?: unknown }).experiment === 'rl' : name === undefined || name === 'rl';
-      job = isRl ? rlJob(data, opts) : classificationJob(name, data, opts);
+      job = isRl ? rlJob(opts) : classificationJob(name, data, opts);
     }
     const server = await startServer({
       host: opts.host,

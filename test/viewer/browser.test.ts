@@ -211,7 +211,8 @@ describe('the viewer in chromium against dgr serve', () => {
     const code = await new Promise<number | null>((resolve) => (server.exitCode !== null ? resolve(server.exitCode) : server.once('exit', (c) => resolve(c))));
     expect(serverLog).toMatch(/SIGINT: stopping the job/);
     expect(code).toBe(0);
-    expect(existsSync(join(out, 'checkpoint', 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(out, 'seed-1', 'checkpoint', 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(out, 'config.json'))).toBe(true);
     await until('the indicator', () => page.locator('#connection').getAttribute('data-state'), (s) => s === 'closed', 30_000);
 
     const port = new URL(url).port;
