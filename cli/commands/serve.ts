@@ -62,7 +62,7 @@ const RL_ONLY = ['frames', 'schedule'] as const;
 const flag = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** The RL run: `dgr rl`'s configuration from the same options (a preset, demo by default, or --config). */
-function rlJob(opts: ServeOptions): Job {
+function rlJob(opts: ServeOptions): { job: Job; checkpoint: string } {
   for (const key of CLASSIFICATION_ONLY) if (opts[key] !== undefined) throw new Error(`${flag(key)} is for classification runs, not RL`);
   const preset = opts.preset ?? 'demo';
   if (!(AGENT_PRESETS as readonly string[]).includes(preset)) throw new Error(`--preset for an RL run is one of ${AGENT_PRESETS.join(', ')}, got '${preset}'`);
@@ -74,7 +74,7 @@ function rlJob(opts: ServeOptions): Job {
   const out = opts.out ?? join('runs', 'live');
   const checkpoint = join(out, `seed-${config.seed}`, 'checkpoint');
   process.stdout.write(`dgr serve: RL (${config.preset}), ${parseSchedule(config.schedule).name}, arms ${config.arms.join(', ')}; checkpoint in ${checkpoint}\n`);
-  return new WorkerJob({ kind: 'rl', config, backend: opts.backend as BackendRequest, out }, FRAME_RATE, logLine);
+  return { job: new WorkerJob({ kind: 'rl', config, backend: opts.backend as BackendRequest, out }, FRAME_RATE, logLine), checkpoint };
 }
 
 function classificationJob(name: string | undefined, data: unknown, opts: ServeOptions): Job {
@@ -105,42 +105,55 @@ export function registerServe(program: Command): void {
   addExperimentOptions(serve, { preset: false, seed: false })
     .option('--seed <n>', "first seed (default 1, or the --config file's)", intOption('--seed', 0, 2 ** 31 - 1))
     .action(async (name: string | undefined, opts: ServeOptions) => {
-    await ensureClientBuilt((line) => process.stderr.write(`${line}\n`));
-    let job: Job;
-    if (opts.replay) {
-      job = new ReplayJob(opts.replay);
-      process.stdout.write(`dgr serve: replaying ${opts.replay}\n`);
-    } else {
-      const data = opts.config ? readJsonFile(opts.config, '--config') : undefined;
-      const isRl = data !== undefined ? (data as { experiment?: unknown }).experiment === 'rl' : name === undefined || name === 'rl';
-      job = isRl ? rlJob(opts) : classificationJob(name, data, opts);
-    }
-    const server = await startServer({
-      host: opts.host,
-      port: opts.port,
-      job,
-      clientDir: CLIENT_DIST,
-      allowOrigins: opts.allowOrigin,
-      maxViewers: opts.maxViewers,
-    });
-    process.stdout.write(`\n  open ${server.url}#token=${server.token}\n  control token: ${server.token} (viewers without it watch only)\n\n`);
-    await new Promise<void>((resolve) => {
+      await ensureClientBuilt(logLine);
+      let job: Job;
+      /** Where an RL run resumes from after a stop. */
+      let checkpoint: string | null = null;
+      if (opts.replay) {
+        job = new ReplayJob(opts.replay);
+        process.stdout.write(`dgr serve: replaying ${opts.replay}\n`);
+      } else {
+        const data = opts.config ? readJsonFile(opts.config, '--config') : undefined;
+        const isRl = data !== undefined ? (data as { experiment?: unknown }).experiment === 'rl' : name === undefined || name === 'rl';
+        if (isRl) ({ job, checkpoint } = rlJob(opts));
+        else job = classificationJob(name, data, opts);
+      }
+      const server = await startServer({
+        host: opts.host,
+        port: opts.port,
+        job,
+        clientDir: CLIENT_DIST,
+        allowOrigins: opts.allowOrigin,
+        maxViewers: opts.maxViewers,
+      });
+      process.stdout.write(`\n  open ${server.url}#token=${server.token}\n  control token: ${server.token} (viewers without it watch only)\n\n`);
       let stopping = false;
-      const stop = (signal: string): void => {
-        if (stopping) {
-          process.stderr.write(`dgr serve: ${signal} again: exiting without waiting\n`);
-          process.exit(130);
-        }
-        stopping = true;
-        process.stderr.write(`dgr serve: ${signal}: stopping the job (an RL run writes its checkpoint first) ...\n`);
-        void job.stop().then(resolve);
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      void server.jobEnded.then((state) => process.stderr.write(`dgr serve: the job ${state === 'finished' ? 'finished' : `ended: ${state}`}; still serving (Ctrl-C to quit)\n`));
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          if (stopping) {
+            logLine(`dgr serve: ${signal} again: exiting without waiting for the job`);
+            process.exit(130);
+          }
+          stopping = true;
+          logLine(`dgr serve: ${signal}: stopping the job at its next step ...`);
+          void job.stop().then(resolve);
+        };
+        process.on('SIGINT', () => stop('SIGINT'));
+        process.on('SIGTERM', () => stop('SIGTERM'));
+        void server.jobEnded.then((state) => {
+          if (!stopping) logLine(`dgr serve: the job ${state === 'finished' ? 'finished' : `ended: ${state}`}; still serving (Ctrl-C to quit)`);
+        });
+      });
+      const ended = await Promise.race([server.jobEnded, Promise.resolve(null)]);
+      await server.close();
+      if (checkpoint !== null && ended !== 'finished') {
+        // The agent checkpoints after every phase (learning a game, consolidating it per arm).
+        const { hasCheckpoint } = await import('../../core/checkpoint.ts');
+        logLine(
+          hasCheckpoint(checkpoint)
+            ? `dgr serve: stopped; the same command resumes from ${checkpoint} (the run's last finished phase)`
+            : `dgr serve: stopped before the run's first phase finished: no checkpoint yet, the same command starts it afresh`,
+        );
+      }
     });
-    await server.close();
-  });
 }
-
-
