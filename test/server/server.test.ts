@@ -3,7 +3,8 @@
  * the protocol's round trip, every validation error, the token rule, Origin and subprotocol checks, the
  * connection cap, the heartbeat, and replaying the finished run's folder.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -158,13 +159,17 @@ describe('dgr serve: a live classification run', () => {
 
 describe('dgr serve: who may connect', () => {
   let server: ViewerServer;
+  const client = join(work, 'client');
 
   beforeAll(async () => {
+    mkdirSync(join(client, 'assets'), { recursive: true });
+    writeFileSync(join(client, 'index.html'), '<!doctype html><title>viewer</title>');
+    writeFileSync(join(client, 'assets', 'main.js'), 'console.log(1)');
     server = await startServer({
       host: '127.0.0.1',
       port: 0,
       job: new ReplayJob(join(out, 'gr')),
-      clientDir: join(work, 'no-client'),
+      clientDir: client,
       maxViewers: 2,
       allowOrigins: ['http://allowed.example:3000'],
       heartbeatMs: 200,
@@ -174,6 +179,29 @@ describe('dgr serve: who may connect', () => {
   afterAll(async () => {
     await server.close();
     rmSync(work, { recursive: true, force: true });
+  });
+
+  it('serves the built viewer over HTTP, and nothing outside its folder', async () => {
+    const get = async (path: string, method = 'GET'): Promise<{ status: number; type: string | null; body: string }> => {
+      // Raw paths: fetch would normalise the dot segments away before sending them.
+      const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) =>
+        request({ host: '127.0.0.1', port: server.port, path, method }, resolve).on('error', reject).end(),
+      );
+      let body = '';
+      for await (const chunk of res) body += String(chunk);
+      return { status: res.statusCode ?? 0, type: res.headers['content-type'] ?? null, body };
+    };
+    const index = await get('/');
+    expect(index.status).toBe(200);
+    expect(index.type).toMatch(/^text\/html/);
+    expect(index.body).toContain('<title>viewer</title>');
+    expect((await get('/assets/main.js')).type).toMatch(/^text\/javascript/);
+    // Dot segments resolve inside the folder (the URL parser drops them), encoded ones are refused.
+    expect((await get('/../index.html')).status).toBe(200);
+    expect((await get('/../package.json')).status).toBe(404);
+    expect((await get('/..%2f..%2fpackage.json')).status).toBe(403);
+    expect((await get('/missing.js')).status).toBe(404);
+    expect((await get('/', 'POST')).status).toBe(405);
   });
 
   it('refuses pages of other origins in the upgrade, accepts its own and --allow-origin ones', async () => {
