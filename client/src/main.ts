@@ -148,6 +148,8 @@ function renderPanels(): void {
     watch.replaceChildren(new Option("the learner's game", ''), ...names.map((n, k) => new Option(`scholar on ${n}`, String(k))));
   }
   watch.value = state.control.watch === null ? '' : String(state.control.watch);
+  const cap = String(state.control.framesPerSecond);
+  if (Array.from(speed.options).some((o) => o.value === cap)) speed.value = cap;
   $('control-note').textContent = hasToken ? '' : '(view only: open the URL with #token=… the server printed, or paste the token)';
 }
 

@@ -180,6 +180,12 @@ describe('the viewer in chromium against dgr serve', () => {
     expect((await probe(viewer)).frames).toBe(held);
     await holder.locator('#pause').click();
     await until('the ack', () => holder.locator('#control-reply').textContent(), (t) => t === 'resume: done', 10_000);
+    // The speed cap is acknowledged and lifted again.
+    await holder.locator('#speed').selectOption('1000');
+    await until('the ack', () => holder.locator('#control-reply').textContent(), (t) => t === 'speed: done', 10_000);
+    await holder.evaluate(() => (document.getElementById('control-reply')!.textContent = ''));
+    await holder.locator('#speed').selectOption('0');
+    await until('the ack', () => holder.locator('#control-reply').textContent(), (t) => t === 'speed: done', 10_000);
     await until('frames again', () => probe(viewer), (p) => p.frames > held, 60_000);
     await holder.close();
     await viewer.close();
