@@ -93,8 +93,9 @@ export function sharedAgentControl(control: SharedControl): AgentControl {
     set speed(value: number) {
       control.setSpeed(value);
     },
+    // With nobody watching, the scholar need not play for the viewers (a forward pass per step).
     get watch() {
-      return control.state().watch;
+      return control.watched ? control.state().watch : null;
     },
     set watch(value: number | null) {
       control.setWatch(value);

@@ -28,8 +28,8 @@ export interface ViewerProbe {
   humanObservation(): number[];
   curvePoints(): number;
   dreams(): number;
-  /** Who plays which game in the latest frame. */
-  frame(): { game: number; player: string } | null;
+  /** Who plays which game in the latest frame, at which frame of the run. */
+  frame(): { game: number; player: string; frame: number } | null;
 }
 
 export class ViewerScene extends Phaser.Scene {

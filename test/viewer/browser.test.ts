@@ -68,6 +68,9 @@ async function agentBoard(page: Page): Promise<{ cells: string[]; lit: number }>
   return { cells, lit };
 }
 
+const runFrame = (page: Page): Promise<{ game: number; player: string; frame: number } | null> =>
+  page.evaluate(() => (window as unknown as { dgrViewer: { frame(): { game: number; player: string; frame: number } | null } }).dgrViewer.frame());
+
 /** x of the player's cell in the human game's observation (window.dgrViewer.humanObservation()). */
 async function humanPlayerX(page: Page): Promise<number> {
   const obs = await page.evaluate(() => (window as unknown as { dgrViewer: { humanObservation(): number[] } }).dgrViewer.humanObservation());
@@ -165,10 +168,13 @@ describe('the viewer in chromium against dgr serve', () => {
 
     const holder = await open(`#token=${token}`);
     await until('frames', () => probe(holder), (p) => p.frames >= 1);
+    // Frames must be flowing when the pause is asked for (an evaluation or a consolidation shows none anyway).
+    const flowing = (await probe(viewer)).frames;
+    await until('frames flowing', () => probe(viewer), (p) => p.frames >= flowing + 3, 120_000);
     await holder.locator('#pause').click();
     await until('the ack', () => holder.locator('#control-reply').textContent(), (t) => t === 'pause: done', 10_000);
-    // A step already under way when the pause arrived may still show (an update or an evaluation can take a
-    // while on a busy machine): wait for the counter to settle, then it must not move.
+    // A step already under way when the pause arrived may still show (an update can take a while on a busy
+    // machine): wait for the counter to settle, then it must not move.
     let held = (await probe(viewer)).frames;
     for (let settled = 0; settled < 2; ) {
       await sleep(1000);
@@ -176,17 +182,21 @@ describe('the viewer in chromium against dgr serve', () => {
       settled = now === held ? settled + 1 : 0;
       held = now;
     }
-    await sleep(2000);
+    const pausedAt = (await runFrame(viewer))!.frame;
+    await sleep(4000);
     expect((await probe(viewer)).frames).toBe(held);
     await holder.locator('#pause').click();
     await until('the ack', () => holder.locator('#control-reply').textContent(), (t) => t === 'resume: done', 10_000);
+    await until('frames again', () => probe(viewer), (p) => p.frames > held, 60_000);
+    // The run did not go on while paused: it resumes within a few vector steps (16 frames each) of where it
+    // stopped, where 6 s of training would have moved it on by hundreds of frames.
+    expect((await runFrame(viewer))!.frame - pausedAt).toBeLessThan(16 * 20);
     // The speed cap is acknowledged and lifted again.
     await holder.locator('#speed').selectOption('1000');
     await until('the ack', () => holder.locator('#control-reply').textContent(), (t) => t === 'speed: done', 10_000);
     await holder.evaluate(() => (document.getElementById('control-reply')!.textContent = ''));
     await holder.locator('#speed').selectOption('0');
     await until('the ack', () => holder.locator('#control-reply').textContent(), (t) => t === 'speed: done', 10_000);
-    await until('frames again', () => probe(viewer), (p) => p.frames > held, 60_000);
     await holder.close();
     await viewer.close();
   }, 600_000);
@@ -199,8 +209,7 @@ describe('the viewer in chromium against dgr serve', () => {
     await until('the second game', () => page.locator('#progress').textContent(), (t) => /^breakout · learn/.test(t ?? ''), 240_000);
     await until('curves of the second game', () => count(page, 'curvePoints'), (n) => n > 8, 120_000);
     // The token holder asks to watch the scholar play the first game; then back to the learner.
-    const frame = (): Promise<{ game: number; player: string } | null> =>
-      page.evaluate(() => (window as unknown as { dgrViewer: { frame(): { game: number; player: string } | null } }).dgrViewer.frame());
+    const frame = (): ReturnType<typeof runFrame> => runFrame(page);
     await page.locator('#watch').selectOption('0');
     await until('the scholar on freeway', frame, (f) => f?.player === 'scholar' && f.game === 0, 30_000);
     await page.locator('#watch').selectOption('');
