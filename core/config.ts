@@ -126,3 +126,9 @@ export function sameRun(a: RunConfig, b: RunConfig): boolean {
   const { parallel: _b, ...restB } = b;
   return JSON.stringify(restA) === JSON.stringify(restB);
 }
+
+/** Settings in which two configs differ, the seed and where the work runs aside. */
+export function differences(a: RunConfig, b: RunConfig): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof RunConfig)[];
+  return keys.filter((k) => k !== 'seed' && k !== 'parallel' && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}

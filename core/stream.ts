@@ -29,3 +29,16 @@ export function buildStream(spec: StreamSpec, seed: number): TaskStream {
     }
   }
 }
+
+/** How many tasks a stream of this spec has, without loading its data. */
+export function taskCount(spec: StreamSpec): number {
+  switch (spec.kind) {
+    case 'split-mnist':
+    case 'permuted-mnist':
+      return spec.tasks;
+    case 'domains':
+      return spec.domains.length;
+    case 'mnist-chain':
+      return spec.generations;
+  }
+}

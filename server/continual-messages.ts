@@ -1,9 +1,7 @@
-/**
- * A classification run (core/continual.ts) as protocol messages. core's loop still reports through its
- * `observer` callbacks; when it emits an EventStream of ContinualEvents instead, this becomes a subscriber.
- */
+/** A classification run's events (core/run-events.ts) as protocol messages, in the job's worker thread. */
 import type { RunConfig } from '../core/config.ts';
-import type { RunObserver } from '../core/continual.ts';
+import type { SubscriberError } from '../core/events.ts';
+import type { ContinualEvent } from '../core/run-events.ts';
 import { encodeSamples } from '../protocol/binary.ts';
 import type { RunInfo } from '../protocol/messages.ts';
 import type { JobOutput } from './job.ts';
@@ -27,61 +25,66 @@ export function classificationRunInfo(configs: readonly RunConfig[], tasks: read
 }
 
 /**
- * The observer of one arm's run. `onRun` is called at the first arm's start with the run's identity; the curves
- * of every arm share one x axis (solver iterations over the run).
+ * A subscriber of one arm's run. The first arm's start says what the run is; the curves of every arm share one x
+ * axis (solver iterations over the run). `beforeStep` runs at each progress report: where a paused run holds.
  */
-export function continualObserver(
+export function continualSubscriber(
   configs: readonly RunConfig[],
   armIndex: number,
   post: (o: JobOutput) => void,
   beforeStep: () => void,
-): RunObserver {
+): (e: ContinualEvent | SubscriberError) => void {
   const config = configs[armIndex];
   const series = config.arm;
   const iterations = config.iterations;
   let tasks = 0;
-  return {
-    onStart({ stream }) {
-      tasks = stream.tasks.length;
-      if (armIndex === 0) {
-        const run = classificationRunInfo(configs, stream.tasks.map((t) => t.name), stream.shape);
-        post({ kind: 'message', message: { type: 'run', run } });
+  return (e) => {
+    switch (e.type) {
+      case 'start':
+        tasks = e.stream.taskNames.length;
+        if (armIndex === 0) post({ kind: 'message', message: { type: 'run', run: classificationRunInfo(configs, e.stream.taskNames, e.stream.shape) } });
+        post({ kind: 'message', message: { type: 'status', state: 'running' } });
+        return;
+      case 'progress':
+        // The loop reports every 25 iterations.
+        beforeStep();
+        post({
+          kind: 'message',
+          message: {
+            type: 'progress',
+            task: e.task,
+            phase: `${series}: train`,
+            done: e.task * iterations + e.iteration,
+            total: tasks * iterations,
+            framesPerSecond: null,
+            values: { solverLoss: e.solverLoss, generatorLoss: e.generatorLoss },
+            etaSeconds: null,
+          },
+        });
+        return;
+      case 'curve':
+        post({ kind: 'message', message: { type: 'curve', point: { series, x: e.task * iterations + e.iteration, task: e.task, values: e.accuracies } } });
+        return;
+      case 'task-end': {
+        const x = (e.task + 1) * iterations;
+        post({ kind: 'message', message: { type: 'task-end', series, task: e.task, x, row: e.accuracies } });
+        // The end of a task is a point of its curves too, so a run without --eval-every still draws lines.
+        post({ kind: 'message', message: { type: 'curve', point: { series, x, task: e.task, values: e.accuracies } } });
+        if (e.samples && e.sampleLabels && e.samples.length > 0) {
+          const [h, w, c] = e.shape;
+          const bytes = encodeSamples({ arm: armIndex, task: e.task, shape: [h, w, c], labels: Array.from(e.sampleLabels), pixels: quantise(e.samples) });
+          post({ kind: 'binary', bytes, frame: false });
+        }
+        return;
       }
-      post({ kind: 'message', message: { type: 'status', state: 'running' } });
-    },
-    onProgress(p) {
-      // The loop reports every 25 iterations: where a paused run holds.
-      beforeStep();
-      post({
-        kind: 'message',
-        message: {
-          type: 'progress',
-          task: p.task,
-          phase: `${series}: train`,
-          done: p.task * iterations + p.iteration,
-          total: tasks * iterations,
-          framesPerSecond: null,
-          values: { solverLoss: p.solverLoss, generatorLoss: p.generatorLoss },
-          etaSeconds: null,
-        },
-      });
-    },
-    onCurve(point) {
-      post({
-        kind: 'message',
-        message: { type: 'curve', point: { series, x: point.task * iterations + point.iteration, task: point.task, values: point.accuracies } },
-      });
-    },
-    onTaskEnd(e) {
-      const x = (e.task + 1) * iterations;
-      post({ kind: 'message', message: { type: 'task-end', series, task: e.task, x, row: e.accuracies } });
-      // The end of a task is a point of its curves too, so a run without --eval-every still draws lines.
-      post({ kind: 'message', message: { type: 'curve', point: { series, x, task: e.task, values: e.accuracies } } });
-      if (e.samples && e.sampleLabels && e.samples.length > 0) {
-        const [h, w, c] = e.shape;
-        const bytes = encodeSamples({ arm: armIndex, task: e.task, shape: [h, w, c], labels: Array.from(e.sampleLabels), pixels: quantise(e.samples) });
-        post({ kind: 'binary', bytes, frame: false });
-      }
-    },
+      case 'end':
+        return;
+      case 'error':
+        post({ kind: 'message', message: { type: 'status', state: 'failed', message: e.message } });
+        return;
+      case 'subscriber-error':
+        // This subscriber is the only one in the worker: nothing else to tell.
+        return;
+    }
   };
 }

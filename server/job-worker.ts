@@ -5,12 +5,13 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunConfig } from '../core/config.ts';
+import type { ContinualEvent } from '../core/run-events.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
 import type { AgentConfig } from '../agent/config.ts';
 import type { AgentEvent } from '../agent/events.ts';
 import { agentSubscriber } from './agent-messages.ts';
 import { SharedControl, sharedAgentControl } from './control.ts';
-import { continualObserver } from './continual-messages.ts';
+import { continualSubscriber } from './continual-messages.ts';
 import type { WorkerData, WorkerOutput } from './job.ts';
 
 const data = workerData as WorkerData;
@@ -26,12 +27,15 @@ function post(o: WorkerOutput): void {
 /** Each arm of a classification experiment in turn, writing the files `dgr experiment` writes. */
 async function runClassification(configs: readonly RunConfig[], backend: BackendName, out: string): Promise<void> {
   const { runContinual } = await import('../core/continual.ts');
+  const { EventStream } = await import('../core/events.ts');
   const { writeRunFiles } = await import('../core/report/write.ts');
-  const { resultFile, writeJson } = await import('../cli/run-files.ts');
+  const { writeJson } = await import('../core/json-files.ts');
+  const { resultFile } = await import('../core/results.ts');
   for (const [k, config] of configs.entries()) {
     const dir = join(out, config.arm);
-    const observer = continualObserver(configs, k, post, () => control.waitWhilePaused());
-    const result = await runContinual(config, { backend, observer, checkpointDir: join(dir, `seed-${config.seed}`, 'checkpoint') });
+    const events = new EventStream<ContinualEvent>();
+    events.subscribe(continualSubscriber(configs, k, post, () => control.waitWhilePaused()));
+    const result = await runContinual(config, { backend, events, checkpointDir: join(dir, `seed-${config.seed}`, 'checkpoint') });
     writeJson(join(dir, `seed-${config.seed}`), 'config.json', config);
     writeJson(dir, 'config.json', config);
     writeJson(dir, 'result.json', resultFile(config, backend, [{ seed: config.seed, result }]));
@@ -49,7 +53,7 @@ async function runRl(config: AgentConfig, backend: BackendName, out: string): Pr
   const { runAgent, RunStopped } = await import('../agent/run.ts');
   const { EventStream } = await import('../core/events.ts');
   const { hasCheckpoint } = await import('../core/checkpoint.ts');
-  const { writeJson } = await import('../cli/run-files.ts');
+  const { writeJson } = await import('../core/json-files.ts');
   const { readAgentCheckpoint, recordMessages } = await import('./agent-record.ts');
   const dir = join(out, `seed-${config.seed}`);
   const checkpointDir = join(dir, 'checkpoint');

@@ -9,7 +9,7 @@ import { floatArrays, loadCheckpoint } from '../core/checkpoint.ts';
 import { parseRunConfig, type RunConfig } from '../core/config.ts';
 import type { CurvePoint as RunCurvePoint } from '../core/continual.ts';
 import { imageShape } from '../core/report/run.ts';
-import { readJsonFile } from '../cli/run-files.ts';
+import { readJsonFile } from '../core/json-files.ts';
 import { encodeSamples } from '../protocol/binary.ts';
 import type { Capability, ControlState } from '../protocol/messages.ts';
 import { agentRunInfo, readAgentCheckpoint, recordMessages } from './agent-record.ts';

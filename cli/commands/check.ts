@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { findExperiment } from '../../core/experiments/presets.ts';
 import { QUICK_TARGETS, type Target } from '../../core/experiments/targets.ts';
 import { backendOption, startBackend } from '../options.ts';
-import { progressReporter } from '../reporters/progress.ts';
+import { withProgress } from '../reporters/progress.ts';
 
 const nameOf = (t: Target): string => `${t.experiment}${t.scenario ? `/${t.scenario}` : ''}/${t.arm}`;
 
@@ -21,13 +21,7 @@ export function registerCheck(program: Command): void {
       let failures = 0;
       for (const target of targets) {
         const config = findExperiment(target.experiment).build('quick', { arm: target.arm, seed: 1, scenario: target.scenario });
-        const progress = progressReporter(nameOf(target));
-        let acc: number;
-        try {
-          acc = (await runContinual(config, { backend, observer: progress })).acc;
-        } finally {
-          progress.finish();
-        }
+        const { acc } = await withProgress(nameOf(target), (events) => runContinual(config, { backend, events }));
         const ok = acc >= target.min && acc <= target.max;
         if (!ok) failures++;
         rows.push(

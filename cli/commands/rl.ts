@@ -12,7 +12,7 @@ import type { BackendName } from '../../core/engine/backend-names.ts';
 import { parseSchedule } from '../../env/schedule.ts';
 import { backendOption, intOption, startBackend } from '../options.ts';
 import { rlProgressReporter } from '../reporters/rl-progress.ts';
-import { readJsonFile, writeJson } from '../run-files.ts';
+import { readJsonFile, writeJson } from '../../core/json-files.ts';
 
 interface RlOptions {
   preset: AgentPresetName;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AGENT_ARMS, type AgentArm } from '../../agent/config.ts';
 import { AGENT_PRESETS, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
-import { parseRunConfig, type RunConfig } from '../../core/config.ts';
+import type { RunConfig } from '../../core/config.ts';
 import { PRESETS, type PresetName } from '../../core/experiments/presets.ts';
 import { parseSchedule } from '../../env/schedule.ts';
 import type { BackendRequest } from '../../core/engine/backend-names.ts';
@@ -17,7 +17,7 @@ import { WorkerJob } from '../../server/job.ts';
 import { ReplayJob } from '../../server/replay.ts';
 import { startServer } from '../../server/server.ts';
 import { intOption } from '../options.ts';
-import { readJsonFile } from '../run-files.ts';
+import { readJsonFile } from '../../core/json-files.ts';
 import { addExperimentOptions, configsFor, requireSvhn, timestamp, type ExperimentOptions } from './experiment.ts';
 import { rlConfigFrom } from './rl.ts';
 
@@ -77,12 +77,13 @@ function rlJob(opts: ServeOptions): { job: Job; checkpoint: string } {
   return { job: new WorkerJob({ kind: 'rl', config, backend: opts.backend as BackendRequest, out }, FRAME_RATE, logLine), checkpoint };
 }
 
-function classificationJob(name: string | undefined, data: unknown, opts: ServeOptions): Job {
+/** A classification run: `dgr experiment`'s configurations from the same options (a preset, or --config). */
+function classificationJob(name: string | undefined, opts: ServeOptions, given: (option: string) => boolean): Job {
   const seed = opts.seed ?? 1;
   for (const key of RL_ONLY) if (opts[key] !== undefined) throw new Error(`${flag(key)} is for RL runs, not classification`);
   const preset = opts.preset ?? 'quick';
   if (!(PRESETS as readonly string[]).includes(preset)) throw new Error(`--preset for a classification run is one of ${PRESETS.join(', ')}, got '${preset}'`);
-  const configs: RunConfig[] = data !== undefined ? [parseRunConfig(data, opts.config!)] : configsFor(name, { ...opts, seed, preset: preset as PresetName });
+  const configs: RunConfig[] = configsFor(name, { ...opts, seed, preset: preset as PresetName }, given);
   requireSvhn(configs);
   const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
   process.stdout.write(`dgr serve: ${configs[0].experiment} (${configs.map((c) => c.arm).join(', ')}), files in ${out}\n`);
@@ -104,7 +105,7 @@ export function registerServe(program: Command): void {
     .option('--schedule <name|file>', `RL: a named schedule (${Object.keys(SCHEDULES).join(', ')}) or a schedule JSON file (default: the preset's)`);
   addExperimentOptions(serve, { preset: false, seed: false })
     .option('--seed <n>', "first seed (default 1, or the --config file's)", intOption('--seed', 0, 2 ** 31 - 1))
-    .action(async (name: string | undefined, opts: ServeOptions) => {
+    .action(async (name: string | undefined, opts: ServeOptions, command: Command) => {
       await ensureClientBuilt(logLine);
       let job: Job;
       /** Where an RL run resumes from after a stop. */
@@ -116,7 +117,7 @@ export function registerServe(program: Command): void {
         const data = opts.config ? readJsonFile(opts.config, '--config') : undefined;
         const isRl = data !== undefined ? (data as { experiment?: unknown }).experiment === 'rl' : name === undefined || name === 'rl';
         if (isRl) ({ job, checkpoint } = rlJob(opts));
-        else job = classificationJob(name, data, opts);
+        else job = classificationJob(name, opts, (option) => command.getOptionValueSource(option) === 'cli');
       }
       const server = await startServer({
         host: opts.host,

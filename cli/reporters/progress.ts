@@ -8,7 +8,8 @@
  * measured rate (./eta.ts).
  */
 import { SingleBar } from 'cli-progress';
-import type { Progress, RunObserver } from '../../core/continual.ts';
+import type { ContinualEvent, Progress } from '../../core/continual.ts';
+import { EventStream, type Subscriber } from '../../core/events.ts';
 import { duration } from '../../core/report/markdown.ts';
 import { EtaEstimator, type Eta } from './eta.ts';
 
@@ -17,7 +18,9 @@ const percents = (xs: number[], digits: number): string => xs.map((a) => (100 * 
 /** "23 min 05 s", or "≥ 23 min 05 s" while the generator's share is not known yet. */
 const etaText = (eta: Eta | null): string => (eta === null ? '-' : `${eta.lowerBound ? '≥ ' : ''}${duration(eta.seconds)}`);
 
-export interface ProgressReporter extends RunObserver {
+export interface ProgressReporter {
+  /** Subscribe this to a run's events. */
+  readonly subscriber: Subscriber<ContinualEvent>;
   /** Stops the bar (call on completion and on error, so the terminal is left clean). */
   finish(): void;
 }
@@ -42,12 +45,12 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
     if (bar) out.write('\n');
     out.write(`${line}\n`);
   };
-  return {
-    onStart({ stream, config, resumedAt, generatorIterations }) {
+  const handlers = {
+    start({ stream, config, resumedAt, generatorIterations }: Extract<ContinualEvent, { type: 'start' }>): void {
       if (resumedAt > 0) say(`${label}: resuming from the checkpoint after task ${resumedAt}`);
       const work = config.iterations + (generatorIterations ?? 0);
       eta = new EtaEstimator({
-        tasks: stream.tasks.length,
+        tasks: stream.taskNames.length,
         iterations: config.iterations,
         generatorIterations: generatorIterations ?? 0,
         concurrent: config.parallel && generatorIterations !== null,
@@ -59,9 +62,9 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
         hideCursor: true,
         barsize: 24,
       });
-      bar.start(stream.tasks.length * work, resumedAt * work, { task: '-', it: '-', loss: '-', gen: '-', acc: '-', left: '-' });
+      bar.start(stream.taskNames.length * work, resumedAt * work, { task: '-', it: '-', loss: '-', gen: '-', acc: '-', left: '-' });
     },
-    onProgress(p) {
+    progress(p: Progress): void {
       eta?.update({ task: p.task, iteration: p.iteration, generatorIteration: p.generatorIteration ?? 0 }, seconds());
       const left = etaText(eta?.remaining() ?? null);
       if (bar) {
@@ -74,10 +77,10 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
       const f = fields(p);
       out.write(`${label}: task ${f.task} it ${f.it} loss ${f.loss} gen ${f.gen} acc ${f.acc} (${duration(seconds())}${left === '-' ? '' : `, ETA ${left}`})\n`);
     },
-    onCurve(point) {
+    curve(point: { accuracies: number[] }): void {
       lastAccuracy = percents(point.accuracies, 0);
     },
-    onTaskEnd({ task, accuracies, replay }) {
+    taskEnd({ task, accuracies, replay }: Extract<ContinualEvent, { type: 'task-end' }>): void {
       lastAccuracy = percents(accuracies, 0);
       say(`${label}: after task ${task + 1}, test accuracy per task (%): ${percents(accuracies, 1)}`);
       if (replay) {
@@ -85,9 +88,30 @@ export function progressReporter(label: string, out: NodeJS.WriteStream = proces
         say(`${label}: replay after task ${task + 1}: solver's labels of ${replay.samples} generated samples (% per class) ${shares}; confidence ${replay.confidence.toFixed(3)}`);
       }
     },
+  };
+  return {
+    subscriber: (event) => {
+      if (event.type === 'start') handlers.start(event);
+      else if (event.type === 'progress') handlers.progress(event);
+      else if (event.type === 'curve') handlers.curve(event);
+      else if (event.type === 'task-end') handlers.taskEnd(event);
+    },
     finish() {
       bar?.stop();
       bar = null;
     },
   };
+}
+
+/** Runs `work` with a fresh event stream that a progress reporter labelled `label` watches; the bar is stopped
+ * however the work ends. */
+export async function withProgress<T>(label: string, work: (events: EventStream<ContinualEvent>) => Promise<T>): Promise<T> {
+  const reporter = progressReporter(label);
+  const events = new EventStream<ContinualEvent>();
+  events.subscribe(reporter.subscriber);
+  try {
+    return await work(events);
+  } finally {
+    reporter.finish();
+  }
 }

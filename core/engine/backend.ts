@@ -56,30 +56,45 @@ const HOW_TO_GET: Record<BackendName, string> = {
   cpu: 'reinstall dependencies with `npm install` (@tensorflow/tfjs-backend-cpu is a regular dependency)',
 };
 
-/** Selects and initialises the backend; returns the one in use. Idempotent for the same request. */
-export async function useBackend(request: BackendRequest = 'auto'): Promise<BackendName> {
+/** The order backends are tried in: `auto` prefers native TensorFlow, then wasm, then the pure-JS reference. */
+export function preference(request: BackendRequest): BackendName[] {
+  return request === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [request];
+}
+
+/** Loads a backend's package and makes it the engine's; false when it is not installed or does not start. */
+async function startNamed(name: BackendName): Promise<boolean> {
+  if (tf.getBackend() === name) return true;
+  if (!(await LOADERS[name]())) return false;
+  if (!(await tf.setBackend(name))) return false;
+  await tf.ready();
+  // The cpu backend greets its first use in Node with a banner recommending tfjs-node; every dgr command
+  // already says which backend runs and how to get the others, so silence it.
+  if (name === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  return true;
+}
+
+/**
+ * The first backend of the request's preference that `start` gets running, or an error naming what to install.
+ * `start` is the engine's own loader; a test passes one that says which backends a machine has.
+ */
+export async function chooseBackend(request: BackendRequest, start: (name: BackendName) => Promise<boolean>): Promise<BackendName> {
   if (!(BACKENDS as readonly string[]).includes(request)) {
     throw new BackendUnavailableError(`unknown backend '${request}': choose one of ${BACKENDS.join(', ')}`);
   }
-  installGradientFixes();
-  const order: BackendName[] = request === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [request];
-  for (const name of order) {
-    if (tf.getBackend() === name) return name;
-    if (!(await LOADERS[name]())) continue;
-    if (await tf.setBackend(name)) {
-      await tf.ready();
-      // The cpu backend greets its first use in Node with a banner recommending tfjs-node; every dgr command
-      // already says which backend runs and how to get the others, so silence it.
-      if (name === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
-      return name;
-    }
-  }
+  const order = preference(request);
+  for (const name of order) if (await start(name)) return name;
   const name = order[0];
   throw new BackendUnavailableError(
     request === 'auto'
       ? 'no TensorFlow.js backend could start: run `npm install` to restore @tensorflow/tfjs-backend-wasm'
       : `backend '${name}' is not available: ${HOW_TO_GET[name]}`,
   );
+}
+
+/** Selects and initialises the backend; returns the one in use. Idempotent for the same request. */
+export async function useBackend(request: BackendRequest = 'auto'): Promise<BackendName> {
+  installGradientFixes();
+  return chooseBackend(request, startNamed);
 }
 
 export function currentBackend(): BackendName {

@@ -29,10 +29,15 @@ export class GeneratorWorker {
       if (reply.type === 'error') pending?.reject(new Error(`generator worker: ${reply.message}`));
       else pending?.resolve(reply);
     });
-    this.worker.on('error', (error) => {
-      this.pending?.reject(error);
-      this.pending = null;
-    });
+    // A worker that throws outside a request's handler, or dies, fails the request it was serving with an error
+    // that says where it came from.
+    this.worker.on('error', (error) => this.fail(`generator worker: ${error.message}`));
+    this.worker.on('exit', (code) => this.fail(`generator worker: exited (code ${code}) while training`));
+  }
+
+  private fail(message: string): void {
+    this.pending?.reject(new Error(message));
+    this.pending = null;
   }
 
   static async start(backend: BackendName, spec: GeneratorSpec, shape: ImageShape): Promise<GeneratorWorker> {

@@ -64,15 +64,16 @@ export class Si implements Regulariser {
     this.tasks += 1;
   }
 
+  /** Importances, anchors and the running ω, then the number of tasks consolidated (no penalty before one). */
   state(): Float32Array[] {
-    return [...this.importance, ...this.anchor, ...this.omega].map((t) => new Float32Array(t.dataSync()));
+    return [...[...this.importance, ...this.anchor, ...this.omega].map((t) => new Float32Array(t.dataSync())), Float32Array.of(this.tasks)];
   }
 
   restore(state: Float32Array[]): void {
     const all = [...this.importance, ...this.anchor, ...this.omega];
-    if (state.length !== all.length) throw new Error(`SI state has ${state.length} arrays, expected ${all.length}`);
+    if (state.length !== all.length + 1) throw new Error(`SI state has ${state.length} arrays, expected ${all.length + 1}`);
     all.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(state[i], v.shape))));
-    this.tasks = 1;
+    this.tasks = state[all.length][0];
   }
 
   dispose(): void {

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Arm } from '../arms.ts';
 import { fillBatch } from '../data/batch.ts';
-import type { Dataset } from '../data/types.ts';
+import { activeUnits } from '../data/streams.ts';
+import type { Dataset, TaskStream } from '../data/types.ts';
 import type { Rng } from '../engine/random.ts';
 import type { ReplayBatch, ReplayGroup, ReplayTargets, Scholar } from '../scholar.ts';
 
@@ -20,6 +21,23 @@ export interface ReplayContext {
   readonly unitsSoFar: readonly number[];
   readonly temperature: number;
   readonly rng: Rng;
+}
+
+/**
+ * What the previous solver teaches on replayed inputs: in task-IL each earlier head on its own units; otherwise
+ * the previous solver's answer over the units it knew, taught over every unit the current task may use.
+ */
+export function replayGroups(stream: TaskStream, taskIndex: number): ReplayGroup[] {
+  if (taskIndex === 0) return [];
+  if (stream.scenario === 'task') return stream.tasks.slice(0, taskIndex).map((t) => ({ teacher: t.units, student: t.units }));
+  return [{ teacher: activeUnits(stream, taskIndex - 1), student: activeUnits(stream, taskIndex) }];
+}
+
+/** Every output unit any task up to `taskIndex` answers with (true-label replay and the audits use these). */
+export function unitsSoFar(stream: TaskStream, taskIndex: number): number[] {
+  const units = new Set<number>();
+  for (const t of stream.tasks.slice(0, taskIndex + 1)) for (const u of activeUnits(stream, t.index)) units.add(u);
+  return [...units].sort((a, b) => a - b);
 }
 
 function fromMemory(memory: readonly Dataset[], size: number, rng: Rng): { x: tf.Tensor2D; y: tf.Tensor1D } {

@@ -94,7 +94,7 @@ describe('dgr experiment', () => {
     });
     expect(existsSync(join(out, 'gr', 'result.json'))).toBe(false);
     const r = run(out);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/resuming from the checkpoint after task [2-4]/);
     const resumed = readJson(join(out, 'gr', 'result.json'));
     expect(resumed.accuracyMatrix).toEqual(whole.accuracyMatrix);

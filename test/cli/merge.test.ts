@@ -2,20 +2,13 @@
  * `dgr merge` as a user runs it: seeds of one config run in separate processes merge into the same result as
  * one `--seeds` run, and results that do not belong together are refused with the reason.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dgrRun } from './helpers.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const dgr = join(root, 'bin', 'dgr.js');
 const work = mkdtempSync(join(tmpdir(), 'dgr-merge-'));
-
-function dgrRun(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [dgr, ...args], { cwd: root, encoding: 'utf8', timeout: 600_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A small real run: split MNIST class-IL, fine-tuning, 20 iterations a task. */
 function experiment(out: string, ...extra: string[]): void {
@@ -68,5 +61,27 @@ describe('dgr merge', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/config\.json: not a dgr result\.json:\n {2}\w+/);
     expect(() => readFileSync(join(work, 'bad.json'))).toThrow();
+
+    // Each result carries its config; one without cannot be checked and is refused.
+    expect(seed1.config).toMatchObject({ experiment: 'split-mnist', arm: 'none', seed: 1, iterations: 20 });
+    const { config: _config, ...bare } = seed1;
+    const bareFile = join(work, 'bare.json');
+    writeFileSync(bareFile, JSON.stringify(bare));
+    const noConfig = dgrRun('merge', bareFile, join(work, 'seed2', 'none'), '--out', join(work, 'no-config.json'));
+    expect(noConfig.status).toBe(1);
+    expect(noConfig.stderr).toMatch(/bare\.json: a result\.json without the config that produced it .*cannot be checked or merged/);
+
+    // A result whose numbers contradict its own accuracy matrix.
+    const edited = join(work, 'edited.json');
+    writeFileSync(edited, JSON.stringify({ ...seed1, acc: (seed1.acc as number) + 0.1 }));
+    const contradicts = dgrRun('merge', edited, join(work, 'seed2', 'none'), '--out', join(work, 'edited-out.json'));
+    expect(contradicts.status).toBe(1);
+    expect(contradicts.stderr).toMatch(/edited\.json: seed 1: acc is .* but its accuracy matrix gives/);
+
+    // --out that is one of the inputs (here the folder's own result.json) is refused before anything is read.
+    const onto = dgrRun('merge', join(work, 'seed1', 'none'), join(work, 'seed2', 'none'), '--out', join(work, 'seed1', 'none', 'result.json'));
+    expect(onto.status).toBe(1);
+    expect(onto.stderr).toMatch(/--out .*seed1\/none\/result\.json is one of the inputs/);
+    expect(readJson(join(work, 'seed1', 'none', 'result.json'))).toEqual(seed1);
   });
 });

@@ -1,7 +1,7 @@
 /** The progress reporter written to a file or a pipe: plain lines with the time so far and an ETA. */
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Progress } from '../../core/continual.ts';
+import type { ContinualEvent } from '../../core/continual.ts';
 import { findExperiment } from '../../core/experiments/presets.ts';
 import { buildStream } from '../../core/stream.ts';
 import { progressReporter } from '../../cli/reporters/progress.ts';
@@ -17,7 +17,9 @@ function captured(): { out: NodeJS.WriteStream; lines: () => string[] } {
 const config = findExperiment('split-mnist').build('quick', { arm: 'gr', seed: 1 });
 const stream = buildStream(config.stream, config.seed);
 // Quick split MNIST: 5 tasks of 300 solver and 300 generator iterations, 3000 iterations of work in all.
-const at = (task: number, iteration: number, generatorIteration: number): Progress => ({
+const info = { name: stream.name, scenario: stream.scenario, outputs: stream.outputs, shape: [...stream.shape], taskNames: stream.tasks.map((t) => t.name) };
+const at = (task: number, iteration: number, generatorIteration: number): ContinualEvent => ({
+  type: 'progress',
   task,
   tasks: 5,
   iteration,
@@ -33,7 +35,7 @@ function started(resumedAt: number) {
   const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
   const { out, lines } = captured();
   const reporter = progressReporter('split-mnist/gr', out);
-  reporter.onStart!({ stream, config, resumedAt, generatorIterations: 300 });
+  reporter.subscriber({ type: 'start', stream: info, config, resumedAt, generatorIterations: 300 });
   return { reporter, lines, clock };
 }
 
@@ -44,27 +46,27 @@ describe('progress as plain lines', () => {
     const { reporter, lines, clock } = started(0);
     // Before a tenth of a task is done the rate is start-up, not training: no ETA yet.
     clock.mockReturnValue(5_000);
-    reporter.onProgress!(at(0, 25, 0));
+    reporter.subscriber(at(0, 25, 0));
     expect(lines()).toEqual(['split-mnist/gr: task 1/5 it 25/300 loss 0.500 gen - acc - (5.0 s)']);
     // 275 solver iterations in 25 s; the generator has not stepped, so its work is not counted and the ETA
     // says it is a lower bound: the other 4 tasks' solver iterations at 1/11 s each.
     clock.mockReturnValue(30_000);
-    reporter.onProgress!(at(0, 300, 0));
+    reporter.subscriber(at(0, 300, 0));
     expect(lines().at(-1)).toBe('split-mnist/gr: task 1/5 it 300/300 loss 0.500 gen - acc - (30.0 s, ETA ≥ 1 min 49 s)');
     // Within the same tenth of a task nothing more is written.
-    reporter.onProgress!(at(0, 300, 10));
+    reporter.subscriber(at(0, 300, 10));
     expect(lines()).toHaveLength(2);
   });
 
   it('a resumed run estimates from its own work, not the tasks its checkpoint already holds', () => {
     const { reporter, lines, clock } = started(4);
     clock.mockReturnValue(10_000);
-    reporter.onProgress!(at(4, 30, 0));
+    reporter.subscriber(at(4, 30, 0));
     clock.mockReturnValue(40_000);
-    reporter.onProgress!(at(4, 300, 0));
+    reporter.subscriber(at(4, 300, 0));
     // The generator's 150 iterations in 30 s: its other 150 take 30 s more.
     clock.mockReturnValue(70_000);
-    reporter.onProgress!(at(4, 300, 150));
+    reporter.subscriber(at(4, 300, 150));
     expect(lines()[0]).toBe('split-mnist/gr: resuming from the checkpoint after task 4');
     expect(lines().at(-1)).toBe('split-mnist/gr: task 5/5 it 300/300 loss 0.500 gen 1.250@150 acc - (1 min 10 s, ETA 30.0 s)');
   });

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../../core/checkpoint.ts';
+import { loadCheckpoint, saveCheckpoint } from '../../core/checkpoint.ts';
 import { parseRunConfig, sameRun, type RunConfig } from '../../core/config.ts';
 import { runContinual, type RunResult } from '../../core/continual.ts';
 import { useBackend } from '../../core/engine/backend.ts';
@@ -79,6 +79,25 @@ describe('checkpoints', () => {
       manifest.progress.accuracyMatrix[1][0] = 0.99;
       writeFileSync(manifestPath, JSON.stringify(manifest));
       expect(() => loadCheckpoint(edited, reader(config))).toThrow(/checksum mismatch/);
+    } finally {
+      rmSync(edited, { recursive: true, force: true });
+    }
+  });
+
+  it('a progress section that does not fit the run is refused naming the file and the field, even with a valid checksum', async () => {
+    const edited = mkdtempSync(join(tmpdir(), 'dgr-checkpoint-progress-'));
+    try {
+      const saved = loadCheckpoint<RunConfig, Record<string, unknown>>(dir, reader(config));
+      // Written by code, not by hand: the checksum is right, the content is not (a task index past the stream).
+      saveCheckpoint(edited, { ...saved, progress: { ...saved.progress, nextTask: 7 } });
+      await expect(runContinual(config, { backend: 'wasm', checkpointDir: edited })).rejects.toThrow(
+        `${join(edited, 'checkpoint.json')}: invalid progress:\n  progress.nextTask:`,
+      );
+      const rows = saved.progress.accuracyMatrix as number[][];
+      saveCheckpoint(edited, { ...saved, progress: { ...saved.progress, accuracyMatrix: rows.slice(0, 2) } });
+      await expect(runContinual(config, { backend: 'wasm', checkpointDir: edited })).rejects.toThrow(
+        /invalid progress:\n {2}progress\.accuracyMatrix: 2 rows for \d finished tasks/,
+      );
     } finally {
       rmSync(edited, { recursive: true, force: true });
     }

@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ARMS, type ArmName } from '../../core/arms.ts';
-import { runContinual } from '../../core/continual.ts';
+import { runContinual, type ContinualEvent } from '../../core/continual.ts';
+import { EventStream } from '../../core/events.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { Rng } from '../../core/engine/random.ts';
 import { generatorSpec, GENERATOR_CHOICES } from '../../core/experiments/presets.ts';
@@ -74,7 +75,11 @@ describe('tensor hygiene (wasm)', () => {
       parallel: false,
     });
     const before = tf.memory().numTensors;
-    await runContinual(config, { backend: 'wasm', observer: { onTaskEnd: () => counts.push(tf.memory().numTensors) } });
+    const events = new EventStream<ContinualEvent>();
+    events.subscribe((event) => {
+      if (event.type === 'task-end') counts.push(tf.memory().numTensors);
+    });
+    await runContinual(config, { backend: 'wasm', events });
     // Regularisers legitimately grow by one anchor set at the first consolidation; online variants stay flat.
     expect(counts[2]).toBe(counts[1]);
     expect(tf.memory().numTensors).toBe(before);

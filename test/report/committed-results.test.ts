@@ -1,12 +1,12 @@
 /**
  * The paper-preset results committed under docs/results/ are what RESULTS.md quotes and what programs read:
- * each must be a complete result.json of the experiment its folder names, and its numbers must agree with
- * its own accuracy matrix.
+ * each must be a complete result.json of the experiment its folder names, carry the paper-preset config that
+ * produced it, agree with its own accuracy matrix, and merge (alone) to the same numbers.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resultFileSchema } from '../../cli/run-files.ts';
+import { mergeResults, resultFileSchema } from '../../core/results.ts';
 import { EXPERIMENTS } from '../../core/experiments/presets.ts';
 
 const root = join(import.meta.dirname, '..', '..', 'docs', 'results');
@@ -41,5 +41,11 @@ describe('committed paper-preset results', () => {
     for (const row of matrix) expect(row).toHaveLength(result.taskNames.length);
     expect(result.acc).toBeCloseTo(mean(matrix.at(-1)!), 9);
     expect(result.seconds).toBeGreaterThan(0);
+    // The config that produced it: the paper preset of this experiment, arm and first seed.
+    expect(result.config).toMatchObject({ experiment: folder, arm: result.arm, seed: result.seeds[0] });
+    expect(result.config.iterations).toBeGreaterThanOrEqual(2000);
+    expect(result.config.stream.limit).toBeUndefined();
+    // `dgr merge` of the file alone checks it against itself and gives back the same numbers.
+    expect(mergeResults([{ source: file, result }])).toEqual(result);
   });
 });

@@ -1,0 +1,132 @@
+/**
+ * A run's folder on disk: checked writable before any work, and held by one process at a time.
+ *
+ * The lock is a file `run.lock` holding the owner's pid, host and start time, created exclusively (O_EXCL), so
+ * of two processes starting one run only one gets it. A lock whose process is gone (killed, the machine
+ * restarted) is stale: it is taken over, so a killed run resumes without anyone deleting files by hand.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+const CAUSES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a file stands where a folder is needed on the way there',
+  EEXIST: 'a file of that name is in the way',
+  ENOSPC: 'the disk is full',
+  ENOENT: 'no such folder',
+};
+
+function cause(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code && CAUSES[code] ? `${CAUSES[code]} (${code})` : undefined) ?? (error as Error).message;
+}
+
+/** Creates `dir` if needed and proves a file can be written there; the error names `what`, the folder and the
+ * real cause (a read-only disk is not "no such file"). */
+export function ensureWritableDir(dir: string, what: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new Error(`${what} ${dir}: cannot be created: ${cause(error)}`);
+  }
+  const probe = join(dir, `.write-test-${process.pid}`);
+  try {
+    closeSync(openSync(probe, 'w'));
+    rmSync(probe, { force: true });
+  } catch (error) {
+    throw new Error(`${what} ${dir}: not writable: ${cause(error)}`);
+  }
+}
+
+interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  readonly started: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !zombie(pid);
+}
+
+/** A killed process whose parent has not collected it yet still answers kill(pid, 0); on Linux its state says
+ * it is gone (Z in /proc/<pid>/stat). Elsewhere there is no such file, and it counts as alive. */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+function readOwner(path: string): LockOwner | null {
+  try {
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    return typeof owner.pid === 'number' ? owner : null;
+  } catch {
+    return null; // half-written by a process killed while writing it: stale
+  }
+}
+
+/** The process holding `dir`'s lock, when it is still running (on this host, where it can be checked). */
+export function lockHolder(dir: string): LockOwner | null {
+  const owner = readOwner(join(dir, 'run.lock'));
+  if (owner === null) return null;
+  return owner.host !== hostname() || alive(owner.pid) ? owner : null;
+}
+
+/**
+ * Takes `dir`'s lock for this process, or throws naming the process that holds it. Returns the release.
+ * `what` says what the folder is, for the message.
+ */
+export function lockRunFolder(dir: string, what: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'run.lock');
+  const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${what} ${dir}: cannot lock: ${cause(error)}`);
+      const holder = lockHolder(dir);
+      if (holder !== null) {
+        throw new Error(
+          `${what} ${dir} is being written by process ${holder.pid} on ${holder.host} (since ${holder.started}); ` +
+            'two processes never write one run: wait for it to end, or choose another --out',
+        );
+      }
+      rmSync(path, { force: true }); // stale: its process is gone
+      continue;
+    }
+    writeSync(fd, JSON.stringify(me));
+    closeSync(fd);
+    return () => {
+      if (readOwner(path)?.pid === me.pid) rmSync(path, { force: true });
+    };
+  }
+  throw new Error(`${what} ${dir}: another process took the lock while a stale one was removed; try again`);
+}
+
+/** Takes `dir`'s lock, waiting up to `timeoutMs` while a live process holds it (a short write, such as another
+ * seed's process writing the arm's aggregate). */
+export async function lockRunFolderWhenFree(dir: string, what: string, timeoutMs: number): Promise<() => void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return lockRunFolder(dir, what);
+    } catch (error) {
+      if (Date.now() > until || lockHolder(dir) === null) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
