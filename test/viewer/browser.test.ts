@@ -87,6 +87,7 @@ describe('the viewer in chromium against dgr serve', () => {
   let serverLog = '';
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`);
     const config = join(work, 'tiny-rl.json');
     writeFileSync(config, JSON.stringify(tinyRl()));
     server = spawn(process.execPath, [join(root, 'bin', 'dgr.js'), 'serve', '--config', config, '--port', '0', '--out', out, '--backend', 'wasm'], { cwd: root });
