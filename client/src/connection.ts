@@ -36,7 +36,12 @@ export class Connection {
     };
     socket.onmessage = (event: MessageEvent) => {
       if (event.data instanceof ArrayBuffer) {
-        this.handlers.onBinary(new Uint8Array(event.data));
+        // A binary message that does not decode (truncated, unknown opcode) is dropped like an invalid JSON one.
+        try {
+          this.handlers.onBinary(new Uint8Array(event.data));
+        } catch (error) {
+          console.warn('dgr: a binary message from the server does not follow protocol v1:', (error as Error).message);
+        }
         return;
       }
       let raw: unknown;

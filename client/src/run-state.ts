@@ -75,6 +75,9 @@ export class RunState {
         this.stateMessage = m.message ?? '';
         break;
       case 'history':
+        // The history's binary messages (dreams, samples) follow it: they replace what was drawn.
+        this.dreams = [];
+        this.samples = [];
         this.series.clear();
         for (const p of m.points) this.addPoint(p);
         for (const list of this.series.values()) list.sort((a, b) => a.x - b.x);
