@@ -133,6 +133,7 @@ function renderPanels(): void {
   );
 
   const count = run?.kind === 'classification' ? state.samples.length : state.dreams.length;
+  $('dream-slider-name').textContent = run?.kind === 'classification' ? 'after task' : 'consolidation';
   slider.max = String(Math.max(0, count - 1));
   slider.disabled = count < 2;
   if (scene.dreamIndex === null) slider.value = slider.max;

@@ -41,6 +41,7 @@ export class ViewerScene extends Phaser.Scene {
   private qLabels: Phaser.GameObjects.Text[] = [];
   private dreamTitle!: Phaser.GameObjects.Text;
   private dreamLabels: Phaser.GameObjects.Text[] = [];
+  private dreamNote!: Phaser.GameObjects.Text;
   private humanTitle!: Phaser.GameObjects.Text;
   private humanInfo!: Phaser.GameObjects.Text;
   private digits: Phaser.Textures.CanvasTexture | null = null;
@@ -69,12 +70,12 @@ export class ViewerScene extends Phaser.Scene {
     drawBoard(this.agent, AGENT.x, AGENT.y, AGENT.cell);
     this.agentInfo = this.add.text(AGENT.x, AGENT.y + GRID * AGENT.cell + 8, '', SMALL);
     for (let a = 0; a < ACTIONS.length; a++) {
-      this.qLabels.push(this.add.text(AGENT.x + a * 47 + 23, AGENT.y + GRID * AGENT.cell + 96, ACTIONS[a], SMALL).setOrigin(0.5, 0));
+      this.qLabels.push(this.add.text(AGENT.x + a * 47 + 23, AGENT.y + GRID * AGENT.cell + 96, '', SMALL).setOrigin(0.5, 0));
     }
 
     this.add.text(DREAMS.x, 10, 'DREAMS OF PAST GAMES', TITLE);
     this.dreamTitle = this.add.text(DREAMS.x, 28, 'after the first consolidation', TEXT);
-    this.add.text(DREAMS.x, DREAMS.y + DREAMS.rows * (DREAMS.pitch + 14) + 2, "outline: the game a dream looks like (curves' colours)", SMALL);
+    this.dreamNote = this.add.text(DREAMS.x, DREAMS.y + DREAMS.rows * (DREAMS.pitch + 14) + 2, '', SMALL);
     this.dreamGraphics = this.add.graphics();
     for (let i = 0; i < DREAMS.columns * DREAMS.rows; i++) {
       const [x, y] = this.dreamAt(i);
@@ -204,6 +205,7 @@ export class ViewerScene extends Phaser.Scene {
     const d = all[index];
     const arm = this.state.run?.arms[d.arm] ?? `arm ${d.arm}`;
     this.dreamTitle.setText(`${arm} after ${this.gameName(d.game)}: G's samples, Q's action`);
+    this.dreamNote.setText("outline: the game a dream looks like (curves' colours)");
     const shown = Math.min(d.actions.length, DREAMS.columns * DREAMS.rows);
     for (let i = 0; i < shown; i++) {
       const [x, y] = this.dreamAt(i);
@@ -258,7 +260,8 @@ export class ViewerScene extends Phaser.Scene {
     const scale = Math.min(350 / width, 380 / height);
     this.digitImage.setScale(scale).setVisible(true);
     const arm = this.state.run?.arms[s.arm] ?? '';
-    this.dreamTitle.setText(`${arm}: G after ${this.gameName(s.task)}; labels: ${s.labels.slice(0, 16).join(' ')}…`);
+    this.dreamTitle.setText(`${arm}: G's samples after ${this.gameName(s.task)}`);
+    this.dreamNote.setText(`the solver labels them: ${s.labels.slice(0, 12).join(' ')} …`);
   }
 
   private drawHuman(): void {
