@@ -117,9 +117,3 @@ export function parseAgentConfig(data: unknown, source: string): AgentConfig {
   return result.data;
 }
 
-/** Two configs describe the same run when they differ at most in where the work runs. */
-export function sameAgentRun(a: AgentConfig, b: AgentConfig): boolean {
-  const { parallel: _a, ...restA } = a;
-  const { parallel: _b, ...restB } = b;
-  return JSON.stringify(restA) === JSON.stringify(restB);
-}

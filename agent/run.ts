@@ -23,7 +23,8 @@ import type { Solver } from '../core/solvers/solver.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { parseSchedule, type Schedule } from '../env/schedule.ts';
 import { auditDreams, channelProfile, type ReplayAuditRL } from './audit.ts';
-import { parseAgentConfig, sameAgentRun, type AgentArm, type AgentConfig } from './config.ts';
+import { sameRun } from '../core/config.ts';
+import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
 import { consolidate, learnerTargets, qScale } from './consolidate.ts';
 import { defaultControl, type AgentControl, type AgentEvent } from './events.ts';
 import { evaluateGreedy, normalisedScore, referenceScores, type Reference } from './evaluate.ts';
@@ -89,9 +90,6 @@ export async function runAgent(config: AgentConfig, options: AgentRunOptions): P
     for (let k = run.position.game; k < run.schedule.tasks.length; k++) {
       if (!run.position.learned) await learnPhase(run, k);
       for (let a = run.position.armsDone; a < run.arms.length; a++) await consolidationPhase(run, k, a);
-      run.learned?.network.dispose();
-      run.learned = null;
-      run.position = { game: k + 1, learned: false, armsDone: 0 };
     }
     const result = agentResult(run.config, run.record, run.dreamFrames, elapsed(run));
     run.events.emit({
@@ -294,7 +292,14 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
   run.events.emit({ type: 'curve', arm: state.arm, frame: run.record.frames, game: k, scores: row.normalised });
   run.events.emit({ type: 'task-end', arm: state.arm, game: k, frame: run.record.frames, row: row.normalised, learnerScore: run.record.learners[k].score });
   if (dream) run.events.emit({ type: 'dreams', arm: state.arm, game: k, count: dream.actions.length, observations: dream.observations, actions: dream.actions, resembles: dream.resembles });
-  run.position = { game: k, learned: true, armsDone: run.position.armsDone + 1 };
+  const armsDone = run.position.armsDone + 1;
+  if (armsDone < run.arms.length) run.position = { game: k, learned: true, armsDone };
+  else {
+    // Every arm has consolidated game k: its learner is done with, and the checkpoint says the next game is due.
+    run.learned?.network.dispose();
+    run.learned = null;
+    run.position = { game: k + 1, learned: false, armsDone: 0 };
+  }
   await endPhase(run);
 }
 
@@ -387,7 +392,7 @@ function save(run: Run, dir: string): void {
 }
 
 function restore(run: Run, dir: string): void {
-  const saved = loadCheckpoint<AgentConfig, SavedProgress>(dir, { parseConfig: parseAgentConfig, expected: run.config, same: sameAgentRun });
+  const saved = loadCheckpoint<AgentConfig, SavedProgress>(dir, { parseConfig: parseAgentConfig, expected: run.config, same: sameRun });
   const { arrays } = saved;
   for (const arm of run.arms) restoreArm(arm, arrays);
   run.auditFrames = (arrays.auditFrames ?? []) as Uint8Array[];

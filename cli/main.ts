@@ -11,11 +11,15 @@ import { registerExperiment } from './commands/experiment.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerRl } from './commands/rl.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSweep } from './commands/sweep.ts';
+import { registerWorker } from './commands/worker.ts';
 
 export function buildProgram(): Command {
   const program = new Command('dgr')
     .description('Continual learning with Deep Generative Replay: paper experiments, RL agents, live viewer.')
     .showHelpAfterError('(run with --help for usage)')
+    // Options after a subcommand's name belong to it: `dgr sweep status --redis URL` is status's --redis.
+    .enablePositionalOptions()
     .exitOverride();
   registerBench(program);
   registerEnv(program);
@@ -24,6 +28,8 @@ export function buildProgram(): Command {
   registerMerge(program);
   registerRl(program);
   registerServe(program);
+  registerSweep(program);
+  registerWorker(program);
   return program;
 }
 

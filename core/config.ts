@@ -119,16 +119,22 @@ export function problemsOf(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
 }
 
+/** What every run's settings (classification or RL) have: a seed, and where the work runs. */
+export interface RunSettings {
+  readonly seed: number;
+  readonly parallel: boolean;
+}
+
 /** Two configs describe the same run when they differ at most in where the work runs (`parallel`): a run
  * checkpointed with the generator in a worker may be resumed without one, and the other way round. */
-export function sameRun(a: RunConfig, b: RunConfig): boolean {
+export function sameRun<C extends RunSettings>(a: C, b: C): boolean {
   const { parallel: _a, ...restA } = a;
   const { parallel: _b, ...restB } = b;
   return JSON.stringify(restA) === JSON.stringify(restB);
 }
 
 /** Settings in which two configs differ, the seed and where the work runs aside. */
-export function differences(a: RunConfig, b: RunConfig): string[] {
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof RunConfig)[];
+export function differences<C extends RunSettings>(a: C, b: C): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof C & string)[];
   return keys.filter((k) => k !== 'seed' && k !== 'parallel' && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }

@@ -64,6 +64,9 @@ export interface RunOptions {
   readonly checkpointDir?: string;
   /** Stop after this many tasks (a test's stand-in for a killed run). */
   readonly stopAfterTasks?: number;
+  /** Asked after each task's checkpoint: true ends the run there, to be resumed from that checkpoint (a sweep
+   *  worker told to shut down finishes its task first). The result then covers the tasks done. */
+  readonly shouldStop?: () => boolean;
   /** Generated samples kept per task for the report's grids. */
   readonly sampleCount?: number;
 }
@@ -142,6 +145,7 @@ export async function runContinual(config: RunConfig, options: RunOptions): Prom
         const audit = auditScholar(run, plan);
         record(run, plan, row, audit);
         checkpoint(run);
+        if (options.shouldStop?.()) break;
       }
     } finally {
       await worker?.stop();

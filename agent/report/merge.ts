@@ -4,8 +4,8 @@
  * seed twice, and every file consistent with its own per-seed numbers. The merged file is what `dgr rl --seeds`
  * writes when it runs the seeds one after another.
  */
-import { problemsOf } from '../../core/config.ts';
-import { sameAgentRun, type AgentArm, type AgentConfig } from '../config.ts';
+import { differences, problemsOf, sameRun } from '../../core/config.ts';
+import type { AgentArm } from '../config.ts';
 import { rlResultFile, rlResultSchema, type RlResultFile } from './result-file.ts';
 
 /** Parses an RL result.json; the error names the file and each bad field. */
@@ -15,18 +15,13 @@ export function parseRlResult(data: unknown, source: string): RlResultFile {
   return parsed.data;
 }
 
-/** Top-level settings in which two configs differ, the seed aside. */
-function differences(a: AgentConfig, b: AgentConfig): string[] {
-  return (Object.keys(a) as (keyof AgentConfig)[]).filter((k) => k !== 'seed' && k !== 'parallel' && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-}
-
 export function mergeRlResults(files: readonly { source: string; result: RlResultFile }[]): RlResultFile {
   if (files.length === 0) throw new Error('merge: no result files');
   const [first] = files;
   const seeds = new Map<number, string>();
   for (const { source, result } of files) {
     const config = { ...result.config, seed: 0 };
-    if (!sameAgentRun(config, { ...first.result.config, seed: 0 })) {
+    if (!sameRun(config, { ...first.result.config, seed: 0 })) {
       throw new Error(`${source}: its run's config differs from ${first.source}'s in ${differences(result.config, first.result.config).join(', ')}`);
     }
     if (result.arm !== first.result.arm || result.backend !== first.result.backend) {

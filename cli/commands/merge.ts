@@ -34,14 +34,26 @@ export function registerMerge(program: Command): void {
     .command('merge')
     .argument('<results...>', 'result.json files, or the arm folders of runs that hold them')
     .requiredOption('--out <file>', 'where to write the merged result.json (not one of the inputs)')
-    .description('merge result.json files of one config run with different seeds into one result with mean ± s.e.m.')
-    .action((args: string[], opts: { out: string }) => {
+    .description('merge result.json files (dgr experiment or dgr rl) of one config run with different seeds into one result with mean ± s.e.m.')
+    .action(async (args: string[], opts: { out: string }) => {
       const sources = args.map(resultPath);
       const overwritten = sources.find((source) => canonical(source) === canonical(opts.out));
       if (overwritten !== undefined) {
         throw new Error(`--out ${opts.out} is one of the inputs (${overwritten}): write the merged result elsewhere`);
       }
-      const files = sources.map((source) => ({ source, result: parseResultFile(readJsonFile(source, 'result file'), source) }));
+      const raw = sources.map((source) => ({ source, data: readJsonFile(source, 'result file') }));
+      // RL results (`dgr rl`) merge by their own schema and the same rules; a mix of kinds is refused.
+      const rl = raw.filter((f) => (f.data as { experiment?: unknown } | null)?.experiment === 'rl');
+      if (rl.length > 0 && rl.length < raw.length) throw new Error(`${rl[0].source} is an RL result and ${raw.find((f) => !rl.includes(f))?.source} is not: merge one kind at a time`);
+      if (rl.length > 0) {
+        const { mergeRlResults, parseRlResult } = await import('../../agent/report/merge.ts');
+        const merged = mergeRlResults(rl.map((f) => ({ source: f.source, result: parseRlResult(f.data, f.source) })));
+        const path = writeJson(dirname(opts.out), basename(opts.out), merged);
+        const kept = Object.entries(merged.retention).map(([g, v]) => `${g} ${v === null ? '-' : `${(100 * v).toFixed(1)} %`}`).join(', ');
+        process.stdout.write(`rl/${merged.arm}: seeds ${merged.seeds.join(', ')}: ACC ${(100 * merged.acc).toFixed(2)} %, retention ${kept}  -> ${path}\n`);
+        return;
+      }
+      const files = raw.map((f) => ({ source: f.source, result: parseResultFile(f.data, f.source) }));
       const merged = mergeResults(files);
       const path = writeJson(dirname(opts.out), basename(opts.out), merged);
       const sem = merged.accSem === null ? '' : ` ± ${(100 * merged.accSem).toFixed(2)} (s.e.m.)`;

@@ -13,6 +13,8 @@ import { parseSchedule } from '../../env/schedule.ts';
 import { backendOption, intOption, startBackend } from '../options.ts';
 import { rlProgressReporter } from '../reporters/rl-progress.ts';
 import { readJsonFile, writeJson } from '../../core/json-files.ts';
+import { ensureWritableDir, lockHolder, lockRunFolder, lockRunFolderWhenFree } from '../../core/run-folder.ts';
+import { checkSeedFolders, seedFolder, seedsIn, type SeedInFolder } from '../seed-folders.ts';
 
 interface RlOptions {
   preset: AgentPresetName;
@@ -67,32 +69,71 @@ export function rlConfigFrom(opts: RlOptions): AgentConfig {
   });
 }
 
+/** The seeds a run folder holds; a seed is finished when its checkpoint is past the schedule's last game. */
+function seedsOfRun(out: string, config: AgentConfig): SeedInFolder<AgentConfig>[] {
+  const games = config.schedule.tasks.length;
+  return seedsIn(out, parseAgentConfig, (progress) => {
+    const game = (progress as { position?: { game?: unknown } } | undefined)?.position?.game;
+    return typeof game === 'number' && game >= games;
+  });
+}
+
 async function runSeeds(config: AgentConfig, seeds: number[], backend: BackendName, out: string, command: string) {
   const { runAgent } = await import('../../agent/run.ts');
   const { EventStream } = await import('../../core/events.ts');
   const { rlResultFile, seedResult } = await import('../../agent/report/result-file.ts');
   const { writeRlRunFiles } = await import('../../agent/report/files.ts');
-  const runs: { seed: number; result: Awaited<ReturnType<typeof runAgent>> }[] = [];
-  for (const seed of seeds) {
+  type Result = Awaited<ReturnType<typeof runAgent>>;
+  const run = async (seed: number, quiet: boolean): Promise<Result> => {
     const seeded = { ...config, seed };
-    const dir = join(out, `seed-${seed}`);
-    writeJson(dir, 'config.json', seeded);
-    const events = new EventStream<import('../../agent/events.ts').AgentEvent>();
-    const progress = rlProgressReporter(`rl ${config.arms.join('+')}${seeds.length > 1 ? ` seed ${seed}` : ''}`);
-    events.subscribe(progress.subscriber);
+    const dir = seedFolder(out, seed);
+    const release = lockRunFolder(dir, `the run folder of seed ${seed}`);
     try {
-      runs.push({ seed, result: await runAgent(seeded, { backend, events, checkpointDir: join(dir, 'checkpoint') }) });
+      writeJson(dir, 'config.json', seeded);
+      const events = new EventStream<import('../../agent/events.ts').AgentEvent>();
+      const progress = rlProgressReporter(`rl ${config.arms.join('+')}${seeds.length > 1 ? ` seed ${seed}` : ''}`);
+      if (!quiet) events.subscribe(progress.subscriber);
+      try {
+        return await runAgent(seeded, { backend, events, checkpointDir: join(dir, 'checkpoint') });
+      } finally {
+        progress.finish();
+      }
     } finally {
-      progress.finish();
+      release();
     }
+  };
+  const runs = new Map<number, Result>();
+  for (const seed of seeds) runs.set(seed, await run(seed, false));
+
+  // The run's files hold every finished seed in the folder: seeds run by other processes into it (--seed 2 beside
+  // --seed 3) are read back from their finished checkpoints, never replaced. One process at a time writes them.
+  const release = await lockRunFolderWhenFree(out, 'the run folder', 120_000);
+  try {
+    for (const other of seedsOfRun(out, config)) {
+      if (runs.has(other.seed)) continue;
+      if (!other.finished) {
+        const holder = lockHolder(seedFolder(out, other.seed));
+        process.stderr.write(
+          holder
+            ? `dgr: seed ${other.seed} in ${out} is still running (process ${holder.pid}): the result holds it once that run ends\n`
+            : `dgr: seed ${other.seed} in ${out} stopped before its last game: run it again with this --out to finish it\n`,
+        );
+        continue;
+      }
+      process.stderr.write(`dgr: seed ${other.seed}, finished earlier in ${out}, joins the result\n`);
+      runs.set(other.seed, await run(other.seed, true));
+    }
+    const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, result]) => ({ seed, result }));
+    const [first] = all;
+    const files = config.arms.map((arm) =>
+      rlResultFile({ ...config, seed: first.seed }, arm, backend, first.result.games, first.result.reference, all.map((r) => seedResult(r.seed, r.result, arm))),
+    );
+    writeJson(out, 'config.json', { ...config, seed: first.seed });
+    await writeRlRunFiles({ out, runs: all, files, command });
+    return files;
+  } finally {
+    release();
   }
-  const [first] = runs;
-  const files = config.arms.map((arm) =>
-    rlResultFile(config, arm, backend, first.result.games, first.result.reference, runs.map((r) => seedResult(r.seed, r.result, arm))),
-  );
-  writeJson(out, 'config.json', { ...config, seed: seeds[0] });
-  await writeRlRunFiles({ out, runs, files, command });
-  return files;
 }
 
 export function registerRl(program: Command): void {
@@ -123,8 +164,11 @@ export function registerRl(program: Command): void {
         throw new Error('--frames sets the frames of a named schedule; a schedule file gives each task its own steps');
       }
       const config = rlConfigFrom(opts);
-      const backend = await startBackend(opts.backend as never);
       const out = opts.out ?? join('runs', 'rl', timestamp());
+      // Before any work: a folder we can write, holding no seeds of another run.
+      ensureWritableDir(out, '--out');
+      checkSeedFolders(out, config, seedsOfRun(out, config));
+      const backend = await startBackend(opts.backend as never);
       const seeds = Array.from({ length: opts.seeds }, (_, k) => config.seed + k);
       const command = ['dgr', ...process.argv.slice(2)].join(' ');
       const files = await runSeeds(config, seeds, backend, out, command);

@@ -4,7 +4,7 @@
  * cleanly (an RL run writes its checkpoint first).
  */
 import { join } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AGENT_ARMS, type AgentArm } from '../../agent/config.ts';
 import { AGENT_PRESETS, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
 import type { RunConfig } from '../../core/config.ts';
@@ -18,7 +18,10 @@ import { ReplayJob } from '../../server/replay.ts';
 import { startServer } from '../../server/server.ts';
 import { intOption } from '../options.ts';
 import { readJsonFile } from '../../core/json-files.ts';
-import { addExperimentOptions, configsFor, requireSvhn, timestamp, type ExperimentOptions } from './experiment.ts';
+import { ARM_NAMES } from '../../core/arms.ts';
+import { overrideOptions, requireSvhn } from '../experiment-runs.ts';
+import { backendOption } from '../options.ts';
+import { configsFor, timestamp, type ExperimentOptions } from './experiment.ts';
 import { rlConfigFrom } from './rl.ts';
 
 /** Frames of the game posted to viewers per second at most (the agent makes one per vector step). */
@@ -103,8 +106,15 @@ export function registerServe(program: Command): void {
     .option('--preset <name>', `RL: ${AGENT_PRESETS.join(', ')} (default demo); classification: ${PRESETS.join(', ')} (default quick)`)
     .option('--frames <n>', "RL: frames per game of a named schedule (default: the preset's)", intOption('--frames', 1000))
     .option('--schedule <name|file>', `RL: a named schedule (${Object.keys(SCHEDULES).join(', ')}) or a schedule JSON file (default: the preset's)`);
-  addExperimentOptions(serve, { preset: false, seed: false })
+  serve
+    .addOption(new Option('--arm <arms...>', "arms to run (default: the preset's)").choices(ARM_NAMES))
+    .addOption(new Option('--scenario <scenario>', 'classification: split-mnist / permuted-mnist scenario (default: class / domain)').choices(['task', 'domain', 'class']))
     .option('--seed <n>', "first seed (default 1, or the --config file's)", intOption('--seed', 0, 2 ** 31 - 1))
+    .addOption(backendOption())
+    .option('--out <dir>', 'output folder (RL default runs/live, classification runs/<experiment>/<timestamp>); a folder with a checkpoint of the same run resumes')
+    .option('--config <file>', 'run a saved config.json (of dgr rl or dgr experiment)');
+  for (const option of overrideOptions()) serve.addOption(option);
+  serve
     .action(async (name: string | undefined, opts: ServeOptions, command: Command) => {
       await ensureClientBuilt(logLine);
       let job: Job;

@@ -51,7 +51,7 @@ export function duration(seconds: number): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
-function table(header: string[], rows: string[][], align: ('l' | 'r')[] = []): string[] {
+export function table(header: string[], rows: string[][], align: ('l' | 'r')[] = []): string[] {
   const rule = header.map((_, j) => (align[j] === 'r' ? '---:' : '---'));
   return [header, rule, ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`);
 }

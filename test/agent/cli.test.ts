@@ -36,6 +36,40 @@ describe('dgr rl', () => {
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('MinAtar DQN at 1M frames');
   }, 600_000);
 
+  it('adds a second seed run into the same folder to its result, and refuses a folder of another run', () => {
+    const out = join(work, 'run');
+    const r = rl('--frames', '1600', '--iterations', '20', '--generator-iterations', '20', '--arm', 'gr', 'none', '--backend', 'wasm', '--seed', '2', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('seed 1, finished earlier in');
+    const result = rlResultSchema.parse(JSON.parse(readFileSync(join(out, 'gr', 'result.json'), 'utf8')));
+    expect(result.seeds).toEqual([1, 2]);
+    expect(result.RSem).not.toBeNull();
+    const other = rl('--frames', '2000', '--arm', 'gr', 'none', '--out', out);
+    expect(other.status).toBe(1);
+    expect(other.stderr).toMatch(/holds seed 1 of another run \(its config differs in schedule, scholar, generator\)/);
+  }, 600_000);
+
+  it('dgr merge aggregates RL seeds run apart, and refuses a seed twice or a file that contradicts itself', () => {
+    const apart = join(work, 'seed3');
+    const r = rl('--frames', '1600', '--iterations', '20', '--generator-iterations', '20', '--arm', 'gr', 'none', '--backend', 'wasm', '--seed', '3', '--out', apart);
+    expect(r.status, r.stderr).toBe(0);
+    const merged = join(work, 'merged.json');
+    const merge = (...args: string[]) => spawnSync(process.execPath, [dgr, 'merge', ...args], { cwd: root, encoding: 'utf8' });
+    const m = merge(join(work, 'run', 'gr'), join(apart, 'gr'), '--out', merged);
+    expect(m.status, m.stderr).toBe(0);
+    const result = rlResultSchema.parse(JSON.parse(readFileSync(merged, 'utf8')));
+    expect(result.seeds).toEqual([1, 2, 3]);
+    const cell = (file: string) => rlResultSchema.parse(JSON.parse(readFileSync(file, 'utf8'))).perSeed.map((p) => p.R[2][0]);
+    const all = [...cell(join(work, 'run', 'gr', 'result.json')), ...cell(join(apart, 'gr', 'result.json'))];
+    expect(result.R[2][0]).toBeCloseTo(all.reduce((a, b) => a + b, 0) / 3, 12);
+    expect(merge(join(work, 'run', 'gr'), join(work, 'run', 'gr'), '--out', join(work, 'twice.json')).stderr).toMatch(/seed 1 is also in/);
+    const edited = JSON.parse(readFileSync(join(apart, 'gr', 'result.json'), 'utf8'));
+    edited.R[2][0] += 0.5;
+    writeFileSync(join(work, 'edited.json'), JSON.stringify(edited));
+    expect(merge(join(work, 'run', 'gr'), join(work, 'edited.json'), '--out', join(work, 'bad.json')).stderr).toMatch(/does not follow from its own per-seed numbers/);
+    expect(merge(join(work, 'run', 'gr'), join(work, 'run', 'none'), '--out', join(work, 'mixed.json')).stderr).toMatch(/differs from .* in arms/);
+  }, 600_000);
+
   it('names the field of a bad schedule file and writes nothing', () => {
     const file = join(work, 'bad-schedule.json');
     writeFileSync(file, JSON.stringify({ tasks: [{ task: 'breakout', steps: 0 }, { task: 'pong', steps: 10 }] }));

@@ -1,0 +1,32 @@
+/** Sweep jobs of `dgr experiment`: one arm, one scenario, one seed, run into its folder as `dgr experiment` runs it. */
+import { z } from 'zod';
+import { runConfigSchema } from '../../core/config.ts';
+import { requireSvhn, runArm } from '../../cli/experiment-runs.ts';
+import { resultFileSchema, resultScenario, type ResultFile } from '../../core/results.ts';
+import type { JobKind } from './kind.ts';
+
+export const experimentPayload = z.object({ kind: z.literal('experiment'), config: runConfigSchema }).strict();
+export type ExperimentPayload = z.infer<typeof experimentPayload>;
+
+export const experimentKind: JobKind<ExperimentPayload, ResultFile> = {
+  payload: experimentPayload,
+  result: resultFileSchema,
+  identity: ({ config }) => {
+    const { parallel: _where, ...run } = config;
+    return run;
+  },
+  words: ({ config }) => ({ what: config.experiment, variant: [resultScenario(config), config.arm], seed: config.seed }),
+  folder: ({ config }, hash) => [config.experiment, `${resultScenario(config)}-${config.arm}`, `seed-${config.seed}-${hash.slice(0, 8)}`],
+  run: async ({ config }, context) => {
+    requireSvhn([config]);
+    return runArm(config, [config.seed], context.backend, context.folder, context.command, {
+      subscriber: context.subscriber,
+      shouldStop: context.shouldStop,
+      label: context.label,
+      // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale.
+      takeOverLocks: true,
+    });
+  },
+  summary: (result) => `ACC ${(100 * result.acc).toFixed(2)} %`,
+  seconds: (result) => result.seconds,
+};

@@ -1,0 +1,100 @@
+/**
+ * A sweep spec: which runs to do, as data. A JSON file, or the same fields from the command line
+ * (`dgr sweep --experiment split-mnist --arm gr none --seeds 1-20 --preset paper`), validated by one schema whose
+ * errors name the field. Each entry expands to one job per (experiment, arm, scenario, seed), each run exactly as
+ * `dgr experiment` would run it with the same settings.
+ */
+import { z } from 'zod';
+import { ARM_NAMES } from '../core/arms.ts';
+import { problemsOf } from '../core/config.ts';
+import { GENERATOR_CHOICES, PRESETS, SOLVER_KINDS } from '../core/experiments/presets.ts';
+import { experimentConfigs } from '../cli/experiment-runs.ts';
+import { jobFor, type SweepJob } from './jobs.ts';
+
+/** Seeds as numbers or ranges: 3, "1-20", [1, 2, "5-8"]. */
+const seedItem = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^\d+(-\d+)?$/, "a seed or a range of seeds like '1-20'"),
+]);
+
+function expandSeeds(items: readonly (number | string)[], ctx: z.RefinementCtx): number[] {
+  const seeds = new Set<number>();
+  for (const item of items) {
+    if (typeof item === 'number') {
+      seeds.add(item);
+      continue;
+    }
+    const [from, to = from] = item.split('-').map(Number);
+    if (to < from) {
+      ctx.addIssue({ code: 'custom', message: `the range '${item}' runs backwards` });
+      return [];
+    }
+    for (let s = from; s <= to; s++) seeds.add(s);
+  }
+  return [...seeds].sort((a, b) => a - b);
+}
+
+/** One block of the spec: an experiment's arms × scenarios × seeds with one preset and one set of overrides. */
+const experimentEntry = z
+  .object({
+    kind: z.literal('experiment'),
+    experiment: z.string().min(1),
+    /** Default: the experiment's own arms. */
+    arms: z.array(z.enum(ARM_NAMES)).min(1).optional(),
+    /** Default: the experiment's default scenario (split-mnist and permuted-mnist have several). */
+    scenarios: z.array(z.enum(['task', 'domain', 'class'])).min(1).optional(),
+    seeds: z
+      .union([seedItem, z.array(seedItem).min(1)])
+      .transform((v, ctx) => expandSeeds(Array.isArray(v) ? v : [v], ctx)),
+    preset: z.enum(PRESETS).default('quick'),
+    iterations: z.number().int().positive().optional(),
+    generatorIterations: z.number().int().positive().optional(),
+    batchSize: z.number().int().min(1).max(65536).optional(),
+    lr: z.number().min(1e-8).max(10).optional(),
+    r: z.union([z.number().min(0).max(1), z.literal('tasks-so-far')]).optional(),
+    generator: z.enum(GENERATOR_CHOICES).optional(),
+    solver: z.enum(SOLVER_KINDS).optional(),
+    evalEvery: z.number().int().nonnegative().optional(),
+    svhnDir: z.string().min(1).optional(),
+    /** Train the generator in a worker thread beside the solver (where the run computes, not what). */
+    parallel: z.boolean().default(true),
+  })
+  .strict();
+
+/** Kinds of runs a sweep holds; the `dgr rl` runs are meant to join this union as one more entry. */
+const sweepEntry = z.discriminatedUnion('kind', [experimentEntry]);
+
+export const sweepSpecSchema = z.object({ runs: z.array(sweepEntry).min(1) }).strict();
+
+export type SweepSpec = z.infer<typeof sweepSpecSchema>;
+/** An entry as written, before defaults and seed ranges are expanded. */
+export type SweepEntryInput = z.input<typeof sweepEntry>;
+
+/** Parses untrusted spec data; the error names each offending field. */
+export function parseSweepSpec(data: unknown, source: string): SweepSpec {
+  const parsed = sweepSpecSchema.safeParse(data);
+  if (!parsed.success) throw new Error(`${source}: invalid sweep spec:\n  ${problemsOf(parsed.error).join('\n  ')}`);
+  return parsed.data;
+}
+
+/** The spec's jobs, one per run, in the spec's order; a run named twice is one job. */
+export function sweepJobs(spec: SweepSpec, source: string): SweepJob[] {
+  const jobs = new Map<string, SweepJob>();
+  spec.runs.forEach((entry, index) => {
+    for (const scenario of entry.scenarios ?? [undefined]) {
+      for (const seed of entry.seeds) {
+        let configs;
+        try {
+          configs = experimentConfigs(entry.experiment, entry.arms, { ...entry, scenario, seed });
+        } catch (error) {
+          throw new Error(`${source}: runs.${index}: ${(error as Error).message}`);
+        }
+        for (const config of configs) {
+          const job = jobFor({ kind: 'experiment', config });
+          jobs.set(job.id, job);
+        }
+      }
+    }
+  });
+  return [...jobs.values()];
+}

@@ -1,0 +1,189 @@
+/**
+ * `dgr worker`: takes a sweep's jobs from its BullMQ queue and runs each in a worker thread (./run-job.ts) into
+ * the shared store. BullMQ keeps the books: a job's lock is renewed while it runs; a worker that dies (SIGKILL,
+ * a lost machine) stops renewing, and the stalled-job check of any live worker puts the job back in the queue,
+ * where the next worker resumes it from the checkpoint the run left in the store. SIGTERM (or SIGINT) asks the
+ * running jobs to stop after their current task's checkpoint and puts them back in the queue, then exits.
+ */
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Worker as ThreadWorker } from 'node:worker_threads';
+import { Queue, WaitingError, Worker, type Job } from 'bullmq';
+import type { BackendRequest } from '../core/engine/backend-names.ts';
+import { describeJob, jobFor } from './jobs.ts';
+import type { JobProgress } from './job-progress.ts';
+import { kindOf, parsePayload } from './kinds/index.ts';
+import { connectionOptions, requireRedis, shownUrl } from './redis.ts';
+import type { RunJobInput, RunJobMessage, RunJobRequest } from './run-job.ts';
+
+export interface WorkerSettings {
+  readonly redis: string;
+  readonly queue: string;
+  /** A folder every worker sees (e.g. on NFS): runs' folders and checkpoints. */
+  readonly store: string;
+  /** Jobs run at once. */
+  readonly concurrency: number;
+  readonly backend: BackendRequest;
+  /** A job's lock lasts this long without renewal; a dead worker's job is retried after about this long. */
+  readonly lockSeconds: number;
+  /** Exit once the queue holds no job waiting or running (batch schedulers: Slurm arrays, Kubernetes Jobs). */
+  readonly exitWhenDone: boolean;
+}
+
+/** Times a job may be found stalled (its worker gone) and retried before BullMQ fails it: runs resume from their
+ * checkpoints, so a retry costs at most a task; a job that kills every worker it lands on still ends. */
+const MAX_STALLED = 5;
+/** How often an idle worker with `exitWhenDone` asks whether the queue is empty. */
+const DONE_CHECK_MS = 2000;
+
+/** Fails, naming the folder, unless files can be created in the store. Leaves nothing behind. */
+function requireWritableStore(dir: string): void {
+  const probe = join(dir, `.dgr-worker-probe-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new Error(`--store ${dir}: cannot write there (${e.code ?? e.message})`);
+  }
+}
+
+type Outcome = { type: 'done'; result: unknown } | { type: 'stopped' };
+
+/** Runs a job in its own thread; `signal` asks it to stop after its current task. */
+function runInThread(input: RunJobInput, onProgress: (p: JobProgress) => void, signal: AbortSignal): Promise<Outcome> {
+  return new Promise((resolvePromise, reject) => {
+    const thread = new ThreadWorker(new URL('./run-job-entry.mjs', import.meta.url), { workerData: input });
+    let outcome: Outcome | Error | null = null;
+    const stop = (): void => thread.postMessage({ type: 'stop' } satisfies RunJobRequest);
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    thread.on('message', (message: RunJobMessage) => {
+      if (message.type === 'progress') onProgress(message.progress);
+      else if (message.type === 'error') outcome = new Error(message.message);
+      else outcome = message;
+    });
+    thread.on('error', (error) => {
+      outcome ??= error;
+    });
+    thread.on('exit', (code) => {
+      signal.removeEventListener('abort', stop);
+      if (outcome === null) reject(new Error(`the run's thread exited (code ${code}) before the run ended`));
+      else if (outcome instanceof Error) reject(outcome);
+      else resolvePromise(outcome);
+    });
+  });
+}
+
+/** A job's words for the log; its id when its data is not a job this worker can read (the processor says why). */
+function labelOf(job: Job): string {
+  try {
+    return describeJob(parsePayload(job.data));
+  } catch {
+    return `job ${job.id}`;
+  }
+}
+
+export async function runWorker(settings: WorkerSettings, log: (line: string) => void): Promise<void> {
+  const store = resolve(settings.store);
+  // Redis first: a worker that cannot reach its queue leaves no store folder behind.
+  await requireRedis(settings.redis);
+  requireWritableStore(store);
+  const connection = connectionOptions(settings.redis);
+  const name = `${hostname()}:${process.pid}`;
+  let shuttingDown = false;
+
+  const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
+    const payload = parsePayload(job.data);
+    const { hash } = jobFor(payload);
+    const folder = join(store, ...kindOf(payload).folder(payload, hash));
+    const label = describeJob(payload);
+    const controller = new AbortController();
+    // BullMQ aborts `signal` when this worker cancels its jobs (on SIGTERM); a job taken just then stops too.
+    if (shuttingDown || signal?.aborted) controller.abort();
+    signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    const outcome = await runInThread(
+      { payload, folder, backend: settings.backend, command: `dgr worker (job ${job.id} of queue ${settings.queue})`, label },
+      (progress) => {
+        job.updateProgress(progress).catch((error: Error) => log(`${label}: progress not recorded: ${error.message}`));
+      },
+      controller.signal,
+    );
+    if (outcome.type === 'stopped') {
+      // Back to the queue, not failed: the next worker resumes from the checkpoint the run just wrote.
+      await job.moveToWait(token);
+      log(`${label}: stopped after a task's checkpoint and returned to the queue`);
+      throw new WaitingError();
+    }
+    return outcome.result;
+  };
+
+  const worker = new Worker(settings.queue, processor, {
+    connection,
+    concurrency: settings.concurrency,
+    name,
+    lockDuration: settings.lockSeconds * 1000,
+    stalledInterval: settings.lockSeconds * 1000,
+    maxStalledCount: MAX_STALLED,
+    autorun: false,
+  });
+  worker.on('active', (job) => log(`${labelOf(job)}: started (job ${job.id})`));
+  worker.on('completed', (job, result: unknown) => {
+    const kind = kindOf(parsePayload(job.data));
+    log(`${labelOf(job)}: done, ${kind.summary(result)} in ${kind.seconds(result).toFixed(0)} s`);
+  });
+  worker.on('failed', (job, error) => log(`${job ? labelOf(job) : 'a job'}: failed: ${error.message}`));
+  worker.on('stalled', (jobId) => log(`job ${jobId}: its worker stopped renewing its lock; back in the queue, to resume from its checkpoint`));
+  // Lost connections and the like: BullMQ reconnects and carries on; say so rather than crash.
+  worker.on('error', (error) => log(`worker: ${error.message}`));
+
+  const closing: { promise: Promise<void> | null } = { promise: null };
+  const close = (why: string): Promise<void> => {
+    if (closing.promise) return closing.promise;
+    shuttingDown = true;
+    log(why);
+    worker.cancelAllJobs('the worker is shutting down');
+    closing.promise = worker.close();
+    return closing.promise;
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (closing.promise) {
+      // Asked twice: leave now, as a killed worker would; the runs are retried from their last checkpoints.
+      log(`${signal} again: exiting now; the running jobs resume from their last checkpoints on another worker`);
+      process.exit(1);
+    }
+    void close(`${signal}: finishing the running tasks, then returning their jobs to the queue (${signal} again to exit now)`);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  let doneCheck: NodeJS.Timeout | null = null;
+  const queue = settings.exitWhenDone ? new Queue(settings.queue, { connection }) : null;
+  if (queue) {
+    doneCheck = setInterval(() => {
+      if (closing.promise) return;
+      queue
+        .getJobCounts('waiting', 'active', 'delayed', 'prioritized')
+        .then((counts) => {
+          if (Object.values(counts).every((n) => n === 0)) void close('the queue is empty: exiting');
+        })
+        .catch((error: Error) => log(`worker: ${error.message}`));
+    }, DONE_CHECK_MS);
+  }
+
+  log(
+    `dgr worker ${name}: queue ${settings.queue} at ${shownUrl(settings.redis)}, store ${store}, ${settings.concurrency} run(s) at a time` +
+      `${settings.exitWhenDone ? ', exits when the queue is empty' : ''}`,
+  );
+  try {
+    await worker.run();
+    if (closing.promise) await closing.promise;
+  } finally {
+    if (doneCheck) clearInterval(doneCheck);
+    await queue?.close();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
