@@ -1,0 +1,145 @@
+/**
+ * How `dgr rl` builds its config from a preset and runs its seeds into a folder (config.json, result.json per arm,
+ * report files, a checkpoint per seed). A sweep worker (sweep/kinds/rl.ts) runs its jobs through the same
+ * functions, so an RL run is the same whichever command started it.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAgentConfig, type AgentConfig } from '../agent/config.ts';
+import type { AgentEvent } from '../agent/events.ts';
+import type { RlResultFile } from '../agent/report/result-file.ts';
+import { SCHEDULES } from '../agent/presets.ts';
+import type { BackendName } from '../core/engine/backend-names.ts';
+import type { Subscriber } from '../core/events.ts';
+import { readJsonFile, writeJson } from '../core/json-files.ts';
+import { lockHolder, lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
+import { parseSchedule } from '../env/schedule.ts';
+import { rlProgressReporter } from './reporters/rl-progress.ts';
+import { checkSeedFolders, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
+
+/** A schedule option: a named schedule, or a JSON file validated by env's schema (errors name the field). */
+export function scheduleFrom(value: string | undefined, option = '--schedule') {
+  if (value === undefined || value in SCHEDULES) return value;
+  if (!existsSync(value)) throw new Error(`${option}: '${value}' is neither a schedule name (${Object.keys(SCHEDULES).join(', ')}) nor a file`);
+  const data = readJsonFile(value, option);
+  parseSchedule(data);
+  return data as never;
+}
+
+/** The seeds a run folder holds; a seed is finished when its checkpoint is past the schedule's last game. */
+function seedsOfRun(out: string, config: AgentConfig): SeedInFolder<AgentConfig>[] {
+  const games = config.schedule.tasks.length;
+  return seedsIn(out, parseAgentConfig, (progress) => {
+    const game = (progress as { position?: { game?: unknown } } | undefined)?.position?.game;
+    return typeof game === 'number' && game >= games;
+  });
+}
+
+/** Refuses, before any work, a run folder that holds seeds of another config: their results would mix. */
+export function checkRunFolder(out: string, config: AgentConfig): void {
+  checkSeedFolders(out, config, seedsOfRun(out, config));
+}
+
+export interface SeedRunOptions {
+  /** Watches each seed's run beside its progress lines (a sweep worker reports progress to its job). */
+  readonly subscriber?: Subscriber<AgentEvent>;
+  /** Read at every step and phase end: true stops the run there (a sweep worker told to shut down); it resumes
+   *  from its last phase checkpoint. */
+  readonly shouldStop?: () => boolean;
+  /** The progress lines' label (default: the arms, and the seed when there are several). */
+  readonly label?: string;
+  /** No other process writes this folder (a sweep job: its queue gives a run to one worker at a time), so a lock
+   *  left in it, even by a process on another machine that cannot be checked from here, is stale. */
+  readonly takeOverLocks?: boolean;
+}
+
+/**
+ * Runs the config over the seeds into `out`: each seed checkpoints under `out/seed-<n>/checkpoint` and resumes
+ * from it; then `out` gets the config, each arm's result.json (mean ± s.e.m. over every finished seed in the
+ * folder) and the report files, which are returned. 'stopped' when `shouldStop` ended a seed early: its last
+ * checkpoint is kept, nothing else written.
+ */
+export async function runSeeds(
+  config: AgentConfig,
+  seeds: readonly number[],
+  backend: BackendName,
+  out: string,
+  command: string,
+  options: SeedRunOptions = {},
+): Promise<RlResultFile[] | 'stopped'> {
+  // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
+  const { runAgent, RunStopped } = await import('../agent/run.ts');
+  const { EventStream } = await import('../core/events.ts');
+  const { defaultControl } = await import('../agent/events.ts');
+  const { rlResultFile, seedResult } = await import('../agent/report/result-file.ts');
+  const { writeRlRunFiles } = await import('../agent/report/files.ts');
+  type Result = Awaited<ReturnType<typeof runAgent>>;
+  const shouldStop = options.shouldStop ?? (() => false);
+  // The run reads `stop` between steps; here it asks whoever started the run.
+  const control = { ...defaultControl(), get stop() { return shouldStop(); } };
+  const lock = (folder: string): void => {
+    if (options.takeOverLocks) rmSync(join(folder, 'run.lock'), { force: true });
+  };
+  const run = async (seed: number, quiet: boolean): Promise<Result | 'stopped'> => {
+    const seeded = { ...config, seed };
+    const dir = seedFolder(out, seed);
+    lock(dir);
+    const release = lockRunFolder(dir, `the run folder of seed ${seed}`);
+    try {
+      writeJson(dir, 'config.json', seeded);
+      const events = new EventStream<AgentEvent>();
+      const progress = rlProgressReporter(options.label ?? `rl ${config.arms.join('+')}${seeds.length > 1 ? ` seed ${seed}` : ''}`);
+      if (!quiet) events.subscribe(progress.subscriber);
+      if (options.subscriber) events.subscribe(options.subscriber);
+      try {
+        return await runAgent(seeded, { backend, events, control, checkpointDir: join(dir, 'checkpoint') });
+      } catch (error) {
+        if (error instanceof RunStopped) return 'stopped';
+        throw error;
+      } finally {
+        progress.finish();
+      }
+    } finally {
+      release();
+    }
+  };
+  const runs = new Map<number, Result>();
+  for (const seed of seeds) {
+    const result = await run(seed, false);
+    if (result === 'stopped') return result;
+    runs.set(seed, result);
+  }
+
+  // The run's files hold every finished seed in the folder: seeds run by other processes into it (--seed 2 beside
+  // --seed 3) are read back from their finished checkpoints, never replaced. One process at a time writes them.
+  lock(out);
+  const release = await lockRunFolderWhenFree(out, 'the run folder', 120_000);
+  try {
+    for (const other of seedsOfRun(out, config)) {
+      if (runs.has(other.seed)) continue;
+      if (!other.finished) {
+        const holder = lockHolder(seedFolder(out, other.seed));
+        process.stderr.write(
+          holder
+            ? `dgr: seed ${other.seed} in ${out} is still running (process ${holder.pid}): the result holds it once that run ends\n`
+            : `dgr: seed ${other.seed} in ${out} stopped before its last game: run it again with this --out to finish it\n`,
+        );
+        continue;
+      }
+      process.stderr.write(`dgr: seed ${other.seed}, finished earlier in ${out}, joins the result\n`);
+      const result = await run(other.seed, true);
+      if (result === 'stopped') return result;
+      runs.set(other.seed, result);
+    }
+    const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, result]) => ({ seed, result }));
+    const [first] = all;
+    const files = config.arms.map((arm) =>
+      rlResultFile({ ...config, seed: first.seed }, arm, backend, first.result.games, first.result.reference, all.map((r) => seedResult(r.seed, r.result, arm))),
+    );
+    writeJson(out, 'config.json', { ...config, seed: first.seed });
+    await writeRlRunFiles({ out, runs: all, files, command });
+    return files;
+  } finally {
+    release();
+  }
+}
