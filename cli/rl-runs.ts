@@ -3,19 +3,18 @@
  * report files, a checkpoint per seed). A sweep worker (sweep/kinds/rl.ts) runs its jobs through the same
  * functions, so an RL run is the same whichever command started it.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAgentConfig, type AgentConfig } from '../agent/config.ts';
 import type { AgentEvent } from '../agent/events.ts';
 import type { RlResultFile } from '../agent/report/result-file.ts';
 import { SCHEDULES } from '../agent/presets.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
-import type { Subscriber } from '../core/events.ts';
 import { readJsonFile, writeJson } from '../core/json-files.ts';
-import { lockHolder, lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
+import { lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
 import { parseSchedule } from '../env/schedule.ts';
 import { rlProgressReporter } from './reporters/rl-progress.ts';
-import { checkSeedFolders, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
+import { addFinishedSeeds, checkSeedFolders, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
 
 /** A schedule option: a named schedule, or a JSON file validated by env's schema (errors name the field). */
 export function scheduleFrom(value: string | undefined, option = '--schedule') {
@@ -40,18 +39,6 @@ export function checkRunFolder(out: string, config: AgentConfig): void {
   checkSeedFolders(out, config, seedsOfRun(out, config));
 }
 
-export interface SeedRunOptions {
-  /** Watches each seed's run beside its progress lines (a sweep worker reports progress to its job). */
-  readonly subscriber?: Subscriber<AgentEvent>;
-  /** Read at every step and phase end: true stops the run there (a sweep worker told to shut down); it resumes
-   *  from its last phase checkpoint. */
-  readonly shouldStop?: () => boolean;
-  /** The progress lines' label (default: the arms, and the seed when there are several). */
-  readonly label?: string;
-  /** No other process writes this folder (a sweep job: its queue gives a run to one worker at a time), so a lock
-   *  left in it, even by a process on another machine that cannot be checked from here, is stale. */
-  readonly takeOverLocks?: boolean;
-}
 
 /**
  * Runs the config over the seeds into `out`: each seed checkpoints under `out/seed-<n>/checkpoint` and resumes
@@ -65,7 +52,7 @@ export async function runSeeds(
   backend: BackendName,
   out: string,
   command: string,
-  options: SeedRunOptions = {},
+  options: SeedRunOptions<AgentEvent> = {},
 ): Promise<RlResultFile[] | 'stopped'> {
   // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
   const { runAgent, RunStopped } = await import('../agent/run.ts');
@@ -77,13 +64,10 @@ export async function runSeeds(
   const shouldStop = options.shouldStop ?? (() => false);
   // The run reads `stop` between steps; here it asks whoever started the run.
   const control = { ...defaultControl(), get stop() { return shouldStop(); } };
-  const lock = (folder: string): void => {
-    if (options.takeOverLocks) rmSync(join(folder, 'run.lock'), { force: true });
-  };
-  const run = async (seed: number, quiet: boolean): Promise<Result | 'stopped'> => {
+  const run = async (seed: number, quiet: boolean): Promise<Result> => {
     const seeded = { ...config, seed };
     const dir = seedFolder(out, seed);
-    lock(dir);
+    takeOverLock(dir, options);
     const release = lockRunFolder(dir, `the run folder of seed ${seed}`);
     try {
       writeJson(dir, 'config.json', seeded);
@@ -93,9 +77,6 @@ export async function runSeeds(
       if (options.subscriber) events.subscribe(options.subscriber);
       try {
         return await runAgent(seeded, { backend, events, control, checkpointDir: join(dir, 'checkpoint') });
-      } catch (error) {
-        if (error instanceof RunStopped) return 'stopped';
-        throw error;
       } finally {
         progress.finish();
       }
@@ -104,33 +85,19 @@ export async function runSeeds(
     }
   };
   const runs = new Map<number, Result>();
-  for (const seed of seeds) {
-    const result = await run(seed, false);
-    if (result === 'stopped') return result;
-    runs.set(seed, result);
+  try {
+    for (const seed of seeds) runs.set(seed, await run(seed, false));
+  } catch (error) {
+    // Asked to stop: the seed's last phase checkpoint is kept, and it resumes from there.
+    if (error instanceof RunStopped) return 'stopped';
+    throw error;
   }
 
-  // The run's files hold every finished seed in the folder: seeds run by other processes into it (--seed 2 beside
-  // --seed 3) are read back from their finished checkpoints, never replaced. One process at a time writes them.
-  lock(out);
+  // The run's files hold every finished seed in the folder. One process at a time writes them.
+  takeOverLock(out, options);
   const release = await lockRunFolderWhenFree(out, 'the run folder', 120_000);
   try {
-    for (const other of seedsOfRun(out, config)) {
-      if (runs.has(other.seed)) continue;
-      if (!other.finished) {
-        const holder = lockHolder(seedFolder(out, other.seed));
-        process.stderr.write(
-          holder
-            ? `dgr: seed ${other.seed} in ${out} is still running (process ${holder.pid}): the result holds it once that run ends\n`
-            : `dgr: seed ${other.seed} in ${out} stopped before its last game: run it again with this --out to finish it\n`,
-        );
-        continue;
-      }
-      process.stderr.write(`dgr: seed ${other.seed}, finished earlier in ${out}, joins the result\n`);
-      const result = await run(other.seed, true);
-      if (result === 'stopped') return result;
-      runs.set(other.seed, result);
-    }
+    await addFinishedSeeds(out, seedsOfRun(out, config), runs, 'game', (seed) => run(seed, true));
     const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, result]) => ({ seed, result }));
     const [first] = all;
     const files = config.arms.map((arm) =>
