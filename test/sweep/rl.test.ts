@@ -3,32 +3,19 @@
  * processes on tiny `dgr rl` runs (two games of 1600 frames, 20 consolidation and generator iterations; arms gr
  * and none in one job, sharing the learners).
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rlResultSchema, type RlResultFile } from '../../agent/report/result-file.ts';
 import { dgrRun, startRedis, startWorker, until, type RedisServer } from './helpers/processes.ts';
+import { readJson, storeResults } from './helpers/store.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'dgr-sweep-rl-'));
 let redis: RedisServer;
 
 const tinyFlags = ['--arm', 'gr', 'none', '--frames', '1600', '--iterations', '20', '--generator-iterations', '20', '--no-parallel'];
-const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
-
-/** Every result.json in a store: <store>/rl/<schedule>/<arms>/<seed folder>/<arm>/result.json. */
-function storeResults(store: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(join(dir, entry.name));
-      else if (entry.name === 'result.json') found.push(join(dir, entry.name));
-    }
-  };
-  if (existsSync(store)) walk(store);
-  return found.sort();
-}
 
 const workerArgs = (queue: string, store: string, ...extra: string[]): string[] => [
   '--redis', redis.url, '--queue', queue, '--store', store, '--concurrency', '1', '--backend', 'wasm', ...extra,
@@ -96,8 +83,10 @@ describe('RL sweeps: dgr sweep --rl and dgr worker', () => {
     // The report: per (schedule, arm), mean ± s.e.m. over the seeds as `dgr merge` computes it.
     const report = dgrRun('sweep', 'report', '--redis', redis.url, '--queue', 'rl', '--out', join(work, 'merged'));
     expect(report.status, report.stderr).toBe(0);
-    expect(report.stdout).toContain('RL, schedule two-games (freeway → breakout)');
-    expect(report.stdout).toContain('| arm | seeds | ACC | retention freeway | per seed ACC | time a seed |');
+    const { games } = reference[0];
+    expect(games).toHaveLength(2);
+    expect(report.stdout).toContain(`RL, schedule two-games (${games.join(' → ')})`);
+    expect(report.stdout).toContain(`| arm | seeds | ACC | retention ${games[0]} | per seed ACC | time a seed |`);
     for (const arm of ['gr', 'none']) {
       const perSeed = files.filter((f) => f.endsWith(`/${arm}/result.json`)).map((f) => rlResultSchema.parse(readJson(f)));
       const merged = rlResultSchema.parse(readJson(join(work, 'merged', 'rl', 'two-games', `${arm}.json`)));
