@@ -22,7 +22,7 @@ const sequence = (name: string, games: readonly string[]) => (frames: number): S
 
 export const SCHEDULES: Record<string, { readonly description: string; readonly build: (frames: number) => ScheduleJson }> = {
   'three-games': { description: 'Breakout → Freeway → Space Invaders', build: sequence('three-games', ['breakout', 'freeway', 'space-invaders']) },
-  'two-games': { description: 'Freeway → Breakout', build: sequence('two-games', ['freeway', 'breakout']) },
+  'two-games': { description: 'Freeway with slow traffic → Breakout', build: sequence('two-games', ['freeway/slow', 'breakout']) },
   'breakout-mirrored': { description: 'Breakout → Breakout with mirrored controls → Breakout', build: sequence('breakout-mirrored', ['breakout', 'breakout/mirrored', 'breakout']) },
   'four-games': { description: 'Breakout → Freeway → Space Invaders → Asterix', build: sequence('four-games', ['breakout', 'freeway', 'space-invaders', 'asterix']) },
 };

@@ -10,6 +10,7 @@ import { registerEnv } from './commands/env.ts';
 import { registerExperiment } from './commands/experiment.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerRl } from './commands/rl.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerWorker } from './commands/worker.ts';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerMerge(program);
   registerRl(program);
+  registerServe(program);
   registerSweep(program);
   registerWorker(program);
   return program;

@@ -12,6 +12,9 @@ export const VARIANTS: Record<string, VariantInput> = {
   'asterix/mirrored': { game: 'asterix', controls: 'mirrored' },
   'asterix/crowded': { game: 'asterix', settings: { spawnPeriod: 3, goldChance: 0.2 } },
   'freeway/fast': { game: 'freeway', settings: { trafficSpeed: 2 } },
+  // Cars at a fifth of the speed: crossings come often enough for a learner to find them in tens of thousands
+  // of frames (the RL quick preset); at full speed a random player almost never crosses.
+  'freeway/slow': { game: 'freeway', settings: { trafficSpeed: 0.2 } },
   'freeway/rotated': { game: 'freeway', controls: 'rotated' },
   'space-invaders/mirrored': { game: 'space-invaders', controls: 'mirrored' },
   'space-invaders/barrage': { game: 'space-invaders', settings: { bombPeriod: 4 } },

@@ -4,6 +4,7 @@ import type { BenchResult } from '../../core/bench/training.ts';
 import { backendOption, intOption, nativeOption, startBackend } from '../options.ts';
 import { registerBenchEnv } from './bench-env.ts';
 import { registerBenchRl } from './bench-rl.ts';
+import { registerBenchServe } from './bench-serve.ts';
 
 function table(results: readonly BenchResult[]): string {
   const width = Math.max('benchmark'.length, ...results.map((r) => r.name.length));
@@ -14,7 +15,7 @@ function table(results: readonly BenchResult[]): string {
 export function registerBench(program: Command): void {
   const bench = program
     .command('bench')
-    .description('benchmarks: training-step throughput (default), environment speed (`bench env`), the RL agent (`bench rl`)');
+    .description('benchmarks: training-step throughput (default), environment speed (`bench env`), the RL agent (`bench rl`), training with viewers (`bench serve`)');
   bench
     .command('train', { isDefault: true })
     .description(
@@ -45,6 +46,7 @@ export function registerBench(program: Command): void {
     });
   registerBenchEnv(bench);
   registerBenchRl(bench);
+  registerBenchServe(bench);
 }
 
 const PROFILED: readonly TrainingBenchmark[] = ['solver-replay-step', 'generator-replay-step', 'cnn-replay-step', 'conv-vae-replay-step'];

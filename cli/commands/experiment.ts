@@ -13,7 +13,7 @@ import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkArmFolder, experimentConfigs, overrideOptions, presetOption, requireSvhn, runArm, withOverrides, type RunOverrides } from '../experiment-runs.ts';
 import { backendOption, intOption, nativeOption, startBackend } from '../options.ts';
 
-interface ExperimentOptions extends RunOverrides {
+export interface ExperimentOptions extends RunOverrides {
   arm?: ArmName[];
   seeds: number;
   backend: string;
@@ -22,7 +22,7 @@ interface ExperimentOptions extends RunOverrides {
   config?: string;
 }
 
-function timestamp(): string {
+export function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
 }
 
@@ -40,7 +40,7 @@ const PRESET_CHOICES = [
  * iterations, r, ...), or from the preset with the same overrides. Options a saved config cannot take are
  * refused by name, never dropped.
  */
-function configsFor(name: string | undefined, opts: ExperimentOptions, given: (option: string) => boolean): RunConfig[] {
+export function configsFor(name: string | undefined, opts: ExperimentOptions, given: (option: string) => boolean): RunConfig[] {
   if (opts.config) {
     const saved = parseRunConfig(readJsonFile(opts.config, '--config'), opts.config);
     const refused: string[] = PRESET_CHOICES.filter(([key]) => given(key)).map(([, flag]) => flag);

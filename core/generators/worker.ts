@@ -9,6 +9,7 @@ import { Rng, type RngState } from '../engine/random.ts';
 import type { Dataset, ImageShape } from '../data/types.ts';
 import type { AdamState } from '../nn/adam.ts';
 import type { WeightSet } from '../nn/weights.ts';
+import { sized } from '../engine/capacity.ts';
 import { createGenerator, type GeneratorSpec } from './create.ts';
 import type { Generator } from './generator.ts';
 import { trainGeneratorOnTask, type GeneratorTaskSettings } from './train.ts';
@@ -40,8 +41,9 @@ let previous: Generator | null = null;
 async function handle(request: WorkerRequest): Promise<void> {
   if (request.type === 'init') {
     await useBackend(request.backend, { native: request.native });
-    generator = createGenerator(request.spec, request.shape, new Rng(0));
-    previous = createGenerator(request.spec, request.shape, new Rng(0));
+    const setting = `generator ${JSON.stringify(request.spec)}`;
+    generator = sized(setting, () => createGenerator(request.spec, request.shape, new Rng(0)));
+    previous = sized(setting, () => createGenerator(request.spec, request.shape, new Rng(0)));
     port!.postMessage({ type: 'ready' } satisfies WorkerReply);
     return;
   }

@@ -27,11 +27,11 @@ describe('dgr rl', () => {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     const result = rlResultSchema.parse(JSON.parse(readFileSync(join(out, 'gr', 'result.json'), 'utf8')));
-    expect(result.games).toEqual(['freeway', 'breakout']);
-    expect(Object.keys(result.retention)).toEqual(['freeway']);
+    expect(result.games).toEqual(['freeway/slow', 'breakout']);
+    expect(Object.keys(result.retention)).toEqual(['freeway/slow']);
     expect(result.R).toHaveLength(3);
     expect(result.config.arms).toEqual(['gr']);
-    expect(r.stderr).toMatch(/game 1\/2 freeway · learn · \d+\/1600 frames · \d+ frames\/s/);
+    expect(r.stderr).toMatch(/game 1\/2 freeway\/slow · learn · \d+\/1600 frames · \d+ frames\/s/);
     expect(r.stdout).toMatch(/gr +ACC -?\d+\.\d %  retention: freeway/);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('MinAtar DQN at 1M frames');
   }, 600_000);

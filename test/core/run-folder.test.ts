@@ -51,10 +51,11 @@ describe('run folders', () => {
 
   it('a lock whose process was killed but not yet collected by its parent (a zombie) is stale too', async () => {
     const dir = join(work, 'zombie');
-    // `true` exits at once; its parent shell becomes `sleep`, which never collects it: a zombie for 3 s.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 3'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The child exits 0.1 s in, after its parent shell has become `sleep` (exec), which never collects it: a
+    // zombie until the parent ends. (A child that exits at once may be collected by the shell before the exec.)
+    const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d)))));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 600));
     expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(/\) Z /);
     lockRunFolder(dir, 'the run folder');
     writeFileSync(join(dir, 'run.lock'), JSON.stringify({ pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' }));

@@ -1,0 +1,31 @@
+/** `dgr bench serve`: training frames per second with and without viewers of `dgr serve` (server/bench.ts). */
+import type { Command } from 'commander';
+import type { BackendRequest } from '../../core/engine/backend-names.ts';
+import { backendOption, intOption } from '../options.ts';
+
+export function registerBenchServe(bench: Command): void {
+  bench
+    .command('serve')
+    .description('RL training frames/s with no viewer vs. with N viewers of dgr serve, some of them stalled readers (phases alternate)')
+    .addOption(backendOption())
+    .option('--seconds <n>', 'seconds timed per phase', intOption('--seconds', 1, 3600), 20)
+    .option('--rounds <n>', 'rounds of (no viewer, viewers)', intOption('--rounds', 1, 100), 2)
+    .option('--viewers <n>', 'viewers in a watched phase', intOption('--viewers', 1, 30), 10)
+    .option('--slow <n>', 'of them, stalled readers (subscribe, then never read)', intOption('--slow', 0, 30), 3)
+    .option('--json', 'print the phases and the totals as JSON')
+    .action(async (opts: { backend: string; seconds: number; rounds: number; viewers: number; slow: number; json?: boolean }) => {
+      if (opts.slow > opts.viewers) throw new Error(`--slow (${opts.slow}) cannot exceed --viewers (${opts.viewers})`);
+      const { benchServe } = await import('../../server/bench.ts');
+      const result = await benchServe({ ...opts, backend: opts.backend as BackendRequest, log: (line) => process.stderr.write(`${line}\n`) });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
+      process.stdout.write(
+        `training frames/s: ${Math.round(result.unwatched)} with no viewer, ${Math.round(result.watched)} with ${opts.viewers} (${opts.slow} stalled): ${pct(result.change)}\n` +
+          `frames per CPU second of the process: ${Math.round(result.unwatchedPerCpuSecond)} vs ${Math.round(result.watchedPerCpuSecond)}: ${pct(result.cpuChange)}\n` +
+          `last watched phase: ${result.framesSent} frames sent to viewers, ${result.framesDropped} held back for stalled ones\n`,
+      );
+    });
+}

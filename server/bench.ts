@@ -1,0 +1,190 @@
+/**
+ * `dgr bench serve`: does watching slow training down? An RL run (the quick preset's first game, long enough to
+ * stay in its learning phase) trains in the job's worker while the bench alternates phases with no viewer and
+ * with `viewers` connected, `slow` of them stalled (they subscribe and never read again). Training frames per
+ * second per phase come from the run's own progress reports (frames done over wall time), phases alternate
+ * none/watched for `rounds` rounds so drift in the machine's load falls on both.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { agentPreset } from '../agent/presets.ts';
+import type { BackendRequest } from '../core/engine/backend-names.ts';
+import { SUBPROTOCOL } from '../protocol/messages.ts';
+import { CLIENT_DIST } from './client-build.ts';
+import { WorkerJob, type Job } from './job.ts';
+import { startServer } from './server.ts';
+
+/** A viewer by hand: the upgrade, one masked text frame (the subscribe), then it never reads again. */
+export async function stalledViewer(port: number): Promise<Socket> {
+  const socket = tcpConnect(port, '127.0.0.1');
+  socket.write(
+    `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${SUBPROTOCOL}\r\n\r\n`,
+  );
+  await new Promise<void>((resolve, reject) => {
+    socket.once('data', (data) => (String(data).startsWith('HTTP/1.1 101') ? resolve() : reject(new Error(String(data)))));
+  });
+  const payload = Buffer.from(JSON.stringify({ type: 'subscribe', id: 'stalled', historyPoints: 10 }));
+  const mask = randomBytes(4);
+  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
+  socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]));
+  await new Promise((r) => setTimeout(r, 100));
+  socket.pause();
+  return socket;
+}
+
+/** A viewer that reads everything it is sent. */
+function readingViewer(port: number): Promise<WebSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, [SUBPROTOCOL]);
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => {
+      ws.send(JSON.stringify({ type: 'subscribe', id: 'bench', historyPoints: 100 }));
+      resolve(ws);
+    });
+    ws.once('error', reject);
+  });
+}
+
+export interface ServeBenchOptions {
+  readonly backend: BackendRequest;
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly viewers: number;
+  readonly slow: number;
+  readonly log: (line: string) => void;
+}
+
+export interface ServeBenchPhase {
+  readonly viewers: number;
+  readonly slow: number;
+  readonly seconds: number;
+  readonly frames: number;
+  readonly framesPerSecond: number;
+  /** Frames per CPU second of the whole process: what viewers cost, whatever else the machine runs. */
+  readonly framesPerCpuSecond: number;
+}
+
+export interface ServeBenchResult {
+  readonly phases: ServeBenchPhase[];
+  /** Frames over seconds, summed over the phases of each kind. */
+  readonly unwatched: number;
+  readonly watched: number;
+  /** watched / unwatched − 1. */
+  readonly change: number;
+  /** The same per CPU second of the process (robust to other work on the machine). */
+  readonly unwatchedPerCpuSecond: number;
+  readonly watchedPerCpuSecond: number;
+  readonly cpuChange: number;
+  /** Frames the reading viewers were sent, and frames held back for the stalled ones (last watched phase). */
+  readonly framesSent: number;
+  readonly framesDropped: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Report {
+  readonly frame: number;
+  readonly at: number;
+  /** CPU seconds of this process (server thread and job thread) so far. */
+  readonly cpu: number;
+}
+
+function cpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
+/** The job, with the arrival time of each of its learning-phase progress reports noted (frames done, when). */
+function timed(job: Job, reports: Report[]): Job {
+  return {
+    capabilities: job.capabilities,
+    start: (output) =>
+      job.start((o) => {
+        if (o.kind === 'message' && o.message.type === 'progress' && o.message.phase === 'learn') reports.push({ frame: o.message.done, at: performance.now(), cpu: cpuSeconds() });
+        output(o);
+      }),
+    control: () => job.control(),
+    apply: (command) => job.apply(command),
+    setWatched: (watched) => job.setWatched(watched),
+    stop: () => job.stop(),
+  };
+}
+
+export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
+  const base = agentPreset('quick', { framesPerGame: 10_000_000, arms: ['none'], parallel: false });
+  // Evaluations pause the learner: none until the game's end, which the bench never reaches.
+  const config = { ...base, learner: { ...base.learner, learningStarts: 1000 }, evaluation: { ...base.evaluation, every: 0, referenceEpisodes: 2 } };
+  const out = mkdtempSync(join(tmpdir(), 'dgr-bench-serve-'));
+  const job = new WorkerJob({ kind: 'rl', config, backend: o.backend, out }, 30, o.log);
+  const reports: Report[] = [];
+  const server = await startServer({ host: '127.0.0.1', port: 0, job: timed(job, reports), clientDir: CLIENT_DIST, maxViewers: o.viewers + 2 });
+  const phases: ServeBenchPhase[] = [];
+  let framesSent = 0;
+  let framesDropped = 0;
+  try {
+    // Past the start-up: reference scores, and the first updates after learningStarts.
+    while ((reports.at(-1)?.frame ?? 0) < 2 * config.learner.learningStarts) await sleep(200);
+    for (let round = 0; round < o.rounds; round++) {
+      for (const watched of [false, true]) {
+        const reading: WebSocket[] = [];
+        const stalled: Socket[] = [];
+        if (watched) {
+          for (let v = 0; v < o.viewers - o.slow; v++) reading.push(await readingViewer(server.port));
+          for (let v = 0; v < o.slow; v++) stalled.push(await stalledViewer(server.port));
+        }
+        // Let the run settle into the phase before timing it.
+        await sleep(1000);
+        const from = performance.now();
+        await sleep(o.seconds * 1000);
+        // From the first report of the phase to its last (the learner reports every 64 vector steps).
+        const within = reports.filter((r) => r.at >= from);
+        if (within.length < 2) throw new Error(`fewer than 2 progress reports in ${o.seconds} s: time longer phases (--seconds)`);
+        const start = within[0];
+        const end = within[within.length - 1];
+        const seconds = (end.at - start.at) / 1000;
+        const frames = end.frame - start.frame;
+        const cpu = end.cpu - start.cpu;
+        const phase = { viewers: watched ? o.viewers : 0, slow: watched ? o.slow : 0, seconds, frames, framesPerSecond: frames / seconds, framesPerCpuSecond: frames / cpu };
+        phases.push(phase);
+        o.log(
+          `  ${String(phase.viewers).padStart(2)} viewers (${phase.slow} stalled): ${Math.round(phase.framesPerSecond)} frames/s over ${seconds.toFixed(1)} s, ` +
+            `${Math.round(phase.framesPerCpuSecond)} frames per CPU second`,
+        );
+        if (watched) {
+          const stats = server.viewers().slice(-o.viewers);
+          framesSent = stats.reduce((n, s) => n + s.framesSent, 0);
+          framesDropped = stats.reduce((n, s) => n + s.framesDropped, 0);
+        }
+        for (const ws of reading) ws.terminate();
+        for (const s of stalled) s.destroy();
+      }
+    }
+  } finally {
+    await job.stop();
+    await server.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+  const rate = (watched: boolean, per: (p: ServeBenchPhase) => number): number => {
+    const ps = phases.filter((p) => (p.viewers > 0) === watched);
+    return ps.reduce((n, p) => n + p.frames, 0) / ps.reduce((n, p) => n + per(p), 0);
+  };
+  const unwatched = rate(false, (p) => p.seconds);
+  const watched = rate(true, (p) => p.seconds);
+  const unwatchedPerCpuSecond = rate(false, (p) => p.frames / p.framesPerCpuSecond);
+  const watchedPerCpuSecond = rate(true, (p) => p.frames / p.framesPerCpuSecond);
+  return {
+    phases,
+    unwatched,
+    watched,
+    change: watched / unwatched - 1,
+    unwatchedPerCpuSecond,
+    watchedPerCpuSecond,
+    cpuChange: watchedPerCpuSecond / unwatchedPerCpuSecond - 1,
+    framesSent,
+    framesDropped,
+  };
+}
