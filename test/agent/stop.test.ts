@@ -12,7 +12,7 @@ import type { AgentResult } from '../../agent/result.ts';
 import { RunStopped, runAgent } from '../../agent/run.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { EventStream } from '../../core/events.ts';
-import { tinyConfig } from './helpers.ts';
+import { numbers, tinyConfig } from './helpers.ts';
 
 const config = tinyConfig(['none']);
 const dir = mkdtempSync(join(tmpdir(), 'dgr-rl-stop-'));
@@ -21,16 +21,6 @@ let resumed: AgentResult;
 let stoppedAt = 0;
 let savedProgress: { position: { game: number; learned: boolean }; learner?: { frame: number; updates: number } };
 const resumedAt: number[] = [];
-
-/** What must agree between two runs: everything but wall times. */
-function numbers(r: AgentResult) {
-  return {
-    learners: r.learners.map(({ seconds: _s, ...rest }) => rest),
-    learnerCurves: r.learnerCurves,
-    arms: r.arms.map((a) => ({ ...a, dreams: a.dreams.map((d) => d && { ...d, observations: Array.from(d.observations) }) })),
-    reference: r.reference,
-  };
-}
 
 describe('a run stopped during a learner phase', () => {
   beforeAll(async () => {
