@@ -3,24 +3,22 @@
  * folder (config.json, result.json, report files, a checkpoint per seed). A sweep worker (sweep/) runs its jobs
  * through the same functions, so a run is the same whichever command started it.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import type { ArmName } from '../core/arms.ts';
 import { parseRunConfig, type RunConfig } from '../core/config.ts';
 import type { RunResult } from '../core/continual.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
-import type { Subscriber } from '../core/events.ts';
 import { findExperiment, GENERATOR_CHOICES, PRESETS, SOLVER_KINDS, type GeneratorChoice, type PresetName, type SolverKind } from '../core/experiments/presets.ts';
 import { DEFAULT_SVHN_DIR, missingSvhnFiles, SVHN_FILES, SVHN_URL } from '../core/data/domains/svhn.ts';
 import { writeJson } from '../core/json-files.ts';
 import { resultFile, type ResultFile } from '../core/results.ts';
 import type { ContinualEvent } from '../core/run-events.ts';
-import { lockHolder, lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
+import { lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
 import { taskCount } from '../core/stream.ts';
 import { intOption, numberOption } from './options.ts';
 import { withProgress } from './reporters/progress.ts';
-import { checkSeedFolders, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
+import { addFinishedSeeds, checkSeedFolders, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
 
 /** Run settings the command line may change in any config, preset or saved. */
 export interface RunSettingOverrides {
@@ -137,17 +135,6 @@ export function checkArmFolder(dir: string, config: RunConfig): void {
   checkSeedFolders(dir, config, seedsOfArm(dir, config));
 }
 
-export interface ArmRunOptions {
-  /** Watches each seed's run beside its progress lines (a sweep worker reports progress to its job). */
-  readonly subscriber?: Subscriber<ContinualEvent>;
-  /** Asked after each task's checkpoint: true stops the run there (a sweep worker told to shut down). */
-  readonly shouldStop?: () => boolean;
-  /** The progress lines' label (default: experiment/arm, and the seed when there are several). */
-  readonly label?: string;
-  /** No other process writes this folder (a sweep job: its queue gives a run to one worker at a time), so a lock
-   *  left in it, even by a process on another machine that cannot be checked from here, is stale. */
-  readonly takeOverLocks?: boolean;
-}
 
 /**
  * Runs one arm's config over the seeds into `dir`: each seed checkpoints under `dir/seed-<n>/checkpoint` and
@@ -161,18 +148,15 @@ export async function runArm(
   backend: BackendName,
   dir: string,
   command: string,
-  options: ArmRunOptions = {},
+  options: SeedRunOptions<ContinualEvent> = {},
 ): Promise<ResultFile | 'stopped'> {
   // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
   const { runContinual } = await import('../core/continual.ts');
   const { writeRunFiles } = await import('../core/report/write.ts');
-  const lock = (folder: string): void => {
-    if (options.takeOverLocks) rmSync(join(folder, 'run.lock'), { force: true });
-  };
   const run = async (seed: number): Promise<RunResult> => {
     const seeded = { ...config, seed };
     const label = options.label ?? `${config.experiment}/${config.arm}${seeds.length > 1 ? ` seed ${seed}` : ''}`;
-    lock(seedFolder(dir, seed));
+    takeOverLock(seedFolder(dir, seed), options);
     const release = lockRunFolder(seedFolder(dir, seed), `the run folder of seed ${seed}`);
     try {
       const result = await withProgress(label, (events) => {
@@ -198,26 +182,11 @@ export async function runArm(
     runs.set(seed, result);
   }
 
-  // The arm's files hold every finished seed in the folder: other processes' (--seed 2 beside --seed 3) are
-  // read back from their finished checkpoints, so a second run into the folder adds to its result, never
-  // replaces it. One process at a time writes them.
-  lock(dir);
+  // The arm's files hold every finished seed in the folder. One process at a time writes them.
+  takeOverLock(dir, options);
   const release = await lockRunFolderWhenFree(dir, 'the arm folder', 120_000);
   try {
-    for (const other of seedsOfArm(dir, config)) {
-      if (runs.has(other.seed)) continue;
-      if (!other.finished) {
-        const holder = lockHolder(seedFolder(dir, other.seed));
-        process.stderr.write(
-          holder
-            ? `dgr: seed ${other.seed} in ${dir} is still running (process ${holder.pid}): the result holds it once that run ends\n`
-            : `dgr: seed ${other.seed} in ${dir} stopped before its last task: run it again with this --out to finish it\n`,
-        );
-        continue;
-      }
-      process.stderr.write(`dgr: seed ${other.seed}, finished earlier in ${dir}, joins the result\n`);
-      runs.set(other.seed, await run(other.seed));
-    }
+    await addFinishedSeeds(dir, seedsOfArm(dir, config), runs, 'task', run);
     const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, result]) => ({ seed, result }));
     const first = { ...config, seed: all[0].seed };
     writeJson(dir, 'config.json', first);

@@ -1,11 +1,13 @@
 /**
- * A run's progress as a job carries it (BullMQ job progress, read by `dgr sweep status`): where the run is, the
- * share of its work done, and when it will end by its own measured rates (cli/reporters/eta.ts).
+ * An experiment run's progress as its job carries it (BullMQ job progress, read by `dgr sweep status`): where the
+ * run is, the share of its work done, and when it will end by its own measured rates (cli/reporters/eta.ts).
  */
 import { z } from 'zod';
 import type { Subscriber } from '../core/events.ts';
+import { duration } from '../core/report/markdown.ts';
 import type { ContinualEvent, Progress } from '../core/run-events.ts';
 import { EtaEstimator } from '../cli/reporters/eta.ts';
+import type { ProgressView } from './kinds/kind.ts';
 
 export const jobProgressSchema = z.object({
   task: z.number().int().nonnegative(),
@@ -89,3 +91,14 @@ export function jobProgressSubscriber(send: (progress: JobProgress) => void): Su
     }
   };
 }
+
+export const jobProgressView: ProgressView<JobProgress> = {
+  schema: jobProgressSchema,
+  running: (p) => {
+    const parts = [`task ${p.task + 1}/${p.tasks} it ${p.iteration}/${p.iterations}`, `${(100 * p.done).toFixed(0)} %`];
+    if (p.etaSeconds !== null) parts.push(`ETA ${duration(p.etaSeconds)}`);
+    if (p.resumedAt > 0) parts.push(`resumed after task ${p.resumedAt}`);
+    return { parts, etaSeconds: p.etaSeconds, share: 1 - p.resumedAt / p.tasks };
+  },
+  reached: (p) => `${p.tasksDone} of ${p.tasks} tasks`,
+};

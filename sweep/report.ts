@@ -9,6 +9,7 @@ import { writeJson } from '../core/json-files.ts';
 import { duration, table } from '../core/report/markdown.ts';
 import { mergeResults, parseResultFile, type ResultFile } from '../core/results.ts';
 import type { ListedJob } from './listing.ts';
+import { rlReportTables, type RlGroupResult } from './rl-report.ts';
 
 export interface GroupResult {
   readonly experiment: string;
@@ -21,7 +22,7 @@ export interface GroupResult {
 export function gatherResults(jobs: readonly ListedJob[]): GroupResult[] {
   const groups = new Map<string, { source: string; result: ResultFile }[]>();
   for (const { id, state, job } of jobs) {
-    // Experiments' results only: other kinds' runs have their own measures and merge rules.
+    // Experiments' results only: RL runs have their own measures and merge rules (./rl-report.ts).
     if (state !== 'done' || !job || job.data?.kind !== 'experiment') continue;
     const source = `job ${id}`;
     const result = parseResultFile(job.returnvalue, source);
@@ -37,25 +38,30 @@ export function gatherResults(jobs: readonly ListedJob[]): GroupResult[] {
 
 const pct = (x: number): string => (100 * x).toFixed(2);
 
-export function reportMarkdown(groups: readonly GroupResult[], jobs: readonly ListedJob[]): string {
+export function reportMarkdown(groups: readonly GroupResult[], rlGroups: readonly RlGroupResult[], jobs: readonly ListedJob[]): string {
   const rows = groups.map(({ experiment, scenario, arm, merged: r }) => {
     const n = r.seeds.length;
     const acc = r.accSem !== null ? `${pct(r.acc)} ± ${pct(r.accSem)} %` : `${pct(r.acc)} %`;
     const perSeed = r.perSeed ? r.perSeed.map((s) => pct(s.acc)).join(', ') : pct(r.acc);
     return [experiment, scenario, arm, String(n), acc, perSeed, pct(r.bwt), pct(r.forgetting), duration(r.seconds / n)];
   });
-  const lines = table(
-    ['experiment', 'scenario', 'arm', 'seeds', 'ACC', 'per seed', 'BWT (points)', 'forgetting (points)', 'time a seed'],
-    rows,
-    ['l', 'l', 'l', 'r', 'r', 'l', 'r', 'r', 'r'],
-  );
+  const lines =
+    groups.length > 0
+      ? table(
+          ['experiment', 'scenario', 'arm', 'seeds', 'ACC', 'per seed', 'BWT (points)', 'forgetting (points)', 'time a seed'],
+          rows,
+          ['l', 'l', 'l', 'r', 'r', 'l', 'r', 'r', 'r'],
+        )
+      : [];
+  if (rlGroups.length > 0) lines.push(...(lines.length > 0 ? [''] : []), ...rlReportTables(rlGroups));
+  if (lines.at(-1) === '') lines.pop();
   const notDone = jobs.filter((j) => j.state !== 'done');
   if (notDone.length > 0) {
     const count = (state: string): number => notDone.filter((j) => j.state === state).length;
     const parts = ['waiting', 'active', 'failed', 'not queued'].filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}`);
     lines.push('', `Not in the table: ${parts.join(', ')} (\`dgr sweep status\` for each).`);
   }
-  if (groups.length === 0) lines.unshift('No finished runs yet.', '');
+  if (groups.length === 0 && rlGroups.length === 0) lines.unshift('No finished runs yet.');
   return `${lines.join('\n')}\n`;
 }
 

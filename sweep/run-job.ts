@@ -6,7 +6,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BackendRequest } from '../core/engine/backend-names.ts';
-import { jobProgressSubscriber, type JobProgress } from './job-progress.ts';
 import { kindOf, type JobPayload } from './kinds/index.ts';
 
 export interface RunJobInput {
@@ -18,8 +17,9 @@ export interface RunJobInput {
 }
 
 export type RunJobMessage =
-  | { type: 'progress'; progress: JobProgress }
-  /** The kind's result (for experiments, the run's result.json). */
+  /** The kind's progress (its `progress.schema`). */
+  | { type: 'progress'; progress: unknown }
+  /** The kind's result (for experiments, the run's result.json; for RL, each arm's). */
   | { type: 'done'; result: unknown }
   | { type: 'stopped' }
   | { type: 'error'; message: string };
@@ -44,7 +44,7 @@ try {
     folder: input.folder,
     command: input.command,
     label: input.label,
-    subscriber: jobProgressSubscriber((progress) => post({ type: 'progress', progress })),
+    progress: (progress) => post({ type: 'progress', progress }),
     shouldStop: () => stopping,
   });
   post(result === 'stopped' ? { type: 'stopped' } : { type: 'done', result });

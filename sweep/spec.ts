@@ -1,10 +1,15 @@
 /**
  * A sweep spec: which runs to do, as data. A JSON file, or the same fields from the command line
- * (`dgr sweep --experiment split-mnist --arm gr none --seeds 1-20 --preset paper`), validated by one schema whose
- * errors name the field. Each entry expands to one job per (experiment, arm, scenario, seed), each run exactly as
- * `dgr experiment` would run it with the same settings.
+ * (`dgr sweep --experiment split-mnist --arm gr none --seeds 1-20 --preset paper`, or
+ * `dgr sweep --rl --arm gr none --seeds 1-3`), validated by one schema whose errors name the field. An experiment
+ * entry expands to one job per (experiment, arm, scenario, seed), each run exactly as `dgr experiment` would run
+ * it; an RL entry to one job per seed holding all its arms (they share the games' learners), each run exactly as
+ * `dgr rl` would run it with the same settings.
  */
 import { z } from 'zod';
+import { AGENT_ARMS } from '../agent/config.ts';
+import { AGENT_PRESETS, agentPreset, SCHEDULES } from '../agent/presets.ts';
+import { ScheduleSchema } from '../env/schedule.ts';
 import { ARM_NAMES } from '../core/arms.ts';
 import { problemsOf } from '../core/config.ts';
 import { GENERATOR_CHOICES, PRESETS, SOLVER_KINDS } from '../core/experiments/presets.ts';
@@ -34,6 +39,8 @@ function expandSeeds(items: readonly (number | string)[], ctx: z.RefinementCtx):
   return [...seeds].sort((a, b) => a - b);
 }
 
+const seedsField = z.union([seedItem, z.array(seedItem).min(1)]).transform((v, ctx) => expandSeeds(Array.isArray(v) ? v : [v], ctx));
+
 /** One block of the spec: an experiment's arms × scenarios × seeds with one preset and one set of overrides. */
 const experimentEntry = z
   .object({
@@ -43,9 +50,7 @@ const experimentEntry = z
     arms: z.array(z.enum(ARM_NAMES)).min(1).optional(),
     /** Default: the experiment's default scenario (split-mnist and permuted-mnist have several). */
     scenarios: z.array(z.enum(['task', 'domain', 'class'])).min(1).optional(),
-    seeds: z
-      .union([seedItem, z.array(seedItem).min(1)])
-      .transform((v, ctx) => expandSeeds(Array.isArray(v) ? v : [v], ctx)),
+    seeds: seedsField,
     preset: z.enum(PRESETS).default('quick'),
     iterations: z.number().int().positive().optional(),
     generatorIterations: z.number().int().positive().optional(),
@@ -61,8 +66,37 @@ const experimentEntry = z
   })
   .strict();
 
-/** Kinds of runs a sweep holds; the `dgr rl` runs are meant to join this union as one more entry. */
-const sweepEntry = z.discriminatedUnion('kind', [experimentEntry]);
+/** One block of RL runs: a schedule's arms × seeds with one preset and its overrides (`dgr rl`'s options). */
+const rlEntry = z
+  .object({
+    kind: z.literal('rl'),
+    preset: z.enum(AGENT_PRESETS).default('quick'),
+    /** Default: the preset's. The arms of an entry run together, one job per seed: they share the learners. */
+    arms: z.array(z.enum(AGENT_ARMS)).min(1).optional(),
+    /** A named schedule or a schedule as env/README.md describes it (default: the preset's). */
+    schedule: z
+      .union([
+        z.string().refine((name) => Object.hasOwn(SCHEDULES, name), { message: `a schedule name (${Object.keys(SCHEDULES).join(', ')}) or a schedule object` }),
+        ScheduleSchema,
+      ])
+      .optional(),
+    seeds: seedsField,
+    /** Frames per game of a named schedule. */
+    frames: z.number().int().min(1000).optional(),
+    iterations: z.number().int().positive().optional(),
+    generatorIterations: z.number().int().positive().optional(),
+    /** Train the generator in a worker thread beside the scholar (where the run computes, not what). */
+    parallel: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    if (typeof entry.schedule === 'object' && entry.frames !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['frames'], message: 'frames sets the frames of a named schedule; a schedule object gives each task its own steps' });
+    }
+  });
+
+/** Kinds of runs a sweep holds. */
+const sweepEntry = z.discriminatedUnion('kind', [experimentEntry, rlEntry]);
 
 export const sweepSpecSchema = z.object({ runs: z.array(sweepEntry).min(1) }).strict();
 
@@ -80,7 +114,23 @@ export function parseSweepSpec(data: unknown, source: string): SweepSpec {
 /** The spec's jobs, one per run, in the spec's order; a run named twice is one job. */
 export function sweepJobs(spec: SweepSpec, source: string): SweepJob[] {
   const jobs = new Map<string, SweepJob>();
+  const add = (job: SweepJob): void => {
+    jobs.set(job.id, job);
+  };
   spec.runs.forEach((entry, index) => {
+    if (entry.kind === 'rl') {
+      for (const seed of entry.seeds) {
+        const { schedule, frames, arms, iterations, generatorIterations, parallel } = entry;
+        let config;
+        try {
+          config = agentPreset(entry.preset, { schedule, framesPerGame: frames, arms, seed, iterations, generatorIterations, parallel });
+        } catch (error) {
+          throw new Error(`${source}: runs.${index}: ${(error as Error).message}`);
+        }
+        add(jobFor({ kind: 'rl', config }));
+      }
+      return;
+    }
     for (const scenario of entry.scenarios ?? [undefined]) {
       for (const seed of entry.seeds) {
         let configs;
@@ -89,10 +139,7 @@ export function sweepJobs(spec: SweepSpec, source: string): SweepJob[] {
         } catch (error) {
           throw new Error(`${source}: runs.${index}: ${(error as Error).message}`);
         }
-        for (const config of configs) {
-          const job = jobFor({ kind: 'experiment', config });
-          jobs.set(job.id, job);
-        }
+        for (const config of configs) add(jobFor({ kind: 'experiment', config }));
       }
     }
   });

@@ -4,7 +4,6 @@
  */
 import { duration } from '../core/report/markdown.ts';
 import { describeJob } from './jobs.ts';
-import { jobProgressSchema } from './job-progress.ts';
 import { kindOf, parsePayload } from './kinds/index.ts';
 import type { ListedJob, RunState } from './listing.ts';
 
@@ -31,37 +30,32 @@ function detail(entry: ListedJob, now: number): { text: string; timing: Timing }
   const job = entry.job;
   const none = { left: null, whole: null };
   if (!job) return { text: '', timing: none };
+  // An error of several lines (a job's data with many bad fields) stays under its run.
+  if (entry.state === 'failed') return { text: `error: ${job.failedReason.split('\n').join('\n      ')}`, timing: none };
+  let kind;
+  try {
+    kind = kindOf(parsePayload(job.data));
+  } catch {
+    return { text: '(not a job this version reads)', timing: none };
+  }
   if (entry.state === 'done') {
-    let kind;
-    try {
-      kind = kindOf(parsePayload(job.data));
-    } catch {
-      return { text: 'done (not a job this version reads)', timing: none };
-    }
     const result = kind.result.safeParse(job.returnvalue);
     if (!result.success) return { text: `done (its result is not a dgr ${job.data.kind} result)`, timing: none };
     const seconds = kind.seconds(result.data);
     return { text: `${kind.summary(result.data)}, ${duration(seconds)}`, timing: { left: 0, whole: seconds } };
   }
-  // An error of several lines (a job's data with many bad fields) stays under its run.
-  if (entry.state === 'failed') return { text: `error: ${job.failedReason.split('\n').join('\n      ')}`, timing: none };
-  const progress = jobProgressSchema.safeParse(job.progress);
+  const view = kind.progress;
+  const progress = view.schema.safeParse(job.progress);
   if (entry.state === 'active' && !progress.success) return { text: `starting${job.processedBy ? `, on ${job.processedBy}` : ''}`, timing: none };
   if (entry.state !== 'active' || !progress.success) {
     // A run put back in the queue (worker stopped or lost) says how far it got.
-    const p = progress.success ? progress.data : null;
-    return { text: p ? `back in the queue after ${p.tasksDone} of ${p.tasks} tasks` : '', timing: none };
+    return { text: progress.success ? `back in the queue after ${view.reached(progress.data)}` : '', timing: none };
   }
-  const p = progress.data;
+  const { parts, etaSeconds, share } = view.running(progress.data);
   const elapsed = job.processedOn ? (now - job.processedOn) / 1000 : null;
-  const parts = [`task ${p.task + 1}/${p.tasks} it ${p.iteration}/${p.iterations}`, `${(100 * p.done).toFixed(0)} %`];
-  if (p.etaSeconds !== null) parts.push(`ETA ${duration(p.etaSeconds)}`);
-  if (p.resumedAt > 0) parts.push(`resumed after task ${p.resumedAt}`);
-  if (job.processedBy) parts.push(`on ${job.processedBy}`);
   // The whole run at this attempt's pace: time so far plus time left, scaled to the part this attempt covers.
-  const share = 1 - p.resumedAt / p.tasks;
-  const whole = p.etaSeconds !== null && elapsed !== null && share > 0 ? (elapsed + p.etaSeconds) / share : null;
-  return { text: parts.join(', '), timing: { left: p.etaSeconds, whole } };
+  const whole = etaSeconds !== null && elapsed !== null && share > 0 ? (elapsed + etaSeconds) / share : null;
+  return { text: [...parts, ...(job.processedBy ? [`on ${job.processedBy}`] : [])].join(', '), timing: { left: etaSeconds, whole } };
 }
 
 /** The status as lines of text. */

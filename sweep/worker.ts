@@ -12,7 +12,6 @@ import { Worker as ThreadWorker } from 'node:worker_threads';
 import { Queue, WaitingError, Worker, type Job } from 'bullmq';
 import type { BackendRequest } from '../core/engine/backend-names.ts';
 import { describeJob, jobFor } from './jobs.ts';
-import type { JobProgress } from './job-progress.ts';
 import { kindOf, parsePayload } from './kinds/index.ts';
 import { connectionOptions, requireRedis, shownUrl } from './redis.ts';
 import type { RunJobInput, RunJobMessage, RunJobRequest } from './run-job.ts';
@@ -53,7 +52,7 @@ function requireWritableStore(dir: string): void {
 type Outcome = { type: 'done'; result: unknown } | { type: 'stopped' };
 
 /** Runs a job in its own thread; `signal` asks it to stop after its current task. */
-function runInThread(input: RunJobInput, onProgress: (p: JobProgress) => void, signal: AbortSignal): Promise<Outcome> {
+function runInThread(input: RunJobInput, onProgress: (p: unknown) => void, signal: AbortSignal): Promise<Outcome> {
   return new Promise((resolvePromise, reject) => {
     const thread = new ThreadWorker(new URL('./run-job-entry.mjs', import.meta.url), { workerData: input });
     let outcome: Outcome | Error | null = null;
@@ -107,7 +106,7 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
     const outcome = await runInThread(
       { payload, folder, backend: settings.backend, command: `dgr worker (job ${job.id} of queue ${settings.queue})`, label },
       (progress) => {
-        job.updateProgress(progress).catch((error: Error) => log(`${label}: progress not recorded: ${error.message}`));
+        job.updateProgress(progress as object).catch((error: Error) => log(`${label}: progress not recorded: ${error.message}`));
       },
       controller.signal,
     );

@@ -6,13 +6,18 @@ import { backendOption, startBackend } from '../options.ts';
 import { withProgress } from '../reporters/progress.ts';
 
 const nameOf = (t: Target): string => `${t.experiment}${t.scenario ? `/${t.scenario}` : ''}/${t.arm}`;
+// The RL targets' names, without loading agent/ (and tfjs) for --help; agent/targets.ts holds the bands.
+export const RL_TARGET_NAMES = ['rl/learner/freeway-slow', 'rl/gr', 'rl/none'];
+
+const row = (ok: boolean, name: string, what: string, value: number, min: number, max: number, measured: number): string =>
+  `${ok ? 'ok  ' : 'FAIL'} ${name.padEnd(28)} ${what} ${(100 * value).toFixed(2).padStart(6)} %  band [${(100 * min).toFixed(1)}, ${(100 * max).toFixed(1)}]  pinned ${(100 * measured).toFixed(2)}`;
 
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('run the quick presets and compare each ACC with its pinned band (core/experiments/targets.ts)')
+    .description('run the quick presets and compare each result with its pinned band (core/experiments/targets.ts, agent/targets.ts)')
     .addOption(backendOption())
-    .addOption(new Option('--only <names...>', 'only these targets, named experiment[/scenario]/arm').choices(QUICK_TARGETS.map(nameOf)))
+    .addOption(new Option('--only <names...>', 'only these targets, named experiment[/scenario]/arm').choices([...QUICK_TARGETS.map(nameOf), ...RL_TARGET_NAMES]))
     .action(async (opts: { backend: string; only?: string[] }) => {
       const backend = await startBackend(opts.backend as never);
       const { runContinual } = await import('../../core/continual.ts');
@@ -24,12 +29,36 @@ export function registerCheck(program: Command): void {
         const { acc } = await withProgress(nameOf(target), (events) => runContinual(config, { backend, events }));
         const ok = acc >= target.min && acc <= target.max;
         if (!ok) failures++;
-        rows.push(
-          `${ok ? 'ok  ' : 'FAIL'} ${nameOf(target).padEnd(28)} ACC ${(100 * acc).toFixed(2).padStart(6)} %  band [${(100 * target.min).toFixed(1)}, ${(100 * target.max).toFixed(1)}]  pinned ${(100 * target.measured).toFixed(2)}`,
-        );
+        rows.push(row(ok, nameOf(target), 'ACC', acc, target.min, target.max, target.measured));
         process.stderr.write(`${rows[rows.length - 1]}\n`);
       }
-      process.stdout.write(`\n${rows.join('\n')}\n${targets.length - failures} of ${targets.length} targets within their bands\n`);
+      // The RL quick preset runs once for all its targets (its arms share the learners).
+      const rlWanted = RL_TARGET_NAMES.filter((n) => !opts.only || opts.only.includes(n));
+      if (rlWanted.length > 0) {
+        const { RL_QUICK_TARGETS, RL_TARGET_ARMS } = await import('../../agent/targets.ts');
+        const { agentPreset } = await import('../../agent/presets.ts');
+        const { runAgent } = await import('../../agent/run.ts');
+        const { EventStream } = await import('../../core/events.ts');
+        const { rlProgressReporter } = await import('../reporters/rl-progress.ts');
+        const events = new EventStream<import('../../agent/events.ts').AgentEvent>();
+        const progress = rlProgressReporter('rl quick');
+        events.subscribe(progress.subscriber);
+        let result: Awaited<ReturnType<typeof runAgent>>;
+        try {
+          result = await runAgent(agentPreset('quick', { arms: RL_TARGET_ARMS, seed: 1 }), { backend, events });
+        } finally {
+          progress.finish();
+        }
+        for (const target of RL_QUICK_TARGETS.filter((t) => rlWanted.includes(t.name))) {
+          const value = target.read(result);
+          const ok = value >= target.min && value <= target.max;
+          if (!ok) failures++;
+          rows.push(row(ok, target.name, 'score', value, target.min, target.max, target.measured));
+          process.stderr.write(`${rows[rows.length - 1]}\n`);
+        }
+      }
+      const total = targets.length + rlWanted.length;
+      process.stdout.write(`\n${rows.join('\n')}\n${total - failures} of ${total} targets within their bands\n`);
       if (failures > 0) throw new Error(`${failures} result(s) drifted out of their pinned bands`);
     });
 }

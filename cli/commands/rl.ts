@@ -3,18 +3,14 @@
  * learners (trained once per seed); each arm's folder gets result.json, curves, the R heatmap and dream grids,
  * and the run's folder config.json, curves.csv and report.md.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AGENT_ARM_DESCRIPTIONS, AGENT_ARMS, parseAgentConfig, type AgentArm, type AgentConfig } from '../../agent/config.ts';
 import { AGENT_PRESETS, agentPreset, describePreset, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
-import type { BackendName } from '../../core/engine/backend-names.ts';
-import { parseSchedule } from '../../env/schedule.ts';
 import { backendOption, intOption, startBackend } from '../options.ts';
-import { rlProgressReporter } from '../reporters/rl-progress.ts';
-import { readJsonFile, writeJson } from '../../core/json-files.ts';
-import { ensureWritableDir, lockHolder, lockRunFolder, lockRunFolderWhenFree } from '../../core/run-folder.ts';
-import { checkSeedFolders, seedFolder, seedsIn, type SeedInFolder } from '../seed-folders.ts';
+import { readJsonFile } from '../../core/json-files.ts';
+import { ensureWritableDir } from '../../core/run-folder.ts';
+import { checkRunFolder, runSeeds, scheduleFrom } from '../rl-runs.ts';
 
 interface RlOptions {
   preset: AgentPresetName;
@@ -39,15 +35,6 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
 }
 
-/** A schedule option: a named schedule, or a JSON file validated by env's schema (errors name the field). */
-function scheduleFrom(value: string | undefined) {
-  if (value === undefined || value in SCHEDULES) return value;
-  if (!existsSync(value)) throw new Error(`--schedule: '${value}' is neither a schedule name (${Object.keys(SCHEDULES).join(', ')}) nor a file`);
-  const data = readJsonFile(value, '--schedule');
-  parseSchedule(data);
-  return data as never;
-}
-
 export function rlConfigFrom(opts: RlOptions): AgentConfig {
   if (opts.config) {
     const given = SHAPING.filter((k) => opts[k] !== undefined);
@@ -67,73 +54,6 @@ export function rlConfigFrom(opts: RlOptions): AgentConfig {
     generatorIterations: opts.generatorIterations,
     parallel: opts.parallel,
   });
-}
-
-/** The seeds a run folder holds; a seed is finished when its checkpoint is past the schedule's last game. */
-function seedsOfRun(out: string, config: AgentConfig): SeedInFolder<AgentConfig>[] {
-  const games = config.schedule.tasks.length;
-  return seedsIn(out, parseAgentConfig, (progress) => {
-    const game = (progress as { position?: { game?: unknown } } | undefined)?.position?.game;
-    return typeof game === 'number' && game >= games;
-  });
-}
-
-async function runSeeds(config: AgentConfig, seeds: number[], backend: BackendName, out: string, command: string) {
-  const { runAgent } = await import('../../agent/run.ts');
-  const { EventStream } = await import('../../core/events.ts');
-  const { rlResultFile, seedResult } = await import('../../agent/report/result-file.ts');
-  const { writeRlRunFiles } = await import('../../agent/report/files.ts');
-  type Result = Awaited<ReturnType<typeof runAgent>>;
-  const run = async (seed: number, quiet: boolean): Promise<Result> => {
-    const seeded = { ...config, seed };
-    const dir = seedFolder(out, seed);
-    const release = lockRunFolder(dir, `the run folder of seed ${seed}`);
-    try {
-      writeJson(dir, 'config.json', seeded);
-      const events = new EventStream<import('../../agent/events.ts').AgentEvent>();
-      const progress = rlProgressReporter(`rl ${config.arms.join('+')}${seeds.length > 1 ? ` seed ${seed}` : ''}`);
-      if (!quiet) events.subscribe(progress.subscriber);
-      try {
-        return await runAgent(seeded, { backend, events, checkpointDir: join(dir, 'checkpoint') });
-      } finally {
-        progress.finish();
-      }
-    } finally {
-      release();
-    }
-  };
-  const runs = new Map<number, Result>();
-  for (const seed of seeds) runs.set(seed, await run(seed, false));
-
-  // The run's files hold every finished seed in the folder: seeds run by other processes into it (--seed 2 beside
-  // --seed 3) are read back from their finished checkpoints, never replaced. One process at a time writes them.
-  const release = await lockRunFolderWhenFree(out, 'the run folder', 120_000);
-  try {
-    for (const other of seedsOfRun(out, config)) {
-      if (runs.has(other.seed)) continue;
-      if (!other.finished) {
-        const holder = lockHolder(seedFolder(out, other.seed));
-        process.stderr.write(
-          holder
-            ? `dgr: seed ${other.seed} in ${out} is still running (process ${holder.pid}): the result holds it once that run ends\n`
-            : `dgr: seed ${other.seed} in ${out} stopped before its last game: run it again with this --out to finish it\n`,
-        );
-        continue;
-      }
-      process.stderr.write(`dgr: seed ${other.seed}, finished earlier in ${out}, joins the result\n`);
-      runs.set(other.seed, await run(other.seed, true));
-    }
-    const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, result]) => ({ seed, result }));
-    const [first] = all;
-    const files = config.arms.map((arm) =>
-      rlResultFile({ ...config, seed: first.seed }, arm, backend, first.result.games, first.result.reference, all.map((r) => seedResult(r.seed, r.result, arm))),
-    );
-    writeJson(out, 'config.json', { ...config, seed: first.seed });
-    await writeRlRunFiles({ out, runs: all, files, command });
-    return files;
-  } finally {
-    release();
-  }
 }
 
 export function registerRl(program: Command): void {
@@ -167,11 +87,13 @@ export function registerRl(program: Command): void {
       const out = opts.out ?? join('runs', 'rl', timestamp());
       // Before any work: a folder we can write, holding no seeds of another run.
       ensureWritableDir(out, '--out');
-      checkSeedFolders(out, config, seedsOfRun(out, config));
+      checkRunFolder(out, config);
       const backend = await startBackend(opts.backend as never);
       const seeds = Array.from({ length: opts.seeds }, (_, k) => config.seed + k);
       const command = ['dgr', ...process.argv.slice(2)].join(' ');
       const files = await runSeeds(config, seeds, backend, out, command);
+      // Nothing here asks the run to stop: it ends with its last game.
+      if (files === 'stopped') throw new Error('the run stopped before its last game');
       process.stdout.write(`\nresults in ${out}\n`);
       for (const f of files) {
         const kept = Object.entries(f.retention).map(([g, v]) => `${g} ${v === null ? '-' : `${(100 * v).toFixed(0)} %`}`).join(', ');

@@ -10,7 +10,12 @@ import { gatherResults, reportMarkdown, writeGroupResults } from '../../sweep/re
 import { parseSweepSpec, sweepJobs, type SweepEntryInput } from '../../sweep/spec.ts';
 import { statusText } from '../../sweep/status.ts';
 import { submitJobs } from '../../sweep/submit.ts';
-import { overrideOptions, presetOption, type RunOverrides } from '../experiment-runs.ts';
+import { gatherRlResults, writeRlGroupResults } from '../../sweep/rl-report.ts';
+import { overrideOptions, type RunOverrides } from '../experiment-runs.ts';
+import { scheduleFrom } from '../rl-runs.ts';
+import { intOption } from '../options.ts';
+import { PRESETS } from '../../core/experiments/presets.ts';
+import { AGENT_PRESETS, SCHEDULES } from '../../agent/presets.ts';
 import { readJsonFile } from '../../core/json-files.ts';
 
 interface WhereOptions {
@@ -18,12 +23,30 @@ interface WhereOptions {
   queue: string;
 }
 
-interface SweepOptions extends WhereOptions, Omit<RunOverrides, 'seed' | 'scenario'> {
+interface SweepOptions extends WhereOptions, Omit<RunOverrides, 'seed' | 'scenario' | 'preset'> {
   experiment?: string;
+  rl?: boolean;
+  preset?: string;
   arm?: string[];
   scenario?: ('task' | 'domain' | 'class')[];
   seeds?: string[];
+  schedule?: string;
+  frames?: number;
 }
+
+/** Options of experiment runs only, and of RL runs only, as the command line names them. */
+const EXPERIMENT_ONLY = ['scenario', 'batchSize', 'lr', 'r', 'generator', 'solver', 'evalEvery', 'svhnDir'] as const;
+const RL_ONLY = ['schedule', 'frames'] as const;
+const flag = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Refuses options that the kind of run given does not have: they would be ignored. */
+function refuseOptions(opts: SweepOptions, keys: readonly (keyof SweepOptions)[], kind: string): void {
+  const given = keys.filter((k) => opts[k] !== undefined);
+  if (given.length > 0) throw new Error(`${given.map(flag).join(', ')}: not an option of ${kind}`);
+}
+
+/** Ranges stay text ('1-20'); single seeds become numbers, as a spec file would hold them. */
+const seedsOf = (opts: SweepOptions): (number | string)[] => (opts.seeds ?? ['1']).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 
 function whereOptions(command: Command): Command {
   return command
@@ -33,17 +56,33 @@ function whereOptions(command: Command): Command {
 
 /** The jobs of a spec file, or of the command line's form of one. */
 function specJobs(specPath: string | undefined, opts: SweepOptions) {
-  if (specPath && opts.experiment) throw new Error('give a spec file or --experiment, not both');
+  if (opts.experiment && opts.rl) throw new Error('give --experiment or --rl, not both');
+  if (specPath && (opts.experiment || opts.rl)) throw new Error(`give a spec file or ${opts.rl ? '--rl' : '--experiment'}, not both`);
   if (specPath) return sweepJobs(parseSweepSpec(readJsonFile(specPath, 'sweep spec'), specPath), specPath);
-  if (!opts.experiment) throw new Error('give a sweep spec (a JSON file) or --experiment <name> --seeds <seeds> ...');
+  if (opts.rl) {
+    refuseOptions(opts, EXPERIMENT_ONLY, 'RL runs (--rl)');
+    const entry = {
+      kind: 'rl',
+      preset: opts.preset,
+      arms: opts.arm,
+      schedule: scheduleFrom(opts.schedule),
+      seeds: seedsOf(opts),
+      frames: opts.frames,
+      iterations: opts.iterations,
+      generatorIterations: opts.generatorIterations,
+      parallel: opts.parallel,
+    };
+    return sweepJobs(parseSweepSpec({ runs: [entry] }, 'command line'), 'command line');
+  }
+  if (!opts.experiment) throw new Error('give a sweep spec (a JSON file), --experiment <name> --seeds <seeds> ... or --rl --seeds <seeds> ...');
+  refuseOptions(opts, RL_ONLY, 'experiment runs (--experiment)');
   const entry: SweepEntryInput = {
     kind: 'experiment',
     experiment: opts.experiment,
-    arms: opts.arm as SweepEntryInput['arms'],
+    arms: opts.arm as Extract<SweepEntryInput, { kind: 'experiment' }>['arms'],
     scenarios: opts.scenario,
-    // Ranges stay text ('1-20'); single seeds become numbers, as a spec file would hold them.
-    seeds: (opts.seeds ?? ['1']).map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
-    preset: opts.preset,
+    seeds: seedsOf(opts),
+    preset: opts.preset as Extract<SweepEntryInput, { kind: 'experiment' }>['preset'],
     iterations: opts.iterations,
     generatorIterations: opts.generatorIterations,
     batchSize: opts.batchSize,
@@ -64,13 +103,20 @@ export function registerSweep(program: Command): void {
   const sweep = whereOptions(
     program
       .command('sweep')
-      .argument('[spec]', 'a sweep spec (JSON: {"runs": [{"kind": "experiment", "experiment": ..., "arms": [...], "seeds": "1-20", ...}]})')
-      .description('queue one job per (experiment, arm, scenario, seed) for `dgr worker`s; re-submitting adds only the runs not queued or done')
+      .argument('[spec]', 'a sweep spec (JSON: {"runs": [{"kind": "experiment", "experiment": ..., "arms": [...], "seeds": "1-20", ...}, {"kind": "rl", "arms": [...], "seeds": "1-3", ...}]})')
+      .description(
+        'queue one job per (experiment, arm, scenario, seed), or per (RL schedule, arms, seed), for `dgr worker`s; re-submitting adds only the runs not queued or done',
+      )
       .option('--experiment <name>', 'the command-line form of a spec: this experiment...')
-      .addOption(new Option('--arm <arms...>', "...these arms (default: the experiment's own)").choices(ARM_NAMES))
+      .option('--rl', "...or `dgr rl`'s runs: one job per seed holding all the arms (they share the learners)")
+      .addOption(new Option('--arm <arms...>', "...these arms (default: the experiment's or RL preset's own)").choices(ARM_NAMES))
       .addOption(new Option('--scenario <scenarios...>', '...these scenarios (split-mnist, permuted-mnist)').choices(['task', 'domain', 'class']))
       .option('--seeds <seeds...>', "...these seeds: numbers or ranges like '1-20' (default: 1)")
-      .addOption(presetOption()),
+      .addOption(
+        new Option('--preset <name>', 'experiments: quick (default) or paper; RL: quick (default), demo or full').choices([...new Set([...PRESETS, ...AGENT_PRESETS])]),
+      )
+      .option('--schedule <name|file>', `RL: a named schedule (${Object.keys(SCHEDULES).join(', ')}) or a schedule JSON file (default: the preset's)`)
+      .option('--frames <n>', 'RL: frames per game of a named schedule', intOption('--frames', 1000)),
   );
   for (const option of overrideOptions()) sweep.addOption(option);
   sweep.action(async (specPath: string | undefined, opts: SweepOptions) => {
@@ -95,14 +141,17 @@ export function registerSweep(program: Command): void {
     sweep
       .command('report')
       .argument('[spec]', "a sweep spec: its runs only (default: every job in the queue)")
-      .description("finished runs merged per (experiment, scenario, arm) by `dgr merge`'s rules, as a markdown table")
-      .option('--out <dir>', 'also write each merged result.json as <dir>/<experiment>/<scenario>-<arm>.json'),
+      .description("finished runs merged per (experiment, scenario, arm), and RL runs per (schedule, arm), by `dgr merge`'s rules, as markdown tables")
+      .option('--out <dir>', 'also write each merged result.json as <dir>/<experiment>/<scenario>-<arm>.json (RL: <dir>/rl/<schedule>/<arm>.json)'),
   ).action(async (specPath: string | undefined, opts: WhereOptions & { out?: string }) => {
     const ids = specPath ? specJobs(specPath, opts as SweepOptions).map((j) => j.id) : undefined;
     const jobs = await listJobs(opts.redis, opts.queue, ids);
     const groups = gatherResults(jobs);
-    process.stdout.write(reportMarkdown(groups, jobs));
-    if (opts.out) for (const path of writeGroupResults(opts.out, groups)) process.stderr.write(`dgr: wrote ${path}\n`);
+    const rlGroups = gatherRlResults(jobs);
+    process.stdout.write(reportMarkdown(groups, rlGroups, jobs));
+    if (opts.out) {
+      for (const path of [...writeGroupResults(opts.out, groups), ...writeRlGroupResults(opts.out, rlGroups)]) process.stderr.write(`dgr: wrote ${path}\n`);
+    }
   });
 }
 

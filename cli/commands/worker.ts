@@ -22,7 +22,7 @@ interface WorkerOptions {
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description("run a sweep's jobs (`dgr sweep`): each run as `dgr experiment` runs it, into the store; a killed worker's run resumes on another from its checkpoint")
+    .description("run a sweep's jobs (`dgr sweep`): each run as `dgr experiment` or `dgr rl` runs it, into the store; a killed worker's run resumes on another from its checkpoint")
     .requiredOption('--store <dir>', "where runs' folders go: a path every worker sees (e.g. NFS); a retried run resumes from its checkpoint there")
     .option('--redis <url>', 'the Redis server that holds the queue', DEFAULT_REDIS_URL)
     .option('--queue <name>', 'the queue to take jobs from', DEFAULT_QUEUE)

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { runConfigSchema } from '../../core/config.ts';
 import { requireSvhn, runArm } from '../../cli/experiment-runs.ts';
 import { resultFileSchema, resultScenario, type ResultFile } from '../../core/results.ts';
+import { jobProgressSubscriber, jobProgressView, type JobProgress } from '../job-progress.ts';
 import type { JobKind } from './kind.ts';
 
 export const experimentPayload = z.object({ kind: z.literal('experiment'), config: runConfigSchema }).strict();
 export type ExperimentPayload = z.infer<typeof experimentPayload>;
 
-export const experimentKind: JobKind<ExperimentPayload, ResultFile> = {
+export const experimentKind: JobKind<ExperimentPayload, ResultFile, JobProgress> = {
   payload: experimentPayload,
   result: resultFileSchema,
   identity: ({ config }) => {
@@ -20,13 +21,14 @@ export const experimentKind: JobKind<ExperimentPayload, ResultFile> = {
   run: async ({ config }, context) => {
     requireSvhn([config]);
     return runArm(config, [config.seed], context.backend, context.folder, context.command, {
-      subscriber: context.subscriber,
+      subscriber: jobProgressSubscriber(context.progress),
       shouldStop: context.shouldStop,
       label: context.label,
       // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale.
       takeOverLocks: true,
     });
   },
+  progress: jobProgressView,
   summary: (result) => `ACC ${(100 * result.acc).toFixed(2)} %`,
   seconds: (result) => result.seconds,
 };

@@ -2,11 +2,13 @@
 import { problemsOf } from '../../core/config.ts';
 import { experimentKind, type ExperimentPayload } from './experiment.ts';
 import type { JobKind } from './kind.ts';
+import { rlKind, type RlPayload } from './rl.ts';
 
-export type JobPayload = ExperimentPayload;
+export type JobPayload = ExperimentPayload | RlPayload;
 
 const KINDS: { readonly [K in JobPayload['kind']]: JobKind<Extract<JobPayload, { kind: K }>, unknown> } = {
   experiment: experimentKind as JobKind<ExperimentPayload, unknown>,
+  rl: rlKind as JobKind<RlPayload, unknown>,
 };
 
 /** The kind of a job: its result is typed by the kind's own schema where it is read (`kind.result`). */

@@ -1,14 +1,13 @@
 /**
  * What a sweep needs to know about one kind of run: how its job's data is checked when a worker takes it, what
- * identifies it (hashed into the job id), where its folder goes in the store, how it runs, and what its result
- * (the job's return value) says in one line. Each kind is one file beside this one and one entry in ./index.ts.
+ * identifies it (hashed into the job id), where its folder goes in the store, how it runs, how its progress reads
+ * in `dgr sweep status`, and what its result (the job's return value) says in one line. Each kind is one file
+ * beside this one and one entry in ./index.ts.
  */
 import type { z } from 'zod';
-import type { Subscriber } from '../../core/events.ts';
-import type { ContinualEvent } from '../../core/run-events.ts';
 import type { BackendName } from '../../core/engine/backend-names.ts';
 
-export interface RunContext {
+export interface RunContext<Progress> {
   readonly backend: BackendName;
   /** The run's folder in the store: its checkpoint lives here, so a retry on another worker resumes from it. */
   readonly folder: string;
@@ -16,9 +15,9 @@ export interface RunContext {
   readonly command: string;
   /** Labels the run's progress lines in the worker's log. */
   readonly label: string;
-  /** Watches the run's events for the job's progress. */
-  readonly subscriber: Subscriber<ContinualEvent>;
-  /** True once the worker is shutting down: the run stops after its current task's checkpoint. */
+  /** Records the run's progress on its job (a Redis write: the kind sends it about once a second at most). */
+  readonly progress: (progress: Progress) => void;
+  /** True once the worker is shutting down: the run stops, keeping its last checkpoint. */
   readonly shouldStop: () => boolean;
 }
 
@@ -31,7 +30,25 @@ export interface JobWords {
   readonly seed: number;
 }
 
-export interface JobKind<Payload, Result> {
+/** A running run's progress in a status line, and what it says about when the run will end. */
+export interface ProgressLine {
+  /** e.g. ["task 2/5 it 10/20", "40 %", "ETA 3 min", "resumed after task 1"] */
+  readonly parts: readonly string[];
+  /** Seconds left by the run's measured rates; null until measured. */
+  readonly etaSeconds: number | null;
+  /** The share of the whole run this attempt covers (1 for a run started from scratch). */
+  readonly share: number;
+}
+
+/** How `dgr sweep status` reads a kind's job progress. */
+export interface ProgressView<Progress> {
+  readonly schema: z.ZodType<Progress>;
+  running(progress: Progress): ProgressLine;
+  /** How far a run back in the queue got by its checkpoints, e.g. "2 of 5 tasks". */
+  reached(progress: Progress): string;
+}
+
+export interface JobKind<Payload, Result, Progress = unknown> {
   /** Checks a job's data when a worker takes it (the queue is a boundary: anyone may have added to it). */
   readonly payload: z.ZodType<Payload>;
   /** Checks a finished job's return value when it is read back (status, report). */
@@ -41,8 +58,9 @@ export interface JobKind<Payload, Result> {
   words(payload: Payload): JobWords;
   /** The run's folder under the store, as path segments; `hash` tells runs of different settings apart. */
   folder(payload: Payload, hash: string): string[];
-  /** Runs the job; 'stopped' when `shouldStop` ended it before its last task (its checkpoint is kept). */
-  run(payload: Payload, context: RunContext): Promise<Result | 'stopped'>;
+  /** Runs the job; 'stopped' when `shouldStop` ended it before its end (its last checkpoint is kept). */
+  run(payload: Payload, context: RunContext<Progress>): Promise<Result | 'stopped'>;
+  readonly progress: ProgressView<Progress>;
   /** A finished run in a few words for logs and status lines, e.g. "ACC 23.68 %". */
   summary(result: Result): string;
   /** The run's compute time in seconds (across resumptions), for the sweep's ETA. */

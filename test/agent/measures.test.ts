@@ -93,3 +93,11 @@ describe('replay audit', () => {
     expect(audit.agreement).toEqual([1, 0]);
   });
 });
+
+describe('dgr check --only', () => {
+  it('offers exactly the RL targets agent/targets.ts pins', async () => {
+    const { RL_TARGET_NAMES } = await import('../../cli/commands/check.ts');
+    const { RL_QUICK_TARGETS } = await import('../../agent/targets.ts');
+    expect(RL_TARGET_NAMES).toEqual(RL_QUICK_TARGETS.map((t) => t.name));
+  });
+});

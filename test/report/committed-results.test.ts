@@ -11,7 +11,8 @@ import { EXPERIMENTS } from '../../core/experiments/presets.ts';
 
 const root = join(import.meta.dirname, '..', '..', 'docs', 'results');
 const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
-  .filter((f) => f.endsWith('.json'))
+  // RL results have their own schema and test (test/agent/committed-results.test.ts).
+  .filter((f) => f.endsWith('.json') && !f.startsWith('rl/'))
   .sort();
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 

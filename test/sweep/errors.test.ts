@@ -43,6 +43,12 @@ describe('sweep errors', { timeout: 300_000 }, () => {
     const both = dgrRun('sweep', spec, '--experiment', 'split-mnist');
     expect(both.status).toBe(1);
     expect(both.stderr).toContain('give a spec file or --experiment, not both');
+    // The command-line form of RL runs: the spec's rules, and no option of the other kind.
+    const rl = dgrRun('sweep', '--rl', '--arm', 'gr', 'lwf', '--seeds', '2-1', '--redis', nowhere);
+    expect(rl.status).toBe(1);
+    expect(rl.stderr).toMatch(/dgr: error: command line: invalid sweep spec:\n  runs\.0\.arms\.1: [^\n]*\n  runs\.0\.seeds: the range '2-1' runs backwards/);
+    expect(dgrRun('sweep', '--rl', '--lr', '0.1', '--scenario', 'class').stderr).toContain('dgr: error: --scenario, --lr: not an option of RL runs (--rl)');
+    expect(dgrRun('sweep', '--experiment', 'split-mnist', '--frames', '2000').stderr).toContain('dgr: error: --frames: not an option of experiment runs (--experiment)');
   });
 
   it('fails at once, naming the URL, when Redis is not there', () => {
@@ -99,7 +105,8 @@ describe('sweep errors', { timeout: 300_000 }, () => {
   it('fails a job whose data no worker can run, and status shows why', async () => {
     const queue = new Queue('junk', { connection: { url: redis.url } });
     try {
-      await queue.add('rl', { kind: 'rl', game: 'catch' }, { jobId: 'not-a-run' });
+      await queue.add('bench', { kind: 'bench', game: 'catch' }, { jobId: 'not-a-run' });
+      await queue.add('rl', { kind: 'rl', game: 'catch' }, { jobId: 'bad-rl' });
       await queue.add('experiment', { kind: 'experiment', config: { experiment: 'split-mnist', seed: 'one' } }, { jobId: 'bad-config' });
     } finally {
       await queue.close();
@@ -107,8 +114,9 @@ describe('sweep errors', { timeout: 300_000 }, () => {
     const worker = startWorker('--store', join(work, 'store'), '--redis', redis.url, '--queue', 'junk', '--exit-when-done', '--concurrency', '1');
     expect(await worker.exited, worker.log).toEqual({ code: 0, signal: null });
     const status = dgrRun('sweep', 'status', '--redis', redis.url, '--queue', 'junk');
-    expect(status.stdout).toContain('2 runs: 0 waiting, 0 active, 0 done, 2 failed');
-    expect(status.stdout).toMatch(/failed +not-a-run +error: job data: kind is "rl"; this worker runs experiment/);
+    expect(status.stdout).toContain('3 runs: 0 waiting, 0 active, 0 done, 3 failed');
+    expect(status.stdout).toMatch(/failed +not-a-run +error: job data: kind is "bench"; this worker runs experiment, rl/);
+    expect(status.stdout).toMatch(/failed +bad-rl +error: job data of kind rl:\n {8}config: .*\n {8}.*game/);
     expect(status.stdout).toMatch(/failed +bad-config +error: job data of kind experiment:\n( {8}config\.\w+: .*\n)* {8}config\.seed: .*expected number/);
   });
 });

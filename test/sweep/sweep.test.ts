@@ -2,12 +2,13 @@
  * Sweeps as a user runs them: a real redis-server (this file's own, on a free port), `dgr sweep` and real
  * `dgr worker` processes on tiny split-MNIST runs (20 iterations a task, one core each).
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dgrRun, startRedis, startWorker, until, type RedisServer } from './helpers/processes.ts';
+import { readJson, storeResults } from './helpers/store.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'dgr-sweep-'));
 let redis: RedisServer;
@@ -15,20 +16,6 @@ let redis: RedisServer;
 const tiny = { kind: 'experiment', experiment: 'split-mnist', iterations: 20, generatorIterations: 20, evalEvery: 0, parallel: false };
 const tinyFlags = ['--iterations', '20', '--generator-iterations', '20', '--eval-every', '0', '--no-parallel'];
 type Result = { experiment: string; arm: string; seed: number; acc: number; accuracyMatrix: number[][]; replay?: unknown };
-const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
-
-/** Every result.json in a store: <store>/<experiment>/<scenario>-<arm>/<seed folder>/result.json. */
-function storeResults(store: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(join(dir, entry.name));
-      else if (entry.name === 'result.json') found.push(join(dir, entry.name));
-    }
-  };
-  if (existsSync(store)) walk(store);
-  return found.sort();
-}
 
 const workerArgs = (queue: string, store: string, ...extra: string[]): string[] => [
   '--redis', redis.url, '--queue', queue, '--store', store, '--concurrency', '1', '--backend', 'wasm', ...extra,

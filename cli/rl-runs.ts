@@ -1,0 +1,112 @@
+/**
+ * How `dgr rl` builds its config from a preset and runs its seeds into a folder (config.json, result.json per arm,
+ * report files, a checkpoint per seed). A sweep worker (sweep/kinds/rl.ts) runs its jobs through the same
+ * functions, so an RL run is the same whichever command started it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAgentConfig, type AgentConfig } from '../agent/config.ts';
+import type { AgentEvent } from '../agent/events.ts';
+import type { RlResultFile } from '../agent/report/result-file.ts';
+import { SCHEDULES } from '../agent/presets.ts';
+import type { BackendName } from '../core/engine/backend-names.ts';
+import { readJsonFile, writeJson } from '../core/json-files.ts';
+import { lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
+import { parseSchedule } from '../env/schedule.ts';
+import { rlProgressReporter } from './reporters/rl-progress.ts';
+import { addFinishedSeeds, checkSeedFolders, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
+
+/** A schedule option: a named schedule, or a JSON file validated by env's schema (errors name the field). */
+export function scheduleFrom(value: string | undefined, option = '--schedule') {
+  if (value === undefined || value in SCHEDULES) return value;
+  if (!existsSync(value)) throw new Error(`${option}: '${value}' is neither a schedule name (${Object.keys(SCHEDULES).join(', ')}) nor a file`);
+  const data = readJsonFile(value, option);
+  parseSchedule(data);
+  return data as never;
+}
+
+/** The seeds a run folder holds; a seed is finished when its checkpoint is past the schedule's last game. */
+function seedsOfRun(out: string, config: AgentConfig): SeedInFolder<AgentConfig>[] {
+  const games = config.schedule.tasks.length;
+  return seedsIn(out, parseAgentConfig, (progress) => {
+    const game = (progress as { position?: { game?: unknown } } | undefined)?.position?.game;
+    return typeof game === 'number' && game >= games;
+  });
+}
+
+/** Refuses, before any work, a run folder that holds seeds of another config: their results would mix. */
+export function checkRunFolder(out: string, config: AgentConfig): void {
+  checkSeedFolders(out, config, seedsOfRun(out, config));
+}
+
+
+/**
+ * Runs the config over the seeds into `out`: each seed checkpoints under `out/seed-<n>/checkpoint` and resumes
+ * from it; then `out` gets the config, each arm's result.json (mean ± s.e.m. over every finished seed in the
+ * folder) and the report files, which are returned. 'stopped' when `shouldStop` ended a seed early: its last
+ * checkpoint is kept, nothing else written.
+ */
+export async function runSeeds(
+  config: AgentConfig,
+  seeds: readonly number[],
+  backend: BackendName,
+  out: string,
+  command: string,
+  options: SeedRunOptions<AgentEvent> = {},
+): Promise<RlResultFile[] | 'stopped'> {
+  // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
+  const { runAgent, RunStopped } = await import('../agent/run.ts');
+  const { EventStream } = await import('../core/events.ts');
+  const { defaultControl } = await import('../agent/events.ts');
+  const { rlResultFile, seedResult } = await import('../agent/report/result-file.ts');
+  const { writeRlRunFiles } = await import('../agent/report/files.ts');
+  type Result = Awaited<ReturnType<typeof runAgent>>;
+  const shouldStop = options.shouldStop ?? (() => false);
+  // The run reads `stop` between steps; here it asks whoever started the run.
+  const control = { ...defaultControl(), get stop() { return shouldStop(); } };
+  const run = async (seed: number, quiet: boolean): Promise<Result> => {
+    const seeded = { ...config, seed };
+    const dir = seedFolder(out, seed);
+    takeOverLock(dir, options);
+    const release = lockRunFolder(dir, `the run folder of seed ${seed}`);
+    try {
+      writeJson(dir, 'config.json', seeded);
+      const events = new EventStream<AgentEvent>();
+      const progress = rlProgressReporter(options.label ?? `rl ${config.arms.join('+')}${seeds.length > 1 ? ` seed ${seed}` : ''}`);
+      if (!quiet) events.subscribe(progress.subscriber);
+      if (options.subscriber) events.subscribe(options.subscriber);
+      try {
+        return await runAgent(seeded, { backend, events, control, checkpointDir: join(dir, 'checkpoint') });
+      } finally {
+        progress.finish();
+      }
+    } finally {
+      release();
+    }
+  };
+  const runs = new Map<number, Result>();
+  try {
+    for (const seed of seeds) runs.set(seed, await run(seed, false));
+  } catch (error) {
+    // Asked to stop: the seed's last phase checkpoint is kept, and it resumes from there.
+    if (error instanceof RunStopped) return 'stopped';
+    throw error;
+  }
+
+  // The run's files hold every finished seed in the folder. One process at a time writes them.
+  takeOverLock(out, options);
+  const release = await lockRunFolderWhenFree(out, 'the run folder', 120_000);
+  try {
+    await addFinishedSeeds(out, seedsOfRun(out, config), runs, 'game', (seed) => run(seed, true));
+    const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, result]) => ({ seed, result }));
+    const [first] = all;
+    const files = config.arms.map((arm) =>
+      rlResultFile({ ...config, seed: first.seed }, arm, backend, first.result.games, first.result.reference, all.map((r) => seedResult(r.seed, r.result, arm))),
+    );
+    writeJson(out, 'config.json', { ...config, seed: first.seed });
+    await writeRlRunFiles({ out, runs: all, files, command });
+    return files;
+  } finally {
+    release();
+  }
+}

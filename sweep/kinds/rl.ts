@@ -1,0 +1,42 @@
+/**
+ * Sweep jobs of `dgr rl`: one schedule, one set of arms, one seed, run into its folder as `dgr rl` runs it. Arms
+ * of one job run together and share its games' short-term learners (trained once for all of them, as with
+ * `dgr rl --arm gr none`); a sweep that wants each arm on its own worker gives each arm its own spec entry.
+ */
+import { z } from 'zod';
+import { agentConfigSchema } from '../../agent/config.ts';
+import { rlResultSchema, type RlResultFile } from '../../agent/report/result-file.ts';
+import { runSeeds } from '../../cli/rl-runs.ts';
+import { rlJobProgressSubscriber, rlJobProgressView, type RlJobProgress } from '../rl-job-progress.ts';
+import type { JobKind } from './kind.ts';
+
+export const rlPayload = z.object({ kind: z.literal('rl'), config: agentConfigSchema }).strict();
+export type RlPayload = z.infer<typeof rlPayload>;
+
+/** A schedule read from a file has no name of its own: its folder says so (the hash tells such runs apart). */
+const scheduleWord = (payload: RlPayload): string => payload.config.schedule.name ?? 'custom-schedule';
+const armsWord = (payload: RlPayload): string => payload.config.arms.join('+');
+
+export const rlKind: JobKind<RlPayload, RlResultFile[], RlJobProgress> = {
+  payload: rlPayload,
+  /** Each arm's result.json, in the order of the run's arms. */
+  result: z.array(rlResultSchema).min(1),
+  identity: ({ config }) => {
+    const { parallel: _where, ...run } = config;
+    return run;
+  },
+  words: (payload) => ({ what: scheduleWord(payload), variant: [armsWord(payload)], seed: payload.config.seed }),
+  folder: (payload, hash) => ['rl', scheduleWord(payload), armsWord(payload), `seed-${payload.config.seed}-${hash.slice(0, 8)}`],
+  run: ({ config }, context) =>
+    runSeeds(config, [config.seed], context.backend, context.folder, context.command, {
+      subscriber: rlJobProgressSubscriber(context.progress),
+      shouldStop: context.shouldStop,
+      label: context.label,
+      // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale.
+      takeOverLocks: true,
+    }),
+  progress: rlJobProgressView,
+  summary: (files) => files.map((f) => `${f.arm} ACC ${(100 * f.acc).toFixed(2)} %`).join(', '),
+  // The arms share one run: each file holds its wall time.
+  seconds: (files) => files[0].seconds,
+};

@@ -1,0 +1,26 @@
+/** Committed RL results (docs/results/rl) are valid result files that agree with themselves and merge alone to themselves. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mergeRlResults, parseRlResult } from '../../agent/report/merge.ts';
+
+const root = join(import.meta.dirname, '..', '..', 'docs', 'results', 'rl');
+const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('result.json') || /-[a-z]+\.json$/.test(f))
+  .sort();
+
+describe('committed RL results', () => {
+  it('exist', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it.each(files)('%s is an RL result.json with its config, consistent with its own seeds', (file) => {
+    const source = join(root, file);
+    const text = readFileSync(source, 'utf8');
+    const result = parseRlResult(JSON.parse(text), source);
+    expect(result.config.arms).toEqual([result.arm]);
+    expect(Object.keys(result.retention)).toHaveLength(result.games.length - 1);
+    // Merging a file alone gives it back: same keys, same order, same values.
+    expect(`${JSON.stringify(mergeRlResults([{ source, result }]), null, 2)}\n`).toBe(text);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * RL sweeps as a user runs them: a real redis-server (this file's own), `dgr sweep --rl` and real `dgr worker`
+ * processes on tiny `dgr rl` runs (two games of 1600 frames, 20 consolidation and generator iterations; arms gr
+ * and none in one job, sharing the learners).
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rlResultSchema, type RlResultFile } from '../../agent/report/result-file.ts';
+import { dgrRun, startRedis, startWorker, until, type RedisServer } from './helpers/processes.ts';
+import { readJson, storeResults } from './helpers/store.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'dgr-sweep-rl-'));
+let redis: RedisServer;
+
+const tinyFlags = ['--arm', 'gr', 'none', '--frames', '1600', '--iterations', '20', '--generator-iterations', '20', '--no-parallel'];
+
+const workerArgs = (queue: string, store: string, ...extra: string[]): string[] => [
+  '--redis', redis.url, '--queue', queue, '--store', store, '--concurrency', '1', '--backend', 'wasm', ...extra,
+];
+/** Short locks, so a killed worker's run is found stalled within seconds. */
+const shortLocks = ['--lock-seconds', '3'];
+const started = (log: string): string[] => [...log.matchAll(/started \(job (\S+)\)/g)].map((m) => m[1]);
+const finished = (log: string): string[] => [...log.matchAll(/^(.+): done, gr ACC -?\d+\.\d\d %, none ACC/gm)].map((m) => m[1]);
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('RL sweeps: dgr sweep --rl and dgr worker', () => {
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const store = join(work, 'store');
+  /** Seed 1's arms as the first sweep ran them, uninterrupted. */
+  let reference: RlResultFile[] = [];
+
+  it('runs a sweep of two seeds across two workers: each run once, its arms\' results in the store and the queue, merged by the report', async () => {
+    const submitted = dgrRun('sweep', '--rl', ...tinyFlags, '--seeds', '1-2', '--redis', redis.url, '--queue', 'rl');
+    expect(submitted.status, submitted.stderr).toBe(0);
+    expect(submitted.stdout).toContain('2 runs in the sweep: 2 queued, 0 failed runs queued again, 0 already queued or done');
+
+    const workers = [startWorker(...workerArgs('rl', store, '--exit-when-done')), startWorker(...workerArgs('rl', store, '--exit-when-done'))];
+    const exits = await Promise.all(workers.map((w) => w.exited));
+    for (const [k, exit] of exits.entries()) expect(exit, workers[k].log).toEqual({ code: 0, signal: null });
+    const ids = workers.flatMap((w) => started(w.log));
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    for (const w of workers) expect(started(w.log), w.log).toHaveLength(1);
+    expect(workers.flatMap((w) => finished(w.log)).sort()).toEqual(['two-games/gr+none seed 1', 'two-games/gr+none seed 2']);
+
+    // One folder per run, holding each arm's result.json, equal to the job's return value.
+    const files = storeResults(store);
+    expect(files).toHaveLength(4);
+    const queue = new Queue('rl', { connection: { url: redis.url } });
+    try {
+      expect(await queue.getJobCounts()).toMatchObject({ completed: 2, failed: 0, active: 0, waiting: 0 });
+      for (const job of await queue.getJobs(['completed'])) {
+        const seed = (job.data.config as { seed: number }).seed;
+        const results = (job.returnvalue as unknown[]).map((r) => rlResultSchema.parse(r));
+        expect(results.map((r) => [r.arm, r.seeds])).toEqual([['gr', [seed]], ['none', [seed]]]);
+        for (const result of results) {
+          const file = files.find((f) => f.includes(`/rl/two-games/gr+none/seed-${seed}-`) && f.endsWith(`/${result.arm}/result.json`));
+          expect(file, `${job.id} ${result.arm}`).toBeDefined();
+          expect(result).toEqual(readJson(file!));
+        }
+        expect(existsSync(join(files.find((f) => f.includes(`/seed-${seed}-`))!, '..', '..', 'report.md'))).toBe(true);
+        if (seed === 1) reference = results;
+      }
+    } finally {
+      await queue.close();
+    }
+
+    const status = dgrRun('sweep', 'status', '--redis', redis.url, '--queue', 'rl');
+    expect(status.status, status.stderr).toBe(0);
+    expect(status.stdout).toContain('2 runs: 0 waiting, 0 active, 2 done, 0 failed');
+    expect(status.stdout).toMatch(/done +two-games\/gr\+none seed 2 +gr ACC -?\d+\.\d\d %, none ACC -?\d+\.\d\d %/);
+
+    // The report: per (schedule, arm), mean ± s.e.m. over the seeds as `dgr merge` computes it.
+    const report = dgrRun('sweep', 'report', '--redis', redis.url, '--queue', 'rl', '--out', join(work, 'merged'));
+    expect(report.status, report.stderr).toBe(0);
+    const { games } = reference[0];
+    expect(games).toHaveLength(2);
+    expect(report.stdout).toContain(`RL, schedule two-games (${games.join(' → ')})`);
+    expect(report.stdout).toContain(`| arm | seeds | ACC | retention ${games[0]} | per seed ACC | time a seed |`);
+    for (const arm of ['gr', 'none']) {
+      const perSeed = files.filter((f) => f.endsWith(`/${arm}/result.json`)).map((f) => rlResultSchema.parse(readJson(f)));
+      const merged = rlResultSchema.parse(readJson(join(work, 'merged', 'rl', 'two-games', `${arm}.json`)));
+      expect(merged.seeds).toEqual([1, 2]);
+      expect(merged.acc).toBeCloseTo(mean(perSeed.map((r) => r.acc)), 12);
+      expect(merged.R[2][0]).toBeCloseTo(mean(perSeed.map((r) => r.R[2][0])), 12);
+      expect(report.stdout).toContain(`| ${arm} | 2 | ${(100 * merged.acc).toFixed(1)} ± ${(100 * merged.accSem!).toFixed(1)} % |`);
+    }
+  }, 400_000);
+
+  it('queues nothing twice when the runs are submitted again, and only the runs a spec adds', () => {
+    const again = dgrRun('sweep', '--rl', ...tinyFlags, '--seeds', '1', '2', '--redis', redis.url, '--queue', 'rl');
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain('2 runs in the sweep: 0 queued, 0 failed runs queued again, 2 already queued or done');
+    // A spec file of the same runs, in its own key order, is the same jobs; one more seed is one more job.
+    const spec = join(work, 'spec.json');
+    writeFileSync(spec, JSON.stringify({ runs: [{ parallel: false, seeds: '1-3', generatorIterations: 20, iterations: 20, frames: 1600, arms: ['gr', 'none'], kind: 'rl' }] }));
+    const more = dgrRun('sweep', spec, '--redis', redis.url, '--queue', 'rl');
+    expect(more.status, more.stderr).toBe(0);
+    expect(more.stdout).toContain('3 runs in the sweep: 1 queued, 0 failed runs queued again, 2 already queued or done');
+    const status = dgrRun('sweep', 'status', spec, '--redis', redis.url, '--queue', 'rl');
+    expect(status.stdout).toContain('3 runs: 1 waiting, 0 active, 2 done, 0 failed');
+    expect(status.stdout).toMatch(/waiting +two-games\/gr\+none seed 3/);
+  }, 300_000);
+
+  it("returns a SIGTERMed worker's run to the queue, and finishes a SIGKILLed worker's run on another worker from its checkpoint", async () => {
+    expect(reference).toHaveLength(2);
+    const killStore = join(work, 'kill-store');
+    const submitted = dgrRun('sweep', '--rl', ...tinyFlags, '--seeds', '1', '--redis', redis.url, '--queue', 'kill');
+    expect(submitted.status, submitted.stderr).toBe(0);
+    const runFolder = (): string | undefined => {
+      const dir = join(killStore, 'rl', 'two-games', 'gr+none');
+      const [folder] = existsSync(dir) ? readdirSync(dir) : [];
+      return folder && join(dir, folder, 'seed-1');
+    };
+    /** Where the run's checkpoint stands (null: none yet). */
+    const checkpoint = (): string | null => {
+      const folder = runFolder();
+      const path = folder && join(folder, 'checkpoint', 'checkpoint.json');
+      return path && existsSync(path) ? JSON.stringify(readJson<{ progress: { position: unknown } }>(path).progress.position) : null;
+    };
+
+    // SIGTERM: the run stops at its next step, keeping its last phase checkpoint; the job goes back to the queue.
+    const first = startWorker(...workerArgs('kill', killStore, ...shortLocks));
+    await until('the first phase checkpoint', () => checkpoint() !== null);
+    first.child.kill('SIGTERM');
+    expect(await first.exited, first.log).toEqual({ code: 0, signal: null });
+    expect(first.log).toContain('two-games/gr+none seed 1: stopped after a task\'s checkpoint and returned to the queue');
+    const returnedAt = checkpoint();
+    const waiting = dgrRun('sweep', 'status', '--redis', redis.url, '--queue', 'kill');
+    expect(waiting.stdout).toContain('1 runs: 1 waiting, 0 active, 0 done, 0 failed');
+    expect(waiting.stdout).toMatch(/back in the queue after frame \d+ of 3200 \(game [12]\/2 /);
+
+    // Two workers; the one that takes the job is killed once it has checkpointed one more phase.
+    const pair = [0, 1].map(() => startWorker(...workerArgs('kill', killStore, ...shortLocks, '--exit-when-done')));
+    await until('a worker to take the job', () => pair.some((w) => started(w.log).length > 0));
+    const victim = pair.find((w) => started(w.log).length > 0)!;
+    const survivor = pair.find((w) => w !== victim)!;
+    await until('the run to resume from its checkpoint', () => /resuming from its checkpoint at frame/.test(victim.log));
+    await until('one more phase checkpoint', () => checkpoint() !== returnedAt);
+    victim.child.kill('SIGKILL');
+    expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    const killedAt = JSON.parse(checkpoint()!) as { game: number };
+    expect(killedAt.game).toBeLessThan(2);
+    // As if the victim had run on another machine: its lock cannot be checked from here; the queue says who runs.
+    const lock = join(runFolder()!, 'run.lock');
+    expect(existsSync(lock)).toBe(true);
+    writeFileSync(lock, JSON.stringify({ ...readJson<object>(lock), host: 'another-machine' }));
+    expect(await survivor.exited, survivor.log).toEqual({ code: 0, signal: null });
+    expect(survivor.log).toMatch(/resuming from its checkpoint at frame/);
+    expect(finished(survivor.log)).toEqual(['two-games/gr+none seed 1']);
+
+    // Nothing lost: one result per arm, the same as the uninterrupted run's.
+    const files = storeResults(killStore);
+    expect(files).toHaveLength(2);
+    for (const file of files) {
+      const result = rlResultSchema.parse(readJson(file));
+      const uninterrupted = reference.find((r) => r.arm === result.arm)!;
+      expect(result.R).toEqual(uninterrupted.R);
+      expect(result.perSeed[0].raw).toEqual(uninterrupted.perSeed[0].raw);
+      expect(result.perSeed[0].learners.map((l) => l.score)).toEqual(uninterrupted.perSeed[0].learners.map((l) => l.score));
+    }
+    const status = dgrRun('sweep', 'status', '--redis', redis.url, '--queue', 'kill');
+    expect(status.stdout).toContain('1 runs: 0 waiting, 0 active, 1 done, 0 failed');
+  }, 400_000);
+});
