@@ -169,7 +169,7 @@ function emitStart(run: Run): void {
     config: run.config,
     games: run.record.games,
     frames: run.schedule.tasks.map((t) => t.steps),
-    resumedAtFrame: run.record.frames,
+    resumedAtFrame: run.record.frames + (run.learnerInProgress?.frame ?? 0),
     reference: { random: run.record.reference.map((r) => r.random), scripted: run.record.reference.map((r) => r.scripted) },
   });
 }
@@ -184,6 +184,8 @@ async function learnPhase(run: Run, k: number): Promise<void> {
   const startFrame = run.record.frames;
   const started = performance.now();
   const watcher = new Watcher(run, k);
+  // A learner resumed mid-game goes on from its saved frame: the rate for the ETA counts frames played since.
+  const firstFrame = run.learnerInProgress?.frame ?? 0;
   let lastReport = { at: started, frame: 0 };
   const outcome = await learnGame(
     { task, frames, settings: config.learner, evaluation: config.evaluation, keepObservations: config.scholar.observations },
@@ -210,7 +212,7 @@ async function learnPhase(run: Run, k: number): Promise<void> {
           epsilon,
           tdLoss,
           consolidationLoss: null,
-          etaSeconds: eta(run, k, frame, (frame * 1000) / Math.max(1, now - started)),
+          etaSeconds: eta(run, k, frame, ((frame - firstFrame) * 1000) / Math.max(1, now - started)),
         });
       },
       stopRequested: () => watcher.stopRequested(),

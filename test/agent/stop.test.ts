@@ -56,7 +56,8 @@ describe('a run stopped during a learner phase', () => {
   });
 
   it('goes on from that frame, not from the start of the game', () => {
-    // The first learner progress after the restart is past the frame it stopped at.
+    // The restarted run says it resumes at that frame, and its first learner progress is past it.
+    expect(resumedAt[0]).toBe(stoppedAt);
     expect(resumedAt[1]).toBeGreaterThan(stoppedAt);
   });
 
