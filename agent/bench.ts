@@ -100,7 +100,9 @@ async function loopMsPerFrame(frames: number): Promise<number> {
   const settings = { ...learner, learningStarts: 0, bufferSize: Math.max(1000, frames) };
   const task = resolveTask('breakout');
   const start = performance.now();
-  await learnGame({ task, frames, settings, evaluation: { every: 0, episodes: 1, maxSteps: 1 }, keepObservations: 1 }, new Rng(1)).then((l) => l.network.dispose());
+  await learnGame({ task, frames, settings, evaluation: { every: 0, episodes: 1, maxSteps: 1 }, keepObservations: 1 }, new Rng(1)).then((outcome) => {
+    if (!outcome.stopped) outcome.learned.network.dispose();
+  });
   return (performance.now() - start) / frames;
 }
 

@@ -5,7 +5,7 @@
  * seed and a schedule share its learners. The loop reads top to bottom, as in CleanRL's dqn.py.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../core/engine/random.ts';
+import { Rng } from '../core/engine/random.ts';
 import { valueLoss } from '../core/scholar.ts';
 import { freeze } from '../core/scholar.ts';
 import type { Solver } from '../core/solvers/solver.ts';
@@ -13,6 +13,7 @@ import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { createVectorEnv, type Task } from '../env/task.ts';
 import type { LearnerSettings } from './config.ts';
 import { evaluateGreedy } from './evaluate.ts';
+import { captureLearner, restoreLearner, type LearnerState } from './learner-state.ts';
 import { ACTION_COUNT, createQSolver, greedy } from './network.ts';
 import { ReplayBuffer, type TransitionBatch } from './replay-buffer.ts';
 
@@ -34,6 +35,8 @@ export interface LearnerHooks {
   readonly onProgress?: (p: { frame: number; epsilon: number; tdLoss: number | null }) => void;
   /** A greedy evaluation of the learner on its game (raw mean return) every `evaluateEvery` frames. */
   readonly onEvaluation?: (frame: number, score: number) => void;
+  /** Asked after each vector step: true stops the learner, which hands back its state to resume from. */
+  readonly stopRequested?: () => boolean;
 }
 
 export interface LearnerRun {
@@ -54,6 +57,9 @@ export interface Learned {
   readonly observationCount: number;
   readonly updates: number;
 }
+
+/** A learner either finishes its game or is stopped in the middle of it, with everything needed to go on. */
+export type LearnerOutcome = { readonly stopped: false; readonly learned: Learned } | { readonly stopped: true; readonly state: LearnerState };
 
 /** ε after `frame` frames of the game: linear from start to end over decayFrames, then end (MinAtar). */
 export function epsilonAt(frame: number, schedule: LearnerSettings['epsilon']): number {
@@ -81,25 +87,26 @@ export function tdUpdate(online: Solver, target: Solver, batch: TransitionBatch,
   });
 }
 
-/** Trains a fresh learner on `run.task` for `run.frames` frames. */
-export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks = {}): Promise<Learned> {
+/** Trains a fresh learner on `run.task` for `run.frames` frames, or goes on from a stopped learner's state. */
+export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks = {}, from: LearnerState | null = null): Promise<LearnerOutcome> {
   const { settings, task } = run;
   const n = settings.numEnvs;
   const online = createQSolver(settings.network, settings.adam, rng.fork('online network'));
   const target = createQSolver(settings.network, settings.adam, rng.fork('target network'));
   freeze({ solver: online, generator: null }, { solver: target, generator: null });
   const buffer = new ReplayBuffer(settings.bufferSize);
-  const explore = rng.fork('exploration');
-  const sampling = rng.fork('replay sampling');
+  const explore = from ? Rng.fromState(from.explore) : rng.fork('exploration');
+  const sampling = from ? Rng.fromState(from.sampling) : rng.fork('replay sampling');
   const env = createVectorEnv(task, n);
   env.reset(rng.fork('environment').int(2 ** 31));
+  if (from) restoreLearner({ online, target, buffer, env }, from);
   const before = new Uint8Array(n * OBSERVATION_SIZE);
   const actions = new Int32Array(n);
 
-  let frame = 0;
-  let updates = 0;
-  let tdLoss: number | null = null;
-  let nextEvaluation = run.evaluation.every > 0 ? run.evaluation.every : Infinity;
+  let frame = from?.frame ?? 0;
+  let updates = from?.updates ?? 0;
+  let tdLoss: number | null = from ? from.tdLoss : null;
+  let nextEvaluation = from ? from.nextEvaluation : run.evaluation.every > 0 ? run.evaluation.every : Infinity;
   while (frame < run.frames) {
     // 1. Act: ε-greedy on every copy's observation (one forward pass for all copies).
     const epsilon = epsilonAt(frame, settings.epsilon);
@@ -128,7 +135,7 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
       loss.dispose();
     }
 
-    // 4. Report, evaluate, and let watchers see copy 0 (they may pause or slow the run).
+    // 4. Report, evaluate, and let watchers see copy 0 (they may pause, slow or stop the run).
     if (frame >= nextEvaluation) {
       hooks.onEvaluation?.(frame, evaluateGreedy(online, task, run.evaluation.episodes, run.evaluation.maxSteps, rng.fork(`evaluation ${frame}`).int(2 ** 31)));
       nextEvaluation += run.evaluation.every;
@@ -144,9 +151,15 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
       qValues: qValues.subarray(0, ACTION_COUNT),
     });
     if (wait) await wait;
+    if (hooks.stopRequested?.()) {
+      const state = captureLearner({ online, target, buffer, env }, { explore: explore.state(), sampling: sampling.state() }, { frame, updates, tdLoss, nextEvaluation });
+      online.dispose();
+      target.dispose();
+      return { stopped: true, state };
+    }
   }
   hooks.onProgress?.({ frame, epsilon: epsilonAt(frame, settings.epsilon), tdLoss });
   target.dispose();
   const observations = buffer.newestObservations(run.keepObservations);
-  return { network: online, observations, observationCount: observations.length / OBSERVATION_SIZE, updates };
+  return { stopped: false, learned: { network: online, observations, observationCount: observations.length / OBSERVATION_SIZE, updates } };
 }

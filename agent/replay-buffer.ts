@@ -15,6 +15,17 @@ export interface TransitionBatch {
   readonly size: number;
 }
 
+/** A buffer's whole contents and ring position (a learner stopped mid-game saves it in its checkpoint). */
+export interface ReplayBufferState {
+  readonly observations: Uint8Array;
+  readonly nextObservations: Uint8Array;
+  readonly actions: Uint8Array;
+  readonly rewards: Float32Array;
+  readonly terminals: Uint8Array;
+  readonly next: number;
+  readonly size: number;
+}
+
 export class ReplayBuffer {
   private readonly observations: Uint8Array;
   private readonly nextObservations: Uint8Array;
@@ -68,6 +79,25 @@ export class ReplayBuffer {
       batch.terminals[k] = this.terminals[i];
     }
     return batch;
+  }
+
+  state(): ReplayBufferState {
+    const { observations, nextObservations, actions, rewards, terminals, next, size } = this;
+    return { observations: observations.slice(), nextObservations: nextObservations.slice(), actions: actions.slice(), rewards: rewards.slice(), terminals: terminals.slice(), next, size };
+  }
+
+  restore(state: ReplayBufferState): void {
+    if (state.actions.length !== this.capacity || state.observations.length !== this.observations.length || state.nextObservations.length !== this.observations.length) {
+      throw new Error(`replay buffer state holds ${state.actions.length} transitions, expected a capacity of ${this.capacity}`);
+    }
+    if (!(state.size >= 0 && state.size <= this.capacity && state.next >= 0 && state.next < this.capacity)) throw new Error(`replay buffer state: size ${state.size} or position ${state.next} out of range`);
+    this.observations.set(state.observations);
+    this.nextObservations.set(state.nextObservations);
+    this.actions.set(state.actions);
+    this.rewards.set(state.rewards);
+    this.terminals.set(state.terminals);
+    this.next = state.next;
+    this.size = state.size;
   }
 
   /** The newest `n` observations (s of the newest transitions), oldest first, as one uint8 array. */

@@ -9,7 +9,9 @@
  *                   in a worker thread when `parallel`);
  *      evaluate     greedy episodes of Q_k on every game of the schedule: row k of R, in normalised scores;
  *      audit        what G_(k−1) replayed, and G_k's dreams with Q_k's greedy actions for the viewer;
- *   and a checkpoint after every phase, so a killed run resumes to the identical result.
+ *   and a checkpoint after every phase, so a killed run resumes to the identical result. A run asked to stop
+ *   (control.stop: Ctrl-C) during a learner phase checkpoints the learner where it stands (./learner-state.ts)
+ *   and goes on from there when started again; during a consolidation, it stops at the phase's end.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointArray } from '../core/checkpoint.ts';
@@ -28,13 +30,19 @@ import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
 import { consolidate, learnerTargets, qScale } from './consolidate.ts';
 import { defaultControl, type AgentControl, type AgentEvent } from './events.ts';
 import { evaluateGreedy, normalisedScore, referenceScores, type Reference } from './evaluate.ts';
-import { learnGame, type Learned } from './learner.ts';
+import { learnerCheckpoint, learnerFromCheckpoint, type LearnerProgress, type LearnerState } from './learner-state.ts';
+import { learnGame } from './learner.ts';
 import { createQSolver, greedy } from './network.ts';
 import { armArrays, createArmScholar, disposeArm, OBSERVATION_SHAPE, restoreArm, type ArmScholar } from './scholar.ts';
-import { RunStopped, Watcher } from './watch.ts';
-
-export { RunStopped };
+import { Watcher } from './watch.ts';
 import { agentResult, type AgentResult, type ArmRecord, type RunRecord } from './result.ts';
+
+/** Thrown when the run was asked to stop (control.stop); its last checkpoint is where it stopped. */
+export class RunStopped extends Error {
+  constructor(readonly phasesDone: number) {
+    super('the run was stopped; start it again with the same settings to resume from its last checkpoint');
+  }
+}
 
 export interface AgentRunOptions {
   readonly backend: BackendName;
@@ -73,6 +81,8 @@ interface Run {
   position: Position;
   /** The learner of the game being consolidated (null between games). */
   learned: { network: Solver; observations: Uint8Array } | null;
+  /** A learner stopped in the middle of game position.game, restored from the checkpoint (null otherwise). */
+  learnerInProgress: LearnerState | null;
   /** Per game seen: a few real frames and their channel profile, for the replay audit. */
   auditFrames: Uint8Array[];
   /** Per arm: G_k's dreamt frames after each game (null without a generator). */
@@ -124,6 +134,7 @@ async function setUp(config: AgentConfig, options: AgentRunOptions): Promise<Run
     record: emptyRecord(config, schedule, reference),
     position: { game: 0, learned: false, armsDone: 0 },
     learned: null,
+    learnerInProgress: null,
     auditFrames: [],
     dreamFrames: Object.fromEntries(config.arms.map((arm) => [arm, []])),
     worker: null,
@@ -158,7 +169,7 @@ function emitStart(run: Run): void {
     config: run.config,
     games: run.record.games,
     frames: run.schedule.tasks.map((t) => t.steps),
-    resumedAtFrame: run.record.frames,
+    resumedAtFrame: run.record.frames + (run.learnerInProgress?.frame ?? 0),
     reference: { random: run.record.reference.map((r) => r.random), scripted: run.record.reference.map((r) => r.scripted) },
   });
 }
@@ -173,8 +184,10 @@ async function learnPhase(run: Run, k: number): Promise<void> {
   const startFrame = run.record.frames;
   const started = performance.now();
   const watcher = new Watcher(run, k);
+  // A learner resumed mid-game goes on from its saved frame: the rate for the ETA counts frames played since.
+  const firstFrame = run.learnerInProgress?.frame ?? 0;
   let lastReport = { at: started, frame: 0 };
-  const learned: Learned = await learnGame(
+  const outcome = await learnGame(
     { task, frames, settings: config.learner, evaluation: config.evaluation, keepObservations: config.scholar.observations },
     run.root.fork(`game ${k} learner`),
     {
@@ -199,11 +212,20 @@ async function learnPhase(run: Run, k: number): Promise<void> {
           epsilon,
           tdLoss,
           consolidationLoss: null,
-          etaSeconds: eta(run, k, frame, (frame * 1000) / Math.max(1, now - started)),
+          etaSeconds: eta(run, k, frame, ((frame - firstFrame) * 1000) / Math.max(1, now - started)),
         });
       },
+      stopRequested: () => watcher.stopRequested(),
     },
+    run.learnerInProgress,
   );
+  run.learnerInProgress = null;
+  if (outcome.stopped) {
+    // Ctrl-C mid-game: checkpoint the learner where it stands, so the next start goes on from this frame.
+    if (run.options.checkpointDir) save(run, run.options.checkpointDir, outcome.state);
+    throw new RunStopped(run.phasesDone);
+  }
+  const { learned } = outcome;
   const score = evaluateGreedy(learned.network, task, config.evaluation.episodes, config.evaluation.maxSteps, evaluationSeed(run, k));
   run.record.learners.push({ game: k, score, normalised: normalisedScore(score, run.record.reference[k]), frames, updates: learned.updates, seconds: (performance.now() - started) / 1000 });
   run.record.learnerSeconds += (performance.now() - started) / 1000;
@@ -371,6 +393,8 @@ interface SavedProgress {
   readonly position: Position;
   readonly record: RunRecord;
   readonly seconds: number;
+  /** Present when the run stopped in the middle of game position.game's learner. */
+  readonly learner?: LearnerProgress;
 }
 
 async function endPhase(run: Run): Promise<void> {
@@ -379,7 +403,7 @@ async function endPhase(run: Run): Promise<void> {
   if (run.control.stop || run.phasesDone === run.options.stopAfterPhases) throw new RunStopped(run.phasesDone);
 }
 
-function save(run: Run, dir: string): void {
+function save(run: Run, dir: string, learner: LearnerState | null = null): void {
   const arrays: Record<string, CheckpointArray[]> = { auditFrames: run.auditFrames };
   for (const [arm, frames] of Object.entries(run.dreamFrames)) arrays[`${arm}.dreams`] = frames.map((f) => f ?? new Uint8Array(0));
   for (const arm of run.arms) Object.assign(arrays, armArrays(arm));
@@ -387,7 +411,9 @@ function save(run: Run, dir: string): void {
     arrays.learner = run.learned.network.variables().map((v) => new Float32Array(v.dataSync()));
     arrays.learnerObservations = [run.learned.observations];
   }
-  const progress: SavedProgress = { position: run.position, record: run.record, seconds: elapsed(run) };
+  const inProgress = learner && learnerCheckpoint(learner);
+  if (inProgress) Object.assign(arrays, inProgress.arrays);
+  const progress: SavedProgress = { position: run.position, record: run.record, seconds: elapsed(run), ...(inProgress && { learner: inProgress.progress }) };
   saveCheckpoint(dir, { config: run.config, progress, arrays });
 }
 
@@ -400,6 +426,7 @@ function restore(run: Run, dir: string): void {
   run.record = saved.progress.record;
   run.position = saved.progress.position;
   run.secondsBefore = saved.progress.seconds;
+  if (saved.progress.learner) run.learnerInProgress = learnerFromCheckpoint(saved.progress.learner, arrays, dir);
   if (run.position.learned) {
     const network = createQSolver(run.config.learner.network, run.config.learner.adam, new Rng(0));
     const weights = arrays.learner as Float32Array[] | undefined;

@@ -12,13 +12,6 @@ import type { LearnerStep } from './learner.ts';
 import { greedy, ACTION_COUNT } from './network.ts';
 import type { ArmScholar } from './scholar.ts';
 
-/** Thrown when the run was asked to stop (control.stop); its last checkpoint is the phase before. */
-export class RunStopped extends Error {
-  constructor(readonly phasesDone: number) {
-    super('the run was stopped; start it again with the same settings to resume from its last checkpoint');
-  }
-}
-
 /** Yield to the event loop at least this often (ms), so control messages and sockets are served. */
 const YIELD_EVERY = 50;
 const PAUSE_POLL = 50;
@@ -30,7 +23,6 @@ interface Watched {
   readonly control: AgentControl;
   readonly arms: readonly ArmScholar[];
   readonly schedule: Schedule;
-  phasesDone: number;
 }
 
 export class Watcher {
@@ -88,11 +80,16 @@ export class Watcher {
     w.observation = result.terminated || result.truncated ? w.env.reset().observation : result.observation;
   }
 
-  /** Holds the run while paused, caps its speed, stops it on request, and yields to the event loop. */
+  /** Whether the learner should stop now (it then hands back its state for the checkpoint). */
+  stopRequested(): boolean {
+    return this.run.control.stop;
+  }
+
+  /** Holds the run while paused (until resumed or stopped), caps its speed, and yields to the event loop. */
   private checkIn(frame: number): Promise<void> | void {
     const { control } = this.run;
     const now = performance.now();
-    if (control.stop) throw new RunStopped(this.run.phasesDone);
+    if (control.stop) return;
     if (control.speed > 0) {
       if (this.speedMark === null) this.speedMark = { at: now, frame };
       const due = this.speedMark.at + ((frame - this.speedMark.frame) * 1000) / control.speed;

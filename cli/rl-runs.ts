@@ -88,7 +88,7 @@ export async function runSeeds(
   try {
     for (const seed of seeds) runs.set(seed, await run(seed, false));
   } catch (error) {
-    // Asked to stop: the seed's last phase checkpoint is kept, and it resumes from there.
+    // Asked to stop: the seed's checkpoint (of its learner mid-game, if it stopped there) is kept; it resumes from there.
     if (error instanceof RunStopped) return 'stopped';
     throw error;
   }

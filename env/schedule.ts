@@ -113,6 +113,11 @@ export class ScheduledVectorEnv extends VectorWrapper {
     if (this.index + 1 < this.envs.length && this.stepsDone >= this.schedule.tasks[this.index].end) this.advanceTask();
   }
 
+  /** After env/snapshot.ts has restored its fields (the task index among them): play that task again. */
+  playRestoredTask(): void {
+    this.play(this.index);
+  }
+
   private play(k: number): void {
     this.index = k;
     this.inner = this.envs[k];

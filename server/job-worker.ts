@@ -46,8 +46,8 @@ async function runClassification(configs: readonly RunConfig[], backend: Backend
 /**
  * The RL run in `dgr rl`'s folder layout (config.json, seed-<seed>/checkpoint, and at the end result.json per arm,
  * curves, plots and report.md), resumed from its checkpoint when one is there: its past (curves, R, dreams) is
- * sent right after the run's start, so viewers of a resumed run see it all. A stop request ends it at its next
- * step, with the checkpoint of its last finished phase.
+ * sent right after the run's start, so viewers of a resumed run see it all. A stop request ends a learner phase
+ * at its next step, checkpointing the learner where it stands, and a consolidation phase at its end.
  */
 async function runRl(config: AgentConfig, backend: BackendName, out: string): Promise<'finished' | 'stopped'> {
   const { runAgent, RunStopped } = await import('../agent/run.ts');

@@ -93,9 +93,28 @@ export function registerRl(program: Command): void {
       const backend = await startBackend(opts.backend as never, opts.native);
       const seeds = Array.from({ length: opts.seeds }, (_, k) => config.seed + k);
       const command = ['dgr', ...process.argv.slice(2)].join(' ');
-      const files = await runSeeds(config, seeds, backend, out, command);
-      // Nothing here asks the run to stop: it ends with its last game.
-      if (files === 'stopped') throw new Error('the run stopped before its last game');
+      // Ctrl-C (or SIGTERM) asks the run to stop at its next step with a checkpoint (of its learner mid-game, if it
+      // is learning); a second one ends the process at once.
+      let stop = false;
+      const onSignal = (): void => {
+        if (stop) process.exit(130);
+        stop = true;
+        process.stderr.write('\ndgr: stopping at the next step with a checkpoint (again to quit at once)\n');
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let files: Awaited<ReturnType<typeof runSeeds>>;
+      try {
+        files = await runSeeds(config, seeds, backend, out, command, { shouldStop: () => stop });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      if (files === 'stopped') {
+        process.stderr.write(`dgr: stopped; the same command resumes it from its checkpoint in ${out}\n`);
+        process.exitCode = 130;
+        return;
+      }
       process.stdout.write(`\nresults in ${out}\n`);
       for (const f of files) {
         const kept = Object.entries(f.retention).map(([g, v]) => `${g} ${v === null ? '-' : `${(100 * v).toFixed(0)} %`}`).join(', ');

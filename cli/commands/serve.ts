@@ -159,11 +159,12 @@ export function registerServe(program: Command): void {
       const ended = await Promise.race([server.jobEnded, Promise.resolve(null)]);
       await server.close();
       if (checkpoint !== null && ended !== 'finished') {
-        // The agent checkpoints after every phase (learning a game, consolidating it per arm).
+        // The agent checkpoints after every phase (learning a game, consolidating it per arm) and, stopped while
+        // a learner plays, the learner where it stands.
         const { hasCheckpoint } = await import('../../core/checkpoint.ts');
         logLine(
           hasCheckpoint(checkpoint)
-            ? `dgr serve: stopped; the same command resumes from ${checkpoint} (the run's last finished phase)`
+            ? `dgr serve: stopped; the same command resumes from ${checkpoint} (where the run stopped)`
             : `dgr serve: stopped before the run's first phase finished: no checkpoint yet, the same command starts it afresh`,
         );
       }

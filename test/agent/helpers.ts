@@ -1,4 +1,5 @@
 import type { AgentArm, AgentConfig } from '../../agent/config.ts';
+import type { AgentResult } from '../../agent/result.ts';
 import { OBSERVATION_SIZE } from '../../env/layout.ts';
 import { makeEnv } from '../../env/single.ts';
 import { agentPreset } from '../../agent/presets.ts';
@@ -28,4 +29,14 @@ export function playedFrames(game: string, n: number, seed: number, stride: numb
     observation = step.terminated || step.truncated ? env.reset().observation : step.observation;
   }
   return out;
+}
+
+/** What must agree between two runs of the same config (an uninterrupted one and a resumed one): all but wall times. */
+export function numbers(r: AgentResult) {
+  return {
+    learners: r.learners.map(({ seconds: _s, ...rest }) => rest),
+    learnerCurves: r.learnerCurves,
+    arms: r.arms.map((a) => ({ ...a, dreams: a.dreams.map((d) => d && { ...d, observations: Array.from(d.observations) }) })),
+    reference: r.reference,
+  };
 }

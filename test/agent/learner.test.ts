@@ -28,9 +28,11 @@ const evaluations: number[] = [];
 describe('the short-term learner', () => {
   beforeAll(async () => {
     await useBackend('wasm');
-    learned = await learnGame({ task, frames, settings, evaluation: { every: frames / 2, episodes: 4, maxSteps: 500 }, keepObservations: 1_000 }, new Rng(1), {
+    const outcome = await learnGame({ task, frames, settings, evaluation: { every: frames / 2, episodes: 4, maxSteps: 500 }, keepObservations: 1_000 }, new Rng(1), {
       onEvaluation: (_, score) => evaluations.push(score),
     });
+    if (outcome.stopped) throw new Error('the learner stopped without being asked to');
+    learned = outcome.learned;
   }, 600_000);
 
   it('learns a trivially learnable task well above random on wasm', () => {

@@ -13,7 +13,7 @@ import { RunStopped, runAgent } from '../../agent/run.ts';
 import type { AgentResult } from '../../agent/result.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { EventStream } from '../../core/events.ts';
-import { tinyConfig } from './helpers.ts';
+import { numbers, tinyConfig } from './helpers.ts';
 
 const config = tinyConfig(['gr', 'er', 'noise', 'none', 'offline']);
 const dir = mkdtempSync(join(tmpdir(), 'dgr-rl-'));
@@ -22,16 +22,6 @@ let resumed: AgentResult;
 const seen: string[] = [];
 const tensorsAtTaskEnd: number[] = [];
 const errors: string[] = [];
-
-/** What must agree between two runs: everything but wall times. */
-function numbers(r: AgentResult) {
-  return {
-    learners: r.learners.map(({ seconds: _s, ...rest }) => rest),
-    learnerCurves: r.learnerCurves,
-    arms: r.arms.map((a) => ({ ...a, dreams: a.dreams.map((d) => d && { ...d, observations: Array.from(d.observations) }) })),
-    reference: r.reference,
-  };
-}
 
 describe('an RL run', () => {
   beforeAll(async () => {
