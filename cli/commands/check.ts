@@ -7,7 +7,7 @@ import { withProgress } from '../reporters/progress.ts';
 
 const nameOf = (t: Target): string => `${t.experiment}${t.scenario ? `/${t.scenario}` : ''}/${t.arm}`;
 // The RL targets' names, without loading agent/ (and tfjs) for --help; agent/targets.ts holds the bands.
-export const RL_TARGET_NAMES = ['rl/learner/freeway-slow', 'rl/gr', 'rl/none'];
+export const RL_TARGET_NAMES = ['rl/learner/freeway-slow', 'rl/gr/distilled', 'rl/gr-minus-none'];
 
 const row = (ok: boolean, name: string, what: string, value: number, min: number, max: number, measured: number): string =>
   `${ok ? 'ok  ' : 'FAIL'} ${name.padEnd(28)} ${what} ${(100 * value).toFixed(2).padStart(6)} %  band [${(100 * min).toFixed(1)}, ${(100 * max).toFixed(1)}]  pinned ${(100 * measured).toFixed(2)}`;
