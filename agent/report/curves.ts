@@ -19,7 +19,7 @@ export function rlCurvesSvg(result: AgentResult, arm: ArmResult, title: string):
   const plotH = 320;
   const left = 64;
   const top = 62;
-  const legendWidth = Math.max(130, 40 + Math.max(...games.map((n) => textWidth(n, 12))));
+  const legendWidth = 36 + Math.max(...[...games, 'learner, own game', `scholar (${arm.arm})`].map((n) => textWidth(n, 12)));
   const px = (x: number): number => left + (x / xMax) * plotW;
   const py = (y: number): number => top + (1 - (Math.min(yMax, Math.max(yMin, y)) - yMin) / (yMax - yMin)) * plotH;
   const body: string[] = [text(left + plotW / 2, 24, title, { 'font-size': 16, 'font-weight': 'bold', 'text-anchor': 'middle' })];
