@@ -4,7 +4,7 @@
       "target_name": "dgr_openblas",
       "sources": ["openblas.c"],
       "include_dirs": ["<!(node openblas-location.mjs include)"],
-      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "cflags": ["-O3", "-fno-math-errno", "-Wall", "-Wextra"],
       "libraries": [
         "-L<!(node openblas-location.mjs lib)",
         "-Wl,-rpath,<!(node openblas-location.mjs lib)",

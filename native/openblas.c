@@ -286,6 +286,93 @@ static napi_value Conv(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * sumRows(heap, x, out, rows, cols): out[j] = sum over i of x[i][j] for a row-major rows × cols block — a bias
+ * gradient, tfjs's Sum over every axis but the last. The pure wasm Sum transposes its input first to reduce the
+ * inner axis, a copy of the whole gradient; this reads it once, a row at a time.
+ */
+static napi_value SumRows(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool isBuffer;
+  if (argc != 5 || napi_is_arraybuffer(env, argv[0], &isBuffer) != napi_ok || !isBuffer) {
+    napi_throw_type_error(env, NULL, "dgr openblas: sumRows takes the heap, 2 offsets, rows and cols");
+    return NULL;
+  }
+  void *heap;
+  size_t bytes;
+  CHECK(napi_get_arraybuffer_info(env, argv[0], &heap, &bytes));
+  int64_t v[4];
+  for (int i = 0; i < 4; i++) CHECK(napi_get_value_int64(env, argv[1 + i], &v[i]));
+  const int64_t rows = v[2], cols = v[3];
+  if (rows < 0 || cols < 0 || !inside(v[0], rows * cols, bytes) || !inside(v[1], cols, bytes)) {
+    napi_throw_range_error(env, NULL, "dgr openblas: sumRows's tensors must lie inside the heap");
+    return NULL;
+  }
+  const float *x = (const float *)((char *)heap + v[0]);
+  float *out = (float *)((char *)heap + v[1]);
+  for (int64_t j = 0; j < cols; j++) out[j] = 0;
+  for (int64_t i = 0; i < rows; i++) {
+    const float *row = x + i * cols;
+    for (int64_t j = 0; j < cols; j++) out[j] += row[j];
+  }
+  return NULL;
+}
+
+/* The update itself, over arrays that do not overlap (restrict lets the compiler vectorise it). */
+static void adam(int64_t n, const float *restrict p, const float *restrict g, const float *restrict m,
+                 const float *restrict v, float *restrict p1, float *restrict m1, float *restrict v1, float beta1,
+                 float beta2, float stepSize, float correction2, float eps) {
+  for (int64_t i = 0; i < n; i++) {
+    const float mi = beta1 * m[i] + (1 - beta1) * g[i];
+    const float vi = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+    m1[i] = mi;
+    v1[i] = vi;
+    p1[i] = p[i] - stepSize * mi / (sqrtf(vi) / correction2 + eps);
+  }
+}
+
+/*
+ * adamStep(heap, offsets: Float64Array [param, grad, m, v, param', m', v'], n, beta1, beta2, stepSize,
+ * correction2, epsilon): one Adam update of n floats (core/engine/adam-kernel.ts says why), PyTorch's rule:
+ *   m' = beta1 m + (1 - beta1) g,  v' = beta2 v + (1 - beta2) g^2,  param' = param - stepSize m' / (sqrt(v') / correction2 + eps)
+ * Not OpenBLAS's, but the addon is the native code the engine already loads.
+ */
+static napi_value AdamStep(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool isBuffer;
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  if (argc != 8 || napi_is_arraybuffer(env, argv[0], &isBuffer) != napi_ok || !isBuffer ||
+      napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok ||
+      type != napi_float64_array || length != 7) {
+    napi_throw_type_error(env, NULL, "dgr openblas: adamStep takes the heap, a Float64Array of 7 offsets, n and 5 numbers");
+    return NULL;
+  }
+  void *heap;
+  size_t bytes;
+  CHECK(napi_get_arraybuffer_info(env, argv[0], &heap, &bytes));
+  const double *at = data;
+  int64_t n;
+  double h[5];
+  CHECK(napi_get_value_int64(env, argv[2], &n));
+  for (int i = 0; i < 5; i++) CHECK(napi_get_value_double(env, argv[3 + i], &h[i]));
+  float *t[7];
+  for (int i = 0; i < 7; i++) {
+    if (!inside((int64_t)at[i], n, bytes)) {
+      napi_throw_range_error(env, NULL, "dgr openblas: adamStep's tensors must lie inside the heap");
+      return NULL;
+    }
+    t[i] = (float *)((char *)heap + (int64_t)at[i]);
+  }
+  adam(n, t[0], t[1], t[2], t[3], t[4], t[5], t[6], (float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4]);
+  return NULL;
+}
+
 /* setThreads(n): OpenBLAS's thread count for every later call from any thread of this process. */
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -319,6 +406,8 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor methods[] = {
       {"matMul", NULL, MatMul, NULL, NULL, NULL, napi_default_method, NULL},
       {"conv", NULL, Conv, NULL, NULL, NULL, napi_default_method, NULL},
+      {"adamStep", NULL, AdamStep, NULL, NULL, NULL, napi_default_method, NULL},
+      {"sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default_method, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default_method, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_default_method, NULL},
       {"config", NULL, Config, NULL, NULL, NULL, napi_default_method, NULL},

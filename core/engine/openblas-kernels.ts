@@ -8,6 +8,8 @@
  * with the products on OpenBLAS the wasm convolutions were 78-88 % of a conv layer's training step
  * (`dgr bench --only cnn-replay-step conv-vae-replay-step --profile`). NCHW goes to the pure kernels.
  *
+ * Sum over every axis but the last (bias gradients) in one pass, where the pure kernel transposes first.
+ *
  * Batches follow tfjs's BatchMatMul (output batch i multiplies A[i mod batchA] by B[i mod batchB]); products
  * whose batch dimensions neither match nor broadcast from 1, and fused products whose bias or PReLU weights
  * are not one value per output column (or one for all), go to the pure wasm kernels given as `pure`.
@@ -241,6 +243,26 @@ function openBlasConv2DBackpropInput(blas: OpenBlas, pure: WasmKernel): WasmKern
   };
 }
 
+/**
+ * Sum over every axis but the last (a bias gradient: dense layers' [batch, units], convolutions' [batch, h, w,
+ * channels]) as one pass in the addon; other reductions go to the pure kernel.
+ */
+function openBlasSum(blas: OpenBlas, pure: WasmKernel): WasmKernel {
+  return (args) => {
+    const { x } = args.inputs;
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(args.attrs.axis as number | number[], x.shape);
+    const leading = rank >= 2 && axes.length === rank - 1 && [...axes].sort((a, b) => a - b).every((a, i) => a === i);
+    if (x.dtype !== 'float32' || !leading) return pure(args);
+    const cols = x.shape[rank - 1];
+    const out = args.backend.makeOutput(args.attrs.keepDims === true ? [...axes.map(() => 1), cols] : [cols], 'float32');
+    const rows = tf.util.sizeFromShape(x.shape) / Math.max(cols, 1);
+    // The heap is read after makeOutput, which may grow the memory (and so replace its buffer).
+    blas.sumRows(heapOf(args.backend), args.backend.getMemoryOffset(x.dataId), args.backend.getMemoryOffset(out.dataId), rows, cols);
+    return out;
+  };
+}
+
 /** Every kernel above by name, each over the pure kernel of that name. */
 export function openBlasKernels(blas: OpenBlas, pure: Record<string, WasmKernel>): Record<string, WasmKernel> {
   const of = (name: string): WasmKernel => {
@@ -254,5 +276,6 @@ export function openBlasKernels(blas: OpenBlas, pure: Record<string, WasmKernel>
     [tf.Conv2D]: openBlasConv2D(blas, of(tf.Conv2D)),
     [tf.Conv2DBackpropFilter]: openBlasConv2DBackpropFilter(blas, of(tf.Conv2DBackpropFilter)),
     [tf.Conv2DBackpropInput]: openBlasConv2DBackpropInput(blas, of(tf.Conv2DBackpropInput)),
+    [tf.Sum]: openBlasSum(blas, of(tf.Sum)),
   };
 }

@@ -39,6 +39,10 @@ export interface OpenBlas {
    * batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft.
    */
   conv(kind: number, heap: ArrayBuffer, geometry: Int32Array, first: number, second: number, out: number): void;
+  /** One Adam update of n floats; offsets: param, grad, m, v, then the new param, m and v (./adam-kernel.ts). */
+  adamStep(heap: ArrayBuffer, offsets: Float64Array, n: number, beta1: number, beta2: number, stepSize: number, correction2: number, epsilon: number): void;
+  /** out[j] = Σ_i x[i][j] over a row-major rows × cols block (a bias gradient). */
+  sumRows(heap: ArrayBuffer, x: number, out: number, rows: number, cols: number): void;
   setThreads(threads: number): void;
   threads(): number;
   /** The library's build, e.g. "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64". */

@@ -29,6 +29,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { EventEmitter } from 'node:events';
 import type { OpenBlas } from './openblas.ts';
+import { selectAdamStep } from './adam-kernel.ts';
 import { openBlasKernels } from './openblas-kernels.ts';
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: BackendWasm; attrs: tf.NamedAttrMap };
@@ -423,7 +424,7 @@ let pure: Record<string, { kernel: WasmKernel; setup?: tf.KernelSetupFunc }> | n
 let blasInUse: OpenBlas | null = null;
 
 /**
- * Registers the wasm backend's matrix products and convolutions: OpenBLAS's when `blas` is given, else the
+ * Registers the wasm backend's matrix products, convolutions and Adam step: the native ones when `blas` is given, else the
  * pure wasm ones. Call after installWasmKernels; the kernel registry is process-wide, so this switches every
  * later product of this thread.
  */
@@ -432,6 +433,7 @@ export function selectBlas(blas: OpenBlas | null): void {
   const kernels = Object.fromEntries(Object.entries(pure).map(([name, { kernel }]) => [name, kernel]));
   const chosen = blas === null ? kernels : openBlasKernels(blas, kernels);
   for (const [name, { setup }] of Object.entries(pure)) register(name, chosen[name], setup);
+  selectAdamStep(blas);
   blasInUse = blas;
 }
 
@@ -474,12 +476,14 @@ export function installWasmKernels(): void {
     reverse: asKernel(originalKernel(tf.Reverse)),
   };
   const backpropInput = originalKernel(tf.Conv2DBackpropInput);
+  const sum = originalKernel(tf.Sum);
   pure = {
     [tf.BatchMatMul]: { kernel: (args) => flagFree(asKernel(batchMatMul), transpose, args), setup: batchMatMul.setupFunc },
     [tf._FusedMatMul]: { kernel: fusedMatMul(asKernel(fused), transpose, activations), setup: fused.setupFunc },
     [tf.Conv2D]: { kernel: conv2D, setup: conv2DStock.setupFunc },
     [tf.Conv2DBackpropFilter]: { kernel: conv2DBackpropFilter({ transpose, conv2D, slice }) },
     [tf.Conv2DBackpropInput]: { kernel: conv2DBackpropInput(asKernel(backpropInput), convKernels), setup: backpropInput.setupFunc },
+    [tf.Sum]: { kernel: asKernel(sum), setup: sum.setupFunc },
   };
   selectBlas(null);
   register(tf.UnsortedSegmentSum, unsortedSegmentSum());

@@ -1,8 +1,10 @@
 /**
  * Adam (Kingma & Ba) with PyTorch's update rule, on explicit state tensors so the optimiser's moments can be
- * saved in a checkpoint and restored exactly, and so a regulariser (SI) can see each step's gradients.
+ * saved in a checkpoint and restored exactly, and so a regulariser (SI) can see each step's gradients. On wasm
+ * the update of each parameter is one fused kernel (../engine/adam-kernel.ts); elsewhere it is tensor ops.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedAdamStep } from '../engine/adam-kernel.ts';
 import { variableOf } from './weights.ts';
 
 export interface AdamSettings {
@@ -56,6 +58,14 @@ export class Adam {
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const g = grads[i];
+        const fused = fusedAdamStep(p, g, this.m[i], this.v[i], { beta1, beta2, stepSize, correction2, epsilon: this.eps });
+        if (fused !== null) {
+          const [param, m, v] = fused;
+          this.m[i].assign(m);
+          this.v[i].assign(v);
+          p.assign(param);
+          return;
+        }
         const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1));
         const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.square(g), 1 - beta2));
         this.m[i].assign(m);

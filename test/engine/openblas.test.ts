@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useBackend, describeBackend } from '../../core/engine/backend.ts';
 import { loadOpenBlas, type OpenBlas } from '../../core/engine/openblas.ts';
 import { matMulPath } from '../../core/engine/wasm-kernels.ts';
+import { Adam } from '../../core/nn/adam.ts';
 import { expectClose, randomArray, runOn } from './helpers.ts';
 
 const found = loadOpenBlas();
@@ -48,7 +49,7 @@ async function expectNativeMatchesCpu(
   f: () => tf.Tensor | tf.Tensor[],
   rtol = 1e-4,
   atol = 1e-5,
-  method: 'matMul' | 'conv' = 'matMul',
+  method: 'matMul' | 'conv' | 'sumRows' | 'adamStep' = 'matMul',
 ): Promise<void> {
   const cpu = await runOn('cpu', f);
   const calls = vi.spyOn(addon!, method);
@@ -259,6 +260,42 @@ describe.skipIf(addon === null)(title('gradients through the OpenBLAS products m
       }, 1e-3, 1e-5);
     });
   }
+});
+
+describe.skipIf(addon === null)(title('the native bias gradient and Adam step on wasm match cpu'), () => {
+  it('Sum over every axis but the last, with kept dims or not, and as a dense and a conv bias gradient', async () => {
+    await expectNativeMatchesCpu(() => [tf.sum(t(90, [37, 13]), 0), tf.sum(t(91, [3, 5, 7, 11]), [2, 0, 1], true), tf.sum(t(92, [1, 9]), 0)], 1e-4, 1e-5, 'sumRows');
+    await expectNativeMatchesCpu(() => {
+      const x = t(93, [6, 5, 5, 3]);
+      const loss = (filter: tf.Tensor, bias: tf.Tensor) => tf.sum(tf.square(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same'), bias))));
+      return tf.grads(loss)([t(94, [3, 3, 3, 4], 0.3), t(95, [4], 0.1)]);
+    }, 1e-4, 1e-5, 'sumRows');
+  });
+
+  it('other reductions (the inner axis, every axis, int32) go to the pure kernel with the same answer', async () => {
+    const calls = vi.spyOn(addon!, 'sumRows');
+    const f = () => [tf.sum(t(96, [7, 9]), 1), tf.sum(t(97, [4, 5, 6])), tf.cast(tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 0), 'float32')];
+    const cpu = await runOn('cpu', f);
+    const native = await runOn('wasm', f, { native: true });
+    cpu.forEach((c, i) => expectClose(native[i], c));
+    expect(calls).not.toHaveBeenCalled();
+  });
+
+  it('Adam: five steps of a small network leave the same parameters and moments as tensor ops on cpu', async () => {
+    await expectNativeMatchesCpu(() => {
+      const params = [t(100, [11, 7], 0.5), t(101, [7], 0.1), t(102, [7, 3], 0.5)].map((p) => tf.variable(p));
+      const adam = new Adam(params, { lr: 0.01, beta1: 0.9, beta2: 0.999 });
+      const x = t(103, [13, 11]);
+      for (let i = 0; i < 5; i++) {
+        adam.minimize(() => tf.mean(tf.square(tf.matMul(tf.relu(tf.add(tf.matMul(x, params[0]), params[1])), params[2])))).dispose();
+      }
+      const moments = adam.state().moments.map((m) => tf.tensor(m));
+      const out = [...params.map((p) => tf.clone(p)), ...moments];
+      adam.dispose();
+      params.forEach((p) => p.dispose());
+      return out;
+    }, 1e-4, 1e-6, 'adamStep');
+  });
 });
 
 describe.skipIf(addon === null)(title('OpenBLAS in threads'), () => {
