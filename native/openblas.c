@@ -49,21 +49,19 @@ static int inside(int64_t offset, int64_t count, size_t bytes) {
 /* Adds the bias row and applies the activation to an m×n row-major block, in place. */
 static void epilogue(float *c, int64_t rows, int64_t n, const float *bias, int64_t biasStride, int activation,
                      float alpha, const float *prelu, int64_t preluStride) {
+  /* One pass per step, each a loop the compiler vectorises (a switch inside the loop kept it scalar). */
   for (int64_t i = 0; i < rows; i++) {
-    float *row = c + i * n;
-    for (int64_t j = 0; j < n; j++) {
-      float v = row[j];
-      if (bias != NULL) v += bias[j * biasStride];
-      switch (activation) {
-        case RELU: v = v < 0.0f ? 0.0f : v; break;
-        case RELU6: v = v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v); break;
-        case ELU: v = v >= 0.0f ? v : expm1f(v); break;
-        case LEAKYRELU: v = v < 0.0f ? alpha * v : v; break;
-        case PRELU: v = v < 0.0f ? prelu[j * preluStride] * v : v; break;
-        case SIGMOID: v = 1.0f / (1.0f + expf(-v)); break;
-        default: break;
-      }
-      row[j] = v;
+    float *restrict row = c + i * n;
+    if (bias != NULL && biasStride == 1) for (int64_t j = 0; j < n; j++) row[j] += bias[j];
+    if (bias != NULL && biasStride == 0) for (int64_t j = 0; j < n; j++) row[j] += bias[0];
+    switch (activation) {
+      case RELU: for (int64_t j = 0; j < n; j++) row[j] = row[j] < 0.0f ? 0.0f : row[j]; break;
+      case RELU6: for (int64_t j = 0; j < n; j++) row[j] = row[j] < 0.0f ? 0.0f : (row[j] > 6.0f ? 6.0f : row[j]); break;
+      case ELU: for (int64_t j = 0; j < n; j++) row[j] = row[j] >= 0.0f ? row[j] : expm1f(row[j]); break;
+      case LEAKYRELU: for (int64_t j = 0; j < n; j++) row[j] = row[j] < 0.0f ? alpha * row[j] : row[j]; break;
+      case PRELU: for (int64_t j = 0; j < n; j++) row[j] = row[j] < 0.0f ? prelu[j * preluStride] * row[j] : row[j]; break;
+      case SIGMOID: for (int64_t j = 0; j < n; j++) row[j] = 1.0f / (1.0f + expf(-row[j])); break;
+      default: break;
     }
   }
 }
@@ -156,6 +154,22 @@ typedef struct {
 static int64_t patchRows(const conv_t *g) { return g->outH * g->outW; }
 static int64_t patchCols(const conv_t *g) { return g->fH * g->fW * g->inC; }
 
+/*
+ * The patch matrix's memory, kept per thread and grown when a convolution needs more: a fresh malloc of a few
+ * megabytes per call is a fresh mmap, and its page faults cost as much as the agent's whole convolution.
+ */
+static _Thread_local float *patchMemory = NULL;
+static _Thread_local size_t patchCapacity = 0;
+
+static float *patchBuffer(size_t floats) {
+  if (floats > patchCapacity) {
+    free(patchMemory);
+    patchMemory = malloc(floats * sizeof(float));
+    patchCapacity = patchMemory == NULL ? 0 : floats;
+  }
+  return patchMemory;
+}
+
 /* Samples per chunk, so the chunk's patches fit in PATCH_FLOATS (at least one sample). */
 static int64_t chunkOf(const conv_t *g) {
   int64_t per = patchRows(g) * patchCols(g);
@@ -165,18 +179,33 @@ static int64_t chunkOf(const conv_t *g) {
 
 /* patches[(s·outH + oh)·outW + ow, (kh·fW + kw)·inC + c] = x[s, oh·sH + kh·dH − top, ow·sW + kw·dW − left, c]. */
 static void im2col(const conv_t *g, const float *x, int64_t samples, float *patches) {
-  const int64_t cols = patchCols(g);
+  const int64_t cols = patchCols(g), span = g->fW * g->inC;
   for (int64_t s = 0; s < samples; s++) {
     for (int64_t oh = 0; oh < g->outH; oh++) {
       for (int64_t ow = 0; ow < g->outW; ow++) {
         float *row = patches + ((s * g->outH + oh) * g->outW + ow) * cols;
+        const int64_t iw0 = ow * g->sW - g->left, iwLast = iw0 + (g->fW - 1) * g->dW;
         for (int64_t kh = 0; kh < g->fH; kh++) {
           const int64_t ih = oh * g->sH + kh * g->dH - g->top;
+          float *to = row + kh * span;
+          if (ih < 0 || ih >= g->inH) {
+            for (int64_t i = 0; i < span; i++) to[i] = 0.0f;
+            continue;
+          }
+          const float *line = x + (s * g->inH + ih) * g->inW * g->inC;
+          // Undilated taps inside the row are one contiguous run of fW·inC floats: one copy, not one per tap
+          // (with the agent's 7 channels the per-tap loop cost four times the product itself).
+          if (g->dW == 1 && iw0 >= 0 && iwLast < g->inW) {
+            const float *from = line + iw0 * g->inC;
+            for (int64_t i = 0; i < span; i++) to[i] = from[i];
+            continue;
+          }
           for (int64_t kw = 0; kw < g->fW; kw++) {
-            const int64_t iw = ow * g->sW + kw * g->dW - g->left;
-            float *to = row + (kh * g->fW + kw) * g->inC;
-            if (ih < 0 || ih >= g->inH || iw < 0 || iw >= g->inW) memset(to, 0, (size_t)g->inC * sizeof(float));
-            else memcpy(to, x + ((s * g->inH + ih) * g->inW + iw) * g->inC, (size_t)g->inC * sizeof(float));
+            const int64_t iw = iw0 + kw * g->dW;
+            float *tap = to + kw * g->inC;
+            const float *from = line + iw * g->inC;
+            if (iw < 0 || iw >= g->inW) for (int64_t c = 0; c < g->inC; c++) tap[c] = 0.0f;
+            else for (int64_t c = 0; c < g->inC; c++) tap[c] = from[c];
           }
         }
       }
@@ -258,7 +287,7 @@ static napi_value Conv(napi_env env, napi_callback_info info) {
   const float *second = (const float *)(base + offsets[1]);
   float *out = (float *)(base + offsets[2]);
   const int64_t chunk = chunkOf(&g), rows = patchRows(&g), cols = patchCols(&g);
-  float *patches = malloc((size_t)(chunk * rows * cols) * sizeof(float));
+  float *patches = patchBuffer((size_t)(chunk * rows * cols));
   if (patches == NULL) {
     napi_throw_error(env, NULL, "dgr openblas: out of memory for a convolution's patches");
     return NULL;
@@ -282,7 +311,42 @@ static napi_value Conv(napi_env env, napi_callback_info info) {
       col2im(&g, patches, n, out + xAt);
     }
   }
-  free(patches);
+  return NULL;
+}
+
+/*
+ * epilogue(heap, c, rows, n, bias, biasStride, activation, alpha, prelu, preluStride): matMul's bias and
+ * activation over a rows × n block in place, for a product computed elsewhere (a convolution's output).
+ */
+static napi_value Epilogue(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool isBuffer;
+  if (argc != 10 || napi_is_arraybuffer(env, argv[0], &isBuffer) != napi_ok || !isBuffer) {
+    napi_throw_type_error(env, NULL, "dgr openblas: epilogue takes the heap and 9 numbers");
+    return NULL;
+  }
+  void *heap;
+  size_t bytes;
+  CHECK(napi_get_arraybuffer_info(env, argv[0], &heap, &bytes));
+  int64_t v[9];
+  double alpha;
+  for (int i = 0; i < 9; i++) {
+    if (i == 6) CHECK(napi_get_value_double(env, argv[1 + i], &alpha));
+    else CHECK(napi_get_value_int64(env, argv[1 + i], &v[i]));
+  }
+  const int64_t rows = v[1], n = v[2], biasStride = v[4], preluStride = v[8];
+  const int activation = (int)v[5];
+  if (rows < 0 || n < 0 || !inside(v[0], rows * n, bytes) || (v[3] >= 0 && !inside(v[3], biasStride ? n : 1, bytes)) ||
+      (v[7] >= 0 && !inside(v[7], preluStride ? n : 1, bytes)) || activation < LINEAR || activation > SIGMOID ||
+      (activation == PRELU && v[7] < 0)) {
+    napi_throw_range_error(env, NULL, "dgr openblas: epilogue's tensors must lie inside the heap");
+    return NULL;
+  }
+  const float *bias = v[3] >= 0 ? (const float *)((char *)heap + v[3]) : NULL;
+  const float *prelu = v[7] >= 0 ? (const float *)((char *)heap + v[7]) : NULL;
+  epilogue((float *)((char *)heap + v[0]), rows, n, bias, biasStride, activation, (float)alpha, prelu, preluStride);
   return NULL;
 }
 
@@ -408,6 +472,7 @@ NAPI_MODULE_INIT() {
       {"conv", NULL, Conv, NULL, NULL, NULL, napi_default_method, NULL},
       {"adamStep", NULL, AdamStep, NULL, NULL, NULL, napi_default_method, NULL},
       {"sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default_method, NULL},
+      {"epilogue", NULL, Epilogue, NULL, NULL, NULL, napi_default_method, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default_method, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_default_method, NULL},
       {"config", NULL, Config, NULL, NULL, NULL, napi_default_method, NULL},

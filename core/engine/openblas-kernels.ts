@@ -4,7 +4,7 @@
  * product costs one sgemm call and no copy. Every transpose combination is sgemm's own (no transposed copy),
  * and the fused bias and activation are applied in the same pass over the output.
  *
- * Conv2D and its two gradients (Conv2DBackpropFilter, Conv2DBackpropInput) as im2col + sgemm in the addon:
+ * Conv2D, FusedConv2D and Conv2D's two gradients (Conv2DBackpropFilter, Conv2DBackpropInput) as im2col + sgemm in the addon:
  * with the products on OpenBLAS the wasm convolutions were 78-88 % of a conv layer's training step
  * (`dgr bench --only cnn-replay-step conv-vae-replay-step --profile`). NCHW goes to the pure kernels.
  *
@@ -223,6 +223,36 @@ function openBlasConv2D(blas: OpenBlas, pure: WasmKernel): WasmKernel {
   };
 }
 
+/**
+ * FusedConv2D (a convolution layer's forward pass: tf.fused.conv2d with its bias and activation) as the im2col
+ * convolution with matMul's epilogue over its output, one value of bias per output channel.
+ */
+function openBlasFusedConv2D(blas: OpenBlas, pure: WasmKernel): WasmKernel {
+  return (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs;
+    const attrs = args.attrs as unknown as ConvAttrs & { activation?: string; leakyreluAlpha?: number };
+    const g = geometryOf(x.shape, filter.shape, attrs, [x, filter]);
+    if (g === null) return pure(args);
+    const channels = g[6];
+    const stride = (t: tf.TensorInfo | undefined): number | null => {
+      if (t == null) return 0;
+      const size = tf.util.sizeFromShape(t.shape);
+      return t.dtype !== 'float32' ? null : size === 1 ? 0 : size === channels && t.shape[t.shape.length - 1] === channels ? 1 : null;
+    };
+    const name = attrs.activation ?? 'linear';
+    const activation = ACTIVATIONS[name];
+    const prelu = name === 'prelu' ? preluActivationWeights : undefined;
+    const biasStride = stride(bias);
+    const preluStride = stride(prelu);
+    if (activation === undefined || biasStride === null || preluStride === null || (name === 'prelu' && prelu == null)) return pure(args);
+    const out = runConv(blas, args.backend, CONV.forward, g, x, filter, [g[0], g[4], g[5], channels]);
+    const offset = (t: tf.TensorInfo | undefined): number => (t == null ? -1 : args.backend.getMemoryOffset(t.dataId));
+    const rows = g[0] * g[4] * g[5];
+    blas.epilogue(heapOf(args.backend), offset(out), rows, channels, offset(bias), biasStride, activation, attrs.leakyreluAlpha ?? 0.2, offset(prelu), preluStride);
+    return out;
+  };
+}
+
 function openBlasConv2DBackpropFilter(blas: OpenBlas, pure: WasmKernel): WasmKernel {
   return (args) => {
     const { x, dy } = args.inputs;
@@ -274,6 +304,7 @@ export function openBlasKernels(blas: OpenBlas, pure: Record<string, WasmKernel>
     [tf.BatchMatMul]: openBlasBatchMatMul(blas, of(tf.BatchMatMul)),
     [tf._FusedMatMul]: openBlasFusedMatMul(blas, of(tf._FusedMatMul)),
     [tf.Conv2D]: openBlasConv2D(blas, of(tf.Conv2D)),
+    [tf.FusedConv2D]: openBlasFusedConv2D(blas, of(tf.FusedConv2D)),
     [tf.Conv2DBackpropFilter]: openBlasConv2DBackpropFilter(blas, of(tf.Conv2DBackpropFilter)),
     [tf.Conv2DBackpropInput]: openBlasConv2DBackpropInput(blas, of(tf.Conv2DBackpropInput)),
     [tf.Sum]: openBlasSum(blas, of(tf.Sum)),

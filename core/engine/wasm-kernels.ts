@@ -477,10 +477,12 @@ export function installWasmKernels(): void {
   };
   const backpropInput = originalKernel(tf.Conv2DBackpropInput);
   const sum = originalKernel(tf.Sum);
+  const fusedConv2D = originalKernel(tf.FusedConv2D);
   pure = {
     [tf.BatchMatMul]: { kernel: (args) => flagFree(asKernel(batchMatMul), transpose, args), setup: batchMatMul.setupFunc },
     [tf._FusedMatMul]: { kernel: fusedMatMul(asKernel(fused), transpose, activations), setup: fused.setupFunc },
     [tf.Conv2D]: { kernel: conv2D, setup: conv2DStock.setupFunc },
+    [tf.FusedConv2D]: { kernel: asKernel(fusedConv2D), setup: fusedConv2D.setupFunc },
     [tf.Conv2DBackpropFilter]: { kernel: conv2DBackpropFilter({ transpose, conv2D, slice }) },
     [tf.Conv2DBackpropInput]: { kernel: conv2DBackpropInput(asKernel(backpropInput), convKernels), setup: backpropInput.setupFunc },
     [tf.Sum]: { kernel: asKernel(sum), setup: sum.setupFunc },

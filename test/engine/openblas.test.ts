@@ -177,6 +177,28 @@ describe.skipIf(addon === null)(title('OpenBLAS convolutions (im2col) on wasm ma
     });
   }
 
+  for (const activation of ['linear', 'relu', 'leakyrelu', 'sigmoid', 'prelu'] as const) {
+    it(`FusedConv2D with a bias per channel, ${activation}, and its gradients (stride 2, 'same')`, async () => {
+      await expectNativeMatchesCpu(() => {
+        const x = t(110, [3, 9, 7, 5]);
+        const prelu = activation === 'prelu' ? t(114, [6], 0.2) : undefined;
+        const layer = (filter: tf.Tensor, bias: tf.Tensor) =>
+          tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, strides: 2, pad: 'same', bias, activation, preluActivationWeights: prelu, leakyreluAlpha: 0.1 });
+        const [filter, bias] = [t(111, [3, 3, 5, 6], 0.3), t(112, [6], 0.2)];
+        const grads = activation === 'prelu' ? [] : tf.grads((f: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(layer(f, b))))([filter, bias]);
+        return [layer(filter, bias), ...grads];
+      }, 1e-4, 1e-5, 'conv');
+    });
+  }
+
+  it('FusedConv2D with a scalar bias and none', async () => {
+    await expectNativeMatchesCpu(() => {
+      const x = t(115, [2, 6, 6, 3]) as tf.Tensor4D;
+      const filter = t(116, [3, 3, 3, 4], 0.3) as tf.Tensor4D;
+      return [tf.fused.conv2d({ x, filter, strides: 1, pad: 'valid', bias: tf.scalar(0.3), activation: 'relu' }), tf.fused.conv2d({ x, filter, strides: 1, pad: 'same' })];
+    }, 1e-4, 1e-5, 'conv');
+  });
+
   it('Conv2D with dilations', async () => {
     await expectNativeMatchesCpu(
       () => [
