@@ -315,38 +315,52 @@ static napi_value Conv(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * The calls below take the wasm heap and then numbers: reads `count` arguments, checks the first is an
+ * ArrayBuffer and the rest (from `from`) numbers into `numbers`; returns the heap, or NULL with `usage` thrown.
+ */
+static void *heapCall(napi_env env, napi_callback_info info, size_t count, size_t from, napi_value *argv,
+                      double *numbers, size_t *bytes, const char *usage) {
+  size_t argc = count;
+  bool isBuffer = false;
+  void *heap = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != count ||
+      napi_is_arraybuffer(env, argv[0], &isBuffer) != napi_ok || !isBuffer ||
+      napi_get_arraybuffer_info(env, argv[0], &heap, bytes) != napi_ok) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  for (size_t i = from; i < count; i++) {
+    if (napi_get_value_double(env, argv[i], &numbers[i - from]) != napi_ok) {
+      napi_throw_type_error(env, NULL, usage);
+      return NULL;
+    }
+  }
+  return heap;
+}
+
+static void *at(void *heap, double offset) { return (char *)heap + (int64_t)offset; }
+
+/*
  * epilogue(heap, c, rows, n, bias, biasStride, activation, alpha, prelu, preluStride): matMul's bias and
  * activation over a rows × n block in place, for a product computed elsewhere (a convolution's output).
  */
 static napi_value Epilogue(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
   napi_value argv[10];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  bool isBuffer;
-  if (argc != 10 || napi_is_arraybuffer(env, argv[0], &isBuffer) != napi_ok || !isBuffer) {
-    napi_throw_type_error(env, NULL, "dgr openblas: epilogue takes the heap and 9 numbers");
-    return NULL;
-  }
-  void *heap;
+  double v[9];
   size_t bytes;
-  CHECK(napi_get_arraybuffer_info(env, argv[0], &heap, &bytes));
-  int64_t v[9];
-  double alpha;
-  for (int i = 0; i < 9; i++) {
-    if (i == 6) CHECK(napi_get_value_double(env, argv[1 + i], &alpha));
-    else CHECK(napi_get_value_int64(env, argv[1 + i], &v[i]));
-  }
-  const int64_t rows = v[1], n = v[2], biasStride = v[4], preluStride = v[8];
+  void *heap = heapCall(env, info, 10, 1, argv, v, &bytes, "dgr openblas: epilogue takes the heap and 9 numbers");
+  if (heap == NULL) return NULL;
+  const int64_t c = (int64_t)v[0], rows = (int64_t)v[1], n = (int64_t)v[2], bias = (int64_t)v[3];
+  const int64_t biasStride = (int64_t)v[4], prelu = (int64_t)v[7], preluStride = (int64_t)v[8];
   const int activation = (int)v[5];
-  if (rows < 0 || n < 0 || !inside(v[0], rows * n, bytes) || (v[3] >= 0 && !inside(v[3], biasStride ? n : 1, bytes)) ||
-      (v[7] >= 0 && !inside(v[7], preluStride ? n : 1, bytes)) || activation < LINEAR || activation > SIGMOID ||
-      (activation == PRELU && v[7] < 0)) {
+  if (rows < 0 || n < 0 || !inside(c, rows * n, bytes) || (bias >= 0 && !inside(bias, biasStride ? n : 1, bytes)) ||
+      (prelu >= 0 && !inside(prelu, preluStride ? n : 1, bytes)) || activation < LINEAR || activation > SIGMOID ||
+      (activation == PRELU && prelu < 0)) {
     napi_throw_range_error(env, NULL, "dgr openblas: epilogue's tensors must lie inside the heap");
     return NULL;
   }
-  const float *bias = v[3] >= 0 ? (const float *)((char *)heap + v[3]) : NULL;
-  const float *prelu = v[7] >= 0 ? (const float *)((char *)heap + v[7]) : NULL;
-  epilogue((float *)((char *)heap + v[0]), rows, n, bias, biasStride, activation, (float)alpha, prelu, preluStride);
+  epilogue(at(heap, v[0]), rows, n, bias >= 0 ? at(heap, v[3]) : NULL, biasStride, activation, (float)v[6],
+           prelu >= 0 ? at(heap, v[7]) : NULL, preluStride);
   return NULL;
 }
 
@@ -356,26 +370,18 @@ static napi_value Epilogue(napi_env env, napi_callback_info info) {
  * inner axis, a copy of the whole gradient; this reads it once, a row at a time.
  */
 static napi_value SumRows(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  bool isBuffer;
-  if (argc != 5 || napi_is_arraybuffer(env, argv[0], &isBuffer) != napi_ok || !isBuffer) {
-    napi_throw_type_error(env, NULL, "dgr openblas: sumRows takes the heap, 2 offsets, rows and cols");
-    return NULL;
-  }
-  void *heap;
+  double v[4];
   size_t bytes;
-  CHECK(napi_get_arraybuffer_info(env, argv[0], &heap, &bytes));
-  int64_t v[4];
-  for (int i = 0; i < 4; i++) CHECK(napi_get_value_int64(env, argv[1 + i], &v[i]));
-  const int64_t rows = v[2], cols = v[3];
-  if (rows < 0 || cols < 0 || !inside(v[0], rows * cols, bytes) || !inside(v[1], cols, bytes)) {
+  void *heap = heapCall(env, info, 5, 1, argv, v, &bytes, "dgr openblas: sumRows takes the heap, 2 offsets, rows and cols");
+  if (heap == NULL) return NULL;
+  const int64_t rows = (int64_t)v[2], cols = (int64_t)v[3];
+  if (rows < 0 || cols < 0 || !inside((int64_t)v[0], rows * cols, bytes) || !inside((int64_t)v[1], cols, bytes)) {
     napi_throw_range_error(env, NULL, "dgr openblas: sumRows's tensors must lie inside the heap");
     return NULL;
   }
-  const float *x = (const float *)((char *)heap + v[0]);
-  float *out = (float *)((char *)heap + v[1]);
+  const float *x = at(heap, v[0]);
+  float *out = at(heap, v[1]);
   for (int64_t j = 0; j < cols; j++) out[j] = 0;
   for (int64_t i = 0; i < rows; i++) {
     const float *row = x + i * cols;
@@ -398,42 +404,26 @@ static void adam(int64_t n, const float *restrict p, const float *restrict g, co
 }
 
 /*
- * adamStep(heap, offsets: Float64Array [param, grad, m, v, param', m', v'], n, beta1, beta2, stepSize,
- * correction2, epsilon): one Adam update of n floats (core/engine/adam-kernel.ts says why), PyTorch's rule:
+ * adamStep(heap, param, grad, m, v, param', m', v', n, beta1, beta2, stepSize, correction2, epsilon): one Adam
+ * update of n floats (core/engine/adam-kernel.ts says why), PyTorch's rule:
  *   m' = beta1 m + (1 - beta1) g,  v' = beta2 v + (1 - beta2) g^2,  param' = param - stepSize m' / (sqrt(v') / correction2 + eps)
  * Not OpenBLAS's, but the addon is the native code the engine already loads.
  */
 static napi_value AdamStep(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  bool isBuffer;
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  if (argc != 8 || napi_is_arraybuffer(env, argv[0], &isBuffer) != napi_ok || !isBuffer ||
-      napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok ||
-      type != napi_float64_array || length != 7) {
-    napi_throw_type_error(env, NULL, "dgr openblas: adamStep takes the heap, a Float64Array of 7 offsets, n and 5 numbers");
-    return NULL;
-  }
-  void *heap;
+  napi_value argv[14];
+  double v[13];
   size_t bytes;
-  CHECK(napi_get_arraybuffer_info(env, argv[0], &heap, &bytes));
-  const double *at = data;
-  int64_t n;
-  double h[5];
-  CHECK(napi_get_value_int64(env, argv[2], &n));
-  for (int i = 0; i < 5; i++) CHECK(napi_get_value_double(env, argv[3 + i], &h[i]));
-  float *t[7];
+  void *heap = heapCall(env, info, 14, 1, argv, v, &bytes, "dgr openblas: adamStep takes the heap, 7 offsets, n and 5 numbers");
+  if (heap == NULL) return NULL;
+  const int64_t n = (int64_t)v[7];
   for (int i = 0; i < 7; i++) {
-    if (!inside((int64_t)at[i], n, bytes)) {
+    if (!inside((int64_t)v[i], n, bytes)) {
       napi_throw_range_error(env, NULL, "dgr openblas: adamStep's tensors must lie inside the heap");
       return NULL;
     }
-    t[i] = (float *)((char *)heap + (int64_t)at[i]);
   }
-  adam(n, t[0], t[1], t[2], t[3], t[4], t[5], t[6], (float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4]);
+  adam(n, at(heap, v[0]), at(heap, v[1]), at(heap, v[2]), at(heap, v[3]), at(heap, v[4]), at(heap, v[5]),
+       at(heap, v[6]), (float)v[8], (float)v[9], (float)v[10], (float)v[11], (float)v[12]);
   return NULL;
 }
 

@@ -35,10 +35,10 @@ function adamStep(blas: OpenBlas): (args: KernelArgs) => tf.TensorInfo[] {
     const outputs = [param, m, v].map((t) => backend.makeOutput(t.shape, 'float32'));
     const n = tf.util.sizeFromShape(param.shape);
     if (n === 0) return outputs;
-    const offsets = Float64Array.from([param, grad, m, v, ...outputs], (t) => backend.getMemoryOffset(t.dataId));
+    const [p0, g0, m0, v0, p1, m1, v1] = [param, grad, m, v, ...outputs].map((t) => backend.getMemoryOffset(t.dataId));
     // The heap is read after makeOutput, which may grow the memory (and so replace its buffer).
     const heap = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer;
-    blas.adamStep(heap, offsets, n, beta1, beta2, stepSize, correction2, epsilon);
+    blas.adamStep(heap, p0, g0, m0, v0, p1, m1, v1, n, beta1, beta2, stepSize, correction2, epsilon);
     return outputs;
   };
 }

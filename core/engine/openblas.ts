@@ -39,8 +39,23 @@ export interface OpenBlas {
    * batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft.
    */
   conv(kind: number, heap: ArrayBuffer, geometry: Int32Array, first: number, second: number, out: number): void;
-  /** One Adam update of n floats; offsets: param, grad, m, v, then the new param, m and v (./adam-kernel.ts). */
-  adamStep(heap: ArrayBuffer, offsets: Float64Array, n: number, beta1: number, beta2: number, stepSize: number, correction2: number, epsilon: number): void;
+  /** One Adam update of n floats at param, grad, m and v into param', m' and v' (./adam-kernel.ts). */
+  adamStep(
+    heap: ArrayBuffer,
+    param: number,
+    grad: number,
+    m: number,
+    v: number,
+    param1: number,
+    m1: number,
+    v1: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    correction2: number,
+    epsilon: number,
+  ): void;
   /** matMul's bias and activation over a rows × n block in place (offsets −1 when absent; strides 1 or 0). */
   epilogue(heap: ArrayBuffer, c: number, rows: number, n: number, bias: number, biasStride: number, activation: number, alpha: number, prelu: number, preluStride: number): void;
   /** out[j] = Σ_i x[i][j] over a row-major rows × cols block (a bias gradient). */
