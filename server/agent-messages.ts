@@ -3,10 +3,17 @@
  * frame on every vector step while it has a subscriber; viewers need a few dozen a second, so frames pass a
  * throttle here (latest wins) and are encoded only when someone watches.
  */
-import type { AgentEvent } from '../agent/events.ts';
+import type { AgentEvent, AgentFrame } from '../agent/events.ts';
 import type { SubscriberError } from '../core/events.ts';
-import { encodeDreams, encodeFrame } from '../protocol/binary.ts';
+import { encodeDreams, encodeFrame, type Frame } from '../protocol/binary.ts';
 import type { JobOutput } from './job.ts';
+
+/**
+ * The wire's Frame repeats the agent's frame event field for field (the client may import only env/ and
+ * protocol/, so the wire type stands on its own); this fails to compile when either gains a field the other lacks.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const FRAME_FIELDS_MATCH: Same<Omit<AgentFrame, 'type'>, Frame> = true;
 
 /**
  * Keeps the newest frame offered and posts at most `rate` per second. A frame that arrives too soon replaces the
