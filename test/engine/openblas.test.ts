@@ -17,6 +17,7 @@ import { loadOpenBlas, type OpenBlas } from '../../core/engine/openblas.ts';
 import { matMulPath } from '../../core/engine/wasm-kernels.ts';
 import { Adam } from '../../core/nn/adam.ts';
 import { expectClose, randomArray, runOn } from './helpers.ts';
+import { CONV_CASES, type ConvCase } from './conv-cases.ts';
 
 const found = loadOpenBlas();
 const addon: OpenBlas | null = 'addon' in found ? found.addon : null;
@@ -135,29 +136,10 @@ describe.skipIf(addon === null)(title('OpenBLAS _FusedMatMul on wasm matches cpu
 });
 
 describe.skipIf(addon === null)(title('OpenBLAS convolutions (im2col) on wasm match cpu'), () => {
-  type Case = {
-    name: string;
-    x: [number, number, number, number];
-    filter: [number, number, number, number];
-    strides: number | [number, number];
-    pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  };
-  const cases: Case[] = [
-    { name: '3x3 stride 1 same', x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
-    { name: '3x3 stride 1 valid', x: [2, 7, 6, 2], filter: [3, 3, 2, 5], strides: 1, pad: 'valid' },
-    { name: '5x5 stride 2 same, odd input', x: [2, 9, 7, 3], filter: [5, 5, 3, 2], strides: 2, pad: 'same' },
-    { name: '3x3 stride 2 valid, rows left unread', x: [2, 8, 8, 2], filter: [3, 3, 2, 3], strides: 2, pad: 'valid' },
-    { name: '5x3 strides [2,1], numeric pad 1', x: [3, 10, 6, 2], filter: [5, 3, 2, 3], strides: [2, 1], pad: 1 },
-    { name: 'numeric pad 2, ceil rounding, stride 3', x: [1, 9, 10, 2], filter: [3, 3, 2, 2], strides: 3, pad: 2, dimRoundingMode: 'ceil' },
-    { name: 'explicit asymmetric padding, stride 2', x: [2, 7, 8, 3], filter: [3, 2, 3, 2], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
-    { name: '1x1 stride 2', x: [2, 6, 6, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
-    { name: 'filter as large as the input', x: [2, 5, 5, 2], filter: [5, 5, 2, 3], strides: 1, pad: 'valid' },
-    // More samples than one chunk of patches holds (16 MB), so the filter gradient accumulates over chunks.
-    { name: 'many samples, chunked', x: [300, 16, 16, 8], filter: [5, 5, 8, 4], strides: 1, pad: 'same' },
-  ];
-  const attrsOf = (c: Case) => ({ strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.dimRoundingMode });
-  const outShape = (c: Case) => tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.dimRoundingMode).outShape;
+  // More samples than one chunk of patches holds (16 MB), so the filter gradient accumulates over chunks.
+  const cases: ConvCase[] = [...CONV_CASES, { name: 'many samples, chunked', x: [300, 16, 16, 8], filter: [5, 5, 8, 4], strides: 1, pad: 'same' }];
+  const attrsOf = (c: ConvCase) => ({ strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.dimRoundingMode });
+  const outShape = (c: ConvCase) => tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.dimRoundingMode).outShape;
 
   for (const c of cases) {
     it(`Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput, ${c.name}`, async () => {

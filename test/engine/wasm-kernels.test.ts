@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../core/engine/backend.ts';
 import { expectSameOnBoth, randomArray } from './helpers.ts';
+import { CONV_CASES } from './conv-cases.ts';
 
 /** These are the pure wasm path's kernels (OpenBLAS off); test/engine/openblas.test.ts covers OpenBLAS's. */
 const PURE = { native: false };
@@ -114,32 +115,7 @@ describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)
 });
 
 describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm', () => {
-  type Case = {
-    name: string;
-    x: [number, number, number, number];
-    filter: [number, number, number, number];
-    strides: number | [number, number];
-    pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  };
-  const cases: Case[] = [
-    { name: '3x3 stride 1 same', x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
-    { name: '3x3 stride 1 valid', x: [2, 7, 6, 2], filter: [3, 3, 2, 5], strides: 1, pad: 'valid' },
-    { name: '4x4 stride 2 same, even input (DCGAN)', x: [3, 8, 8, 2], filter: [4, 4, 2, 3], strides: 2, pad: 'same' },
-    { name: '5x5 stride 2 same, odd input', x: [2, 9, 7, 3], filter: [5, 5, 3, 2], strides: 2, pad: 'same' },
-    { name: '3x3 stride 2 valid, rows left unread', x: [2, 8, 8, 2], filter: [3, 3, 2, 3], strides: 2, pad: 'valid' },
-    { name: '5x3 strides [2,1], numeric pad 1', x: [2, 10, 6, 2], filter: [5, 3, 2, 3], strides: [2, 1], pad: 1 },
-    { name: 'numeric pad 2, ceil rounding, stride 3', x: [1, 9, 10, 2], filter: [3, 3, 2, 2], strides: 3, pad: 2, dimRoundingMode: 'ceil' },
-    {
-      name: 'explicit asymmetric padding, stride 2',
-      x: [2, 7, 8, 3],
-      filter: [3, 2, 3, 2],
-      strides: 2,
-      pad: [[0, 0], [1, 2], [0, 1], [0, 0]],
-    },
-    { name: '1x1 stride 2', x: [2, 6, 6, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
-    { name: 'filter as large as the input', x: [2, 5, 5, 2], filter: [5, 5, 2, 3], strides: 1, pad: 'valid' },
-  ];
+  const cases = CONV_CASES;
 
   for (const c of cases) {
     it(`Conv2DBackpropFilter, ${c.name}: matches cpu`, async () => {
