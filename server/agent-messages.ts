@@ -6,7 +6,7 @@
 import type { AgentEvent, AgentFrame } from '../agent/events.ts';
 import type { SubscriberError } from '../core/events.ts';
 import { encodeDreams, encodeFrame, type Frame } from '../protocol/binary.ts';
-import type { JobOutput } from './job.ts';
+import { postLifecycle, type JobOutput } from './job.ts';
 
 /**
  * The wire's Frame repeats the agent's frame event field for field (the client may import only env/ and
@@ -136,12 +136,9 @@ export function agentSubscriber(
         return;
       }
       case 'end':
-        return;
       case 'error':
-        post({ kind: 'message', message: { type: 'status', state: 'failed', message: e.message } });
-        return;
       case 'subscriber-error':
-        // This subscriber is the only one in the worker: nothing else to tell.
+        postLifecycle(e, post);
         return;
     }
   };

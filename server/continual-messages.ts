@@ -4,7 +4,7 @@ import type { SubscriberError } from '../core/events.ts';
 import type { ContinualEvent } from '../core/run-events.ts';
 import { encodeSamples } from '../protocol/binary.ts';
 import type { RunInfo } from '../protocol/messages.ts';
-import type { JobOutput } from './job.ts';
+import { postLifecycle, type JobOutput } from './job.ts';
 
 /** Generated inputs (floats in [0, 1]) as bytes for the SAMPLES message. */
 function quantise(x: Float32Array): Uint8Array {
@@ -78,12 +78,9 @@ export function continualSubscriber(
         return;
       }
       case 'end':
-        return;
       case 'error':
-        post({ kind: 'message', message: { type: 'status', state: 'failed', message: e.message } });
-        return;
       case 'subscriber-error':
-        // This subscriber is the only one in the worker: nothing else to tell.
+        postLifecycle(e, post);
         return;
     }
   };

@@ -16,6 +16,16 @@ export type JobOutput =
   | { readonly kind: 'binary'; readonly bytes: Uint8Array; readonly frame: boolean }
   | { readonly kind: 'end'; readonly state: Extract<JobState, 'finished' | 'stopped' | 'failed'>; readonly message?: string };
 
+/** The events every run's stream ends or fails with, the classification loop's and the agent's alike. */
+export type LifecycleEvent = { readonly type: 'end' } | { readonly type: 'error'; readonly message: string } | { readonly type: 'subscriber-error' };
+
+/** What a run's lifecycle event tells the viewers: only a failure, as a status. */
+export function postLifecycle(e: LifecycleEvent, post: (o: JobOutput) => void): void {
+  // The end itself is the worker's to announce (with how the run ended); a subscriber error can only be this
+  // worker's one subscriber, so there is no one else to tell.
+  if (e.type === 'error') post({ kind: 'message', message: { type: 'status', state: 'failed', message: e.message } });
+}
+
 export interface Job {
   readonly capabilities: readonly Capability[];
   /** Starts the job; outputs arrive through `output` until an `end`. */
