@@ -52,10 +52,20 @@ export function observationTensor(observations: Uint8Array, n: number): tf.Tenso
   return tf.tensor2d(Float32Array.from(view), [n, OBSERVATION_SIZE]);
 }
 
-/** Greedy actions and the Q-values of a batch of observations (one forward pass). */
+/**
+ * Greedy actions and the Q-values of a batch of observations (one forward pass). The argmax is taken here from
+ * the values read back anyway (first of equal maxima, as tf.argMax): a kernel and a second read cost more than
+ * six comparisons per row when acting for 16 games every step.
+ */
 export function greedy(q: Solver, observations: Uint8Array, n: number): { actions: Int32Array; qValues: Float32Array } {
-  return tf.tidy(() => {
-    const values = q.logits(observationTensor(observations, n));
-    return { actions: tf.argMax(values, 1).dataSync() as Int32Array, qValues: values.dataSync() as Float32Array };
-  });
+  const values = tf.tidy(() => q.logits(observationTensor(observations, n)));
+  const qValues = values.dataSync() as Float32Array;
+  values.dispose();
+  const actions = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let a = 1; a < ACTION_COUNT; a++) if (qValues[i * ACTION_COUNT + a] > qValues[i * ACTION_COUNT + best]) best = a;
+    actions[i] = best;
+  }
+  return { actions, qValues };
 }

@@ -44,7 +44,10 @@ export function median(xs: number[]): number {
 
 /** The median over `repeats` of the mean time of `stepsPerRepeat` steps, after a warm-up of three. */
 export function timeSteps(step: () => void, settings: Pick<BenchSettings, 'repeats' | 'stepsPerRepeat'>): number {
-  for (let i = 0; i < 3; i++) step();
+  // Warm-up: the references in ../shared/bench take 20 steps (compiled code); V8 needs some hundreds of calls of
+  // a fast step before its JavaScript runs at the speed a training run sees, so also at least half a second.
+  const warmUpUntil = performance.now() + 500;
+  for (let i = 0; i < Math.max(3, Math.min(20, settings.stepsPerRepeat)) || performance.now() < warmUpUntil; i++) step();
   const times: number[] = [];
   for (let r = 0; r < settings.repeats; r++) {
     const start = performance.now();
