@@ -11,6 +11,9 @@
  * - _FusedMatMul also adds its bias wrongly to batched (rank-3, batch > 1) products; those run unfused.
  * - UnsortedSegmentSum: missing on wasm; tf.gather's gradient needs it.
  * - MaxPoolGrad: the wasm kernel loses whole windows for some shapes; replaced by a direct loop.
+ * - Identity (tf.clone, and the engine's copy of every tensor an op saves for its gradient): the wasm kernel
+ *   copies the data, 75 copies per VAE training step; it shares the buffer instead, counted as Reshape does
+ *   (tensors are immutable, and no kernel here writes into an input).
  *
  * Where the OpenBLAS addon is built, selectBlas puts ./openblas-kernels.ts in place of the matrix products
  * and convolutions (those here stay their fallback for what the addon does not take).
@@ -373,6 +376,16 @@ function maxPoolGrad(): WasmKernel {
   };
 }
 
+/** Identity without a copy: the output is the input's buffer, its reference count raised (like wasm's Reshape). */
+function sharedIdentity(stock: WasmKernel): WasmKernel {
+  return (args) => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string') return stock(args);
+    args.backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
 function register(kernelName: string, kernelFunc: WasmKernel, setupFunc?: tf.KernelSetupFunc): void {
   if (tf.getKernel(kernelName, WASM) != null) tf.unregisterKernel(kernelName, WASM);
   tf.registerKernel({ kernelName, backendName: WASM, kernelFunc: kernelFunc as unknown as tf.KernelFunc, setupFunc });
@@ -490,5 +503,6 @@ export function installWasmKernels(): void {
   selectBlas(null);
   register(tf.UnsortedSegmentSum, unsortedSegmentSum());
   register(tf.MaxPoolGrad, maxPoolGrad());
+  register(tf.Identity, sharedIdentity(asKernel(originalKernel(tf.Identity))));
   installed = true;
 }

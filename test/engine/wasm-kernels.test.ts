@@ -114,6 +114,32 @@ describe('BatchMatMul on wasm (transpose flags handled by an explicit transpose)
   });
 });
 
+describe('Identity on wasm shares its input buffer', () => {
+  it('a clone reads the same values without a copy, outlives its source, and frees the buffer with the last of them', async () => {
+    await useBackend('wasm', PURE);
+    const backend = tf.backend() as unknown as { numDataIds(): number; getMemoryOffset(id: object): number };
+    const buffers = backend.numDataIds();
+    const x = t(30, [5, 7]);
+    const values = Float32Array.from(x.dataSync());
+    const copy = tf.clone(x);
+    expect(backend.getMemoryOffset(copy.dataId)).toBe(backend.getMemoryOffset(x.dataId));
+    expect(backend.numDataIds()).toBe(buffers + 1);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual(Array.from(values));
+    expect(backend.numDataIds()).toBe(buffers + 1);
+    copy.dispose();
+    expect(backend.numDataIds()).toBe(buffers);
+  });
+
+  it('gradients that save tensors for the backward pass (clones) still match cpu', async () => {
+    await expectSameOnPure(() => {
+      const x = t(31, [6, 9]);
+      const f = (w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.sigmoid(tf.add(tf.matMul(tf.relu(x), w), b)));
+      return tf.grads(f)([t(32, [9, 4], 0.5), t(33, [4], 0.1)]);
+    });
+  });
+});
+
 describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm', () => {
   const cases = CONV_CASES;
 
