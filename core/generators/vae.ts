@@ -7,6 +7,7 @@
  * teach a solver little (the domain pairs), and the paper's code (kuc2477) gives its generator convolutions.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { bceWithLogits } from '../nn/bce.ts';
 import type { Rng } from '../engine/random.ts';
 import { Adam, type AdamSettings, type AdamState } from '../nn/adam.ts';
 import type { ImageShape } from '../data/types.ts';
@@ -117,11 +118,7 @@ export class Vae implements Generator {
     const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', this.rng.seed());
     const z = tf.add(mu, tf.mul(eps, tf.exp(tf.mul(logVar, 0.5)))) as tf.Tensor2D;
     const logits = this.decode(z);
-    // BCE with logits: max(l, 0) − l·x + log(1 + e^(−|l|)).
-    const bce = tf.sum(
-      tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))),
-      1,
-    );
+    const bce = tf.sum(bceWithLogits(logits, x), 1);
     const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mu)), tf.exp(logVar)), 1));
     return tf.div(tf.add(bce, kl), this.settings.inputSize) as tf.Tensor1D;
   }
