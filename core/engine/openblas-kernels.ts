@@ -72,11 +72,11 @@ function productOf(a: tf.TensorInfo, b: tf.TensorInfo, attrs: tf.NamedAttrMap): 
  * 1 when `x` holds one value per output column (shape [..1, n]), 0 when one value for all, null otherwise
  * (or when broadcasting `x` would add axes to the output).
  */
-function columnStride(x: tf.TensorInfo, p: Product): number | null {
-  if (x.dtype !== 'float32' || x.shape.length > p.outShape.length) return null;
+function columnStride(x: tf.TensorInfo, columns: number, outRank: number): number | null {
+  if (x.dtype !== 'float32' || x.shape.length > outRank) return null;
   const size = tf.util.sizeFromShape(x.shape);
   if (size === 1) return 0;
-  return x.shape[x.shape.length - 1] === p.n && size === p.n ? 1 : null;
+  return x.shape[x.shape.length - 1] === columns && size === columns ? 1 : null;
 }
 
 type Epilogue = { bias: tf.TensorInfo | null; biasStride: number; activation: number; alpha: number; prelu: tf.TensorInfo | null; preluStride: number };
@@ -132,10 +132,10 @@ function openBlasFusedMatMul(blas: OpenBlas, pure: WasmKernel): WasmKernel {
     const name = (args.attrs.activation as string | undefined) ?? 'linear';
     const activation = ACTIVATIONS[name];
     if (activation === undefined) throw new Error(`_FusedMatMul: unsupported activation '${name}'`);
-    const biasStride = bias == null ? 0 : columnStride(bias, product);
+    const biasStride = bias == null ? 0 : columnStride(bias, product.n, product.outShape.length);
     const prelu = name === 'prelu' ? preluActivationWeights : null;
     if (name === 'prelu' && prelu == null) throw new Error('_FusedMatMul: prelu activation without its weights');
-    const preluStride = prelu == null ? 0 : columnStride(prelu, product);
+    const preluStride = prelu == null ? 0 : columnStride(prelu, product.n, product.outShape.length);
     if (biasStride === null || preluStride === null) return pure(args);
     const alpha = (args.attrs.leakyreluAlpha as number | undefined) ?? 0.2;
     return run(blas, args.backend, a, b, product, {
@@ -234,11 +234,7 @@ function openBlasFusedConv2D(blas: OpenBlas, pure: WasmKernel): WasmKernel {
     const g = geometryOf(x.shape, filter.shape, attrs, [x, filter]);
     if (g === null) return pure(args);
     const channels = g[6];
-    const stride = (t: tf.TensorInfo | undefined): number | null => {
-      if (t == null) return 0;
-      const size = tf.util.sizeFromShape(t.shape);
-      return t.dtype !== 'float32' ? null : size === 1 ? 0 : size === channels && t.shape[t.shape.length - 1] === channels ? 1 : null;
-    };
+    const stride = (t: tf.TensorInfo | undefined): number | null => (t == null ? 0 : columnStride(t, channels, 4));
     const name = attrs.activation ?? 'linear';
     const activation = ACTIVATIONS[name];
     const prelu = name === 'prelu' ? preluActivationWeights : undefined;
