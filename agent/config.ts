@@ -73,6 +73,10 @@ export const scholarSchema = z.strictObject({
   observations: positiveInt,
 });
 
+/** Which of G's dreams are replayed (./valid-dreams.ts). */
+export const DREAM_KEEPS = ['valid', 'all'] as const;
+export type DreamKeep = (typeof DREAM_KEEPS)[number];
+
 export const agentConfigSchema = z.strictObject({
   experiment: z.literal('rl'),
   /** Which preset the run started from (quick, full, demo), or 'custom' for a hand-written config. */
@@ -88,6 +92,10 @@ export const agentConfigSchema = z.strictObject({
     /** Generator iterations per game. */
     iterations: positiveInt,
     batchSize: positiveInt,
+    /** Which dreams are replayed (to Q_k and to G_k): all of G's samples, or only those some game seen so far
+     *  could show (rejection sampling by the games' invariants, ./valid-dreams.ts). Absent in configs saved
+     *  before the option, which replayed all. */
+    keep: z.enum(DREAM_KEEPS).optional(),
   }),
   /** ER's buffer of real past observations (spread evenly over the games seen). */
   er: z.strictObject({ capacity: positiveInt }),
@@ -101,7 +109,8 @@ export const agentConfigSchema = z.strictObject({
     /** Episodes of the random and scripted reference policies per game, for normalised scores. */
     referenceEpisodes: positiveInt,
   }),
-  /** Train the generator in a worker thread while the scholar consolidates (where it runs, not what it computes). */
+  /** Train the generator in a worker thread while the scholar consolidates (where it runs, not what it computes).
+   *  With generator.keep 'valid' the generator trains on this thread: the worker runs core's generators only. */
   parallel: z.boolean(),
 });
 

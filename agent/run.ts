@@ -20,6 +20,7 @@ import { Rng } from '../core/engine/random.ts';
 import { EventStream } from '../core/events.ts';
 import { GeneratorWorker } from '../core/generators/parallel.ts';
 import { trainGenerator } from '../core/generators/train.ts';
+import type { Generator } from '../core/generators/generator.ts';
 import { freeze } from '../core/scholar.ts';
 import type { Solver } from '../core/solvers/solver.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
@@ -34,6 +35,7 @@ import { learnerCheckpoint, learnerFromCheckpoint, type LearnerProgress, type Le
 import { learnGame } from './learner.ts';
 import { createQSolver, greedy } from './network.ts';
 import { armArrays, createArmScholar, disposeArm, OBSERVATION_SHAPE, restoreArm, type ArmScholar } from './scholar.ts';
+import { ValidDreams } from './valid-dreams.ts';
 import { Watcher } from './watch.ts';
 import { agentResult, type AgentResult, type ArmRecord, type RunRecord } from './result.ts';
 
@@ -148,7 +150,7 @@ async function setUp(config: AgentConfig, options: AgentRunOptions): Promise<Run
     const row = evaluateScholar(run, arms[0].scholar.solver, -1);
     for (const arm of config.arms) run.record.arms[arm].rows.push(row.normalised);
   }
-  const needsWorker = config.parallel && arms.some((a) => a.scholar.generator) && run.position.game < schedule.tasks.length;
+  const needsWorker = config.parallel && keepsAllDreams(config) && arms.some((a) => a.scholar.generator) && run.position.game < schedule.tasks.length;
   if (needsWorker) run.worker = await GeneratorWorker.start(options.backend, config.generator.model, OBSERVATION_SHAPE);
   return run;
 }
@@ -273,10 +275,11 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
   // and a run with the generator on this thread draw exactly what an uninterrupted one draws.
   state.previous.generator?.reseed(rng.fork('audit noise'));
   const audit = hasPast && state.previous.generator ? auditReplay(run, k, state) : null;
+  const replayed = hasPast ? replayedDreams(run, state.previous.generator, k) : null;
   const generatorJob = state.scholar.generator
     ? trainGenerator(
         state.scholar.generator,
-        hasPast ? state.previous.generator : null,
+        replayed,
         { x: learned.observations, y: new Uint8Array(learned.observations.length / OBSERVATION_SIZE), n: learned.observations.length / OBSERVATION_SIZE, shape: OBSERVATION_SHAPE, scale: 1 },
         { iterations: config.generator.iterations, batchSize: config.generator.batchSize, r, reportEvery: 25 },
         { train: rng.fork('generator batches'), noise: rng.fork('generator noise'), replay: rng.fork('generator replay') },
@@ -288,7 +291,7 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
     state.scholar.solver,
     learned.network,
     learned.observations,
-    { arm: state.arm, previous: hasPast ? state.previous.solver : null, generator: state.previous.generator, memory: state.memory, noiseDensity: NOISE_DENSITY },
+    { arm: state.arm, previous: hasPast ? state.previous.solver : null, generator: replayed, memory: state.memory, noiseDensity: NOISE_DENSITY },
     { iterations: config.scholar.iterations, batchSize: config.scholar.batchSize, r, loss: config.scholar.loss, scale },
     rng.fork('consolidation'),
     (iteration, value) => reportConsolidation(run, k, iteration, value),
@@ -349,6 +352,15 @@ function evaluateScholar(run: Run, q: Solver, k: number): { raw: number[]; norma
   return { raw, normalised: raw.map((score, i) => normalisedScore(score, run.record.reference[i])) };
 }
 
+const keepsAllDreams = (config: AgentConfig): boolean => (config.generator.keep ?? 'all') === 'all';
+
+/** What G's dreams after the first `games` games are replayed through: all its samples, or only those one of
+ *  those games could show (config.generator.keep, ./valid-dreams.ts). */
+function replayedDreams(run: Run, generator: Generator | null, games: number): Generator | null {
+  if (generator === null || keepsAllDreams(run.config)) return generator;
+  return new ValidDreams(generator, run.schedule.tasks.slice(0, games).map((t) => t.task.game));
+}
+
 /** The audit of what G_(k−1) replays to Q_k, judged by Q_(k−1)'s actions (./audit.ts). */
 function auditReplay(run: Run, k: number, state: ArmScholar): ReplayAuditRL {
   const generator = state.previous.generator;
@@ -369,7 +381,7 @@ function auditReplay(run: Run, k: number, state: ArmScholar): ReplayAuditRL {
 
 /** G_k's dreams after game k with Q_k's greedy actions: what the next game will replay. */
 function dreams(run: Run, k: number, state: ArmScholar): { observations: Uint8Array; actions: number[]; resembles: number[] } {
-  const generator = state.scholar.generator;
+  const generator = replayedDreams(run, state.scholar.generator, k + 1);
   if (!generator) throw new Error('dreams: the arm has no generator');
   const observations = generatedFrames(generator, DREAM_COUNT);
   const games = run.schedule.tasks.slice(0, k + 1).map((t) => t.task.game);
@@ -379,7 +391,7 @@ function dreams(run: Run, k: number, state: ArmScholar): { observations: Uint8Ar
   return { observations, actions, resembles: Array.from(resembles) };
 }
 
-function generatedFrames(generator: NonNullable<ArmScholar['scholar']['generator']>, n: number): Uint8Array {
+function generatedFrames(generator: Generator, n: number): Uint8Array {
   const t = generator.sample(n);
   const cells = Uint8Array.from(t.dataSync(), (v) => (v >= 0.5 ? 1 : 0));
   t.dispose();

@@ -1,6 +1,6 @@
 /**
  * Per-game normalised score against the run's frames, with the game boundaries: for each game a line of the
- * arm's scholar (evaluated after each consolidation, so it steps at the boundaries) and the short-term learner's
+ * arm's scholar (evaluated after each consolidation, so it steps at the boundaries; a dot marks each evaluation) and the short-term learner's
  * points on its own game while it trains (dotted). 0 is the random policy, 1 the scripted one.
  */
 import { el, esc, FONT, num, svgDocument, taskColour, text, textWidth } from '../../core/report/svg.ts';
@@ -46,6 +46,8 @@ export function rlCurvesSvg(result: AgentResult, arm: ArmResult, title: string):
       if (k < T) points.push(`${num(px(k === 0 ? 0 : from))},${num(py(row[i]))}`, `${num(px(to))},${num(py(row[i]))}`);
     });
     body.push(el('polyline', { class: 'game-line', 'data-game': i, points: points.join(' '), fill: 'none', stroke: colour, 'stroke-width': 2 }));
+    // A dot where each evaluation was taken: the step after the last game is otherwise only a tick at the edge.
+    arm.R.forEach((row, k) => body.push(el('circle', { class: 'evaluation', 'data-game': i, cx: num(px(bounds[k])), cy: num(py(row[i])), r: 3.5, fill: colour })));
     const learner = result.learnerCurves.filter((p) => p.game === i);
     if (learner.length > 0) {
       body.push(el('polyline', { class: 'learner-line', points: learner.map((p) => `${num(px(p.frame))},${num(py(p.normalised))}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': 1.5, 'stroke-dasharray': '2 3' }));

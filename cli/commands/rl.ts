@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { AGENT_ARM_DESCRIPTIONS, AGENT_ARMS, parseAgentConfig, type AgentArm, type AgentConfig } from '../../agent/config.ts';
+import { AGENT_ARM_DESCRIPTIONS, AGENT_ARMS, DREAM_KEEPS, parseAgentConfig, type DreamKeep, type AgentArm, type AgentConfig } from '../../agent/config.ts';
 import { AGENT_PRESETS, agentPreset, describePreset, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
 import { backendOption, intOption, nativeOption, startBackend } from '../options.ts';
 import { readJsonFile } from '../../core/json-files.ts';
@@ -21,6 +21,7 @@ interface RlOptions {
   frames?: number;
   iterations?: number;
   generatorIterations?: number;
+  dreams?: DreamKeep;
   backend: string;
   native: boolean;
   out?: string;
@@ -30,7 +31,7 @@ interface RlOptions {
 }
 
 /** Options that shape the run and therefore cannot be given beside --config (the file holds them all). */
-const SHAPING = ['arm', 'schedule', 'frames', 'iterations', 'generatorIterations'] as const;
+const SHAPING = ['arm', 'schedule', 'frames', 'iterations', 'generatorIterations', 'dreams'] as const;
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
@@ -53,6 +54,7 @@ export function rlConfigFrom(opts: RlOptions): AgentConfig {
     seed: opts.seed,
     iterations: opts.iterations,
     generatorIterations: opts.generatorIterations,
+    dreams: opts.dreams,
     parallel: opts.parallel,
   });
 }
@@ -70,6 +72,7 @@ export function registerRl(program: Command): void {
     .option('--frames <n>', 'frames per game of a named schedule (a schedule file sets its own)', intOption('--frames', 1000))
     .option('--iterations <n>', 'consolidation iterations per game', intOption('--iterations', 1))
     .option('--generator-iterations <n>', 'generator iterations per game', intOption('--generator-iterations', 1))
+    .addOption(new Option('--dreams <keep>', "which of gr's dreams are replayed: valid (only those a game seen so far could show; the presets' default) or all").choices([...DREAM_KEEPS]))
     .addOption(backendOption())
     .addOption(nativeOption())
     .option('--out <dir>', 'output folder (default runs/rl/<timestamp>); a folder with a checkpoint of the same config resumes')

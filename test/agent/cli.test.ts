@@ -31,6 +31,12 @@ describe('dgr rl', () => {
     expect(Object.keys(result.retention)).toEqual(['freeway/slow']);
     expect(result.R).toHaveLength(3);
     expect(result.config.arms).toEqual(['gr']);
+    expect(result.config.generator.keep).toBe('valid');
+    // Every evaluation of the scholar is a dot on its curve, the one after the last game too (at the right edge).
+    const dots = [...readFileSync(join(out, 'gr', 'curves.svg'), 'utf8').matchAll(/<circle class="evaluation" data-game="(\d)" cx="([\d.]+)"/g)];
+    expect(dots).toHaveLength(result.R.length * result.games.length);
+    const right = Math.max(...dots.map((d) => Number(d[2])));
+    expect(dots.filter((d) => Number(d[2]) === right).map((d) => Number(d[1]))).toEqual([0, 1]);
     expect(r.stderr).toMatch(/game 1\/2 freeway\/slow · learn · \d+\/1600 frames · \d+ frames\/s/);
     expect(r.stdout).toMatch(/gr +ACC -?\d+\.\d %  retention: freeway/);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('MinAtar DQN at 1M frames');
@@ -88,5 +94,6 @@ describe('dgr rl', () => {
     expect(rl('--config', config, '--arm', 'gr').stderr).toMatch(/--config holds the whole run; drop --arm/);
     expect(rl('--config', config).stderr).toMatch(/invalid RL config:\n +experiment: /);
     expect(rl('--arm', 'lwf').stderr).toMatch(/option '--arm <arms\.\.\.>' argument 'lwf' is invalid/);
+    expect(rl('--dreams', 'some').stderr).toMatch(/option '--dreams <keep>' argument 'some' is invalid\. Allowed choices are valid, all/);
   });
 });

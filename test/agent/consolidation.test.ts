@@ -14,6 +14,8 @@ import { createGenerator } from '../../core/generators/create.ts';
 import { trainGeneratorOnTask } from '../../core/generators/train.ts';
 import type { Generator } from '../../core/generators/generator.ts';
 import { OBSERVATION_SIZE } from '../../env/layout.ts';
+import { satisfiesInvariants } from '../../agent/audit.ts';
+import { ValidDreams } from '../../agent/valid-dreams.ts';
 import { playedFrames } from './helpers.ts';
 
 const preset = agentPreset('quick');
@@ -50,6 +52,41 @@ describe('the generator of observations', () => {
     x.dispose();
     const real = breakout.reduce((s, v) => s + v, 0) / breakout.length;
     expect(Math.abs(density - real)).toBeLessThan(0.5 * real);
+  });
+});
+
+describe('valid dreams (generator.keep valid)', () => {
+  const validShare = (x: tf.Tensor2D, game: 'breakout' | 'freeway'): number => {
+    const cells = Uint8Array.from(x.dataSync());
+    let valid = 0;
+    for (let k = 0; k < x.shape[0]; k++) if (satisfiesInvariants(game, cells, k * OBSERVATION_SIZE)) valid += 1;
+    return valid / x.shape[0];
+  };
+
+  it('replays only samples a seen game could show, where the raw generator also dreams invalid ones', () => {
+    generator.reseed(new Rng(21));
+    const raw = generator.sample(400);
+    const rawShare = validShare(raw, 'breakout');
+    raw.dispose();
+    expect(rawShare).toBeLessThan(1);
+    expect(rawShare).toBeGreaterThan(0.01);
+    generator.reseed(new Rng(21));
+    const kept = new ValidDreams(generator, ['breakout']).sample(400);
+    expect(kept.shape).toEqual([400, OBSERVATION_SIZE]);
+    expect(validShare(kept, 'breakout')).toBe(1);
+    kept.dispose();
+  });
+
+  it('tops a batch up with rejected samples when no game could show any of them, and leaks no tensors', () => {
+    const before = tf.memory().numTensors;
+    // An untrained VAE's cells are coin flips: hundreds of set cells, never a frame of any game.
+    const untrained = createGenerator(preset.generator.model, OBSERVATION_SHAPE, new Rng(30));
+    const y = new ValidDreams(untrained, ['breakout']).sample(32);
+    expect(y.shape).toEqual([32, OBSERVATION_SIZE]);
+    expect(validShare(y, 'breakout')).toBe(0);
+    y.dispose();
+    untrained.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 
