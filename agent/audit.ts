@@ -9,6 +9,7 @@
  *   acts on the real game). The real frames are a small audit set kept only for this measurement, never trained on.
  */
 import { CHANNEL_COUNT, CHANNELS, GRID, OBSERVATION_SIZE, type ChannelName } from '../env/layout.ts';
+import { CHICKEN_X, LANES } from '../env/games/freeway.ts';
 import type { GameName } from '../env/types.ts';
 import { ACTION_COUNT } from './network.ts';
 
@@ -50,18 +51,41 @@ function rowsOf(observation: Uint8Array, at: number, name: ChannelName): number[
   return rows;
 }
 
-/** Each game's invariants on the shared layout (see env/games/*.ts for where each object is drawn). */
+/** Columns of the set cells of `name` in one observation. */
+function columnsOf(observation: Uint8Array, at: number, name: ChannelName): number[] {
+  const c = channel(name);
+  const columns: number[] = [];
+  for (let cell = 0; cell < GRID * GRID; cell++) if (observation[at + cell * CHANNEL_COUNT + c]) columns.push(cell % GRID);
+  return columns;
+}
+
+/** Whether `rows` holds no row twice and none outside first..last. */
+function atMostOnePerRow(rows: readonly number[], first: number, last: number): boolean {
+  return new Set(rows).size === rows.length && rows.every((y) => y >= first && y <= last);
+}
+
+/**
+ * Each game's invariants on the shared layout: rules every frame the game draws obeys (env/games/*.ts draw
+ * them). They are exact where the game is: Breakout always draws its ball, Freeway's chicken never leaves its
+ * column and no lane ever holds two cars — a dream without a ball, or with two cars in a lane, is a frame no
+ * game shows, and a network taught on it learns nothing the game will ask.
+ */
 export function satisfiesInvariants(game: GameName, observation: Uint8Array, at = 0): boolean {
   const count = channelCounts(observation, at);
   const n = (name: ChannelName): number => count[channel(name)];
   const bottom = GRID - 1;
   switch (game) {
-    case 'breakout': // one paddle cell on the bottom row, at most one ball, nothing of other games
-      return n('player') === 1 && rowsOf(observation, at, 'player')[0] === bottom && n('player_shot') <= 1 && n('enemy') + n('enemy_shot') + n('meter') === 0;
+    case 'breakout': // one paddle cell on the bottom row, one ball and at most one trail cell; nothing of other games
+      return n('player') === 1 && rowsOf(observation, at, 'player')[0] === bottom && n('player_shot') === 1 && n('trail') <= 1 && n('enemy') + n('enemy_shot') + n('meter') === 0;
     case 'asterix': // one runner; no shots, no gauge
       return n('player') === 1 && n('player_shot') + n('enemy_shot') + n('meter') === 0;
-    case 'freeway': // one chicken; cars only; no shots, bonus or gauge
-      return n('player') === 1 && n('player_shot') + n('enemy_shot') + n('bonus') + n('meter') === 0;
+    case 'freeway': // the chicken in its column; cars only in the lanes (rows 1-8), one a lane; no shots, bonus or gauge
+      return (
+        n('player') === 1 &&
+        columnsOf(observation, at, 'player')[0] === CHICKEN_X &&
+        atMostOnePerRow(rowsOf(observation, at, 'enemy'), 1, LANES) &&
+        n('player_shot') + n('enemy_shot') + n('bonus') + n('meter') === 0
+      );
     case 'space-invaders': // one cannon on the bottom row, at most one own shot; no bonus, no gauge
       return n('player') === 1 && rowsOf(observation, at, 'player')[0] === bottom && n('player_shot') <= 1 && n('bonus') + n('meter') === 0;
     case 'seaquest': // a submarine above the gauge row, an oxygen gauge on the bottom row only

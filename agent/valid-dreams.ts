@@ -32,27 +32,44 @@ export class ValidDreams implements Generator {
     this.kind = inner.kind;
   }
 
-  /** n valid samples (cells of 0/1, as the inner generator draws them), topped up with rejected ones only when
-   *  MAX_ROUNDS rounds did not find n. */
+  /**
+   * n valid samples (cells of 0/1, as the inner generator draws them), an equal share for each game seen: the
+   * VAE dreams some games' valid frames far more readily than others (offline, a generator trained on Breakout
+   * then Freeway had 99 % of its valid dreams be Breakout frames), and a replay of one game keeps only that one —
+   * ER's buffer keeps an equal share per game for the same reason. Where MAX_ROUNDS rounds leave a game short,
+   * the batch is topped up with other games' valid dreams, then with rejected ones.
+   */
   sample(n: number): tf.Tensor2D {
+    const games = this.games.length;
+    const quota = this.games.map((_, g) => Math.floor(n / games) + (g < n % games ? 1 : 0));
+    const taken = new Array<number>(games).fill(0);
     const out = new Float32Array(n * OBSERVATION_SIZE);
     const cells = new Uint8Array(OBSERVATION_SIZE);
+    const spare: Float32Array[] = [];
+    let rejected: Float32Array[] = [];
     let filled = 0;
-    let rejected: Float32Array | null = null;
+    const put = (row: Float32Array): void => {
+      out.set(row, filled * OBSERVATION_SIZE);
+      filled += 1;
+    };
     for (let round = 0; round < MAX_ROUNDS && filled < n; round++) {
       const drawn = this.inner.sample(n);
       const values = drawn.dataSync() as Float32Array;
       drawn.dispose();
-      rejected = values;
+      rejected = [];
       for (let k = 0; k < n && filled < n; k++) {
         const row = values.subarray(k * OBSERVATION_SIZE, (k + 1) * OBSERVATION_SIZE);
         for (let c = 0; c < OBSERVATION_SIZE; c++) cells[c] = row[c] >= 0.5 ? 1 : 0;
-        if (!this.games.some((game) => satisfiesInvariants(game, cells))) continue;
-        out.set(row, filled * OBSERVATION_SIZE);
-        filled += 1;
+        const shows = this.games.map((game) => satisfiesInvariants(game, cells));
+        const g = shows.findIndex((valid, i) => valid && taken[i] < quota[i]);
+        if (g >= 0) {
+          taken[g] += 1;
+          put(row);
+        } else if (shows.some(Boolean)) spare.push(row);
+        else rejected.push(row);
       }
     }
-    if (filled < n && rejected) out.set(rejected.subarray(0, (n - filled) * OBSERVATION_SIZE), filled * OBSERVATION_SIZE);
+    for (const row of [...spare, ...rejected]) if (filled < n) put(row);
     return tf.tensor2d(out, [n, OBSERVATION_SIZE]);
   }
 

@@ -77,6 +77,27 @@ describe('valid dreams (generator.keep valid)', () => {
     kept.dispose();
   });
 
+  it('gives each game seen an equal share of the batch, however lopsided the valid dreams are', () => {
+    // Samples are real frames, nine of Breakout to one of Freeway: a VAE's uneven validity, made exact.
+    let drawn = 0;
+    const lopsided = {
+      kind: 'vae' as const,
+      sample(n: number): tf.Tensor2D {
+        const x = new Float32Array(n * OBSERVATION_SIZE);
+        for (let k = 0; k < n; k++, drawn++) {
+          const frames = drawn % 10 === 9 ? freeway : breakout;
+          const row = (drawn * 7) % 600;
+          x.set(frames.subarray(row * OBSERVATION_SIZE, (row + 1) * OBSERVATION_SIZE), k * OBSERVATION_SIZE);
+        }
+        return tf.tensor2d(x, [n, OBSERVATION_SIZE]);
+      },
+    } as unknown as Generator;
+    const x = new ValidDreams(lopsided, ['breakout', 'freeway']).sample(64);
+    expect(validShare(x, 'breakout')).toBe(0.5);
+    expect(validShare(x, 'freeway')).toBe(0.5);
+    x.dispose();
+  });
+
   it('tops a batch up with rejected samples when no game could show any of them, and leaks no tensors', () => {
     const before = tf.memory().numTensors;
     // An untrained VAE's cells are coin flips: hundreds of set cells, never a frame of any game.

@@ -6,7 +6,8 @@ import { epsilonAt } from '../../agent/learner.ts';
 import { gameKeys } from '../../agent/report/result-file.ts';
 import { retention } from '../../agent/result.ts';
 import { continualMetrics } from '../../core/metrics.ts';
-import { OBSERVATION_SIZE } from '../../env/layout.ts';
+import { cellIndex, ENEMY, OBSERVATION_SIZE, PLAYER, PLAYER_SHOT } from '../../env/layout.ts';
+import { CHICKEN_X } from '../../env/games/freeway.ts';
 import { GAMES } from '../../env/types.ts';
 import { playedFrames } from './helpers.ts';
 
@@ -72,6 +73,25 @@ describe('replay audit', () => {
       const frames = playedFrames(game, 300, 3, 7);
       for (let k = 0; k < 300; k++) expect(satisfiesInvariants(game, frames, k * OBSERVATION_SIZE), `${game} frame ${k}`).toBe(true);
     }
+  });
+
+  it('rejects frames that break one rule of the game: no ball, a chicken out of its column, two cars in a lane', () => {
+    const frame = (game: string): Uint8Array => playedFrames(game, 1, 4, 1);
+    const cellsOf = (f: Uint8Array, channel: number): number[] => [...Array(100).keys()].filter((cell) => f[cell * 7 + channel] === 1);
+    const noBall = frame('breakout');
+    for (const cell of cellsOf(noBall, PLAYER_SHOT)) noBall[cell * 7 + PLAYER_SHOT] = 0;
+    expect(satisfiesInvariants('breakout', frame('breakout'))).toBe(true);
+    expect(satisfiesInvariants('breakout', noBall)).toBe(false);
+    const moved = frame('freeway');
+    const [chicken] = cellsOf(moved, PLAYER);
+    moved[chicken * 7 + PLAYER] = 0;
+    moved[cellIndex((CHICKEN_X + 3) % 10, Math.floor(chicken / 10), PLAYER)] = 1;
+    expect(satisfiesInvariants('freeway', frame('freeway'))).toBe(true);
+    expect(satisfiesInvariants('freeway', moved)).toBe(false);
+    const crowded = frame('freeway');
+    const [car] = cellsOf(crowded, ENEMY);
+    crowded[cellIndex(((car % 10) + 5) % 10, Math.floor(car / 10), ENEMY)] = 1;
+    expect(satisfiesInvariants('freeway', crowded)).toBe(false);
   });
 
   it('tells real frames of two games apart and scores random grids as no game', () => {
