@@ -284,6 +284,8 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
         { iterations: config.generator.iterations, batchSize: config.generator.batchSize, r, reportEvery: 25 },
         { train: rng.fork('generator batches'), noise: rng.fork('generator noise'), replay: rng.fork('generator replay') },
         run.worker,
+        // On this thread (valid dreams) the generator trains before the scholar: say so, or the run looks stalled.
+        run.worker ? undefined : () => emitConsolidating(run, k, null),
       )
     : null;
   state.previous.generator?.reseed(rng.fork('replay noise'));
@@ -329,6 +331,12 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
 }
 
 function reportConsolidation(run: Run, k: number, iteration: number, loss: number): Promise<void> | void {
+  emitConsolidating(run, k, loss);
+  if (iteration % 200 === 0) return Watcher.yieldToEvents(run.control);
+}
+
+/** A progress event of game k's consolidation (the scholar's last loss; null while its generator trains first). */
+function emitConsolidating(run: Run, k: number, loss: number | null): void {
   run.events.emit({
     type: 'progress',
     game: k,
@@ -341,7 +349,6 @@ function reportConsolidation(run: Run, k: number, iteration: number, loss: numbe
     consolidationLoss: loss,
     etaSeconds: null,
   });
-  if (iteration % 200 === 0) return Watcher.yieldToEvents(run.control);
 }
 
 /** Greedy episodes of `q` on every game of the schedule (the same episodes for every arm after game k). */
