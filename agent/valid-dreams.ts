@@ -65,8 +65,10 @@ export class ValidDreams implements Generator {
         if (g >= 0) {
           taken[g] += 1;
           put(row);
-        } else if (shows.some(Boolean)) spare.push(row);
-        else rejected.push(row);
+        } else if (shows.some(Boolean)) {
+          // A batch never needs more than n top-ups: holding more would only keep drawn arrays alive.
+          if (spare.length < n) spare.push(row);
+        } else rejected.push(row);
       }
     }
     for (const row of [...spare, ...rejected]) if (filled < n) put(row);
