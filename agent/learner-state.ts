@@ -19,6 +19,8 @@ export interface LearnerCounters {
   readonly updates: number;
   readonly tdLoss: number | null;
   readonly nextEvaluation: number;
+  /** Returns of the newest training episodes (at most TRAINING_RETURN_EPISODES, oldest first). */
+  readonly recentReturns: readonly number[];
 }
 
 export interface LearnerState extends LearnerCounters {
@@ -68,9 +70,11 @@ export function restoreLearner(parts: LearnerParts, state: LearnerState): void {
 }
 
 /** The JSON part of a learner state in a checkpoint's progress. */
-export interface LearnerProgress extends Omit<LearnerCounters, 'nextEvaluation'> {
+export interface LearnerProgress extends Omit<LearnerCounters, 'nextEvaluation' | 'recentReturns'> {
   /** null: no evaluation during the game (JSON has no Infinity). */
   readonly nextEvaluation: number | null;
+  /** Absent in checkpoints written before training returns were kept. */
+  readonly recentReturns?: readonly number[];
   readonly adamStep: number;
   readonly bufferNext: number;
   readonly bufferSize: number;
@@ -89,6 +93,7 @@ export function learnerCheckpoint(state: LearnerState): { progress: LearnerProgr
       updates: state.updates,
       tdLoss: state.tdLoss,
       nextEvaluation: Number.isFinite(state.nextEvaluation) ? state.nextEvaluation : null,
+      recentReturns: state.recentReturns,
       adamStep: state.adam.step,
       bufferNext: buffer.next,
       bufferSize: buffer.size,
@@ -126,6 +131,7 @@ export function learnerFromCheckpoint(progress: LearnerProgress, arrays: Record<
     updates: progress.updates,
     tdLoss: progress.tdLoss,
     nextEvaluation: progress.nextEvaluation ?? Infinity,
+    recentReturns: progress.recentReturns ?? [],
     online: floats('online'),
     target: floats('target'),
     adam: { step: progress.adamStep, moments: floats('adam') },

@@ -56,7 +56,14 @@ export interface Learned {
   readonly observations: Uint8Array;
   readonly observationCount: number;
   readonly updates: number;
+  /** Mean return of its last TRAINING_RETURN_EPISODES training (ε-greedy) episodes: the measure MinAtar's learning
+   *  curves plot (null if no episode ended). */
+  readonly trainingReturn: number | null;
 }
+
+/** MinAtar's examples/dqn.py follows the training episodes' return as `0.99 · avg + 0.01 · G`, a window of about
+ *  100 episodes; its published curves are these ε-greedy training returns, so the learner reports the same. */
+export const TRAINING_RETURN_EPISODES = 100;
 
 /** A learner either finishes its game or is stopped in the middle of it, with everything needed to go on. */
 export type LearnerOutcome = { readonly stopped: false; readonly learned: Learned } | { readonly stopped: true; readonly state: LearnerState };
@@ -107,6 +114,7 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
   let updates = from?.updates ?? 0;
   let tdLoss: number | null = from ? from.tdLoss : null;
   let nextEvaluation = from ? from.nextEvaluation : run.evaluation.every > 0 ? run.evaluation.every : Infinity;
+  const recentReturns = [...(from?.recentReturns ?? [])];
   while (frame < run.frames) {
     // 1. Act: ε-greedy on every copy's observation (one forward pass for all copies).
     const epsilon = epsilonAt(frame, settings.epsilon);
@@ -122,7 +130,10 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
       const nextObservations = ended ? env.finalObservations : env.observations;
       const at = i * OBSERVATION_SIZE;
       buffer.add(before.subarray(at, at + OBSERVATION_SIZE), actions[i], env.rewards[i], nextObservations.subarray(at, at + OBSERVATION_SIZE), env.terminated[i] === 1);
-      if (ended) hooks.onEpisode?.(frame, env.episodeReturns[i], env.episodeLengths[i]);
+      if (!ended) continue;
+      recentReturns.push(env.episodeReturns[i]);
+      if (recentReturns.length > TRAINING_RETURN_EPISODES) recentReturns.shift();
+      hooks.onEpisode?.(frame, env.episodeReturns[i], env.episodeLengths[i]);
     }
 
     // 3. Learn: one double-DQN update every `updateEvery` frames after `learningStarts`; sync the target.
@@ -152,7 +163,7 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
     });
     if (wait) await wait;
     if (hooks.stopRequested?.()) {
-      const state = captureLearner({ online, target, buffer, env }, { explore: explore.state(), sampling: sampling.state() }, { frame, updates, tdLoss, nextEvaluation });
+      const state = captureLearner({ online, target, buffer, env }, { explore: explore.state(), sampling: sampling.state() }, { frame, updates, tdLoss, nextEvaluation, recentReturns });
       online.dispose();
       target.dispose();
       return { stopped: true, state };
@@ -161,5 +172,6 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
   hooks.onProgress?.({ frame, epsilon: epsilonAt(frame, settings.epsilon), tdLoss });
   target.dispose();
   const observations = buffer.newestObservations(run.keepObservations);
-  return { stopped: false, learned: { network: online, observations, observationCount: observations.length / OBSERVATION_SIZE, updates } };
+  const trainingReturn = recentReturns.length > 0 ? recentReturns.reduce((a, b) => a + b, 0) / recentReturns.length : null;
+  return { stopped: false, learned: { network: online, observations, observationCount: observations.length / OBSERVATION_SIZE, updates, trainingReturn } };
 }

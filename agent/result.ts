@@ -37,6 +37,9 @@ export interface LearnerRecord {
   readonly normalised: number;
   readonly frames: number;
   readonly updates: number;
+  /** Mean return of its last training (ε-greedy) episodes, as MinAtar's curves plot (../learner.ts); absent in
+   *  results written before it was kept. */
+  readonly trainingReturn?: number | null;
   readonly seconds: number;
 }
 

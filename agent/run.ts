@@ -229,7 +229,7 @@ async function learnPhase(run: Run, k: number): Promise<void> {
   }
   const { learned } = outcome;
   const score = evaluateGreedy(learned.network, task, config.evaluation.episodes, config.evaluation.maxSteps, evaluationSeed(run, k));
-  run.record.learners.push({ game: k, score, normalised: normalisedScore(score, run.record.reference[k]), frames, updates: learned.updates, seconds: (performance.now() - started) / 1000 });
+  run.record.learners.push({ game: k, score, normalised: normalisedScore(score, run.record.reference[k]), frames, updates: learned.updates, trainingReturn: learned.trainingReturn, seconds: (performance.now() - started) / 1000 });
   run.record.learnerSeconds += (performance.now() - started) / 1000;
   run.record.frames = startFrame + frames;
   run.learned = { network: learned.network, observations: learned.observations };

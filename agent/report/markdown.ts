@@ -41,13 +41,20 @@ export function rlReportMarkdown({ results, command, plots }: RlReportInput): st
   lines.push('Scores are normalised per game: (score − random) / (scripted − random), with env\'s reference policies.', '');
 
   lines.push('## Learning: each game\'s short-term learner at the end of its game', '');
-  lines.push('| game | frames | learner score (raw) | normalised | random | scripted | MinAtar DQN at 1M frames |', '|---|---|---|---|---|---|---|');
+  lines.push(
+    "Greedy: the learner's mean greedy return at the end of its game. Training: the mean return of its last training (ε-greedy) episodes, the measure MinAtar's learning curves plot.",
+    '',
+  );
+  lines.push('| game | frames | greedy (raw) | normalised | training (raw) | random | scripted | MinAtar DQN at 1M frames |', '|---|---|---|---|---|---|---|---|');
   const played = parseSchedule(config.schedule).tasks.map((t) => t.task.game);
+  const meanOf = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   first.perSeed[0].learners.forEach((l, i) => {
-    const scores = first.perSeed.map((s) => s.learners[i].score);
-    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    const learners = first.perSeed.map((s) => s.learners[i]);
+    const training = learners.map((x) => x.trainingReturn).filter((x): x is number => x != null);
     const anchor = MINATAR_DQN[played[i]].at1M;
-    lines.push(`| ${games[i]} | ${l.frames} | ${fixed(mean)} | ${pct(first.perSeed.map((s) => s.learners[i].normalised).reduce((a, b) => a + b, 0) / scores.length)} | ${fixed(first.reference[i].random)} | ${fixed(first.reference[i].scripted)} | ${anchor ?? '–'} |`);
+    lines.push(
+      `| ${games[i]} | ${l.frames} | ${fixed(meanOf(learners.map((x) => x.score)))} | ${pct(meanOf(learners.map((x) => x.normalised)))} | ${training.length === learners.length ? fixed(meanOf(training)) : '–'} | ${fixed(first.reference[i].random)} | ${fixed(first.reference[i].scripted)} | ${anchor ?? '–'} |`,
+    );
   });
   lines.push('');
 

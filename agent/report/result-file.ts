@@ -25,6 +25,7 @@ const learnerSchema = z.strictObject({
   normalised: z.number(),
   frames: z.int().positive(),
   updates: z.int().nonnegative(),
+  trainingReturn: z.number().nullable().optional(),
   seconds: z.number().nonnegative(),
 });
 

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateGreedy, normalisedScore, referenceScores } from '../../agent/evaluate.ts';
-import { learnGame, type Learned } from '../../agent/learner.ts';
+import { learnGame, TRAINING_RETURN_EPISODES, type Learned } from '../../agent/learner.ts';
 import { agentPreset } from '../../agent/presets.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { Rng } from '../../core/engine/random.ts';
@@ -24,12 +24,14 @@ const settings = {
 };
 let learned: Learned;
 const evaluations: number[] = [];
+const episodeReturns: number[] = [];
 
 describe('the short-term learner', () => {
   beforeAll(async () => {
     await useBackend('wasm');
     const outcome = await learnGame({ task, frames, settings, evaluation: { every: frames / 2, episodes: 4, maxSteps: 500 }, keepObservations: 1_000 }, new Rng(1), {
       onEvaluation: (_, score) => evaluations.push(score),
+      onEpisode: (_, episodeReturn) => episodeReturns.push(episodeReturn),
     });
     if (outcome.stopped) throw new Error('the learner stopped without being asked to');
     learned = outcome.learned;
@@ -49,4 +51,29 @@ describe('the short-term learner', () => {
     expect(learned.observations.every((v) => v === 0 || v === 1)).toBe(true);
     expect(evaluations).toHaveLength(2);
   });
+
+  it('has no training return when no episode ended (16 copies × 1000 steps of 2500-step Freeway)', () => {
+    expect(episodeReturns).toHaveLength(0);
+    expect(learned.trainingReturn).toBeNull();
+  });
+});
+
+describe("the learner's training return", () => {
+  it('is the mean return of its last TRAINING_RETURN_EPISODES ε-greedy episodes, as MinAtar plots', async () => {
+    await useBackend('wasm');
+    const returns: number[] = [];
+    const breakout = resolveTask('breakout');
+    // Acting only (learning starts after the game): short Breakout episodes end often.
+    const outcome = await learnGame(
+      { task: breakout, frames: 8_000, settings: { ...settings, numEnvs: 8, learningStarts: 8_000 }, evaluation: { every: 0, episodes: 1, maxSteps: 10 }, keepObservations: 10 },
+      new Rng(2),
+      { onEpisode: (_, episodeReturn) => returns.push(episodeReturn) },
+    );
+    if (outcome.stopped) throw new Error('the learner stopped without being asked to');
+    outcome.learned.network.dispose();
+    expect(returns.length).toBeGreaterThan(TRAINING_RETURN_EPISODES);
+    const last = returns.slice(-TRAINING_RETURN_EPISODES);
+    expect(outcome.learned.trainingReturn).toBeCloseTo(last.reduce((a, b) => a + b, 0) / last.length, 10);
+    expect(outcome.learned.trainingReturn).not.toBeCloseTo(returns.reduce((a, b) => a + b, 0) / returns.length, 10);
+  }, 120_000);
 });
