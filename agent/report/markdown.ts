@@ -2,6 +2,7 @@
  * report.md of an RL run: what ran, how well each game's learner learnt it (beside MinAtar's DQN), the scholar's
  * R matrix and retention per arm, the replay audit, speed and wall time, and the anchors it answers to.
  */
+import { spread } from '../../core/report/aggregate.ts';
 import { duration } from '../../core/report/markdown.ts';
 import { parseSchedule } from '../../env/schedule.ts';
 import { gameKeys, type RlResultFile } from './result-file.ts';
@@ -47,13 +48,12 @@ export function rlReportMarkdown({ results, command, plots }: RlReportInput): st
   );
   lines.push('| game | frames | greedy (raw) | normalised | training (raw) | random | scripted | MinAtar DQN at 1M frames |', '|---|---|---|---|---|---|---|---|');
   const played = parseSchedule(config.schedule).tasks.map((t) => t.task.game);
-  const meanOf = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   first.perSeed[0].learners.forEach((l, i) => {
     const learners = first.perSeed.map((s) => s.learners[i]);
     const training = learners.map((x) => x.trainingReturn).filter((x): x is number => x != null);
     const anchor = MINATAR_DQN[played[i]].at1M;
     lines.push(
-      `| ${games[i]} | ${l.frames} | ${fixed(meanOf(learners.map((x) => x.score)))} | ${pct(meanOf(learners.map((x) => x.normalised)))} | ${training.length === learners.length ? fixed(meanOf(training)) : '–'} | ${fixed(first.reference[i].random)} | ${fixed(first.reference[i].scripted)} | ${anchor ?? '–'} |`,
+      `| ${games[i]} | ${l.frames} | ${fixed(spread(learners.map((x) => x.score)).mean)} | ${pct(spread(learners.map((x) => x.normalised)).mean)} | ${training.length === learners.length ? fixed(spread(training).mean) : '–'} | ${fixed(first.reference[i].random)} | ${fixed(first.reference[i].scripted)} | ${anchor ?? '–'} |`,
     );
   });
   lines.push('');
