@@ -4,10 +4,11 @@
  *
  * Defaults follow MinAtar's published DQN (Young & Tian 2019, Table 4 / its dqn.py hyperparameters): replay
  * buffer 100k, batch 32, γ 0.99, target network updated every 1000 updates, ε from 1 to 0.1 over the first 100k
- * frames, learning from frame 5000. Where we differ, the comment says why: Adam (lr 1e-4, as in the reference
- * benchmark ../shared/bench/torch_rl_reference.py) instead of centred RMSProp, 16 environments stepped at once,
- * and one update every `updateEvery` frames instead of every frame (an update costs ~3-8 ms here: at one per
- * frame a million frames would be ~2.3 h of updates alone; DQN on Atari updates every 4 frames, Mnih et al. 2015).
+ * frames, learning from frame 5000. Where we differ, the comment says why: Adam instead of centred RMSProp (as in
+ * the reference benchmark ../shared/bench/torch_rl_reference.py; each preset sets its step size), 16 environments
+ * stepped at once, and one update every `updateEvery` frames instead of every frame (an update costs ~3-8 ms
+ * here: at one per frame a million frames would be ~2.3 h of updates alone; DQN on Atari updates every 4 frames,
+ * Mnih et al. 2015).
  */
 import { z } from 'zod';
 import { ScheduleSchema } from '../env/schedule.ts';

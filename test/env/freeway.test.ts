@@ -105,4 +105,23 @@ describe('freeway', () => {
     ramped.step([UP]);
     expect(Math.max(...Array.from(ramped.carPeriod))).toBeLessThanOrEqual(2);
   });
+
+  it('draws speeds from the whole range after every crossing without ramping, as MinAtar does', () => {
+    const periodsAfterCrossings = (ramping: boolean) => {
+      const g = game(ramping);
+      g.crossings[0] = 30;
+      const periods = new Set<number>();
+      for (let k = 0; k < 20; k++) {
+        clearRoad(g);
+        g.chickenY[0] = 1;
+        g.cooldown[0] = 0;
+        g.step([UP]);
+        expect(g.chickenY[0]).toBe(9);
+        for (const p of g.carPeriod) periods.add(p);
+      }
+      return [...periods].sort();
+    };
+    expect(periodsAfterCrossings(false)).toEqual([1, 2, 3, 4, 5]);
+    expect(periodsAfterCrossings(true)).toEqual([1, 2]);
+  });
 });

@@ -13,6 +13,7 @@ describe('tasks', () => {
     const task = resolveTask('freeway/fast');
     expect(task).toMatchObject({ name: 'freeway/fast', game: 'freeway', stickyActions: 0.1, ramping: true, settings: { trafficSpeed: 2 } });
     expect(resolveTask('breakout').settings).toEqual({ brickRows: 3 });
+    expect(resolveTask('freeway/steady')).toMatchObject({ game: 'freeway', ramping: false, settings: { trafficSpeed: 1 } });
     for (const name of Object.keys(VARIANTS)) expect(resolveTask(name).name).toBe(name);
   });
 
