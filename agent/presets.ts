@@ -14,17 +14,17 @@ export type AgentPresetName = (typeof AGENT_PRESETS)[number];
 type ScheduleJson = z.input<typeof ScheduleSchema>;
 
 /** Games in sequence, each for `frames` frames. Seaquest needs millions of frames to learn (MinAtar), so the
- *  measured schedules leave it out; their Freeway is MinAtar's, whose traffic does not ramp (env/variants.ts). */
+ *  measured schedules leave it out. */
 const sequence = (name: string, games: readonly string[]) => (frames: number): ScheduleJson => ({
   name,
   tasks: games.map((task) => ({ task, steps: frames })),
 });
 
 export const SCHEDULES: Record<string, { readonly description: string; readonly build: (frames: number) => ScheduleJson }> = {
-  'three-games': { description: 'Breakout → Freeway → Space Invaders', build: sequence('three-games', ['breakout', 'freeway/steady', 'space-invaders']) },
+  'three-games': { description: 'Breakout → Freeway → Space Invaders', build: sequence('three-games', ['breakout', 'freeway', 'space-invaders']) },
   'two-games': { description: 'Freeway with slow traffic → Breakout', build: sequence('two-games', ['freeway/slow', 'breakout']) },
   'breakout-mirrored': { description: 'Breakout → Breakout with mirrored controls → Breakout', build: sequence('breakout-mirrored', ['breakout', 'breakout/mirrored', 'breakout']) },
-  'four-games': { description: 'Breakout → Freeway → Space Invaders → Asterix', build: sequence('four-games', ['breakout', 'freeway/steady', 'space-invaders', 'asterix']) },
+  'four-games': { description: 'Breakout → Freeway → Space Invaders → Asterix', build: sequence('four-games', ['breakout', 'freeway', 'space-invaders', 'asterix']) },
 };
 
 interface PresetSpec {
@@ -99,10 +99,7 @@ const PRESETS: Record<AgentPresetName, PresetSpec> = {
     framesPerGame: 500_000,
     arms: ['gr', 'er', 'noise', 'none', 'offline'],
     config: {
-      // Adam at 1e-3, four times MinAtar's step: the learner takes a quarter of MinAtar's updates (one per 4
-      // frames). At 2.5e-4 one seed in three of Freeway scored nothing for its first 250k frames (Freeway pays only
-      // a full crossing); at 1e-3 that seed scored from the first evaluation (docs/RESULTS.md).
-      learner: { ...minatarLearner, adam: adam(1e-3) },
+      learner: minatarLearner,
       scholar: { network, adam: adam(1e-3), iterations: 5_000, batchSize: 128, importance: 'tasks-so-far', loss: 'mse', normalise: true, observations: 20_000 },
       generator: { model: observationVae, iterations: 5_000, batchSize: 128, keep: 'valid' },
       er: { capacity: 20_000 },

@@ -16,9 +16,9 @@ export const VARIANTS: Record<string, VariantInput> = {
   // of frames (the RL quick preset); at full speed a random player almost never crosses.
   'freeway/slow': { game: 'freeway', settings: { trafficSpeed: 0.2 } },
   'freeway/rotated': { game: 'freeway', controls: 'rotated' },
-  // Traffic that keeps its speeds however often the chicken crosses: Freeway as MinAtar plays it (its freeway.py
-  // draws new speeds after each crossing and never ramps), so learners compare with MinAtar's published curves.
-  // With ramping a DQN learner scored 21-22 after 500k frames, without it 34-37 (docs/RESULTS.md).
+  // Traffic that keeps its speed range however often the chicken crosses: Freeway as MinAtar plays it (its
+  // freeway.py draws new speeds after each crossing and never ramps). A DQN learner scores 21-22 after 500k frames
+  // with ramping and 23-37 without it (3 seeds each, docs/RESULTS.md).
   'freeway/steady': { game: 'freeway', ramping: false },
   'space-invaders/mirrored': { game: 'space-invaders', controls: 'mirrored' },
   'space-invaders/barrage': { game: 'space-invaders', settings: { bombPeriod: 4 } },
