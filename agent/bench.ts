@@ -53,9 +53,10 @@ export function rlBenchSteps(): { steps: [RlBenchmark, () => void][]; dispose: (
   const rng = new Rng(0);
   const q = createQSolver(preset.learner.network, preset.learner.adam, rng.fork('q'));
   const target = createQSolver(preset.learner.network, preset.learner.adam, rng.fork('target'));
-  const old = createQSolver(preset.scholar.network, preset.scholar.adam, rng.fork('old'));
-  const short = createQSolver(preset.scholar.network, preset.scholar.adam, rng.fork('short'));
-  const scholar = createQSolver(preset.scholar.network, preset.scholar.adam, rng.fork('scholar'));
+  // Every Q-network at MinAtar's size, as the reference's qnet(), whatever size a preset gives its scholar.
+  const old = createQSolver(preset.learner.network, preset.scholar.adam, rng.fork('old'));
+  const short = createQSolver(preset.learner.network, preset.scholar.adam, rng.fork('short'));
+  const scholar = createQSolver(preset.learner.network, preset.scholar.adam, rng.fork('scholar'));
   const generator = createGenerator(preset.generator.model, OBSERVATION_SHAPE, rng.fork('generator'));
   const previousGenerator = createGenerator(preset.generator.model, OBSERVATION_SHAPE, rng.fork('old generator'));
   const batch = {
