@@ -18,7 +18,8 @@ export const VARIANTS: Record<string, VariantInput> = {
   'freeway/rotated': { game: 'freeway', controls: 'rotated' },
   // Traffic that keeps its speed range however often the chicken crosses: Freeway as MinAtar plays it (its
   // freeway.py draws new speeds after each crossing and never ramps). A DQN learner (Adam 1e-3) scores 21-22 after 500k
-  // frames with ramping and 23-37 without it (3 seeds each, docs/RESULTS.md).
+  // frames with ramping and 23-37 without it; the full preset's learner (Adam 2.5e-4) 18-25 and 28-37 (3 seeds
+  // each, docs/RESULTS.md).
   'freeway/steady': { game: 'freeway', ramping: false },
   'space-invaders/mirrored': { game: 'space-invaders', controls: 'mirrored' },
   'space-invaders/barrage': { game: 'space-invaders', settings: { bombPeriod: 4 } },
