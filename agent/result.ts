@@ -40,7 +40,10 @@ export interface LearnerRecord {
   /** Mean return of its last training (ε-greedy) episodes, as MinAtar's curves plot (../learner.ts); absent in
    *  results written before it was kept. */
   readonly trainingReturn?: number | null;
+  /** Its training time, in the run that trained it. */
   readonly seconds: number;
+  /** Loaded from a learner cache (./learner-cache.ts) rather than trained by this run; absent when trained here. */
+  readonly reused?: boolean;
 }
 
 export interface RunRecord {

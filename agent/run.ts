@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointArray } from '../core/checkpoint.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
+import { describeBackend } from '../core/engine/backend.ts';
 import { Rng } from '../core/engine/random.ts';
 import { EventStream } from '../core/events.ts';
 import { GeneratorWorker } from '../core/generators/parallel.ts';
@@ -33,6 +34,7 @@ import { defaultControl, type AgentControl, type AgentEvent } from './events.ts'
 import { evaluateGreedy, normalisedScore, referenceScores, type Reference } from './evaluate.ts';
 import { learnerCheckpoint, learnerFromCheckpoint, type LearnerProgress, type LearnerState } from './learner-state.ts';
 import { learnGame } from './learner.ts';
+import { learnerKey, loadLearner, saveLearner, type CachedLearner } from './learner-cache.ts';
 import { createQSolver, greedy } from './network.ts';
 import { armArrays, createArmScholar, disposeArm, OBSERVATION_SHAPE, restoreArm, type ArmScholar } from './scholar.ts';
 import { ValidDreams } from './valid-dreams.ts';
@@ -54,6 +56,9 @@ export interface AgentRunOptions {
   readonly checkpointDir?: string;
   /** Stop after this many phases (a test's stand-in for a killed run). */
   readonly stopAfterPhases?: number;
+  /** A folder of learners kept for reuse (./learner-cache.ts): a learner found there is loaded instead of trained,
+   *  one trained here is saved there. */
+  readonly learnerCache?: string;
 }
 
 
@@ -180,6 +185,23 @@ function emitStart(run: Run): void {
 // 1. learn
 
 async function learnPhase(run: Run, k: number): Promise<void> {
+  const { schedule, options } = run;
+  const key = options.learnerCache ? learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, describeBackend()) : null;
+  const cached = options.learnerCache && key ? loadLearner(options.learnerCache, key) : null;
+  const learner = cached ? replayLearnerCurve(run, k, cached) : await trainLearner(run, k);
+  if (options.learnerCache && key && !cached) saveLearner(options.learnerCache, key, learner);
+  run.learnerInProgress = null;
+  run.record.learners.push(learner.record);
+  run.record.learnerSeconds += learner.record.seconds;
+  run.record.frames += schedule.tasks[k].steps;
+  run.learned = { network: learner.network, observations: learner.observations };
+  run.auditFrames[k] = sampleFrames(learner.observations, AUDIT_FRAMES, run.root.fork(`game ${k} audit frames`));
+  run.position = { game: k, learned: true, armsDone: 0 };
+  await endPhase(run);
+}
+
+/** Game k's short-term learner trained here (from where a stopped one left off), then evaluated greedily. */
+async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
   const { config, schedule } = run;
   const task = schedule.tasks[k].task;
   const frames = schedule.tasks[k].steps;
@@ -195,11 +217,7 @@ async function learnPhase(run: Run, k: number): Promise<void> {
     {
       onStep: (step) => watcher.onLearnerStep(startFrame, step),
       onEpisode: (frame, episodeReturn, length) => run.events.emit({ type: 'episode', game: k, frame: startFrame + frame, return: episodeReturn, length }),
-      onEvaluation: (frame, score) => {
-        const normalised = normalisedScore(score, run.record.reference[k]);
-        run.record.learnerCurves.push({ frame: startFrame + frame, game: k, score, normalised });
-        run.events.emit({ type: 'curve', arm: null, frame: startFrame + frame, game: k, scores: run.record.games.map((_, i) => (i === k ? normalised : null)) });
-      },
+      onEvaluation: (frame, score) => addLearnerCurvePoint(run, k, startFrame + frame, score),
       onProgress: ({ frame, epsilon, tdLoss }) => {
         const now = performance.now();
         const framesPerSecond = ((frame - lastReport.frame) * 1000) / Math.max(1, now - lastReport.at);
@@ -221,7 +239,6 @@ async function learnPhase(run: Run, k: number): Promise<void> {
     },
     run.learnerInProgress,
   );
-  run.learnerInProgress = null;
   if (outcome.stopped) {
     // Ctrl-C mid-game: checkpoint the learner where it stands, so the next start goes on from this frame.
     if (run.options.checkpointDir) save(run, run.options.checkpointDir, outcome.state);
@@ -229,13 +246,22 @@ async function learnPhase(run: Run, k: number): Promise<void> {
   }
   const { learned } = outcome;
   const score = evaluateGreedy(learned.network, task, config.evaluation.episodes, config.evaluation.maxSteps, evaluationSeed(run, k));
-  run.record.learners.push({ game: k, score, normalised: normalisedScore(score, run.record.reference[k]), frames, updates: learned.updates, trainingReturn: learned.trainingReturn, seconds: (performance.now() - started) / 1000 });
-  run.record.learnerSeconds += (performance.now() - started) / 1000;
-  run.record.frames = startFrame + frames;
-  run.learned = { network: learned.network, observations: learned.observations };
-  run.auditFrames[k] = sampleFrames(learned.observations, AUDIT_FRAMES, run.root.fork(`game ${k} audit frames`));
-  run.position = { game: k, learned: true, armsDone: 0 };
-  await endPhase(run);
+  const seconds = (performance.now() - started) / 1000;
+  const record = { game: k, score, normalised: normalisedScore(score, run.record.reference[k]), frames, updates: learned.updates, trainingReturn: learned.trainingReturn, seconds };
+  const curve = run.record.learnerCurves.filter((p) => p.game === k).map(({ frame, score, normalised }) => ({ frame: frame - startFrame, score, normalised }));
+  return { network: learned.network, observations: learned.observations, record, curve };
+}
+
+/** A cached learner's evaluation curve, recorded and shown as if it had just been measured. */
+function replayLearnerCurve(run: Run, k: number, cached: CachedLearner): CachedLearner {
+  for (const point of cached.curve) addLearnerCurvePoint(run, k, run.record.frames + point.frame, point.score);
+  return cached;
+}
+
+function addLearnerCurvePoint(run: Run, k: number, frame: number, score: number): void {
+  const normalised = normalisedScore(score, run.record.reference[k]);
+  run.record.learnerCurves.push({ frame, game: k, score, normalised });
+  run.events.emit({ type: 'curve', arm: null, frame, game: k, scores: run.record.games.map((_, i) => (i === k ? normalised : null)) });
 }
 
 /** Seconds left: frames at the measured rate, consolidations at their measured (or first) time. */

@@ -52,7 +52,7 @@ export async function runSeeds(
   backend: BackendName,
   out: string,
   command: string,
-  options: SeedRunOptions<AgentEvent> = {},
+  options: SeedRunOptions<AgentEvent> & { readonly learnerCache?: string } = {},
 ): Promise<RlResultFile[] | 'stopped'> {
   // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
   const { runAgent, RunStopped } = await import('../agent/run.ts');
@@ -76,7 +76,7 @@ export async function runSeeds(
       if (!quiet) events.subscribe(progress.subscriber);
       if (options.subscriber) events.subscribe(options.subscriber);
       try {
-        return await runAgent(seeded, { backend, events, control, checkpointDir: join(dir, 'checkpoint') });
+        return await runAgent(seeded, { backend, events, control, checkpointDir: join(dir, 'checkpoint'), learnerCache: options.learnerCache });
       } finally {
         progress.finish();
       }

@@ -90,7 +90,12 @@ export function rlReportMarkdown({ results, command, plots }: RlReportInput): st
   for (const r of results) {
     for (const s of r.perSeed) lines.push(`| ${r.arm} | ${s.seed} | ${s.framesPerSecond.toFixed(0)} | ${duration(s.learnerSeconds)} | ${duration(s.consolidationSeconds)} | ${duration(s.seconds)} |`);
   }
-  lines.push('', 'The learners are shared by every arm of a run, so their time appears once per run.', '');
+  lines.push('', 'The learners are shared by every arm of a run, so their time appears once per run.');
+  const reused = first.perSeed.filter((s) => s.learners.some((l) => l.reused)).map((s) => `seed ${s.seed}: ${s.learners.filter((l) => l.reused).map((l) => games[l.game]).join(', ')}`);
+  if (reused.length > 0) {
+    lines.push(`Learners loaded from a learner cache (\`--learner-cache\`), their time being that of the run that trained them: ${reused.join('; ')}. The whole run's time does not include them.`);
+  }
+  lines.push('');
 
   lines.push('## Anchors', '');
   lines.push('- MinAtar DQN (Young & Tian 2019), by eye at 1M frames: Breakout ≈ 9, Freeway ≈ 47, Space Invaders ≈ 32 (5M frames: 10, 50, 43).');

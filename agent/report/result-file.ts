@@ -27,6 +27,7 @@ const learnerSchema = z.strictObject({
   updates: z.int().nonnegative(),
   trainingReturn: z.number().nullable().optional(),
   seconds: z.number().nonnegative(),
+  reused: z.boolean().optional(),
 });
 
 const seedSchema = z.strictObject({

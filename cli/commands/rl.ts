@@ -27,6 +27,7 @@ interface RlOptions {
   out?: string;
   config?: string;
   parallel: boolean;
+  learnerCache?: string;
   list?: boolean;
 }
 
@@ -78,6 +79,10 @@ export function registerRl(program: Command): void {
     .option('--out <dir>', 'output folder (default runs/rl/<timestamp>); a folder with a checkpoint of the same config resumes')
     .option('--config <file>', 'rerun a saved config.json exactly (other settings come from the file)')
     .option('--no-parallel', 'train the generator in the main thread instead of a worker')
+    .option(
+      '--learner-cache <dir>',
+      'keep short-term learners in this folder: a learner found there (same seed, game, frames, learner and evaluation settings, engine) is loaded instead of trained, one trained is saved; for runs that change only the scholar or the generator',
+    )
     .action(async (opts: RlOptions) => {
       if (opts.list) {
         for (const p of AGENT_PRESETS) process.stdout.write(`preset ${p.padEnd(8)} ${describePreset(p)}\n`);
@@ -91,6 +96,7 @@ export function registerRl(program: Command): void {
       const config = rlConfigFrom(opts);
       const out = opts.out ?? join('runs', 'rl', timestamp());
       // Before any work: a folder we can write, holding no seeds of another run.
+      if (opts.learnerCache !== undefined) ensureWritableDir(opts.learnerCache, '--learner-cache');
       ensureWritableDir(out, '--out');
       checkRunFolder(out, config);
       const backend = await startBackend(opts.backend as never, opts.native);
@@ -108,7 +114,7 @@ export function registerRl(program: Command): void {
       process.on('SIGTERM', onSignal);
       let files: Awaited<ReturnType<typeof runSeeds>>;
       try {
-        files = await runSeeds(config, seeds, backend, out, command, { shouldStop: () => stop });
+        files = await runSeeds(config, seeds, backend, out, command, { shouldStop: () => stop, learnerCache: opts.learnerCache });
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

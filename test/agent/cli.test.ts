@@ -76,6 +76,24 @@ describe('dgr rl', () => {
     expect(merge(join(work, 'run', 'gr'), join(work, 'run', 'none'), '--out', join(work, 'mixed.json')).stderr).toMatch(/differs from .* in arms/);
   }, 600_000);
 
+  it('--learner-cache: a second run loads the learners the first saved, and its report says so', () => {
+    const cache = join(work, 'learners');
+    const tiny = ['--frames', '1600', '--iterations', '20', '--generator-iterations', '20', '--arm', 'none', '--backend', 'wasm', '--learner-cache', cache];
+    const first = rl(...tiny, '--out', join(work, 'cached-1'));
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/· learn · \d+\/1600 frames/);
+    const second = rl(...tiny, '--iterations', '10', '--out', join(work, 'cached-2'));
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stderr).not.toMatch(/· learn ·/);
+    expect(readFileSync(join(work, 'cached-2', 'report.md'), 'utf8')).toContain('Learners loaded from a learner cache (`--learner-cache`), their time being that of the run that trained them: seed 1: freeway/slow, breakout.');
+    const file = join(work, 'not-a-folder');
+    writeFileSync(file, '');
+    const refused = rl(...tiny, '--learner-cache', join(file, 'learners'), '--out', join(work, 'never-cached'));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/--learner-cache .*not-a-folder\/learners: cannot be created/);
+    expect(existsSync(join(work, 'never-cached'))).toBe(false);
+  }, 600_000);
+
   it('names the field of a bad schedule file and writes nothing', () => {
     const file = join(work, 'bad-schedule.json');
     writeFileSync(file, JSON.stringify({ tasks: [{ task: 'breakout', steps: 0 }, { task: 'pong', steps: 10 }] }));

@@ -1,0 +1,94 @@
+/**
+ * Short-term learners kept for the next run. A learner depends on its game, its frames, the learner and evaluation
+ * settings, how many observations it hands over, the seed, its place in the schedule and the engine's arithmetic —
+ * never on the arm, the scholar or the generator (./run.ts forks its random stream by game index). So two runs that
+ * differ only in the scholar or the generator train identical learners; with a cache folder the first run saves
+ * each learner and the next loads it instead (in the full preset the learners are about 40 % of a seed's time).
+ *
+ * An entry is a core checkpoint: its config is the key below (written out, so a reader can see what it holds, and
+ * compared whole on loading), its arrays the network and the observations, its progress the learner's record and
+ * evaluation curve. The folder name is the key's digest.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { floatArrays, hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../core/checkpoint.ts';
+import { Rng } from '../core/engine/random.ts';
+import type { Solver } from '../core/solvers/solver.ts';
+import type { Task } from '../env/task.ts';
+import type { AgentConfig } from './config.ts';
+import { createQSolver } from './network.ts';
+import type { LearnerRecord, RunRecord } from './result.ts';
+
+const CACHE_VERSION = 1;
+
+/** Everything a learner's outcome depends on. */
+export interface LearnerKey {
+  readonly version: number;
+  readonly seed: number;
+  /** Its place in the schedule: the learner's random streams are named by it. */
+  readonly game: number;
+  readonly task: Task;
+  readonly frames: number;
+  readonly learner: AgentConfig['learner'];
+  readonly evaluation: AgentConfig['evaluation'];
+  readonly observations: number;
+  /** The engine as runs name it (`wasm + OpenBLAS`, ...): another engine's rounding gives another learner. */
+  readonly engine: string;
+}
+
+export function learnerKey(config: AgentConfig, game: number, task: Task, frames: number, engine: string): LearnerKey {
+  return { version: CACHE_VERSION, seed: config.seed, game, task, frames, learner: config.learner, evaluation: config.evaluation, observations: config.scholar.observations, engine };
+}
+
+/** A learner as the run goes on from it: its network, its observations, what it measured (curve frames from the
+ *  start of its game). */
+export interface CachedLearner {
+  readonly network: Solver;
+  readonly observations: Uint8Array;
+  readonly record: LearnerRecord;
+  readonly curve: Omit<RunRecord['learnerCurves'][number], 'game'>[];
+}
+
+interface Entry {
+  readonly record: LearnerRecord;
+  readonly curve: CachedLearner['curve'];
+}
+
+const canonical = (value: unknown): string => JSON.stringify(value);
+
+function entryDir(cache: string, key: LearnerKey): string {
+  const digest = createHash('sha256').update(canonical(key)).digest('hex').slice(0, 20);
+  return join(cache, `seed-${key.seed}-game-${key.game}-${digest}`);
+}
+
+/** The cached learner of `key`, or null when the cache has none. A damaged entry is an error naming it. */
+export function loadLearner(cache: string, key: LearnerKey): CachedLearner | null {
+  const dir = entryDir(cache, key);
+  if (!hasCheckpoint(dir)) return null;
+  const saved = loadCheckpoint<unknown, Entry>(dir, {
+    parseConfig: (raw) => raw,
+    expected: key,
+    same: (a, b) => canonical(a) === canonical(b),
+  });
+  const weights = floatArrays(saved.arrays, 'network');
+  const observations = saved.arrays.observations?.[0];
+  if (!weights || !(observations instanceof Uint8Array)) throw new Error(`${dir}: cached learner holds no network or observations`);
+  const network = createQSolver(key.learner.network, key.learner.adam, new Rng(0));
+  const variables = network.variables();
+  if (weights.length !== variables.length || weights.some((w, i) => w.length !== variables[i].size)) {
+    network.dispose();
+    throw new Error(`${dir}: cached learner's weights do not match its network settings`);
+  }
+  variables.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(weights[i], v.shape))));
+  return { network, observations, record: { ...saved.progress.record, reused: true }, curve: saved.progress.curve };
+}
+
+/** Saves a learner this run trained (its record as measured here). */
+export function saveLearner(cache: string, key: LearnerKey, learner: CachedLearner): void {
+  saveCheckpoint<LearnerKey, Entry>(entryDir(cache, key), {
+    config: key,
+    progress: { record: learner.record, curve: learner.curve },
+    arrays: { network: learner.network.variables().map((v) => new Float32Array(v.dataSync())), observations: [learner.observations] },
+  });
+}

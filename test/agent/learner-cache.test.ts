@@ -1,0 +1,88 @@
+/**
+ * The learner cache: a run that finds its learners in the cache loads them instead of training, and ends with
+ * exactly the result of the run that trained them; a run that changes only the scholar reuses them; a run that
+ * changes the learner trains its own; a damaged entry is an error naming it.
+ */
+import { mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentEvent } from '../../agent/events.ts';
+import { runAgent } from '../../agent/run.ts';
+import type { AgentResult } from '../../agent/result.ts';
+import type { AgentConfig } from '../../agent/config.ts';
+import { useBackend } from '../../core/engine/backend.ts';
+import { EventStream } from '../../core/events.ts';
+import { numbers, tinyConfig } from './helpers.ts';
+
+const config = tinyConfig(['gr', 'none']);
+const cache = mkdtempSync(join(tmpdir(), 'dgr-learners-'));
+
+/** A run and what it did: how many learner steps it reported (none when every learner came from the cache). */
+async function run(c: AgentConfig, learnerCache?: string): Promise<{ result: AgentResult; learnSteps: number }> {
+  const events = new EventStream<AgentEvent>();
+  let learnSteps = 0;
+  events.subscribe((e) => {
+    if (e.type === 'progress' && e.phase === 'learn') learnSteps += 1;
+  });
+  const result = await runAgent(c, { backend: 'wasm', events, learnerCache });
+  return { result, learnSteps };
+}
+
+const withoutReuse = (r: AgentResult) => {
+  const n = numbers(r);
+  return { ...n, learners: n.learners.map(({ reused: _r, ...rest }) => rest) };
+};
+
+let trainedHere: Awaited<ReturnType<typeof run>>;
+let saving: Awaited<ReturnType<typeof run>>;
+let loading: Awaited<ReturnType<typeof run>>;
+
+describe('the learner cache', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    trainedHere = await run(config);
+    saving = await run(config, cache);
+    loading = await run(config, cache);
+  }, 900_000);
+  afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+  it('saves each learner a run trains, and a run with the same settings loads them instead of training', () => {
+    expect(readdirSync(cache).sort()).toEqual([expect.stringMatching(/^seed-1-game-0-[0-9a-f]{20}$/), expect.stringMatching(/^seed-1-game-1-[0-9a-f]{20}$/)]);
+    expect(saving.learnSteps).toBeGreaterThan(0);
+    expect(saving.result.learners.every((l) => l.reused === undefined)).toBe(true);
+    expect(loading.learnSteps).toBe(0);
+    expect(loading.result.learners.map((l) => l.reused)).toEqual([true, true]);
+  });
+
+  it('ends with exactly the result of the runs that trained their learners', () => {
+    expect(numbers(saving.result)).toEqual(numbers(trainedHere.result));
+    expect(withoutReuse(loading.result)).toEqual(withoutReuse(trainedHere.result));
+    // A reused learner keeps the training time of the run that trained it; the run's own time is shorter.
+    expect(loading.result.learnerSeconds).toBeCloseTo(saving.result.learnerSeconds, 6);
+  });
+
+  it('serves a run that changes only the scholar, not one that changes the learner', async () => {
+    const scholar = await run({ ...config, arms: ['gr'], scholar: { ...config.scholar, iterations: 10 } }, cache);
+    expect(scholar.learnSteps).toBe(0);
+    expect(withoutReuse(scholar.result).learners).toEqual(withoutReuse(trainedHere.result).learners);
+    expect(scholar.result.arms[0].R).not.toEqual(trainedHere.result.arms[0].R);
+
+    const learner = await run({ ...config, arms: ['none'], learner: { ...config.learner, gamma: 0.9 } }, cache);
+    expect(learner.learnSteps).toBeGreaterThan(0);
+    expect(learner.result.learners.every((l) => l.reused === undefined)).toBe(true);
+    expect(readdirSync(cache)).toHaveLength(4);
+  }, 600_000);
+
+  it('names a damaged entry rather than training past it', async () => {
+    const damaged = mkdtempSync(join(tmpdir(), 'dgr-learners-damaged-'));
+    try {
+      await run({ ...config, arms: ['none'], seed: 7 }, damaged);
+      const first = readdirSync(damaged).find((d) => d.startsWith('seed-7-game-0-')) as string;
+      truncateSync(join(damaged, first, 'tensors.bin'), 100);
+      await expect(run({ ...config, arms: ['none'], seed: 7 }, damaged)).rejects.toThrow(new RegExp(`${first}/tensors.bin: expected \\d+ bytes`));
+    } finally {
+      rmSync(damaged, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
