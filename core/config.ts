@@ -54,6 +54,8 @@ export const generatorSchema = z.discriminatedUnion('kind', [
       channels: z.array(positiveInt).min(1).optional(),
       /** Samples as means (pixels; the default) or drawn to 0/1 (observation grids). */
       draw: z.enum(['mean', 'bernoulli']).optional(),
+      /** Weight of the KL term (β-VAE); absent: 1, the ELBO. */
+      beta: z.number().positive().optional(),
       adam,
     })
     .strict(),

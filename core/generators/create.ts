@@ -20,6 +20,7 @@ export function createGenerator(spec: GeneratorSpec, shape: ImageShape, rng: Rng
           adam: spec.adam,
           ...(spec.channels ? { image: { shape, channels: spec.channels } } : {}),
           ...(spec.draw ? { draw: spec.draw } : {}),
+          ...(spec.beta !== undefined ? { beta: spec.beta } : {}),
         },
         rng,
       );

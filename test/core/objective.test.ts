@@ -82,6 +82,22 @@ describe('the importance mix r · L_current + (1 − r) · L_replay', () => {
     vae.dispose();
   });
 
+  it("β weighs the VAE's KL term and nothing else: the loss moves linearly with β", () => {
+    const x = tf.tensor2d([[1, 0, 1, 0, 0, 1], [0, 1, 1, 0, 1, 0]]);
+    const loss = (beta: number): number => {
+      const vae = new Vae({ inputSize: 6, hidden: [5], latent: 2, adam, beta }, new Rng(4));
+      vae.reseed(new Rng(9));
+      const mean = tf.tidy(() => tf.mean(vae.losses(x)).dataSync()[0]);
+      vae.dispose();
+      return mean;
+    };
+    const [one, half, quarter] = [loss(1), loss(0.5), loss(0.25)];
+    // KL > 0 for an untrained encoder, so less weight on it lowers the loss: by KL/2 from 1 to ½, KL/4 from ½ to ¼.
+    expect(one - half).toBeGreaterThan(1e-4);
+    expect(one - half).toBeCloseTo(2 * (half - quarter), 5);
+    x.dispose();
+  });
+
   it("in WGAN-GP's critic: r on the real inputs' mean score, 1 − r on the replayed ones'", () => {
     const gan = new WganGp({ inputSize: 6, hidden: [5], latent: 2, criticSteps: 100, penalty: 10, adam }, new Rng(5));
     const start = { weights: gan.weights(), optimizer: gan.optimizerState() };
