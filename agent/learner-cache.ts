@@ -11,12 +11,12 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { floatArrays, hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../core/checkpoint.ts';
 import { Rng } from '../core/engine/random.ts';
 import type { Solver } from '../core/solvers/solver.ts';
 import type { Task } from '../env/task.ts';
 import type { AgentConfig } from './config.ts';
+import { setWeights, weightsOf } from './learner-state.ts';
 import { createQSolver } from './network.ts';
 import type { LearnerRecord, RunRecord } from './result.ts';
 
@@ -75,12 +75,12 @@ export function loadLearner(cache: string, key: LearnerKey): CachedLearner | nul
   const observations = saved.arrays.observations?.[0];
   if (!weights || !(observations instanceof Uint8Array)) throw new Error(`${dir}: cached learner holds no network or observations`);
   const network = createQSolver(key.learner.network, key.learner.adam, new Rng(0));
-  const variables = network.variables();
-  if (weights.length !== variables.length || weights.some((w, i) => w.length !== variables[i].size)) {
+  try {
+    setWeights(network, weights, 'cached');
+  } catch (error) {
     network.dispose();
-    throw new Error(`${dir}: cached learner's weights do not match its network settings`);
+    throw new Error(`${dir}: ${(error as Error).message}`);
   }
-  variables.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(weights[i], v.shape))));
   return { network, observations, record: { ...saved.progress.record, reused: true }, curve: saved.progress.curve };
 }
 
@@ -89,6 +89,6 @@ export function saveLearner(cache: string, key: LearnerKey, learner: CachedLearn
   saveCheckpoint<LearnerKey, Entry>(entryDir(cache, key), {
     config: key,
     progress: { record: learner.record, curve: learner.curve },
-    arrays: { network: learner.network.variables().map((v) => new Float32Array(v.dataSync())), observations: [learner.observations] },
+    arrays: { network: weightsOf(learner.network), observations: [learner.observations] },
   });
 }

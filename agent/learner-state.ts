@@ -41,9 +41,11 @@ export interface LearnerParts {
   readonly env: VectorEnv;
 }
 
-const weightsOf = (solver: Solver): Float32Array[] => solver.network.variables().map((v) => new Float32Array(v.dataSync()));
+/** A network's weights as plain arrays, in the order of its variables (checkpoints, the learner cache). */
+export const weightsOf = (solver: Solver): Float32Array[] => solver.network.variables().map((v) => new Float32Array(v.dataSync()));
 
-function setWeights(solver: Solver, weights: readonly Float32Array[], which: string): void {
+/** Writes weightsOf's arrays back; weights of another network's shapes are an error naming `which`. */
+export function setWeights(solver: Solver, weights: readonly Float32Array[], which: string): void {
   const vars = solver.network.variables();
   if (weights.length !== vars.length || weights.some((w, i) => w.length !== vars[i].size)) throw new Error(`learner state: the ${which} network's weights do not match the configured network`);
   vars.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(weights[i], v.shape))));

@@ -13,7 +13,6 @@
  *   (control.stop: Ctrl-C) during a learner phase checkpoints the learner where it stands (./learner-state.ts)
  *   and goes on from there when started again; during a consolidation, it stops at the phase's end.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointArray } from '../core/checkpoint.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
 import { describeBackend } from '../core/engine/backend.ts';
@@ -32,7 +31,7 @@ import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
 import { consolidate, learnerTargets, qScale } from './consolidate.ts';
 import { defaultControl, type AgentControl, type AgentEvent } from './events.ts';
 import { evaluateGreedy, normalisedScore, referenceScores, type Reference } from './evaluate.ts';
-import { learnerCheckpoint, learnerFromCheckpoint, type LearnerProgress, type LearnerState } from './learner-state.ts';
+import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type LearnerProgress, type LearnerState } from './learner-state.ts';
 import { learnGame } from './learner.ts';
 import { learnerKey, loadLearner, saveLearner, type CachedLearner } from './learner-cache.ts';
 import { createQSolver, greedy } from './network.ts';
@@ -453,7 +452,7 @@ function save(run: Run, dir: string, learner: LearnerState | null = null): void 
   for (const [arm, frames] of Object.entries(run.dreamFrames)) arrays[`${arm}.dreams`] = frames.map((f) => f ?? new Uint8Array(0));
   for (const arm of run.arms) Object.assign(arrays, armArrays(arm));
   if (run.learned) {
-    arrays.learner = run.learned.network.variables().map((v) => new Float32Array(v.dataSync()));
+    arrays.learner = weightsOf(run.learned.network);
     arrays.learnerObservations = [run.learned.observations];
   }
   const inProgress = learner && learnerCheckpoint(learner);
@@ -477,7 +476,7 @@ function restore(run: Run, dir: string): void {
     const weights = arrays.learner as Float32Array[] | undefined;
     const observations = arrays.learnerObservations?.[0];
     if (!weights || !(observations instanceof Uint8Array)) throw new Error(`${dir}: checkpoint after a learner phase holds no learner`);
-    network.variables().forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(weights[i], v.shape))));
+    setWeights(network, weights, 'checkpointed learner');
     run.learned = { network, observations };
   }
 }
