@@ -1,7 +1,9 @@
 /**
  * The replay audit of a consolidation: what the generator would replay, measured on 1000 of its observations.
  * - validity: the share that satisfy each game's invariants (rules every real frame of the game obeys on the
- *   shared layout, env/layout.ts): a frame that breaks them is a dream no game could show;
+ *   shared layout, env/layout.ts): a frame that breaks them is a dream no game could show; and the share that are
+ *   exact frames of the game (isGameFrame: its invariants and how its objects sit together, e.g. Freeway's eight
+ *   cars, one a lane, each trail behind its car);
  * - resemblance: which game each sample is closest to (among the games whose invariants it satisfies, the one
  *   whose mean number of set cells per channel is nearest), -1 when it satisfies none;
  * - agreement: per game, 1 − the total-variation distance between Q_(k−1)'s greedy-action histogram on the
@@ -9,7 +11,7 @@
  *   acts on the real game). The real frames are a small audit set kept only for this measurement, never trained on.
  */
 import { CHANNEL_COUNT, CHANNELS, GRID, OBSERVATION_SIZE, type ChannelName } from '../env/layout.ts';
-import { CHICKEN_X, LANES } from '../env/games/freeway.ts';
+import { CHICKEN_X, Freeway, LANES } from '../env/games/freeway.ts';
 import type { GameName } from '../env/types.ts';
 import { ACTION_COUNT } from './network.ts';
 
@@ -17,11 +19,20 @@ export interface ReplayAuditRL {
   readonly samples: number;
   /** Per game of the schedule so far (by index): share of samples satisfying its invariants. */
   readonly valid: readonly number[];
+  /** Per game: share of samples that are exact frames of it (isGameFrame; absent in results saved before it). */
+  readonly exact?: readonly number[];
   /** Per game: share of samples resembling it most; `none` the share resembling no game. */
   readonly resembles: readonly number[];
   readonly none: number;
   /** Per game: agreement of the old network's actions on dreams and on real frames (null: no dream resembles it). */
   readonly agreement: readonly (number | null)[];
+  /** With generator.keep 'exact': the samples drawn for the replayed pool and the exact dreams it kept per game. */
+  readonly pool?: DreamPoolStats;
+}
+
+export interface DreamPoolStats {
+  readonly draws: number;
+  readonly kept: readonly number[];
 }
 
 /** Set cells per channel of one observation. */
@@ -93,6 +104,53 @@ export function satisfiesInvariants(game: GameName, observation: Uint8Array, at 
   }
 }
 
+/** Columns of the set cells of `name` in row y of one observation. */
+function columnsInRow(observation: Uint8Array, at: number, name: ChannelName, y: number): number[] {
+  const c = channel(name);
+  const columns: number[] = [];
+  for (let x = 0; x < GRID; x++) if (observation[at + (y * GRID + x) * CHANNEL_COUNT + c]) columns.push(x);
+  return columns;
+}
+
+/**
+ * Whether one observation is a frame the game could draw: its invariants, and where the game's drawing fixes how
+ * its objects sit together, that too. Freeway (env/games/freeway.ts) always draws eight cars, one in each lane,
+ * each car's trail (once it has moved) the cell behind it in its lane's direction, and never the chicken on a car;
+ * Breakout's ball trail (env/games/breakout.ts) is the ball's cell or a horizontal or diagonal neighbour, never
+ * straight above or below (the ball never moves only vertically), and the ball is never inside a brick. The
+ * other games are held to their invariants only. A dream that passes the invariants can still show a Freeway with
+ * empty lanes, where the old network's values teach the road free; every real frame passes this (test/agent).
+ */
+export function isGameFrame(game: GameName, observation: Uint8Array, at = 0): boolean {
+  if (!satisfiesInvariants(game, observation, at)) return false;
+  const cell = (x: number, y: number, name: ChannelName): boolean => observation[at + (y * GRID + x) * CHANNEL_COUNT + channel(name)] === 1;
+  switch (game) {
+    case 'freeway': {
+      for (let lane = 0; lane < LANES; lane++) {
+        const cars = columnsInRow(observation, at, 'enemy', lane + 1);
+        const trails = columnsInRow(observation, at, 'trail', lane + 1);
+        if (cars.length !== 1 || trails.length > 1) return false;
+        if (trails.length === 1 && trails[0] !== (cars[0] - Freeway.direction(lane) + GRID) % GRID) return false;
+      }
+      const row = rowsOf(observation, at, 'player')[0];
+      const trailRows = rowsOf(observation, at, 'trail');
+      return row > 0 && !cell(CHICKEN_X, row, 'enemy') && trailRows.every((y) => y >= 1 && y <= LANES);
+    }
+    case 'breakout': {
+      const ball = rowsOf(observation, at, 'player_shot')[0];
+      const ballX = columnsOf(observation, at, 'player_shot')[0];
+      if (cell(ballX, ball, 'bonus')) return false;
+      const trailRow = rowsOf(observation, at, 'trail');
+      if (trailRow.length === 0) return true;
+      const dx = Math.abs(columnsOf(observation, at, 'trail')[0] - ballX);
+      const dy = Math.abs(trailRow[0] - ball);
+      return dx <= 1 && dy <= 1 && !(dx === 0 && dy === 1);
+    }
+    default:
+      return true;
+  }
+}
+
 /**
  * Audits `samples` (n × 700, 0/1) against the games seen so far: `games` their names, `profiles` their channel
  * profiles, `actionsOnDreams` the old network's greedy actions on the samples and `actionsOnReal[g]` its actions
@@ -107,6 +165,7 @@ export function auditDreams(
 ): { audit: ReplayAuditRL; resembles: Int32Array } {
   const n = samples.length / OBSERVATION_SIZE;
   const valid = new Array<number>(games.length).fill(0);
+  const exact = new Array<number>(games.length).fill(0);
   const resembles = new Int32Array(n).fill(-1);
   for (let k = 0; k < n; k++) {
     const at = k * OBSERVATION_SIZE;
@@ -115,6 +174,7 @@ export function auditDreams(
     games.forEach((game, g) => {
       if (!satisfiesInvariants(game, samples, at)) return;
       valid[g] += 1;
+      if (isGameFrame(game, samples, at)) exact[g] += 1;
       const distance = counts.reduce((s, v, c) => s + Math.abs(v - profiles[g][c]), 0);
       if (distance < best) {
         best = distance;
@@ -143,6 +203,7 @@ export function auditDreams(
     audit: {
       samples: n,
       valid: valid.map(share),
+      exact: exact.map(share),
       resembles: games.map((_, g) => share(resembles.filter((r) => r === g).length)),
       none: share(resembles.filter((r) => r === -1).length),
       agreement,

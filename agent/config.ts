@@ -75,7 +75,7 @@ export const scholarSchema = z.strictObject({
 });
 
 /** Which of G's dreams are replayed (./valid-dreams.ts). */
-export const DREAM_KEEPS = ['valid', 'all'] as const;
+export const DREAM_KEEPS = ['valid', 'exact', 'all'] as const;
 export type DreamKeep = (typeof DREAM_KEEPS)[number];
 
 export const agentConfigSchema = z.strictObject({
@@ -93,9 +93,10 @@ export const agentConfigSchema = z.strictObject({
     /** Generator iterations per game. */
     iterations: positiveInt,
     batchSize: positiveInt,
-    /** Which dreams are replayed (to Q_k and to G_k): all of G's samples, or only those some game seen so far
-     *  could show (rejection sampling by the games' invariants, ./valid-dreams.ts). Absent in configs saved
-     *  before the option, which replayed all. */
+    /** Which dreams are replayed (to Q_k and to G_k): all of G's samples; only those some game seen so far
+     *  could show ('valid': rejection sampling by the games' invariants, batch by batch); or only exact frames of
+     *  a seen game ('exact': drawn once into a pool of up to scholar.observations dreams per game), see
+     *  ./valid-dreams.ts. Absent in configs saved before the option, which replayed all. */
     keep: z.enum(DREAM_KEEPS).optional(),
   }),
   /** ER's buffer of real past observations (spread evenly over the games seen). */

@@ -333,7 +333,8 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
   const record = run.record.arms[state.arm];
   record.rows.push(row.normalised);
   record.raw.push(row.raw);
-  record.audits.push(audit);
+  const pool = replayed instanceof ValidDreams ? replayed.poolStats() : null;
+  record.audits.push(audit && pool ? { ...audit, pool } : audit);
   record.losses.push(loss);
   record.curves.push({ frame: run.record.frames, game: k, scores: row.normalised });
   state.scholar.generator?.reseed(rng.fork('dream noise'));
@@ -390,7 +391,8 @@ const keepsAllDreams = (config: AgentConfig): boolean => (config.generator.keep 
  *  those games could show (config.generator.keep, ./valid-dreams.ts). */
 function replayedDreams(run: Run, generator: Generator | null, games: number): Generator | null {
   if (generator === null || keepsAllDreams(run.config)) return generator;
-  return new ValidDreams(generator, run.schedule.tasks.slice(0, games).map((t) => t.task.game));
+  const pool = run.config.generator.keep === 'exact' ? { perGame: run.config.scholar.observations, rng: run.root.fork(`game ${games} dream pool`) } : null;
+  return new ValidDreams(generator, run.schedule.tasks.slice(0, games).map((t) => t.task.game), pool);
 }
 
 /** The audit of what G_(k−1) replays to Q_k, judged by Q_(k−1)'s actions (./audit.ts). */

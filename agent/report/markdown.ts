@@ -74,11 +74,12 @@ export function rlReportMarkdown({ results, command, plots }: RlReportInput): st
     lines.push('');
     const audits = r.perSeed[0].audits;
     if (audits.some((a) => a !== null)) {
-      lines.push('Replay audit (seed ' + r.seeds[0] + '): of 1000 dreams replayed to consolidate each game, the share valid for each earlier game, resembling it, and the agreement of the old network\'s actions on dreams and on real frames.', '');
-      lines.push('| consolidating | game | valid | resembles | action agreement |', '|---|---|---|---|---|');
+      lines.push('Replay audit (seed ' + r.seeds[0] + '): of 1000 raw dreams of the generator that replays to consolidate each game, the share valid for each earlier game (its invariants), exact frames of it, resembling it, and the agreement of the old network\'s actions on dreams and on real frames; with an exact keep, the exact dreams its replayed pool kept.', '');
+      lines.push('| consolidating | game | valid | exact | resembles | action agreement | pool |', '|---|---|---|---|---|---|---|');
       audits.forEach((a, k) => {
         if (!a) return;
-        a.valid.forEach((v, g) => lines.push(`| ${games[k]} | ${games[g]} | ${pct(v)} | ${pct(a.resembles[g])} | ${pct(a.agreement[g])} |`));
+        const pool = (g: number): string => (a.pool ? `${a.pool.kept[g]} of ${a.pool.draws} draws` : '–');
+        a.valid.forEach((v, g) => lines.push(`| ${games[k]} | ${games[g]} | ${pct(v)} | ${a.exact ? pct(a.exact[g]) : '–'} | ${pct(a.resembles[g])} | ${pct(a.agreement[g])} | ${pool(g)} |`));
       });
       lines.push('');
     }

@@ -14,9 +14,11 @@ const nullableNumbers = z.array(z.number().nullable());
 const auditSchema = z.strictObject({
   samples: z.int().positive(),
   valid: z.array(z.number().min(0).max(1)),
+  exact: z.array(z.number().min(0).max(1)).optional(),
   resembles: z.array(z.number().min(0).max(1)),
   none: z.number().min(0).max(1),
   agreement: z.array(z.number().min(0).max(1).nullable()),
+  pool: z.strictObject({ draws: z.int().nonnegative(), kept: z.array(z.int().nonnegative()) }).optional(),
 });
 
 const learnerSchema = z.strictObject({
@@ -98,7 +100,18 @@ export function seedResult(seed: number, result: AgentResult, arm: AgentArm): Rl
     fwt: a.fwt,
     forgetting: a.forgetting,
     learners: result.learners.map((l) => ({ ...l })),
-    audits: a.audits.map((x) => (x ? { ...x, valid: [...x.valid], resembles: [...x.resembles], agreement: [...x.agreement] } : null)),
+    audits: a.audits.map((x) => {
+      if (!x) return null;
+      const { exact, pool, ...audit } = x;
+      return {
+        ...audit,
+        valid: [...audit.valid],
+        resembles: [...audit.resembles],
+        agreement: [...audit.agreement],
+        ...(exact ? { exact: [...exact] } : {}),
+        ...(pool ? { pool: { draws: pool.draws, kept: [...pool.kept] } } : {}),
+      };
+    }),
     frames: result.frames,
     seconds: result.seconds,
     learnerSeconds: result.learnerSeconds,

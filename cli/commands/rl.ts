@@ -73,7 +73,7 @@ export function registerRl(program: Command): void {
     .option('--frames <n>', 'frames per game of a named schedule (a schedule file sets its own)', intOption('--frames', 1000))
     .option('--iterations <n>', 'consolidation iterations per game', intOption('--iterations', 1))
     .option('--generator-iterations <n>', 'generator iterations per game', intOption('--generator-iterations', 1))
-    .addOption(new Option('--dreams <keep>', "which of gr's dreams are replayed: valid (only those a game seen so far could show; the presets' default) or all").choices([...DREAM_KEEPS]))
+    .addOption(new Option('--dreams <keep>', "which of gr's dreams are replayed: valid (only those a game seen so far could show, batch by batch; the presets' default), exact (only exact frames of a seen game, drawn once into a pool) or all").choices([...DREAM_KEEPS]))
     .addOption(backendOption())
     .addOption(nativeOption())
     .option('--out <dir>', 'output folder (default runs/rl/<timestamp>); a folder with a checkpoint of the same config resumes')

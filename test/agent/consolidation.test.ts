@@ -13,8 +13,8 @@ import { Rng } from '../../core/engine/random.ts';
 import { createGenerator } from '../../core/generators/create.ts';
 import { trainGeneratorOnTask } from '../../core/generators/train.ts';
 import type { Generator } from '../../core/generators/generator.ts';
-import { OBSERVATION_SIZE } from '../../env/layout.ts';
-import { satisfiesInvariants } from '../../agent/audit.ts';
+import { ENEMY, OBSERVATION_SIZE } from '../../env/layout.ts';
+import { isGameFrame, satisfiesInvariants } from '../../agent/audit.ts';
 import { ValidDreams } from '../../agent/valid-dreams.ts';
 import { playedFrames } from './helpers.ts';
 
@@ -96,6 +96,53 @@ describe('valid dreams (generator.keep valid)', () => {
     expect(validShare(x, 'breakout')).toBe(0.5);
     expect(validShare(x, 'freeway')).toBe(0.5);
     x.dispose();
+  });
+
+  it('replays exact frames from a pool drawn once, an equal share per game, the same for the same seed', () => {
+    // Samples are real frames, nine of Breakout to one of Freeway, and every other Freeway frame has lost a car:
+    // it still obeys Freeway's invariants, but Freeway always draws eight cars.
+    let drawn = 0;
+    const mixed = {
+      kind: 'vae' as const,
+      sample(n: number): tf.Tensor2D {
+        const x = new Float32Array(n * OBSERVATION_SIZE);
+        for (let k = 0; k < n; k++, drawn++) {
+          const isFreeway = drawn % 10 === 9;
+          const row = (drawn * 7) % 600;
+          x.set((isFreeway ? freeway : breakout).subarray(row * OBSERVATION_SIZE, (row + 1) * OBSERVATION_SIZE), k * OBSERVATION_SIZE);
+          if (isFreeway && drawn % 20 === 19) {
+            const car = [...Array(100).keys()].find((cell) => x[k * OBSERVATION_SIZE + cell * 7 + ENEMY] === 1) as number;
+            x[k * OBSERVATION_SIZE + car * 7 + ENEMY] = 0;
+          }
+        }
+        return tf.tensor2d(x, [n, OBSERVATION_SIZE]);
+      },
+    } as unknown as Generator;
+    const exactShare = (x: tf.Tensor2D, game: 'breakout' | 'freeway'): number => {
+      const cells = Uint8Array.from(x.dataSync());
+      let exact = 0;
+      for (let k = 0; k < x.shape[0]; k++) if (isGameFrame(game, cells, k * OBSERVATION_SIZE)) exact += 1;
+      return exact / x.shape[0];
+    };
+    const batches = (seed: number): { x: tf.Tensor2D[]; stats: ReturnType<ValidDreams['poolStats']> } => {
+      drawn = 0;
+      const dreams = new ValidDreams(mixed, ['breakout', 'freeway'], { perGame: 100, rng: new Rng(seed) });
+      expect(dreams.poolStats()).toBeNull();
+      const x = [dreams.sample(64), dreams.sample(64)];
+      return { x, stats: dreams.poolStats() };
+    };
+    const first = batches(40);
+    // One round of draws fills both games' pools: 10 % are Freeway frames, half of them exact.
+    expect(first.stats).toEqual({ draws: 4096, kept: [100, 100] });
+    for (const x of first.x) {
+      expect(exactShare(x, 'breakout')).toBe(0.5);
+      expect(exactShare(x, 'freeway')).toBe(0.5);
+    }
+    const again = batches(40);
+    expect(Array.from(again.x[1].dataSync())).toEqual(Array.from(first.x[1].dataSync()));
+    const other = batches(41);
+    expect(Array.from(other.x[0].dataSync())).not.toEqual(Array.from(first.x[0].dataSync()));
+    for (const x of [...first.x, ...again.x, ...other.x]) x.dispose();
   });
 
   it('tops a batch up with rejected samples when no game could show any of them, and leaks no tensors', () => {

@@ -1,12 +1,12 @@
 /** Normalised scores and retention against hand computations, and the audit's invariants on real frames. */
 import { describe, expect, it } from 'vitest';
-import { auditDreams, satisfiesInvariants } from '../../agent/audit.ts';
+import { auditDreams, isGameFrame, satisfiesInvariants } from '../../agent/audit.ts';
 import { normalisedScore } from '../../agent/evaluate.ts';
 import { epsilonAt } from '../../agent/learner.ts';
 import { gameKeys } from '../../agent/report/result-file.ts';
 import { retention } from '../../agent/result.ts';
 import { continualMetrics } from '../../core/metrics.ts';
-import { cellIndex, ENEMY, OBSERVATION_SIZE, PLAYER, PLAYER_SHOT } from '../../env/layout.ts';
+import { cellIndex, ENEMY, OBSERVATION_SIZE, PLAYER, PLAYER_SHOT, TRAIL } from '../../env/layout.ts';
 import { CHICKEN_X } from '../../env/games/freeway.ts';
 import { GAMES } from '../../env/types.ts';
 import { playedFrames } from './helpers.ts';
@@ -72,7 +72,35 @@ describe('replay audit', () => {
     for (const game of GAMES) {
       const frames = playedFrames(game, 300, 3, 7);
       for (let k = 0; k < 300; k++) expect(satisfiesInvariants(game, frames, k * OBSERVATION_SIZE), `${game} frame ${k}`).toBe(true);
+      for (let k = 0; k < 300; k++) expect(isGameFrame(game, frames, k * OBSERVATION_SIZE), `${game} frame ${k} (exact)`).toBe(true);
     }
+  });
+
+  it('holds exact frames to how the objects sit together: eight cars with their trails behind, the ball beside its trail', () => {
+    const frame = (game: string): Uint8Array => playedFrames(game, 40, 4, 1).slice(39 * OBSERVATION_SIZE);
+    const cellsOf = (f: Uint8Array, channel: number): number[] => [...Array(100).keys()].filter((cell) => f[cell * 7 + channel] === 1);
+    const emptyLane = frame('freeway');
+    const [car] = cellsOf(emptyLane, ENEMY);
+    emptyLane[car * 7 + ENEMY] = 0;
+    for (const cell of cellsOf(emptyLane, TRAIL)) if (Math.floor(cell / 10) === Math.floor(car / 10)) emptyLane[cell * 7 + TRAIL] = 0;
+    // A lane without its car obeys the invariants, but Freeway always draws eight cars.
+    expect(satisfiesInvariants('freeway', emptyLane)).toBe(true);
+    expect(isGameFrame('freeway', emptyLane)).toBe(false);
+    const reversed = frame('freeway');
+    const trail = cellsOf(reversed, TRAIL)[0];
+    const row = Math.floor(trail / 10);
+    const carX = cellsOf(reversed, ENEMY).find((c) => Math.floor(c / 10) === row) as number;
+    reversed[trail * 7 + TRAIL] = 0;
+    reversed[cellIndex((2 * (carX % 10) - (trail % 10) + 10) % 10, row, TRAIL)] = 1;
+    expect(satisfiesInvariants('freeway', reversed)).toBe(true);
+    expect(isGameFrame('freeway', reversed)).toBe(false);
+    const breakout = frame('breakout');
+    const [ball] = cellsOf(breakout, PLAYER_SHOT);
+    for (const cell of cellsOf(breakout, TRAIL)) breakout[cell * 7 + TRAIL] = 0;
+    const ballRow = Math.floor(ball / 10);
+    breakout[cellIndex(ball % 10, ballRow > 0 ? ballRow - 1 : ballRow + 1, TRAIL)] = 1;
+    expect(satisfiesInvariants('breakout', breakout)).toBe(true);
+    expect(isGameFrame('breakout', breakout)).toBe(false);
   });
 
   it('rejects frames that break one rule of the game: no ball, a chicken out of its column, two cars in a lane', () => {
