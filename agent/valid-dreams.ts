@@ -107,11 +107,11 @@ export class ValidDreams implements Generator {
   }
 
   /** n exact dreams from the pool (drawn on first use), an equal share per game that has any; a pool with none
-   *  at all (an untrained generator) gives the generator's raw samples. */
+   *  at all (a generator that has barely trained) falls back to valid dreams, batch by batch. */
   private sampleFromPool(n: number, settings: DreamPoolSettings): tf.Tensor2D {
     const pool = (this.pool ??= this.drawPool(settings.perGame));
     const games = this.games.map((_, g) => g).filter((g) => pool.kept[g] > 0);
-    if (games.length === 0) return this.inner.sample(n);
+    if (games.length === 0) return this.sampleValid(n);
     const quota = equalShares(n, games.length);
     const out = new Float32Array(n * OBSERVATION_SIZE);
     let filled = 0;
