@@ -112,6 +112,6 @@ describe('dgr rl', () => {
     expect(rl('--config', config, '--arm', 'gr').stderr).toMatch(/--config holds the whole run; drop --arm/);
     expect(rl('--config', config).stderr).toMatch(/invalid RL config:\n +experiment: /);
     expect(rl('--arm', 'lwf').stderr).toMatch(/option '--arm <arms\.\.\.>' argument 'lwf' is invalid/);
-    expect(rl('--dreams', 'some').stderr).toMatch(/option '--dreams <keep>' argument 'some' is invalid\. Allowed choices are valid, all/);
+    expect(rl('--dreams', 'some').stderr).toMatch(/option '--dreams <keep>' argument 'some' is invalid\. Allowed choices are valid, exact, all/);
   });
 });
