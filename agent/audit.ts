@@ -122,7 +122,11 @@ function columnsInRow(observation: Uint8Array, at: number, name: ChannelName, y:
  * empty lanes, where the old network's values teach the road free; every real frame passes this (test/agent).
  */
 export function isGameFrame(game: GameName, observation: Uint8Array, at = 0): boolean {
-  if (!satisfiesInvariants(game, observation, at)) return false;
+  return satisfiesInvariants(game, observation, at) && objectsInPlace(game, observation, at);
+}
+
+/** isGameFrame's rules beyond the invariants, for an observation known to satisfy them. */
+function objectsInPlace(game: GameName, observation: Uint8Array, at: number): boolean {
   const cell = (x: number, y: number, name: ChannelName): boolean => observation[at + (y * GRID + x) * CHANNEL_COUNT + channel(name)] === 1;
   switch (game) {
     case 'freeway': {
@@ -174,7 +178,7 @@ export function auditDreams(
     games.forEach((game, g) => {
       if (!satisfiesInvariants(game, samples, at)) return;
       valid[g] += 1;
-      if (isGameFrame(game, samples, at)) exact[g] += 1;
+      if (objectsInPlace(game, samples, at)) exact[g] += 1;
       const distance = counts.reduce((s, v, c) => s + Math.abs(v - profiles[g][c]), 0);
       if (distance < best) {
         best = distance;

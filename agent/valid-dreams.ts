@@ -29,9 +29,8 @@ import { isGameFrame, satisfiesInvariants, type DreamPoolStats } from './audit.t
  *  are almost never valid: the batch is then topped up with rejected samples rather than never finishing). */
 const MAX_ROUNDS = 16;
 
-/** Most samples drawn to fill a pool of exact dreams (about 20 s of the observation VAE's decoder here), and the
- *  samples drawn per round. */
-export const POOL_DRAWS = 1_000_000;
+/** Most samples drawn to fill a pool of exact dreams, and the samples drawn per round. */
+const POOL_DRAWS = 1_000_000;
 const POOL_ROUND = 4096;
 
 /** The pool an 'exact' keep replays from: up to `perGame` dreams per game, picked from with `rng`. */
@@ -39,7 +38,6 @@ export interface DreamPoolSettings {
   readonly perGame: number;
   readonly rng: Rng;
 }
-
 
 export class ValidDreams implements Generator {
   readonly kind: Generator['kind'];
@@ -59,6 +57,11 @@ export class ValidDreams implements Generator {
     return this.pool && { draws: this.pool.draws, kept: [...this.pool.kept] };
   }
 
+  /** n dreams of the seen games, by the keep's rule: exact ones from the pool, or valid ones batch by batch. */
+  sample(n: number): tf.Tensor2D {
+    return this.exact ? this.sampleFromPool(n, this.exact) : this.sampleValid(n);
+  }
+
   /**
    * n valid samples (cells of 0/1, as the inner generator draws them), an equal share for each game seen: the
    * VAE dreams some games' valid frames far more readily than others (offline, a generator trained on Breakout
@@ -66,10 +69,6 @@ export class ValidDreams implements Generator {
    * ER's buffer keeps an equal share per game for the same reason. Where MAX_ROUNDS rounds leave a game short,
    * the batch is topped up with other games' valid dreams, then with rejected ones.
    */
-  sample(n: number): tf.Tensor2D {
-    return this.exact ? this.sampleFromPool(n, this.exact) : this.sampleValid(n);
-  }
-
   private sampleValid(n: number): tf.Tensor2D {
     const quota = equalShares(n, this.games.length);
     const games = this.games.length;
@@ -90,7 +89,7 @@ export class ValidDreams implements Generator {
       rejected = [];
       for (let k = 0; k < n && filled < n; k++) {
         const row = values.subarray(k * OBSERVATION_SIZE, (k + 1) * OBSERVATION_SIZE);
-        for (let c = 0; c < OBSERVATION_SIZE; c++) cells[c] = row[c] >= 0.5 ? 1 : 0;
+        drawnCells(row, cells);
         const shows = this.games.map((game) => satisfiesInvariants(game, cells));
         const g = shows.findIndex((valid, i) => valid && taken[i] < quota[i]);
         if (g >= 0) {
@@ -118,8 +117,7 @@ export class ValidDreams implements Generator {
     games.forEach((g, i) => {
       for (let k = 0; k < quota[i]; k++, filled++) {
         const row = settings.rng.int(pool.kept[g]);
-        const from = pool.dreams[g].subarray(row * OBSERVATION_SIZE, (row + 1) * OBSERVATION_SIZE);
-        for (let c = 0; c < OBSERVATION_SIZE; c++) out[filled * OBSERVATION_SIZE + c] = from[c];
+        out.set(pool.dreams[g].subarray(row * OBSERVATION_SIZE, (row + 1) * OBSERVATION_SIZE), filled * OBSERVATION_SIZE);
       }
     });
     return tf.tensor2d(out, [n, OBSERVATION_SIZE]);
@@ -136,7 +134,7 @@ export class ValidDreams implements Generator {
       drawn.dispose();
       draws += POOL_ROUND;
       for (let k = 0; k < POOL_ROUND; k++) {
-        for (let c = 0; c < OBSERVATION_SIZE; c++) cells[c] = values[k * OBSERVATION_SIZE + c] >= 0.5 ? 1 : 0;
+        drawnCells(values.subarray(k * OBSERVATION_SIZE, (k + 1) * OBSERVATION_SIZE), cells);
         const g = this.games.findIndex((game, i) => kept[i] < perGame && isGameFrame(game, cells));
         if (g < 0) continue;
         dreams[g].set(cells, kept[g] * OBSERVATION_SIZE);
@@ -177,4 +175,9 @@ export class ValidDreams implements Generator {
 /** n split into `parts` shares as equal as integers allow (the first n mod parts one larger). */
 function equalShares(n: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, g) => Math.floor(n / parts) + (g < n % parts ? 1 : 0));
+}
+
+/** One drawn sample's cells as 0/1 bytes, the form the games' rules read. */
+function drawnCells(sample: Float32Array, cells: Uint8Array): void {
+  for (let c = 0; c < OBSERVATION_SIZE; c++) cells[c] = sample[c] >= 0.5 ? 1 : 0;
 }

@@ -55,13 +55,37 @@ describe('the generator of observations', () => {
   });
 });
 
+/** The share of x's rows that `rule` holds for as frames of `game`. */
+function shareOf(x: tf.Tensor2D, rule: typeof satisfiesInvariants, game: 'breakout' | 'freeway'): number {
+  const cells = Uint8Array.from(x.dataSync());
+  let kept = 0;
+  for (let k = 0; k < x.shape[0]; k++) if (rule(game, cells, k * OBSERVATION_SIZE)) kept += 1;
+  return kept / x.shape[0];
+}
+
+/**
+ * A stand-in generator that "dreams" real frames, nine of Breakout to one of Freeway (a VAE's uneven validity,
+ * made exact); `alter` may change a sample in place, given its index among all samples drawn.
+ */
+function realFrames(alter: (drawn: number, sample: Float32Array) => void = () => {}): Generator {
+  let drawn = 0;
+  return {
+    kind: 'vae' as const,
+    sample(n: number): tf.Tensor2D {
+      const x = new Float32Array(n * OBSERVATION_SIZE);
+      for (let k = 0; k < n; k++, drawn++) {
+        const frames = drawn % 10 === 9 ? freeway : breakout;
+        const row = (drawn * 7) % 600;
+        x.set(frames.subarray(row * OBSERVATION_SIZE, (row + 1) * OBSERVATION_SIZE), k * OBSERVATION_SIZE);
+        alter(drawn, x.subarray(k * OBSERVATION_SIZE, (k + 1) * OBSERVATION_SIZE));
+      }
+      return tf.tensor2d(x, [n, OBSERVATION_SIZE]);
+    },
+  } as unknown as Generator;
+}
+
 describe('valid dreams (generator.keep valid)', () => {
-  const validShare = (x: tf.Tensor2D, game: 'breakout' | 'freeway'): number => {
-    const cells = Uint8Array.from(x.dataSync());
-    let valid = 0;
-    for (let k = 0; k < x.shape[0]; k++) if (satisfiesInvariants(game, cells, k * OBSERVATION_SIZE)) valid += 1;
-    return valid / x.shape[0];
-  };
+  const validShare = (x: tf.Tensor2D, game: 'breakout' | 'freeway'): number => shareOf(x, satisfiesInvariants, game);
 
   it('replays only samples a seen game could show, where the raw generator also dreams invalid ones', () => {
     generator.reseed(new Rng(21));
@@ -78,55 +102,23 @@ describe('valid dreams (generator.keep valid)', () => {
   });
 
   it('gives each game seen an equal share of the batch, however lopsided the valid dreams are', () => {
-    // Samples are real frames, nine of Breakout to one of Freeway: a VAE's uneven validity, made exact.
-    let drawn = 0;
-    const lopsided = {
-      kind: 'vae' as const,
-      sample(n: number): tf.Tensor2D {
-        const x = new Float32Array(n * OBSERVATION_SIZE);
-        for (let k = 0; k < n; k++, drawn++) {
-          const frames = drawn % 10 === 9 ? freeway : breakout;
-          const row = (drawn * 7) % 600;
-          x.set(frames.subarray(row * OBSERVATION_SIZE, (row + 1) * OBSERVATION_SIZE), k * OBSERVATION_SIZE);
-        }
-        return tf.tensor2d(x, [n, OBSERVATION_SIZE]);
-      },
-    } as unknown as Generator;
-    const x = new ValidDreams(lopsided, ['breakout', 'freeway']).sample(64);
+    const x = new ValidDreams(realFrames(), ['breakout', 'freeway']).sample(64);
     expect(validShare(x, 'breakout')).toBe(0.5);
     expect(validShare(x, 'freeway')).toBe(0.5);
     x.dispose();
   });
 
   it('replays exact frames from a pool drawn once, an equal share per game, the same for the same seed', () => {
-    // Samples are real frames, nine of Breakout to one of Freeway, and every other Freeway frame has lost a car:
-    // it still obeys Freeway's invariants, but Freeway always draws eight cars.
-    let drawn = 0;
-    const mixed = {
-      kind: 'vae' as const,
-      sample(n: number): tf.Tensor2D {
-        const x = new Float32Array(n * OBSERVATION_SIZE);
-        for (let k = 0; k < n; k++, drawn++) {
-          const isFreeway = drawn % 10 === 9;
-          const row = (drawn * 7) % 600;
-          x.set((isFreeway ? freeway : breakout).subarray(row * OBSERVATION_SIZE, (row + 1) * OBSERVATION_SIZE), k * OBSERVATION_SIZE);
-          if (isFreeway && drawn % 20 === 19) {
-            const car = [...Array(100).keys()].find((cell) => x[k * OBSERVATION_SIZE + cell * 7 + ENEMY] === 1) as number;
-            x[k * OBSERVATION_SIZE + car * 7 + ENEMY] = 0;
-          }
-        }
-        return tf.tensor2d(x, [n, OBSERVATION_SIZE]);
-      },
-    } as unknown as Generator;
-    const exactShare = (x: tf.Tensor2D, game: 'breakout' | 'freeway'): number => {
-      const cells = Uint8Array.from(x.dataSync());
-      let exact = 0;
-      for (let k = 0; k < x.shape[0]; k++) if (isGameFrame(game, cells, k * OBSERVATION_SIZE)) exact += 1;
-      return exact / x.shape[0];
-    };
+    // Every other Freeway frame loses a car: it still obeys Freeway's invariants, but Freeway always draws eight cars.
+    const mixed = (): Generator =>
+      realFrames((drawn, sample) => {
+        if (drawn % 20 !== 19) return;
+        const car = [...Array(100).keys()].find((cell) => sample[cell * 7 + ENEMY] === 1) as number;
+        sample[car * 7 + ENEMY] = 0;
+      });
+    const exactShare = (x: tf.Tensor2D, game: 'breakout' | 'freeway'): number => shareOf(x, isGameFrame, game);
     const batches = (seed: number): { x: tf.Tensor2D[]; stats: ReturnType<ValidDreams['poolStats']> } => {
-      drawn = 0;
-      const dreams = new ValidDreams(mixed, ['breakout', 'freeway'], { perGame: 100, rng: new Rng(seed) });
+      const dreams = new ValidDreams(mixed(), ['breakout', 'freeway'], { perGame: 100, rng: new Rng(seed) });
       expect(dreams.poolStats()).toBeNull();
       const x = [dreams.sample(64), dreams.sample(64)];
       return { x, stats: dreams.poolStats() };
