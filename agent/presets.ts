@@ -24,6 +24,10 @@ export const SCHEDULES: Record<string, { readonly description: string; readonly 
   // Freeway as MinAtar plays it (freeway/steady: traffic that does not speed up as the chicken scores), so its
   // learner is measured against MinAtar's DQN on the same game (docs/RESULTS.md).
   'three-games': { description: 'Breakout → Freeway (steady traffic, as MinAtar) → Space Invaders', build: sequence('three-games', ['breakout', 'freeway/steady', 'space-invaders']) },
+  // The other two rotations of the same three games: the protocol measures every arm on all three orders, so a
+  // result cannot rest on one order (docs/RL.md, issue 30).
+  'three-games-from-freeway': { description: 'Freeway (steady traffic) → Space Invaders → Breakout', build: sequence('three-games-from-freeway', ['freeway/steady', 'space-invaders', 'breakout']) },
+  'three-games-from-space-invaders': { description: 'Space Invaders → Breakout → Freeway (steady traffic)', build: sequence('three-games-from-space-invaders', ['space-invaders', 'breakout', 'freeway/steady']) },
   'two-games': { description: 'Freeway with slow traffic → Breakout', build: sequence('two-games', ['freeway/slow', 'breakout']) },
   'breakout-mirrored': { description: 'Breakout → Breakout with mirrored controls → Breakout', build: sequence('breakout-mirrored', ['breakout', 'breakout/mirrored', 'breakout']) },
   'four-games': { description: 'Breakout → Freeway → Space Invaders → Asterix', build: sequence('four-games', ['breakout', 'freeway', 'space-invaders', 'asterix']) },
