@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../engine/random.ts';
-import type { Adam, AdamState } from '../nn/adam.ts';
+import type { AdamState } from '../nn/adam.ts';
 import type { WeightSet } from '../nn/weights.ts';
 
 export interface Generator {
@@ -36,22 +36,6 @@ export type SampleDraw = 'mean' | 'bernoulli';
 export function drawSamples(means: tf.Tensor2D, draw: SampleDraw, rng: Rng): tf.Tensor2D {
   if (draw === 'mean') return means;
   return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(means.shape, 0, 1, 'float32', rng.seed()), means), 'float32') as tf.Tensor2D);
-}
-
-/**
- * One optimiser step on r · mean loss(real) + (1 − r) · mean loss(replayed) (Generator.trainStep), with `losses`
- * giving each input's loss: both batches pass in one call, as one large matrix product per layer is cheaper than
- * two half-size ones.
- */
-export function trainOnMixture(optimizer: Adam, losses: (x: tf.Tensor2D) => tf.Tensor1D, real: tf.Tensor2D, replayed: tf.Tensor2D | null, r: number): tf.Scalar {
-  if (replayed === null) return optimizer.minimize(() => tf.mean(losses(real)) as tf.Scalar);
-  const n = real.shape[0];
-  const m = replayed.shape[0];
-  const [weights, both] = tf.tidy(() => [tf.concat([tf.fill([n], r / n), tf.fill([m], (1 - r) / m)]), tf.concat([real, replayed])]);
-  const loss = optimizer.minimize(() => tf.sum(tf.mul(weights, losses(both))) as tf.Scalar);
-  weights.dispose();
-  both.dispose();
-  return loss;
 }
 
 export const GENERATOR_KINDS = ['vae', 'grid-vae', 'wgan-gp'] as const;

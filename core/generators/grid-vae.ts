@@ -20,15 +20,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageShape } from '../data/types.ts';
 import type { Rng } from '../engine/random.ts';
-import { Adam, type AdamSettings, type AdamState } from '../nn/adam.ts';
+import { Adam, type AdamSettings } from '../nn/adam.ts';
 import { bceWithLogits } from '../nn/bce.ts';
 import { categoricalLogLikelihood } from '../nn/categorical.ts';
 import { Conv2d } from '../nn/conv.ts';
 import { ConvTranspose2d } from '../nn/conv-transpose.ts';
 import { Dense } from '../nn/dense.ts';
-import { readWeights, writeWeights, type WeightSet } from '../nn/weights.ts';
-import { trainOnMixture, type Generator } from './generator.ts';
+import type { Generator } from './generator.ts';
 import { GaussianCode } from './gaussian-code.ts';
+import { VariationalGenerator } from './variational.ts';
 
 export const OCCUPANCIES = ['none', 'one', 'at-most-one', 'one-per-row', 'many'] as const;
 export type Occupancy = (typeof OCCUPANCIES)[number];
@@ -99,7 +99,7 @@ interface Heads {
   readonly absentRows: tf.Tensor4D;
 }
 
-export class GridVae implements Generator {
+export class GridVae extends VariationalGenerator implements Generator {
   readonly kind = 'grid-vae' as const;
   private readonly layout: Layout;
   private readonly convs: Conv2d[] = [];
@@ -111,12 +111,13 @@ export class GridVae implements Generator {
   private readonly decoder: Dense;
   private readonly unflatten: Dense;
   private readonly extras: Dense;
-  private readonly optimizer: Adam;
+  protected readonly optimizer: Adam;
 
   constructor(
     readonly settings: GridVaeSettings,
-    private rng: Rng,
+    rng: Rng,
   ) {
+    super(rng);
     checkSettings(settings);
     const { shape, channels, hidden, latent } = settings;
     const [h, w, c] = shape;
@@ -252,10 +253,6 @@ export class GridVae implements Generator {
     return tf.div(tf.sub(tf.mul(kl, beta), this.logLikelihood(x, this.decode(z))), size) as tf.Tensor1D;
   }
 
-  trainStep(real: tf.Tensor2D, replayed: tf.Tensor2D | null, r: number): tf.Scalar {
-    return trainOnMixture(this.optimizer, (x) => this.losses(x), real, replayed, r);
-  }
-
   /** n grids of 0/1: per channel a component drawn by its gate, then its cells drawn from it. */
   sample(n: number): tf.Tensor2D {
     return tf.tidy(() => {
@@ -290,31 +287,6 @@ export class GridVae implements Generator {
   /** Gumbel noise: argmax(logits + G) is a draw from softmax(logits). */
   private gumbel(shape: number[]): tf.Tensor {
     return tf.neg(tf.log(tf.neg(tf.log(tf.randomUniform(shape, 1e-7, 1 - 1e-7, 'float32', this.rng.seed())))));
-  }
-
-  reseed(rng: Rng): void {
-    this.rng = rng;
-  }
-
-  weights(): WeightSet {
-    return readWeights(this.variables());
-  }
-
-  setWeights(weights: WeightSet): void {
-    writeWeights(this.variables(), weights, 'grid-vae');
-  }
-
-  optimizerState(): AdamState[] {
-    return [this.optimizer.state()];
-  }
-
-  restoreOptimizer(state: AdamState[]): void {
-    this.optimizer.restore(state[0]);
-  }
-
-  dispose(): void {
-    for (const v of this.variables()) v.dispose();
-    this.optimizer.dispose();
   }
 }
 

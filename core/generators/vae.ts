@@ -9,14 +9,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { bceWithLogits } from '../nn/bce.ts';
 import type { Rng } from '../engine/random.ts';
-import { Adam, type AdamSettings, type AdamState } from '../nn/adam.ts';
+import { Adam, type AdamSettings } from '../nn/adam.ts';
 import type { ImageShape } from '../data/types.ts';
 import { Conv2d } from '../nn/conv.ts';
 import { ConvTranspose2d } from '../nn/conv-transpose.ts';
 import { Mlp } from '../nn/mlp.ts';
-import { readWeights, writeWeights, type WeightSet } from '../nn/weights.ts';
 import { GaussianCode } from './gaussian-code.ts';
-import { drawSamples, trainOnMixture, type Generator, type SampleDraw } from './generator.ts';
+import { VariationalGenerator } from './variational.ts';
+import { drawSamples, type Generator, type SampleDraw } from './generator.ts';
 
 export interface VaeSettings {
   readonly inputSize: number;
@@ -33,7 +33,7 @@ export interface VaeSettings {
   readonly beta?: number;
 }
 
-export class Vae implements Generator {
+export class Vae extends VariationalGenerator implements Generator {
   readonly kind = 'vae' as const;
   private readonly encoder: Mlp;
   private readonly code: GaussianCode;
@@ -42,12 +42,13 @@ export class Vae implements Generator {
   private readonly deconvs: ConvTranspose2d[] = [];
   /** Height and width entering each conv layer, then leaving the last: [[h, w], [⌈h/2⌉, ⌈w/2⌉], ...]. */
   private readonly sizes: [number, number][] = [];
-  private readonly optimizer: Adam;
+  protected readonly optimizer: Adam;
 
   constructor(
     readonly settings: VaeSettings,
-    private rng: Rng,
+    rng: Rng,
   ) {
+    super(rng);
     const { inputSize, hidden, latent, image } = settings;
     const top = hidden[hidden.length - 1];
     let flat = inputSize;
@@ -119,39 +120,10 @@ export class Vae implements Generator {
     return tf.div(tf.add(bce, beta === 1 ? kl : tf.mul(kl, beta)), this.settings.inputSize) as tf.Tensor1D;
   }
 
-  trainStep(real: tf.Tensor2D, replayed: tf.Tensor2D | null, r: number): tf.Scalar {
-    return trainOnMixture(this.optimizer, (x) => this.losses(x), real, replayed, r);
-  }
-
   sample(n: number): tf.Tensor2D {
     return tf.tidy(() => {
       const z = tf.randomNormal([n, this.settings.latent], 0, 1, 'float32', this.rng.seed()) as tf.Tensor2D;
       return drawSamples(tf.sigmoid(this.decode(z)), this.settings.draw ?? 'mean', this.rng);
     });
-  }
-
-  reseed(rng: Rng): void {
-    this.rng = rng;
-  }
-
-  weights(): WeightSet {
-    return readWeights(this.variables());
-  }
-
-  setWeights(weights: WeightSet): void {
-    writeWeights(this.variables(), weights, 'vae');
-  }
-
-  optimizerState(): AdamState[] {
-    return [this.optimizer.state()];
-  }
-
-  restoreOptimizer(state: AdamState[]): void {
-    this.optimizer.restore(state[0]);
-  }
-
-  dispose(): void {
-    for (const v of this.variables()) v.dispose();
-    this.optimizer.dispose();
   }
 }
