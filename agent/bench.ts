@@ -5,6 +5,7 @@
  *   act-16            greedy actions for 16 environments (one forward pass, argmax)
  *   distill-step      one consolidation step, 128 current + 128 replayed observations, MSE to two teachers
  *   obs-vae-step      the Bernoulli VAE 700-400-400-z32, 128 real + 128 replayed observations
+ *   obs-grid-vae-step the grid VAE of `--generator grid-vae` (./grid-generator.ts), the same batches (not in the reference)
  *   obs-replay-sample 128 dreams from the VAE and the old network's Q-values on them
  * plus `loop` — whole-loop frames per second of a learner (acting, stepping 16 games, learning every 4 frames).
  */
@@ -22,7 +23,7 @@ import { agentPreset } from './presets.ts';
 import { ObservationMemory } from './replay.ts';
 import { OBSERVATION_SHAPE } from './scholar.ts';
 
-export const RL_BENCHMARKS = ['dqn-step', 'act-16', 'distill-step', 'obs-vae-step', 'obs-replay-sample', 'loop'] as const;
+export const RL_BENCHMARKS = ['dqn-step', 'act-16', 'distill-step', 'obs-vae-step', 'obs-grid-vae-step', 'obs-replay-sample', 'loop'] as const;
 export type RlBenchmark = (typeof RL_BENCHMARKS)[number];
 
 export interface RlBenchResult {
@@ -59,6 +60,7 @@ export function rlBenchSteps(): { steps: [RlBenchmark, () => void][]; dispose: (
   const scholar = createQSolver(preset.learner.network, preset.scholar.adam, rng.fork('scholar'));
   const generator = createGenerator(preset.generator.model, OBSERVATION_SHAPE, rng.fork('generator'));
   const previousGenerator = createGenerator(preset.generator.model, OBSERVATION_SHAPE, rng.fork('old generator'));
+  const gridGenerator = createGenerator(agentPreset('full', { generator: 'grid-vae' }).generator.model, OBSERVATION_SHAPE, rng.fork('grid generator'));
   const batch = {
     observations: Float32Array.from(grids(32, rng)),
     nextObservations: Float32Array.from(grids(32, rng)),
@@ -83,12 +85,14 @@ export function rlBenchSteps(): { steps: [RlBenchmark, () => void][]; dispose: (
         consolidationStep(scholar, short, current, { arm: 'er', previous: old, generator: null, memory, noiseDensity: 0.5 }, { iterations: 1, batchSize: 128, r: 0.5, loss: 'mse', scale: 1 }, streams).dispose(),
     ],
     ['obs-vae-step', () => tf.tidy(() => generator.trainStep(real, replayed, 0.5)).dispose()],
+    ['obs-grid-vae-step', () => tf.tidy(() => gridGenerator.trainStep(real, replayed, 0.5)).dispose()],
     ['obs-replay-sample', () => tf.tidy(() => old.logits(previousGenerator.sample(128)).dataSync())],
   ];
   const dispose = (): void => {
     for (const s of [q, target, old, short, scholar]) s.dispose();
     generator.dispose();
     previousGenerator.dispose();
+    gridGenerator.dispose();
     real.dispose();
     replayed.dispose();
   };

@@ -6,7 +6,9 @@
  */
 import type { ScheduleSchema } from '../env/schedule.ts';
 import type { z } from 'zod';
+import { resolveTask } from '../env/task.ts';
 import { AGENT_ARMS, parseAgentConfig, type AgentArm, type AgentConfig, type DreamKeep } from './config.ts';
+import { observationGridVae } from './grid-generator.ts';
 
 export const AGENT_PRESETS = ['quick', 'demo', 'full'] as const;
 export type AgentPresetName = (typeof AGENT_PRESETS)[number];
@@ -49,6 +51,13 @@ const wideScholar = { channels: 32, hidden: 256 };
  *  replaying all of them kept 79 ± 19 % of Breakout and 65 ± 15 % of Freeway over 3 seeds of the full preset
  *  (docs/RESULTS.md). */
 const observationVae = { kind: 'vae' as const, hidden: [400, 400], latent: 32, draw: 'bernoulli' as const, adam: adam(1e-3) };
+/** The alternative (`generator: 'grid-vae'`): a 3×3 conv of 32 channels, dense 256, z 32, its decoder drawing each channel
+ *  as the schedule's games occupy it (./grid-generator.ts); a training step costs about what the VAE's does. */
+const observationGridVaeSize = { channels: [32], hidden: 256, latent: 32, adam: adam(1e-3) };
+
+/** Generators a preset can replay with: its own VAE, or the grid VAE at the same β. */
+export const PRESET_GENERATORS = ['vae', 'grid-vae'] as const;
+export type PresetGenerator = (typeof PRESET_GENERATORS)[number];
 
 /** MinAtar's DQN settings (./config.ts cites them), updating every 4 frames; presets change what they must. */
 const minatarLearner: PresetSpec['config']['learner'] = {
@@ -133,6 +142,7 @@ export interface PresetOverrides {
   readonly iterations?: number;
   readonly generatorIterations?: number;
   readonly dreams?: DreamKeep;
+  readonly generator?: PresetGenerator;
   readonly parallel?: boolean;
 }
 
@@ -142,6 +152,9 @@ export function agentPreset(name: AgentPresetName, overrides: PresetOverrides = 
   const frames = overrides.framesPerGame ?? preset.framesPerGame;
   const schedule = typeof overrides.schedule === 'object' ? overrides.schedule : namedSchedule(overrides.schedule ?? preset.schedule, frames);
   const { scholar, generator } = preset.config;
+  const games = schedule.tasks.map((t) => resolveTask(t.task).game);
+  const beta = generator.model.kind === 'wgan-gp' ? undefined : generator.model.beta;
+  const model = overrides.generator === 'grid-vae' ? observationGridVae(games, { ...observationGridVaeSize, ...(beta !== undefined ? { beta } : {}) }) : generator.model;
   return parseAgentConfig(
     {
       experiment: 'rl',
@@ -151,7 +164,7 @@ export function agentPreset(name: AgentPresetName, overrides: PresetOverrides = 
       seed: overrides.seed ?? 1,
       ...preset.config,
       scholar: { ...scholar, iterations: overrides.iterations ?? scholar.iterations },
-      generator: { ...generator, iterations: overrides.generatorIterations ?? generator.iterations, keep: overrides.dreams ?? generator.keep },
+      generator: { ...generator, model, iterations: overrides.generatorIterations ?? generator.iterations, keep: overrides.dreams ?? generator.keep },
       parallel: overrides.parallel ?? true,
     },
     'command line',

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ARM_NAMES } from './arms.ts';
+import { OCCUPANCIES } from './generators/grid-vae.ts';
 
 const positiveInt = z.number().int().positive();
 const unitInterval = z.number().min(0).max(1);
@@ -55,6 +56,21 @@ export const generatorSchema = z.discriminatedUnion('kind', [
       /** Samples as means (pixels; the default) or drawn to 0/1 (observation grids). */
       draw: z.enum(['mean', 'bernoulli']).optional(),
       /** Weight of the KL term (β-VAE); absent: 1, the ELBO. */
+      beta: z.number().positive().optional(),
+      adam,
+    })
+    .strict(),
+  /** A VAE of 0/1 grids whose decoder draws each channel as its objects occupy it (core/generators/grid-vae.ts):
+   *  its samples are always 0/1. */
+  z
+    .object({
+      kind: z.literal('grid-vae'),
+      /** Per channel of the grid, the occupancies it takes in the data (none, one, at-most-one, one-per-row, many). */
+      occupancy: z.array(z.array(z.enum(OCCUPANCIES)).min(1)).min(1),
+      /** Channel counts of the encoder's 3×3 convolutions of stride 2 (each halves the grid), mirrored by the decoder. */
+      channels: z.array(positiveInt).min(1),
+      hidden: positiveInt,
+      latent: positiveInt,
       beta: z.number().positive().optional(),
       adam,
     })

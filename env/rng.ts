@@ -10,6 +10,7 @@ export const RNG_WORDS = 4;
 export const STREAM_GAME = 0x6a09e667;
 export const STREAM_STICKY = 0xbb67ae85;
 export const STREAM_POLICY = 0x3c6ef372;
+export const STREAM_EPSILON = 0xa54ff53a;
 
 const TWO_POW_32 = 4294967296;
 

@@ -3,13 +3,13 @@ import { Option, type Command } from 'commander';
 import { backendOption, intOption, nativeOption, startBackend } from '../options.ts';
 
 // Listed here without importing agent/ (and tfjs) at start-up; agent/bench.ts's RL_BENCHMARKS is the same list (a test checks).
-export const RL_BENCH_NAMES = ['dqn-step', 'act-16', 'distill-step', 'obs-vae-step', 'obs-replay-sample', 'loop'] as const;
+export const RL_BENCH_NAMES = ['dqn-step', 'act-16', 'distill-step', 'obs-vae-step', 'obs-grid-vae-step', 'obs-replay-sample', 'loop'] as const;
 const NAMES = RL_BENCH_NAMES;
 
 export function registerBenchRl(bench: Command): void {
   bench
     .command('rl')
-    .description('RL step throughput, named and sized as torch_rl_reference.py: dqn-step, act-16, distill-step, obs-vae-step, obs-replay-sample; and loop (a Breakout learner\'s frames/s, acting + learning)')
+    .description('RL step throughput, named and sized as torch_rl_reference.py: dqn-step, act-16, distill-step, obs-vae-step, obs-replay-sample; obs-grid-vae-step (the grid VAE, same batches); and loop (a Breakout learner\'s frames/s, acting + learning)')
     .addOption(backendOption())
     .addOption(nativeOption())
     .option('--json', 'print { backend, benchmarks: [{ name, msPerStep, stepsPerSecond }] } (loop: ms and frames per second)')

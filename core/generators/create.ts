@@ -3,6 +3,7 @@ import type { RunConfig } from '../config.ts';
 import type { ImageShape } from '../data/types.ts';
 import type { Rng } from '../engine/random.ts';
 import type { Generator } from './generator.ts';
+import { GridVae } from './grid-vae.ts';
 import { Vae } from './vae.ts';
 import { WganGp } from './wgan-gp.ts';
 
@@ -20,6 +21,19 @@ export function createGenerator(spec: GeneratorSpec, shape: ImageShape, rng: Rng
           adam: spec.adam,
           ...(spec.channels ? { image: { shape, channels: spec.channels } } : {}),
           ...(spec.draw ? { draw: spec.draw } : {}),
+          ...(spec.beta !== undefined ? { beta: spec.beta } : {}),
+        },
+        rng,
+      );
+    case 'grid-vae':
+      return new GridVae(
+        {
+          shape,
+          occupancy: spec.occupancy,
+          channels: spec.channels,
+          hidden: spec.hidden,
+          latent: spec.latent,
+          adam: spec.adam,
           ...(spec.beta !== undefined ? { beta: spec.beta } : {}),
         },
         rng,

@@ -38,5 +38,5 @@ export function drawSamples(means: tf.Tensor2D, draw: SampleDraw, rng: Rng): tf.
   return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(means.shape, 0, 1, 'float32', rng.seed()), means), 'float32') as tf.Tensor2D);
 }
 
-export const GENERATOR_KINDS = ['vae', 'wgan-gp'] as const;
+export const GENERATOR_KINDS = ['vae', 'grid-vae', 'wgan-gp'] as const;
 export type GeneratorKind = (typeof GENERATOR_KINDS)[number];

@@ -9,13 +9,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { bceWithLogits } from '../nn/bce.ts';
 import type { Rng } from '../engine/random.ts';
-import { Adam, type AdamSettings, type AdamState } from '../nn/adam.ts';
+import { Adam, type AdamSettings } from '../nn/adam.ts';
 import type { ImageShape } from '../data/types.ts';
 import { Conv2d } from '../nn/conv.ts';
 import { ConvTranspose2d } from '../nn/conv-transpose.ts';
-import { Dense } from '../nn/dense.ts';
 import { Mlp } from '../nn/mlp.ts';
-import { readWeights, writeWeights, type WeightSet } from '../nn/weights.ts';
+import { GaussianCode } from './gaussian-code.ts';
+import { VariationalGenerator } from './variational.ts';
 import { drawSamples, type Generator, type SampleDraw } from './generator.ts';
 
 export interface VaeSettings {
@@ -33,22 +33,22 @@ export interface VaeSettings {
   readonly beta?: number;
 }
 
-export class Vae implements Generator {
+export class Vae extends VariationalGenerator implements Generator {
   readonly kind = 'vae' as const;
   private readonly encoder: Mlp;
-  private readonly mean: Dense;
-  private readonly logVar: Dense;
+  private readonly code: GaussianCode;
   private readonly decoder: Mlp;
   private readonly convs: Conv2d[] = [];
   private readonly deconvs: ConvTranspose2d[] = [];
   /** Height and width entering each conv layer, then leaving the last: [[h, w], [⌈h/2⌉, ⌈w/2⌉], ...]. */
   private readonly sizes: [number, number][] = [];
-  private readonly optimizer: Adam;
+  protected readonly optimizer: Adam;
 
   constructor(
     readonly settings: VaeSettings,
-    private rng: Rng,
+    rng: Rng,
   ) {
+    super(rng);
     const { inputSize, hidden, latent, image } = settings;
     const top = hidden[hidden.length - 1];
     let flat = inputSize;
@@ -69,8 +69,7 @@ export class Vae implements Generator {
       }
     }
     this.encoder = new Mlp([flat, ...hidden], 'relu', 'relu', rng);
-    this.mean = new Dense(top, latent, 'linear', rng);
-    this.logVar = new Dense(top, latent, 'linear', rng);
+    this.code = new GaussianCode(top, latent, rng);
     // The decoder ends in logits: the Bernoulli loss is computed from them stably, samples pass a sigmoid.
     this.decoder = new Mlp([latent, ...[...hidden].reverse(), flat], 'relu', image ? 'relu' : 'linear', rng);
     this.optimizer = new Adam(this.variables(), settings.adam);
@@ -80,8 +79,7 @@ export class Vae implements Generator {
     return [
       ...this.convs.flatMap((c) => c.variables()),
       ...this.encoder.variables(),
-      ...this.mean.variables(),
-      ...this.logVar.variables(),
+      ...this.code.variables(),
       ...this.decoder.variables(),
       ...this.deconvs.flatMap((d) => d.variables()),
     ];
@@ -115,29 +113,11 @@ export class Vae implements Generator {
    * the image size. Shape [n].
    */
   losses(x: tf.Tensor2D): tf.Tensor1D {
-    const h = this.encode(x);
-    const mu = this.mean.apply(h);
-    const logVar = this.logVar.apply(h);
-    const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', this.rng.seed());
-    const z = tf.add(mu, tf.mul(eps, tf.exp(tf.mul(logVar, 0.5)))) as tf.Tensor2D;
+    const { z, kl } = this.code.sample(this.encode(x), this.rng);
     const logits = this.decode(z);
     const bce = tf.sum(bceWithLogits(logits, x), 1);
-    const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mu)), tf.exp(logVar)), 1));
     const { beta = 1 } = this.settings;
     return tf.div(tf.add(bce, beta === 1 ? kl : tf.mul(kl, beta)), this.settings.inputSize) as tf.Tensor1D;
-  }
-
-  trainStep(real: tf.Tensor2D, replayed: tf.Tensor2D | null, r: number): tf.Scalar {
-    if (replayed === null) return this.optimizer.minimize(() => tf.mean(this.losses(real)) as tf.Scalar);
-    // r · mean loss(real) + (1 − r) · mean loss(replayed), computed in one pass over both batches: one large
-    // matrix product per layer is cheaper than two half-size ones.
-    const n = real.shape[0];
-    const m = replayed.shape[0];
-    const [weights, both] = tf.tidy(() => [tf.concat([tf.fill([n], r / n), tf.fill([m], (1 - r) / m)]), tf.concat([real, replayed])]);
-    const loss = this.optimizer.minimize(() => tf.sum(tf.mul(weights, this.losses(both))) as tf.Scalar);
-    weights.dispose();
-    both.dispose();
-    return loss;
   }
 
   sample(n: number): tf.Tensor2D {
@@ -145,30 +125,5 @@ export class Vae implements Generator {
       const z = tf.randomNormal([n, this.settings.latent], 0, 1, 'float32', this.rng.seed()) as tf.Tensor2D;
       return drawSamples(tf.sigmoid(this.decode(z)), this.settings.draw ?? 'mean', this.rng);
     });
-  }
-
-  reseed(rng: Rng): void {
-    this.rng = rng;
-  }
-
-  weights(): WeightSet {
-    return readWeights(this.variables());
-  }
-
-  setWeights(weights: WeightSet): void {
-    writeWeights(this.variables(), weights, 'vae');
-  }
-
-  optimizerState(): AdamState[] {
-    return [this.optimizer.state()];
-  }
-
-  restoreOptimizer(state: AdamState[]): void {
-    this.optimizer.restore(state[0]);
-  }
-
-  dispose(): void {
-    for (const v of this.variables()) v.dispose();
-    this.optimizer.dispose();
   }
 }

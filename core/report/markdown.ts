@@ -75,8 +75,8 @@ function settings(config: RunConfig): string[] {
   ];
   if (ARMS[config.arm].inputs === 'generator') {
     const gan = g.kind === 'wgan-gp' ? `, ${g.criticSteps} critic steps, penalty ${g.penalty}` : '';
-    const conv = g.kind === 'vae' && g.channels ? `conv ${g.channels.join('-')} (mirrored by transposed convs), dense ` : '';
-    lines.push(`- Generator: ${g.kind.toUpperCase()} ${conv}${g.hidden.join('-')}, latent ${g.latent}${gan}, ${adam(g.adam)}; ${config.generatorIterations} iterations per task`);
+    const conv = g.kind !== 'wgan-gp' && g.channels ? `conv ${g.channels.join('-')} (mirrored by transposed convs), dense ` : '';
+    lines.push(`- Generator: ${g.kind.toUpperCase()} ${conv}${[g.hidden].flat().join('-')}, latent ${g.latent}${gan}, ${adam(g.adam)}; ${config.generatorIterations} iterations per task`);
   }
   const r = config.importance === 'tasks-so-far' ? '1 / (tasks so far)' : String(config.importance.fixed);
   lines.push(`- Importance of the new task r: ${r}; distillation temperature ${config.temperature}`);

@@ -1,0 +1,36 @@
+/** The grid VAE as the agent's generator: its structure comes from the games, its configs are the preset's. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseAgentConfig } from '../../agent/config.ts';
+import { gridOccupancy } from '../../agent/grid-generator.ts';
+import { agentPreset } from '../../agent/presets.ts';
+
+describe('grid VAE occupancy', () => {
+  it('is per channel the union of how the schedule\'s games occupy it, none dropped beside what may be empty anyway', () => {
+    // player: paddle, chicken, cannon; player_shot: the ball always, no shot in Freeway, at most one in Space
+    // Invaders; enemy: Freeway's cars one a lane, aliens many; enemy_shot: bombs; bonus: bricks; trail: the ball's,
+    // one a lane, the aliens'; meter: none (env/occupancy.ts).
+    expect(gridOccupancy(['breakout', 'freeway', 'space-invaders'])).toEqual([
+      ['one'],
+      ['one', 'at-most-one'],
+      ['one-per-row', 'many'],
+      ['many'],
+      ['many'],
+      ['at-most-one', 'one-per-row', 'many'],
+      ['none'],
+    ]);
+    // A channel one game always draws once and another never draws keeps both: Breakout's ball, Freeway's none.
+    expect(gridOccupancy(['breakout', 'freeway'])[1]).toEqual(['one', 'none']);
+  });
+
+  it("the committed full-preset configs are the preset's with the grid VAE, and parse", () => {
+    for (const schedule of ['three-games', 'three-games-from-freeway', 'three-games-from-space-invaders']) {
+      const file = `docs/results/rl/configs/full-grid-vae-${schedule}.json`;
+      const committed = parseAgentConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+      expect(committed).toEqual(agentPreset('full', { schedule, generator: 'grid-vae', arms: ['gr'], seed: 101 }));
+      const preset = agentPreset('full', { schedule });
+      expect({ ...committed, generator: preset.generator, arms: preset.arms, seed: preset.seed }).toEqual(preset);
+      expect(committed.generator.model.kind).toBe('grid-vae');
+    }
+  });
+});
