@@ -25,6 +25,8 @@ const learnerSchema = z.strictObject({
   game: z.int().nonnegative(),
   score: z.number(),
   normalised: z.number(),
+  /** Standard error of `normalised` over its evaluation episodes; absent: not recorded (results before it was kept). */
+  normalisedSe: z.number().nonnegative().nullable().optional(),
   frames: z.int().positive(),
   updates: z.int().nonnegative(),
   trainingReturn: z.number().nullable().optional(),
@@ -35,6 +37,8 @@ const learnerSchema = z.strictObject({
 const seedSchema = z.strictObject({
   seed: z.int(),
   R: matrix,
+  /** Standard error of each R cell over its evaluation episodes; absent: not recorded (results before it was kept). */
+  RSe: z.array(z.array(z.number().nonnegative().nullable())).optional(),
   raw: matrix,
   retention: nullableNumbers,
   acc: z.number(),
@@ -48,6 +52,9 @@ const seedSchema = z.strictObject({
   learnerSeconds: z.number().nonnegative(),
   consolidationSeconds: z.number().nonnegative(),
   framesPerSecond: z.number().nonnegative(),
+}).refine((s) => s.RSe === undefined || (s.RSe.length === s.R.length && s.RSe.every((row, k) => row.length === s.R[k].length)), {
+  message: 'RSe must have the shape of R',
+  path: ['RSe'],
 });
 export type RlSeedResult = z.infer<typeof seedSchema>;
 
@@ -93,6 +100,7 @@ export function seedResult(seed: number, result: AgentResult, arm: AgentArm): Rl
   return {
     seed,
     R: a.R,
+    ...(a.RSe ? { RSe: a.RSe } : {}),
     raw: a.raw,
     retention: a.retention,
     acc: a.acc,
