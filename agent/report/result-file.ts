@@ -70,7 +70,8 @@ export const rlResultSchema = z.strictObject({
   /** Mean over seeds of R (normalised scores; row 0 at start, row k after game k) and its s.e.m. (null: 1 seed). */
   R: matrix,
   RSem: matrix.nullable(),
-  /** Game → R[T][i] / R[i][i] for every earlier game (mean over seeds), and its s.e.m. */
+  /** Game → R[T][i] / R[i][i] for every earlier game as the mean of per-seed ratios (not the ratio of mean scores;
+   *  ./retention-statistics.ts derives both), and its s.e.m. */
   retention: z.record(z.string(), z.number().nullable()),
   retentionSem: z.record(z.string(), z.number().nullable()).nullable(),
   acc: z.number(),
