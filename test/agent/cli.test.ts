@@ -114,7 +114,7 @@ describe('dgr rl', () => {
   });
 
   it('refuses an unknown schedule name, too few frames and --config beside shaping options', () => {
-    expect(rl('--schedule', 'five-games').stderr).toMatch(/--schedule: 'five-games' is neither a schedule name \(three-games, two-games/);
+    expect(rl('--schedule', 'five-games').stderr).toMatch(/--schedule: 'five-games' is neither a schedule name \(three-games, three-games-from-freeway, three-games-from-space-invaders, two-games/);
     expect(rl('--frames', '10').stderr).toMatch(/--frames must be an integer in \[1000/);
     const config = join(work, 'config.json');
     writeFileSync(config, '{}');
