@@ -100,6 +100,9 @@ describe('sweep specs', () => {
       expect(job.id.startsWith(`rl.${schedule}.gr+none.seed-1.`)).toBe(true);
     }
     expect(() => jobsOf({ runs: [{ ...rl, evaluationEpisodes: 0 }] })).toThrow(/runs\.0\.evaluationEpisodes/);
+    const [grid] = jobsOf({ runs: [{ ...rl, generator: 'grid-vae' }] });
+    expect(grid.data.config).toEqual(agentPreset('quick', { arms: ['gr', 'none'], framesPerGame: 1600, iterations: 20, generatorIterations: 20, seed: 1, generator: 'grid-vae' }));
+    expect(grid.id).not.toBe(plain.id);
     expect(() => jobsOf({ runs: [{ ...rl, shareLearners: 'yes' }] })).toThrow(/runs\.0\.shareLearners/);
   });
 
