@@ -3,6 +3,7 @@
  * scored as a normalised score (score − random) / (scripted − random), where random and scripted are the mean
  * returns of env's reference policies on that game. 0 is a random player, 1 plays as well as the script.
  */
+import { spread } from '../core/report/aggregate.ts';
 import type { Solver } from '../core/solvers/solver.ts';
 import { RandomPolicy } from '../env/policies/random.ts';
 import { ScriptedPolicy } from '../env/policies/scripted.ts';
@@ -30,11 +31,47 @@ export function referenceScores(task: Task, episodes: number, seed: number): Ref
   };
 }
 
+/** A greedy evaluation: the mean return of its episodes and the standard error of that mean (null with one episode). */
+export interface GreedyScore {
+  readonly mean: number;
+  readonly sem: number | null;
+}
+
+/** The standard error of a mean return in normalised units: a return's error scaled by the game's reference span. */
+export function normalisedError(sem: number | null, reference: Reference): number | null {
+  return sem === null ? null : sem / (reference.scripted - reference.random);
+}
+
 /**
  * Mean return of `episodes` greedy episodes of `q` on `task`, played side by side (copy e seeded seed + e), each
  * cut at `maxSteps` steps with its score so far. Sticky actions stay on: they are part of the game.
  */
 export function evaluateGreedy(q: Solver, task: Task, episodes: number, maxSteps: number, seed: number): number {
+  return greedyScore(q, task, episodes, maxSteps, seed).mean;
+}
+
+/** evaluateGreedy's episodes with the standard error of their mean (sample std / √episodes, core's spread()). */
+export function greedyScore(q: Solver, task: Task, episodes: number, maxSteps: number, seed: number): GreedyScore {
+  const returns = greedyReturns(q, task, episodes, maxSteps, seed);
+  const { sem } = spread(Array.from(returns));
+  return { mean: returns.reduce((s, r) => s + r, 0) / episodes, sem: Number.isFinite(sem) ? sem : null };
+}
+
+/**
+ * Greedy scores of `q` on every game of a schedule, the same episodes (seed) on each: raw mean returns, normalised
+ * scores and the normalised standard error of each.
+ */
+export function greedyScores(q: Solver, tasks: readonly Task[], references: readonly Reference[], episodes: number, maxSteps: number, seed: number): { raw: number[]; normalised: number[]; se: (number | null)[] } {
+  const scores = tasks.map((task) => greedyScore(q, task, episodes, maxSteps, seed));
+  return {
+    raw: scores.map((s) => s.mean),
+    normalised: scores.map((s, i) => normalisedScore(s.mean, references[i])),
+    se: scores.map((s, i) => normalisedError(s.sem, references[i])),
+  };
+}
+
+/** Each episode's return (an episode still running at `maxSteps` counts with its score so far). */
+function greedyReturns(q: Solver, task: Task, episodes: number, maxSteps: number, seed: number): Float64Array {
   const env = createVectorEnv(task, episodes);
   env.reset(seed);
   const returns = new Float64Array(episodes);
@@ -54,6 +91,6 @@ export function evaluateGreedy(q: Solver, task: Task, episodes: number, maxSteps
   }
   // Episodes still running at the cap count with their score so far.
   for (let e = 0; e < episodes; e++) if (!done[e]) returns[e] = env.scores[e];
-  return returns.reduce((s, r) => s + r, 0) / episodes;
+  return returns;
 }
 

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { floatArrays, hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../core/checkpoint.ts';
+import { floatArrays, hasCheckpoint, loadCheckpoint, publishCheckpoint } from '../core/checkpoint.ts';
 import { Rng } from '../core/engine/random.ts';
 import type { Solver } from '../core/solvers/solver.ts';
 import type { Task } from '../env/task.ts';
@@ -84,9 +84,12 @@ export function loadLearner(cache: string, key: LearnerKey): CachedLearner | nul
   return { network, observations, record: { ...saved.progress.record, reused: true }, curve: saved.progress.curve };
 }
 
-/** Saves a learner this run trained (its record as measured here). */
+/**
+ * Saves a learner this run trained (its record as measured here). Two runs sharing a cache (two workers of a sweep)
+ * may train the same learner at once: the entry is published whole (core's publishCheckpoint), the first kept.
+ */
 export function saveLearner(cache: string, key: LearnerKey, learner: CachedLearner): void {
-  saveCheckpoint<LearnerKey, Entry>(entryDir(cache, key), {
+  publishCheckpoint<LearnerKey, Entry>(entryDir(cache, key), {
     config: key,
     progress: { record: learner.record, curve: learner.curve },
     arrays: { network: weightsOf(learner.network), observations: [learner.observations] },

@@ -144,6 +144,8 @@ export interface PresetOverrides {
   readonly dreams?: DreamKeep;
   readonly generator?: PresetGenerator;
   readonly parallel?: boolean;
+  /** Greedy episodes per evaluation (default: the preset's). */
+  readonly evaluationEpisodes?: number;
 }
 
 /** A preset's config with the command line's overrides, validated as a whole like a saved config. */
@@ -151,7 +153,7 @@ export function agentPreset(name: AgentPresetName, overrides: PresetOverrides = 
   const preset = PRESETS[name];
   const frames = overrides.framesPerGame ?? preset.framesPerGame;
   const schedule = typeof overrides.schedule === 'object' ? overrides.schedule : namedSchedule(overrides.schedule ?? preset.schedule, frames);
-  const { scholar, generator } = preset.config;
+  const { scholar, generator, evaluation } = preset.config;
   const games = schedule.tasks.map((t) => resolveTask(t.task).game);
   const beta = generator.model.kind === 'wgan-gp' ? undefined : generator.model.beta;
   const model = overrides.generator === 'grid-vae' ? observationGridVae(games, { ...observationGridVaeSize, ...(beta !== undefined ? { beta } : {}) }) : generator.model;
@@ -165,6 +167,7 @@ export function agentPreset(name: AgentPresetName, overrides: PresetOverrides = 
       ...preset.config,
       scholar: { ...scholar, iterations: overrides.iterations ?? scholar.iterations },
       generator: { ...generator, model, iterations: overrides.generatorIterations ?? generator.iterations, keep: overrides.dreams ?? generator.keep },
+      evaluation: { ...evaluation, episodes: overrides.evaluationEpisodes ?? evaluation.episodes },
       parallel: overrides.parallel ?? true,
     },
     'command line',

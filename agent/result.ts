@@ -18,6 +18,9 @@ export interface CurvePointRL {
 export interface ArmRecord {
   /** Normalised R rows: at start, then after each game. */
   rows: number[][];
+  /** The standard error of each R cell's mean over its evaluation episodes, normalised like R; absent in records
+   *  (checkpoints) written before it was kept, null for an evaluation of one episode. */
+  rowsSe?: (number | null)[][];
   /** Raw mean returns after each game (no row for the start). */
   raw: number[][];
   /** Per game: the audit of what was replayed to consolidate it (null without a generator or for game 1). */
@@ -35,6 +38,9 @@ export interface LearnerRecord {
   /** Raw mean greedy return at the end of its game, and normalised. */
   readonly score: number;
   readonly normalised: number;
+  /** The standard error of `normalised` over its evaluation episodes (null: one episode; absent in results and
+   *  cached learners written before it was kept). */
+  readonly normalisedSe?: number | null;
   readonly frames: number;
   readonly updates: number;
   /** Mean return of its last training (ε-greedy) episodes, as MinAtar's curves plot (../learner.ts); absent in
@@ -61,6 +67,8 @@ export interface RunRecord {
 export interface ArmResult extends Metrics {
   readonly arm: AgentArm;
   readonly R: number[][];
+  /** Per R cell, the standard error of its evaluation (null: not recorded, as in a run resumed from an older checkpoint). */
+  readonly RSe: (number | null)[][] | null;
   readonly raw: number[][];
   /** Per game: R[T][i] / R[i][i] (null where R[i][i] ≤ 0: nothing was learned to keep). */
   readonly retention: (number | null)[];
@@ -98,7 +106,7 @@ export function retention(rows: readonly (readonly number[])[]): (number | null)
 export function agentResult(config: AgentConfig, record: RunRecord, dreamFrames: Record<string, (Uint8Array | null)[]>, seconds: number): AgentResult {
   const arms = config.arms.map((arm): ArmResult => {
     const a = record.arms[arm];
-    return { arm, ...continualMetrics(a.rows), R: a.rows, raw: a.raw, retention: retention(a.rows), audits: a.audits, dreams: a.dreams.map((d, k) => (d && dreamFrames[arm]?.[k] ? { observations: dreamFrames[arm][k] as Uint8Array, ...d } : null)), losses: a.losses, curves: a.curves };
+    return { arm, ...continualMetrics(a.rows), R: a.rows, RSe: a.rowsSe?.length === a.rows.length ? a.rowsSe : null, raw: a.raw, retention: retention(a.rows), audits: a.audits, dreams: a.dreams.map((d, k) => (d && dreamFrames[arm]?.[k] ? { observations: dreamFrames[arm][k] as Uint8Array, ...d } : null)), losses: a.losses, curves: a.curves };
   });
   return {
     config,

@@ -30,7 +30,7 @@ import { sameRun } from '../core/config.ts';
 import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
 import { consolidate, learnerTargets, qScale } from './consolidate.ts';
 import { defaultControl, type AgentControl, type AgentEvent } from './events.ts';
-import { evaluateGreedy, normalisedScore, referenceScores, type Reference } from './evaluate.ts';
+import { greedyScore, greedyScores, normalisedError, normalisedScore, referenceScores, type Reference } from './evaluate.ts';
 import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type LearnerProgress, type LearnerState } from './learner-state.ts';
 import { learnGame } from './learner.ts';
 import { learnerKey, loadLearner, saveLearner, type CachedLearner } from './learner-cache.ts';
@@ -152,7 +152,10 @@ async function setUp(config: AgentConfig, options: AgentRunOptions): Promise<Run
   else {
     // Row 0 of R: the untrained scholar (every arm starts from the same network) on every game.
     const row = evaluateScholar(run, arms[0].scholar.solver, -1);
-    for (const arm of config.arms) run.record.arms[arm].rows.push(row.normalised);
+    for (const arm of config.arms) {
+      run.record.arms[arm].rows.push(row.normalised);
+      run.record.arms[arm].rowsSe?.push(row.se);
+    }
   }
   const needsWorker = config.parallel && keepsAllDreams(config) && arms.some((a) => a.scholar.generator) && run.position.game < schedule.tasks.length;
   if (needsWorker) run.worker = await GeneratorWorker.start(options.backend, config.generator.model, OBSERVATION_SHAPE);
@@ -161,7 +164,7 @@ async function setUp(config: AgentConfig, options: AgentRunOptions): Promise<Run
 
 function emptyRecord(config: AgentConfig, schedule: Schedule, reference: Reference[]): RunRecord {
   const arms = {} as Record<AgentArm, ArmRecord>;
-  for (const arm of config.arms) arms[arm] = { rows: [], raw: [], audits: [], dreams: [], losses: [], curves: [] };
+  for (const arm of config.arms) arms[arm] = { rows: [], rowsSe: [], raw: [], audits: [], dreams: [], losses: [], curves: [] };
   return { games: schedule.tasks.map((t) => t.task.name), reference, learners: [], learnerCurves: [], arms, frames: 0, learnerSeconds: 0, consolidationSeconds: 0 };
 }
 
@@ -244,9 +247,9 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
     throw new RunStopped(run.phasesDone);
   }
   const { learned } = outcome;
-  const score = evaluateGreedy(learned.network, task, config.evaluation.episodes, config.evaluation.maxSteps, evaluationSeed(run, k));
+  const { mean: score, sem } = greedyScore(learned.network, task, config.evaluation.episodes, config.evaluation.maxSteps, evaluationSeed(run, k));
   const seconds = (performance.now() - started) / 1000;
-  const record = { game: k, score, normalised: normalisedScore(score, run.record.reference[k]), frames, updates: learned.updates, trainingReturn: learned.trainingReturn, seconds };
+  const record = { game: k, score, normalised: normalisedScore(score, run.record.reference[k]), normalisedSe: normalisedError(sem, run.record.reference[k]), frames, updates: learned.updates, trainingReturn: learned.trainingReturn, seconds };
   const curve = run.record.learnerCurves.filter((p) => p.game === k).map(({ frame, score, normalised }) => ({ frame: frame - startFrame, score, normalised }));
   return { network: learned.network, observations: learned.observations, record, curve };
 }
@@ -332,6 +335,7 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
   const row = evaluateScholar(run, state.scholar.solver, k);
   const record = run.record.arms[state.arm];
   record.rows.push(row.normalised);
+  record.rowsSe?.push(row.se);
   record.raw.push(row.raw);
   const pool = replayed instanceof ValidDreams ? replayed.poolStats() : null;
   record.audits.push(audit && pool ? { ...audit, pool } : audit);
@@ -378,11 +382,9 @@ function emitConsolidating(run: Run, k: number, loss: number | null): void {
 }
 
 /** Greedy episodes of `q` on every game of the schedule (the same episodes for every arm after game k). */
-function evaluateScholar(run: Run, q: Solver, k: number): { raw: number[]; normalised: number[] } {
+function evaluateScholar(run: Run, q: Solver, k: number): ReturnType<typeof greedyScores> {
   const { episodes, maxSteps } = run.config.evaluation;
-  const seed = evaluationSeed(run, k);
-  const raw = run.schedule.tasks.map((t) => evaluateGreedy(q, t.task, episodes, maxSteps, seed));
-  return { raw, normalised: raw.map((score, i) => normalisedScore(score, run.record.reference[i])) };
+  return greedyScores(q, run.schedule.tasks.map((t) => t.task), run.record.reference, episodes, maxSteps, evaluationSeed(run, k));
 }
 
 const keepsAllDreams = (config: AgentConfig): boolean => (config.generator.keep ?? 'all') === 'all';

@@ -8,9 +8,10 @@
  * The format knows nothing of what is being trained: the caller passes how to parse its config (and its
  * progress), so the classification loop and the RL agent store their runs the same way.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { z } from 'zod';
 
 export const CHECKPOINT_VERSION = 2;
@@ -92,6 +93,35 @@ export function saveCheckpoint<C, P>(dir: string, data: CheckpointData<C, P>): v
   writeFileSync(join(dir, 'checkpoint.json.tmp'), JSON.stringify(manifest));
   renameSync(join(dir, 'tensors.bin.tmp'), join(dir, 'tensors.bin'));
   renameSync(join(dir, 'checkpoint.json.tmp'), join(dir, 'checkpoint.json'));
+}
+
+/**
+ * Saves a checkpoint that several processes may write at once under one name (a cache entry two runs computed side
+ * by side): written whole into a sibling folder of this writer's own, then renamed into place in one step, so a
+ * reader sees no entry or a whole one and two writers never mix their files. The first writer's entry stays; a
+ * later one's copy is dropped (a cache's key makes their contents the same). Returns whether this copy was kept.
+ */
+export function publishCheckpoint<C, P>(dir: string, data: CheckpointData<C, P>): boolean {
+  const own = `${dir}.tmp-${process.pid}-${threadId}-${randomBytes(4).toString('hex')}`;
+  saveCheckpoint(own, data);
+  const moveIn = (): boolean => {
+    try {
+      renameSync(own, dir);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      return false;
+    }
+  };
+  if (moveIn()) return true;
+  // A folder holding no checkpoint is what a writer that wrote in place left when it died: replace it.
+  if (!hasCheckpoint(dir)) {
+    rmSync(dir, { recursive: true, force: true });
+    if (moveIn()) return true;
+  }
+  rmSync(own, { recursive: true, force: true });
+  return false;
 }
 
 export function hasCheckpoint(dir: string): boolean {

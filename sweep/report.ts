@@ -10,6 +10,7 @@ import { duration, table } from '../core/report/markdown.ts';
 import { mergeResults, parseResultFile, type ResultFile } from '../core/results.ts';
 import type { ListedJob } from './listing.ts';
 import { rlReportTables, type RlGroupResult } from './rl-report.ts';
+import { retentionSections, retentionSectionsMarkdown } from './rl-statistics.ts';
 
 export interface GroupResult {
   readonly experiment: string;
@@ -38,7 +39,8 @@ export function gatherResults(jobs: readonly ListedJob[]): GroupResult[] {
 
 const pct = (x: number): string => (100 * x).toFixed(2);
 
-export function reportMarkdown(groups: readonly GroupResult[], rlGroups: readonly RlGroupResult[], jobs: readonly ListedJob[]): string {
+/** `charts`: the folder (relative to where the report is read) holding the RL retention charts, if written. */
+export function reportMarkdown(groups: readonly GroupResult[], rlGroups: readonly RlGroupResult[], jobs: readonly ListedJob[], charts: string | null = null): string {
   const rows = groups.map(({ experiment, scenario, arm, merged: r }) => {
     const n = r.seeds.length;
     const acc = r.accSem !== null ? `${pct(r.acc)} ± ${pct(r.accSem)} %` : `${pct(r.acc)} %`;
@@ -53,7 +55,7 @@ export function reportMarkdown(groups: readonly GroupResult[], rlGroups: readonl
           ['l', 'l', 'l', 'r', 'r', 'l', 'r', 'r', 'r'],
         )
       : [];
-  if (rlGroups.length > 0) lines.push(...(lines.length > 0 ? [''] : []), ...rlReportTables(rlGroups));
+  if (rlGroups.length > 0) lines.push(...(lines.length > 0 ? [''] : []), ...rlReportTables(rlGroups), ...retentionSectionsMarkdown(retentionSections(rlGroups), charts));
   if (lines.at(-1) === '') lines.pop();
   const notDone = jobs.filter((j) => j.state !== 'done');
   if (notDone.length > 0) {

@@ -48,7 +48,7 @@ export function rlReportTables(groups: readonly RlGroupResult[]): string[] {
     const rows = groups.filter((g) => g.schedule === schedule);
     const { games } = rows[0].merged;
     const earlier = gameKeys(games).slice(0, -1);
-    lines.push(`RL, schedule ${schedule} (${games.join(' → ')}): ACC is the mean normalised score on every game after the last; retention of a game is R[T][i] / R[i][i].`, '');
+    lines.push(`RL, schedule ${schedule} (${games.join(' → ')}): ACC is the mean normalised score on every game after the last; retention of a game is R[T][i] / R[i][i], the mean of per-seed ratios ± s.e.m.`, '');
     lines.push(
       ...table(
         ['arm', 'seeds', 'ACC', ...earlier.map((g) => `retention ${g}`), 'per seed ACC', 'time a seed'],

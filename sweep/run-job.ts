@@ -11,6 +11,7 @@ import { kindOf, type JobPayload } from './kinds/index.ts';
 export interface RunJobInput {
   readonly payload: JobPayload;
   readonly folder: string;
+  readonly store: string;
   readonly backend: BackendRequest;
   readonly native: boolean;
   readonly command: string;
@@ -43,6 +44,7 @@ try {
   const result = await kindOf(input.payload).run(input.payload, {
     backend,
     folder: input.folder,
+    store: input.store,
     command: input.command,
     label: input.label,
     progress: (progress) => post({ type: 'progress', progress }),

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { AGENT_ARMS } from '../agent/config.ts';
-import { AGENT_PRESETS, agentPreset, SCHEDULES } from '../agent/presets.ts';
+import { AGENT_PRESETS, agentPreset, PRESET_GENERATORS, SCHEDULES } from '../agent/presets.ts';
 import { ScheduleSchema } from '../env/schedule.ts';
 import { ARM_NAMES } from '../core/arms.ts';
 import { problemsOf } from '../core/config.ts';
@@ -85,8 +85,16 @@ const rlEntry = z
     frames: z.number().int().min(1000).optional(),
     iterations: z.number().int().positive().optional(),
     generatorIterations: z.number().int().positive().optional(),
+    /** Greedy episodes per evaluation (default: the preset's); the standard error of an evaluation shrinks as 1/√episodes. */
+    evaluationEpisodes: z.number().int().positive().optional(),
+    /** The scholar's generator (agent/presets.ts: the preset's VAE or the grid VAE); default: the preset's. */
+    generator: z.enum(PRESET_GENERATORS).optional(),
     /** Train the generator in a worker thread beside the scholar (where the run computes, not what). */
     parallel: z.boolean().default(true),
+    /** Keep the games' short-term learners in the store's learner cache (`<store>/learners`, agent/learner-cache.ts):
+     *  a run that differs from an earlier one only in its arms, scholar or generator loads them instead of training
+     *  them. Where the run's learners come from, not what it computes: the job id does not depend on it. */
+    shareLearners: z.boolean().default(false),
   })
   .strict()
   .superRefine((entry, ctx) => {
@@ -120,14 +128,14 @@ export function sweepJobs(spec: SweepSpec, source: string): SweepJob[] {
   spec.runs.forEach((entry, index) => {
     if (entry.kind === 'rl') {
       for (const seed of entry.seeds) {
-        const { schedule, frames, arms, iterations, generatorIterations, parallel } = entry;
+        const { schedule, frames, arms, iterations, generatorIterations, evaluationEpisodes, generator, parallel } = entry;
         let config;
         try {
-          config = agentPreset(entry.preset, { schedule, framesPerGame: frames, arms, seed, iterations, generatorIterations, parallel });
+          config = agentPreset(entry.preset, { schedule, framesPerGame: frames, arms, seed, iterations, generatorIterations, evaluationEpisodes, generator, parallel });
         } catch (error) {
           throw new Error(`${source}: runs.${index}: ${(error as Error).message}`);
         }
-        add(jobFor({ kind: 'rl', config }));
+        add(jobFor({ kind: 'rl', config, ...(entry.shareLearners ? { shareLearners: true } : {}) }));
       }
       return;
     }

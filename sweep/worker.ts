@@ -106,7 +106,7 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
     if (shuttingDown || signal?.aborted) controller.abort();
     signal?.addEventListener('abort', () => controller.abort(), { once: true });
     const outcome = await runInThread(
-      { payload, folder, backend: settings.backend, native: settings.native, command: `dgr worker (job ${job.id} of queue ${settings.queue})`, label },
+      { payload, folder, store, backend: settings.backend, native: settings.native, command: `dgr worker (job ${job.id} of queue ${settings.queue})`, label },
       (progress) => {
         job.updateProgress(progress as object).catch((error: Error) => log(`${label}: progress not recorded: ${error.message}`));
       },

@@ -11,6 +11,8 @@ import type { AgentResult } from '../result.ts';
 import { rlCurvesSvg } from './curves.ts';
 import { dreamsSvg } from './dreams.ts';
 import { rlReportMarkdown } from './markdown.ts';
+import { retentionDotsOf } from './retention-dots.ts';
+import { orderCells } from './retention-statistics.ts';
 import type { RlResultFile } from './result-file.ts';
 
 async function put(dir: string, name: string, data: string | Buffer): Promise<string> {
@@ -62,5 +64,9 @@ export async function writeRlRunFiles({ out, runs, files, command }: RlRunFiles)
       if (dream) await chart(`dreams-game${k + 1}`, `dreams after ${file.games[k]}`, dreamsSvg(dream.observations, dream.actions, `${file.arm}: dreams after ${file.games[k]}, with Q's greedy action`));
     }
   }
-  await put(out, 'report.md', rlReportMarkdown({ results: files, command, plots }));
+  // Each seed's retention as a dot, per game and arm (one order of games: the games as strata).
+  const dots = retentionDotsOf(orderCells(files), `retention per seed · ${files[0].schedule}`);
+  await put(out, 'retention-dots.svg', dots);
+  await put(out, 'retention-dots.png', await svgToPng(dots));
+  await put(out, 'report.md', rlReportMarkdown({ results: files, command, plots, retentionPlot: 'retention-dots.png' }));
 }

@@ -6,6 +6,7 @@ import { spread } from '../../core/report/aggregate.ts';
 import { duration } from '../../core/report/markdown.ts';
 import { parseSchedule } from '../../env/schedule.ts';
 import { gameKeys, type RlResultFile } from './result-file.ts';
+import { retentionStatisticsMarkdown } from './retention-table.ts';
 
 /**
  * MinAtar's DQN (Young & Tian 2019, Fig. 2, read by eye; ../shared/PAPER.md §4 and issue 14): mean return of
@@ -27,9 +28,11 @@ export interface RlReportInput {
   readonly results: readonly RlResultFile[];
   readonly command: string;
   readonly plots: readonly { arm: string; title: string; png: string }[];
+  /** The per-seed retention dots chart (./retention-dots.ts), relative to the report. */
+  readonly retentionPlot?: string;
 }
 
-export function rlReportMarkdown({ results, command, plots }: RlReportInput): string {
+export function rlReportMarkdown({ results, command, plots, retentionPlot }: RlReportInput): string {
   const [first] = results;
   const { games, config } = first;
   const lines: string[] = [];
@@ -65,7 +68,11 @@ export function rlReportMarkdown({ results, command, plots }: RlReportInput): st
     const cells = keys.map((g) => `${pct(r.retention[g])}${r.retentionSem?.[g] != null ? ` ± ${fixed(100 * (r.retentionSem[g] as number), 1)}` : ''}`);
     lines.push(`| ${r.arm} | ${cells.join(' | ')} | ${pct(r.acc)} | ${pct(r.bwt)} | ${pct(r.forgetting)} |`);
   }
-  lines.push('', 'Retention of game i is R[T][i] / R[i][i] in normalised scores: the share of what the scholar had right after its own game that it still has at the end.', '');
+  lines.push('', 'Retention of game i is R[T][i] / R[i][i] in normalised scores: the share of what the scholar had right after its own game that it still has at the end; here the mean of per-seed ratios ± s.e.m. over seeds.', '');
+
+  lines.push('## Retention over seeds: intervals, both ratios, both references', '');
+  lines.push(retentionStatisticsMarkdown(results), '');
+  if (retentionPlot) lines.push(`![retention per seed](${retentionPlot})`, '');
 
   for (const r of results) {
     lines.push(`## ${r.arm}: R[k][i], normalised score on game i after game k`, '');

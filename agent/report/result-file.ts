@@ -25,6 +25,8 @@ const learnerSchema = z.strictObject({
   game: z.int().nonnegative(),
   score: z.number(),
   normalised: z.number(),
+  /** Standard error of `normalised` over its evaluation episodes; absent: not recorded (results before it was kept). */
+  normalisedSe: z.number().nonnegative().nullable().optional(),
   frames: z.int().positive(),
   updates: z.int().nonnegative(),
   trainingReturn: z.number().nullable().optional(),
@@ -35,6 +37,8 @@ const learnerSchema = z.strictObject({
 const seedSchema = z.strictObject({
   seed: z.int(),
   R: matrix,
+  /** Standard error of each R cell over its evaluation episodes; absent: not recorded (results before it was kept). */
+  RSe: z.array(z.array(z.number().nonnegative().nullable())).optional(),
   raw: matrix,
   retention: nullableNumbers,
   acc: z.number(),
@@ -48,6 +52,9 @@ const seedSchema = z.strictObject({
   learnerSeconds: z.number().nonnegative(),
   consolidationSeconds: z.number().nonnegative(),
   framesPerSecond: z.number().nonnegative(),
+}).refine((s) => s.RSe === undefined || (s.RSe.length === s.R.length && s.RSe.every((row, k) => row.length === s.R[k].length)), {
+  message: 'RSe must have the shape of R',
+  path: ['RSe'],
 });
 export type RlSeedResult = z.infer<typeof seedSchema>;
 
@@ -63,7 +70,8 @@ export const rlResultSchema = z.strictObject({
   /** Mean over seeds of R (normalised scores; row 0 at start, row k after game k) and its s.e.m. (null: 1 seed). */
   R: matrix,
   RSem: matrix.nullable(),
-  /** Game → R[T][i] / R[i][i] for every earlier game (mean over seeds), and its s.e.m. */
+  /** Game → R[T][i] / R[i][i] for every earlier game as the mean of per-seed ratios (not the ratio of mean scores;
+   *  ./retention-statistics.ts derives both), and its s.e.m. */
   retention: z.record(z.string(), z.number().nullable()),
   retentionSem: z.record(z.string(), z.number().nullable()).nullable(),
   acc: z.number(),
@@ -93,6 +101,7 @@ export function seedResult(seed: number, result: AgentResult, arm: AgentArm): Rl
   return {
     seed,
     R: a.R,
+    ...(a.RSe ? { RSe: a.RSe } : {}),
     raw: a.raw,
     retention: a.retention,
     acc: a.acc,

@@ -51,6 +51,8 @@ export function registerMerge(program: Command): void {
         const path = writeJson(dirname(opts.out), basename(opts.out), merged);
         const kept = Object.entries(merged.retention).map(([g, v]) => `${g} ${v === null ? '-' : `${(100 * v).toFixed(1)} %`}`).join(', ');
         process.stdout.write(`rl/${merged.arm}: seeds ${merged.seeds.join(', ')}: ACC ${(100 * merged.acc).toFixed(2)} %, retention ${kept}  -> ${path}\n`);
+        const { retentionStatisticsMarkdown } = await import('../../agent/report/retention-table.ts');
+        process.stdout.write(`\n${retentionStatisticsMarkdown([merged])}\n`);
         return;
       }
       const files = raw.map((f) => ({ source: f.source, result: parseResultFile(f.data, f.source) }));

@@ -2,6 +2,8 @@
  * `dgr sweep <spec>`, `dgr sweep status`, `dgr sweep report`: many runs as jobs of a BullMQ queue on Redis,
  * run by `dgr worker`s on any machines that reach the Redis server and a shared store (sweep/).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ARM_NAMES } from '../../core/arms.ts';
 import { listJobs } from '../../sweep/listing.ts';
@@ -11,6 +13,7 @@ import { parseSweepSpec, sweepJobs, type SweepEntryInput } from '../../sweep/spe
 import { statusText } from '../../sweep/status.ts';
 import { submitJobs } from '../../sweep/submit.ts';
 import { gatherRlResults, writeRlGroupResults } from '../../sweep/rl-report.ts';
+import { retentionSections, writeRetentionCharts } from '../../sweep/rl-statistics.ts';
 import { overrideOptions, type RunOverrides } from '../experiment-runs.ts';
 import { scheduleFrom } from '../rl-runs.ts';
 import { intOption } from '../options.ts';
@@ -148,9 +151,14 @@ export function registerSweep(program: Command): void {
     const jobs = await listJobs(opts.redis, opts.queue, ids);
     const groups = gatherResults(jobs);
     const rlGroups = gatherRlResults(jobs);
-    process.stdout.write(reportMarkdown(groups, rlGroups, jobs));
+    // With --out, the RL retention charts go to <out>/rl and the report links them relative to <out> (its report.md).
+    const markdown = reportMarkdown(groups, rlGroups, jobs, opts.out ? 'rl' : null);
+    process.stdout.write(markdown);
     if (opts.out) {
-      for (const path of [...writeGroupResults(opts.out, groups), ...writeRlGroupResults(opts.out, rlGroups)]) process.stderr.write(`dgr: wrote ${path}\n`);
+      const charts = await writeRetentionCharts(join(opts.out, 'rl'), retentionSections(rlGroups));
+      const report = join(opts.out, 'report.md');
+      writeFileSync(report, markdown);
+      for (const path of [...writeGroupResults(opts.out, groups), ...writeRlGroupResults(opts.out, rlGroups), ...charts, report]) process.stderr.write(`dgr: wrote ${path}\n`);
     }
   });
 }

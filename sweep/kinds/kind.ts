@@ -11,6 +11,8 @@ export interface RunContext<Progress> {
   readonly backend: BackendName;
   /** The run's folder in the store: its checkpoint lives here, so a retry on another worker resumes from it. */
   readonly folder: string;
+  /** The store every worker shares (e.g. for caches that outlive one run). */
+  readonly store: string;
   /** How the run came to be, for its report. */
   readonly command: string;
   /** Labels the run's progress lines in the worker's log. */

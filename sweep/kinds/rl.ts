@@ -3,6 +3,7 @@
  * of one job run together and share its games' short-term learners (trained once for all of them, as with
  * `dgr rl --arm gr none`); a sweep that wants each arm on its own worker gives each arm its own spec entry.
  */
+import { join } from 'node:path';
 import { z } from 'zod';
 import { agentConfigSchema } from '../../agent/config.ts';
 import { rlResultSchema, type RlResultFile } from '../../agent/report/result-file.ts';
@@ -10,8 +11,18 @@ import { runSeeds } from '../../cli/rl-runs.ts';
 import { rlJobProgressSubscriber, rlJobProgressView, type RlJobProgress } from '../rl-job-progress.ts';
 import type { JobKind } from './kind.ts';
 
-export const rlPayload = z.object({ kind: z.literal('rl'), config: agentConfigSchema }).strict();
+export const rlPayload = z
+  .object({
+    kind: z.literal('rl'),
+    config: agentConfigSchema,
+    /** Load and save the games' learners in the store's learner cache (./../spec.ts's shareLearners). */
+    shareLearners: z.literal(true).optional(),
+  })
+  .strict();
 export type RlPayload = z.infer<typeof rlPayload>;
+
+/** The learner cache's folder in the store, shared by every worker of the store. */
+export const LEARNER_CACHE = 'learners';
 
 /** A schedule read from a file has no name of its own: its folder says so (the hash tells such runs apart). */
 const scheduleWord = (payload: RlPayload): string => payload.config.schedule.name ?? 'custom-schedule';
@@ -27,13 +38,14 @@ export const rlKind: JobKind<RlPayload, RlResultFile[], RlJobProgress> = {
   },
   words: (payload) => ({ what: scheduleWord(payload), variant: [armsWord(payload)], seed: payload.config.seed }),
   folder: (payload, hash) => ['rl', scheduleWord(payload), armsWord(payload), `seed-${payload.config.seed}-${hash.slice(0, 8)}`],
-  run: ({ config }, context) =>
+  run: ({ config, shareLearners }, context) =>
     runSeeds(config, [config.seed], context.backend, context.folder, context.command, {
       subscriber: rlJobProgressSubscriber(context.progress),
       shouldStop: context.shouldStop,
       label: context.label,
       // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale.
       takeOverLocks: true,
+      ...(shareLearners ? { learnerCache: join(context.store, LEARNER_CACHE) } : {}),
     }),
   progress: rlJobProgressView,
   summary: (files) => files.map((f) => `${f.arm} ACC ${(100 * f.acc).toFixed(2)} %`).join(', '),

@@ -39,7 +39,14 @@ describe('dgr rl', () => {
     expect(dots.filter((d) => Number(d[2]) === right).map((d) => Number(d[1]))).toEqual([0, 1]);
     expect(r.stderr).toMatch(/game 1\/2 freeway\/slow · learn · \d+\/1600 frames · \d+ frames\/s/);
     expect(r.stdout).toMatch(/gr +ACC -?\d+\.\d %  retention: freeway/);
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('MinAtar DQN at 1M frames');
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toContain('MinAtar DQN at 1M frames');
+    // Retention over seeds, both ratios against both references, the evaluations' error and each seed as a dot.
+    expect(report).toContain('| arm | game | n (of scholar) | of scholar: mean of per-seed ratios [95 % CI] | of scholar: ratio of mean scores |');
+    expect(report).toMatch(/Largest standard error of one greedy evaluation \(its mean over its episodes, normalised units\): \d\.\d{4}\./);
+    expect(report).toContain('![retention per seed](retention-dots.png)');
+    expect(existsSync(join(out, 'retention-dots.png'))).toBe(true);
+    expect(result.perSeed[0].RSe).toHaveLength(3);
   }, 600_000);
 
   it('adds a second seed run into the same folder to its result, and refuses a folder of another run', () => {
@@ -65,6 +72,8 @@ describe('dgr rl', () => {
     expect(m.status, m.stderr).toBe(0);
     const result = rlResultSchema.parse(JSON.parse(readFileSync(merged, 'utf8')));
     expect(result.seeds).toEqual([1, 2, 3]);
+    // The merged seeds' retention: n of the 3 seeds with a ratio, mean [95 % CI] (only a mean with fewer than 2).
+    expect(m.stdout).toMatch(/\| gr \| freeway\/slow \| \d of 3 \| (–|-?\d+\.\d( \[-?\d+\.\d, -?\d+\.\d\])? %) \|/);
     const cell = (file: string) => rlResultSchema.parse(JSON.parse(readFileSync(file, 'utf8'))).perSeed.map((p) => p.R[2][0]);
     const all = [...cell(join(work, 'run', 'gr', 'result.json')), ...cell(join(apart, 'gr', 'result.json'))];
     expect(result.R[2][0]).toBeCloseTo(all.reduce((a, b) => a + b, 0) / 3, 12);
@@ -105,7 +114,7 @@ describe('dgr rl', () => {
   });
 
   it('refuses an unknown schedule name, too few frames and --config beside shaping options', () => {
-    expect(rl('--schedule', 'five-games').stderr).toMatch(/--schedule: 'five-games' is neither a schedule name \(three-games, two-games/);
+    expect(rl('--schedule', 'five-games').stderr).toMatch(/--schedule: 'five-games' is neither a schedule name \(three-games, three-games-from-freeway, three-games-from-space-invaders, two-games/);
     expect(rl('--frames', '10').stderr).toMatch(/--frames must be an integer in \[1000/);
     const config = join(work, 'config.json');
     writeFileSync(config, '{}');

@@ -3,7 +3,7 @@
  * "keep going up" scores), double DQN on wasm reaches well above the random policy within 16k frames.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateGreedy, normalisedScore, referenceScores } from '../../agent/evaluate.ts';
+import { evaluateGreedy, greedyScore, greedyScores, normalisedError, normalisedScore, referenceScores } from '../../agent/evaluate.ts';
 import { learnGame, TRAINING_RETURN_EPISODES, type Learned } from '../../agent/learner.ts';
 import { agentPreset } from '../../agent/presets.ts';
 import { useBackend } from '../../core/engine/backend.ts';
@@ -42,6 +42,20 @@ describe('the short-term learner', () => {
     const score = evaluateGreedy(learned.network, task, 16, 1_000, 99);
     expect(normalisedScore(score, reference)).toBeGreaterThan(0.1);
     expect(score).toBeGreaterThan(reference.random + 3);
+  });
+
+  it('gives the standard error of a greedy evaluation beside the same mean', () => {
+    const reference = { random: 1, scripted: 5 };
+    const { mean, sem } = greedyScore(learned.network, task, 16, 1_000, 99);
+    expect(mean).toBe(evaluateGreedy(learned.network, task, 16, 1_000, 99));
+    expect(sem).toBeGreaterThanOrEqual(0);
+    // A return's error of 2 on a span of 5 − 1 = 4 is 0.5 normalised; one episode has no error.
+    expect(normalisedError(2, reference)).toBe(0.5);
+    expect(greedyScore(learned.network, task, 1, 1_000, 99).sem).toBeNull();
+    const scores = greedyScores(learned.network, [task, task], [reference, { random: 1, scripted: 3 }], 16, 1_000, 99);
+    expect(scores.raw).toEqual([mean, mean]);
+    expect(scores.se[0]).toBeCloseTo((sem as number) / 4, 12);
+    expect(scores.se[1]).toBeCloseTo((sem as number) / 2, 12);
   });
 
   it('updates every `updateEvery` frames after `learningStarts`, and hands on its newest observations', () => {

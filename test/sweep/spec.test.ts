@@ -2,6 +2,8 @@
  * Sweep specs become jobs: seeds and ranges expand, each (arm, scenario, seed) is one job, a job's id follows
  * from what it runs (not where, nor the order of the spec's keys), and bad specs are refused naming the field.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../sweep/jobs.ts';
 import { parseSweepSpec, sweepJobs } from '../../sweep/spec.ts';
@@ -76,9 +78,47 @@ describe('sweep specs', () => {
     expect(bad).toThrow(/runs\.0\.arms\.1: /);
     expect(bad).toThrow(/runs\.0\.preset: /);
     expect(bad).toThrow(/runs\.0\.frames: /);
-    expect(bad).toThrow(/runs\.0\.schedule: a schedule name \(three-games, two-games/);
+    expect(bad).toThrow(/runs\.0\.schedule: a schedule name \(three-games, three-games-from-freeway, three-games-from-space-invaders, two-games/);
     expect(() => jobsOf({ runs: [{ ...rl, scenarios: ['class'] }] })).toThrow(/runs\.0: .*scenarios/);
     expect(() => jobsOf({ runs: [{ ...rl, schedule: { tasks: [{ task: 'breakout', steps: 1000 }] } }] })).toThrow(/runs\.0\.frames: frames sets the frames of a named schedule/);
     expect(() => jobsOf({ runs: [{ ...rl, frames: undefined, schedule: { tasks: [{ task: 'breakout', steps: 0 }] } }] })).toThrow(/runs\.0\.schedule/);
+  });
+
+  it('set an RL entry\'s evaluation episodes and learner sharing, take the rotations of the three games, and keep learner sharing out of the job id', () => {
+    const [plain] = jobsOf({ runs: [rl] });
+    const [more] = jobsOf({ runs: [{ ...rl, evaluationEpisodes: 100 }] });
+    if (more.data.kind !== 'rl' || plain.data.kind !== 'rl') throw new Error('an RL entry made another job');
+    expect(more.data.config.evaluation.episodes).toBe(100);
+    expect(plain.data.config.evaluation.episodes).toBe(agentPreset('quick').evaluation.episodes);
+    expect(more.id).not.toBe(plain.id);
+    const [shared] = jobsOf({ runs: [{ ...rl, shareLearners: true }] });
+    expect(shared.data).toMatchObject({ kind: 'rl', shareLearners: true });
+    expect(plain.data).not.toHaveProperty('shareLearners');
+    expect(shared.id).toBe(plain.id);
+    for (const schedule of ['three-games-from-freeway', 'three-games-from-space-invaders']) {
+      const [job] = jobsOf({ runs: [{ ...rl, schedule, seeds: 1 }] });
+      expect(job.id.startsWith(`rl.${schedule}.gr+none.seed-1.`)).toBe(true);
+    }
+    expect(() => jobsOf({ runs: [{ ...rl, evaluationEpisodes: 0 }] })).toThrow(/runs\.0\.evaluationEpisodes/);
+    const [grid] = jobsOf({ runs: [{ ...rl, generator: 'grid-vae' }] });
+    expect(grid.data.config).toEqual(agentPreset('quick', { arms: ['gr', 'none'], framesPerGame: 1600, iterations: 20, generatorIterations: 20, seed: 1, generator: 'grid-vae' }));
+    expect(grid.id).not.toBe(plain.id);
+    expect(() => jobsOf({ runs: [{ ...rl, shareLearners: 'yes' }] })).toThrow(/runs\.0\.shareLearners/);
+  });
+
+  it('the committed protocol specs parse: three orders, arms gr er none, 5 seeds on the preset order and 3 on the others', () => {
+    const protocol = jobsOf(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'protocol', 'rl-orders.json'), 'utf8')));
+    const count = (schedule: string) => protocol.filter((j) => j.data.kind === 'rl' && j.data.config.schedule.name === schedule).length;
+    expect([count('three-games'), count('three-games-from-freeway'), count('three-games-from-space-invaders')]).toEqual([5, 3, 3]);
+    for (const { data } of protocol) {
+      if (data.kind !== 'rl') throw new Error('the protocol holds RL runs only');
+      expect(data.config.preset).toBe('full');
+      expect(data.config.arms).toEqual(['gr', 'er', 'none']);
+      expect(data.config.evaluation.episodes).toBe(100);
+      expect(data.shareLearners).toBe(true);
+    }
+    const dev = jobsOf(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'protocol', 'rl-orders-dev.json'), 'utf8')));
+    expect([...new Set(dev.map((j) => j.data.config.seed))].sort()).toEqual([101, 102]);
+    expect(dev).toHaveLength(6);
   });
 });
