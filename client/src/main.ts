@@ -27,6 +27,7 @@ const probe: ViewerProbe = {
   curvePoints: () => [...state.series.values()].reduce((n, list) => n + list.length, 0),
   dreams: () => state.dreams.length + state.samples.length,
   frame: () => (state.frame ? { game: state.frame.game, player: state.frame.player, frame: state.frame.frame } : null),
+  captions: () => ({}),
 };
 (window as unknown as { dgrViewer: ViewerProbe }).dgrViewer = probe;
 

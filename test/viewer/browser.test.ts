@@ -85,6 +85,22 @@ async function runPace(page: Page): Promise<number> {
   return pace;
 }
 
+interface Caption { text: string; left: number; top: number; right: number; bottom: number }
+
+/** The stage's captions that share a line with another: none may, whatever they say (issue 28: the dreams'
+ *  caption ran into the human game's title). */
+async function overlappingCaptions(page: Page): Promise<string[]> {
+  const captions = await page.evaluate(() => (window as unknown as { dgrViewer: { captions(): Record<string, Caption> } }).dgrViewer.captions());
+  const entries = Object.entries(captions).filter(([, c]) => c.text !== '');
+  const clashes: string[] = [];
+  for (const [i, [a, ca]] of entries.entries()) {
+    for (const [b, cb] of entries.slice(i + 1)) {
+      if (ca.left < cb.right && cb.left < ca.right && ca.top < cb.bottom && cb.top < ca.bottom) clashes.push(`${a} '${ca.text}' × ${b} '${cb.text}'`);
+    }
+  }
+  return clashes;
+}
+
 /** x of the player's cell in the human game's observation (window.dgrViewer.humanObservation()). */
 async function humanPlayerX(page: Page): Promise<number> {
   const obs = await page.evaluate(() => (window as unknown as { dgrViewer: { humanObservation(): number[] } }).dgrViewer.humanObservation());
@@ -137,6 +153,7 @@ describe('the viewer in chromium against dgr serve', () => {
     expect(new URL(page.url()).origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const first = await until('frames drawn', () => probe(page), (p) => p.frames >= 3);
     expect(first.renderer).toBe('webgl');
+    expect(await overlappingCaptions(page)).toEqual([]);
     const a = await agentBoard(page);
     expect(a.lit).toBeGreaterThan(0);
     await until('more frames', () => probe(page), (p) => p.frames >= first.frames + 5);
@@ -225,6 +242,7 @@ describe('the viewer in chromium against dgr serve', () => {
     const page = await open(`#token=${token}`);
     await until('curve points', () => count(page, 'curvePoints'), (n) => n > 0);
     await until('dreams', () => count(page, 'dreams'), (n) => n > 0);
+    expect(await overlappingCaptions(page)).toEqual([]);
     // As soon as the second game is being learnt (it lasts seconds), the token holder asks to watch the scholar
     // play the first game; then back to the learner.
     await until('the second game', () => page.locator('#progress').textContent(), (t) => /^breakout · learn/.test(t ?? ''), 240_000);
