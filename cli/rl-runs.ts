@@ -104,7 +104,7 @@ export async function runSeeds(
       rlResultFile({ ...config, seed: first.seed }, arm, backend, first.result.games, first.result.reference, all.map((r) => seedResult(r.seed, r.result, arm))),
     );
     writeJson(out, 'config.json', { ...config, seed: first.seed });
-    await writeRlRunFiles({ out, runs: all, files, command });
+    await writeRlRunFiles({ out, runs: all, files, command, checkpoint: join(seedFolder(out, first.seed), 'checkpoint') });
     return files;
   } finally {
     release();

@@ -6,14 +6,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { episodeGif, framePixels, gifSize, GIF_CELL, SCORE_STRIP, TEXT_INDEX, type EpisodeFrame } from '../../env/episode-gif.ts';
-import { GRID } from '../../env/layout.ts';
-import { cellColour } from '../../env/palette.ts';
+import { episodeGif, framePixels, gifSize, SCORE_STRIP, TEXT_INDEX, type EpisodeFrame } from '../../env/episode-gif.ts';
 import { ScriptedPolicy } from '../../env/policies/scripted.ts';
 import { parseRecording, recordEpisode, replayEpisode } from '../../env/recording.ts';
 import { resolveTask } from '../../env/task.ts';
 import { dgrRun } from '../cli/helpers.ts';
-import { readGif, type DecodedGif } from './gif-reader.ts';
+import { cellMismatches, readGif, type DecodedGif } from './gif-reader.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'dgr-gif-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -23,22 +21,6 @@ function framesOf(game: string, seed: number): EpisodeFrame[] {
   const frames: EpisodeFrame[] = [];
   replayEpisode(recordEpisode(task, seed, new ScriptedPolicy(task.game)), (observation, score) => frames.push({ observation, score }));
   return frames;
-}
-
-/** Every cell's centre pixel of image `i`, as the colour the GIF's palette gives it, against env's palette. */
-function cellMismatches(gif: DecodedGif, i: number, observation: ArrayLike<number>): string[] {
-  const bad: string[] = [];
-  const { indices } = gif.images[i];
-  for (let y = 0; y < GRID; y++) {
-    for (let x = 0; x < GRID; x++) {
-      const px = x * GIF_CELL + Math.floor(GIF_CELL / 2);
-      const py = SCORE_STRIP + y * GIF_CELL + Math.floor(GIF_CELL / 2);
-      const shown = gif.palette[indices[py * gif.width + px]].join(',');
-      const expected = cellColour(observation, x, y).join(',');
-      if (shown !== expected) bad.push(`(${x},${y}) ${shown} ≠ ${expected}`);
-    }
-  }
-  return bad;
 }
 
 const strip = (gif: DecodedGif, i: number): string => gif.images[i].indices.subarray(0, SCORE_STRIP * gif.width).join('');

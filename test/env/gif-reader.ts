@@ -4,6 +4,10 @@
  * specification (https://www.w3.org/Graphics/GIF/spec-gif89a.txt, appendix F) describes. Frames are read as
  * full-screen images, which is what episode-gif.ts writes.
  */
+import { GIF_CELL, SCORE_STRIP } from '../../env/episode-gif.ts';
+import { GRID } from '../../env/layout.ts';
+import { cellColour } from '../../env/palette.ts';
+
 export interface GifImage {
   readonly delayMs: number;
   readonly left: number;
@@ -96,4 +100,21 @@ export function readGif(bytes: Uint8Array): DecodedGif {
     } else throw new Error(`unknown GIF block 0x${block?.toString(16)} at byte ${p - 1}`);
   }
   return { width, height, palette, images };
+}
+
+/** Every cell's centre pixel of image `i` of an episode GIF, as the colour the GIF's palette gives it, against
+ *  env's palette for `observation`: the cells that differ. */
+export function cellMismatches(gif: DecodedGif, i: number, observation: ArrayLike<number>): string[] {
+  const bad: string[] = [];
+  const { indices } = gif.images[i];
+  for (let y = 0; y < GRID; y++) {
+    for (let x = 0; x < GRID; x++) {
+      const px = x * GIF_CELL + Math.floor(GIF_CELL / 2);
+      const py = SCORE_STRIP + y * GIF_CELL + Math.floor(GIF_CELL / 2);
+      const shown = gif.palette[indices[py * gif.width + px]].join(',');
+      const expected = cellColour(observation, x, y).join(',');
+      if (shown !== expected) bad.push(`(${x},${y}) ${shown} ≠ ${expected}`);
+    }
+  }
+  return bad;
 }
