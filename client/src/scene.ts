@@ -30,6 +30,8 @@ export interface ViewerProbe {
   dreams(): number;
   /** Who plays which game in the latest frame, at which frame of the run. */
   frame(): { game: number; player: string; frame: number } | null;
+  /** The episode a GIF download gives: who played which game, and each frame's observation and score. */
+  recordedEpisode(): { game: number; player: string; complete: boolean; frames: { observation: number[]; score: number }[] } | null;
   /** The stage's captions (their text and the box they cover, in stage pixels), so a test can see overlaps. */
   captions(): Record<string, Caption>;
 }

@@ -6,7 +6,7 @@
  * with its checkpoint. DGR_VIEWER_SCREENSHOT=docs/viewer.png saves the README's picture.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT, HUMAN } from '../../client/src/stage-layout.ts';
 import { CHANNEL_COUNT, GRID, PLAYER } from '../../env/layout.ts';
 import { BACKGROUND } from '../../env/palette.ts';
+import { cellMismatches, readGif } from '../env/gif-reader.ts';
 import { tinyRl } from '../server/helpers.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -99,6 +100,20 @@ async function overlappingCaptions(page: Page): Promise<string[]> {
     }
   }
   return clashes;
+}
+
+/** The "GIF of the last episode" download, read back: one image per frame the page recorded, each cell in the
+ *  colour env's palette gives that frame's grid. */
+async function expectEpisodeGif(page: Page): Promise<void> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#episode-gif').click()]);
+  const bytes = new Uint8Array(readFileSync((await download.path())!));
+  type Recorded = { game: number; player: string; frames: { observation: number[]; score: number }[] };
+  const episode = await page.evaluate(() => (window as unknown as { dgrViewer: { recordedEpisode(): Recorded | null } }).dgrViewer.recordedEpisode());
+  expect(episode).not.toBeNull();
+  expect(download.suggestedFilename()).toMatch(new RegExp(`-${episode!.player}-frame\\d+\\.gif$`));
+  const gif = readGif(bytes);
+  expect(gif.images).toHaveLength(episode!.frames.length);
+  for (const [i, f] of episode!.frames.entries()) expect(cellMismatches(gif, i, f.observation)).toEqual([]);
 }
 
 /** x of the player's cell in the human game's observation (window.dgrViewer.humanObservation()). */
@@ -220,6 +235,8 @@ describe('the viewer in chromium against dgr serve', () => {
     const pausedSince = Date.now();
     await sleep(4000);
     expect((await probe(viewer)).frames).toBe(held);
+    // While nothing moves, the page's GIF of its latest episode holds exactly the frames it showed of it.
+    await expectEpisodeGif(viewer);
     const pausedFor = Date.now() - pausedSince;
     await holder.locator('#pause').click();
     await until('the ack', () => holder.locator('#control-reply').textContent(), (t) => t === 'resume: done', 10_000);
