@@ -162,7 +162,7 @@ function renderCurves(runs: readonly RunDetail[], game: number): void {
     t.textContent = runs[0].run.games[k] ?? '';
     svg.append(t);
   }
-  for (const y of [lo, 0, 1, hi].filter((v, i, all) => all.findIndex((u) => Math.abs(Y(u) - Y(v)) < 12) === i)) {
+  for (const y of [0, 1, lo, hi].filter((v, i, all) => all.findIndex((u) => Math.abs(Y(u) - Y(v)) < 12) === i)) {
     const t = svgEl('text', { x: 4, y: Y(y) + 4, fill: '#7f89a8', 'font-size': 11 });
     t.textContent = y.toFixed(2);
     svg.append(t);
