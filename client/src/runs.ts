@@ -20,7 +20,7 @@ const plotted: { run: string; arm: string; game: number; points: BandPoint[] }[]
 
 async function getJson<T>(url: string, schema: { parse(v: unknown): T }): Promise<T> {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}: ${((await res.json().catch(() => ({}))) as { error?: string }).error ?? ''}`);
   return schema.parse(await res.json());
 }
 
