@@ -3,7 +3,7 @@
  * report files, a checkpoint per seed). A sweep worker (sweep/kinds/rl.ts) runs its jobs through the same
  * functions, so an RL run is the same whichever command started it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAgentConfig, type AgentConfig } from '../agent/config.ts';
 import type { AgentEvent } from '../agent/events.ts';
@@ -11,7 +11,7 @@ import type { RlResultFile } from '../agent/report/result-file.ts';
 import { SCHEDULES } from '../agent/presets.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
 import { readJsonFile, writeJson } from '../core/json-files.ts';
-import { lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
+import { lockRunFolder, lockRunFolderWhenFree, SEED_ERROR_FILE } from '../core/run-folder.ts';
 import { parseSchedule } from '../env/schedule.ts';
 import { rlProgressReporter } from './reporters/rl-progress.ts';
 import { addFinishedSeeds, checkSeedFolders, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
@@ -75,8 +75,13 @@ export async function runSeeds(
       const progress = rlProgressReporter(options.label ?? `rl ${config.arms.join('+')}${seeds.length > 1 ? ` seed ${seed}` : ''}`);
       if (!quiet) events.subscribe(progress.subscriber);
       if (options.subscriber) events.subscribe(options.subscriber);
+      rmSync(join(dir, SEED_ERROR_FILE), { force: true });
       try {
         return await runAgent(seeded, { backend, events, control, checkpointDir: join(dir, 'checkpoint'), learnerCache: options.learnerCache });
+      } catch (error) {
+        // A failed seed says why in its folder, for whoever lists the runs (dgr serve --runs).
+        if (!(error instanceof RunStopped)) writeJson(dir, SEED_ERROR_FILE, { message: error instanceof Error ? error.message : String(error), at: new Date().toISOString() });
+        throw error;
       } finally {
         progress.finish();
       }
@@ -104,7 +109,7 @@ export async function runSeeds(
       rlResultFile({ ...config, seed: first.seed }, arm, backend, first.result.games, first.result.reference, all.map((r) => seedResult(r.seed, r.result, arm))),
     );
     writeJson(out, 'config.json', { ...config, seed: first.seed });
-    await writeRlRunFiles({ out, runs: all, files, command });
+    await writeRlRunFiles({ out, runs: all, files, command, checkpoint: join(seedFolder(out, first.seed), 'checkpoint') });
     return files;
   } finally {
     release();

@@ -9,6 +9,10 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
+/** What a run leaves in a seed's folder when that seed fails: `{ message, at }`, removed when the seed starts again
+ *  (a page of runs shows the run as failed, with the message). */
+export const SEED_ERROR_FILE = 'error.json';
+
 const CAUSES: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',

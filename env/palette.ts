@@ -25,12 +25,18 @@ export const DRAW_ORDER: readonly number[] = (['trail', 'meter', 'bonus', 'playe
   CHANNELS.indexOf(name),
 );
 
+/** The channel whose colour cell (x, y) of an observation shows (the last set one in DRAW_ORDER), -1 if none. */
+export function cellChannel(observation: ArrayLike<number>, x: number, y: number): number {
+  const base = (y * GRID + x) * CHANNEL_COUNT;
+  let shown = -1;
+  for (const c of DRAW_ORDER) if (observation[base + c] !== 0) shown = c;
+  return shown;
+}
+
 /** The colour of cell (x, y) of an observation (700 bytes, layout.ts's order). */
 export function cellColour(observation: ArrayLike<number>, x: number, y: number): Rgb {
-  const base = (y * GRID + x) * CHANNEL_COUNT;
-  let colour = BACKGROUND;
-  for (const c of DRAW_ORDER) if (observation[base + c] !== 0) colour = CHANNEL_COLOURS[CHANNELS[c]];
-  return colour;
+  const c = cellChannel(observation, x, y);
+  return c < 0 ? BACKGROUND : CHANNEL_COLOURS[CHANNELS[c]];
 }
 
 /** An observation as GRID×GRID RGB triples, row by row: what a renderer paints, one square per cell. */

@@ -93,11 +93,16 @@ export interface Replay {
   readonly matches: boolean;
 }
 
+/** Sees each frame of a replay, the first (after reset) included, with the score so far. */
+export type FrameSink = (observation: Uint8Array, score: number) => void;
+
 /** Replays a recording's actions from its task and seed. Throws if the episode ends early or never ends. */
-export function replayEpisode(recording: Recording): Replay {
+export function replayEpisode(recording: Recording, onFrame?: FrameSink): Replay {
   const env = makeEnv(recording.task);
   const hash = new TrajectoryHash();
-  hash.observation(env.reset(recording.seed).observation);
+  const first = env.reset(recording.seed);
+  hash.observation(first.observation);
+  onFrame?.(first.observation, first.info.score);
   const { actions } = recording;
   let result: StepResult | undefined;
   for (let t = 0; t < actions.length; t++) {
@@ -109,6 +114,7 @@ export function replayEpisode(recording: Recording): Replay {
     const action = actions.charCodeAt(t) - 48;
     result = env.step(action);
     hash.step(action, result);
+    onFrame?.(result.observation, result.info.score);
   }
   if (result === undefined || !(result.terminated || result.truncated)) {
     throw new Error(

@@ -14,6 +14,8 @@ import WebSocket from 'ws';
 import { agentPreset } from '../agent/presets.ts';
 import type { BackendRequest } from '../core/engine/backend-names.ts';
 import { SUBPROTOCOL } from '../protocol/messages.ts';
+import { RUN_PATH, RUNS_PATH } from '../protocol/runs.ts';
+import { startRunsServer } from './runs-server.ts';
 import { CLIENT_DIST } from './client-build.ts';
 import { WorkerJob, type Job } from './job.ts';
 import { startServer } from './server.ts';
@@ -55,6 +57,9 @@ export interface ServeBenchOptions {
   readonly rounds: number;
   readonly viewers: number;
   readonly slow: number;
+  /** Also, in the watched phases, as many viewers of the runs page (`dgr serve --runs`) on the run's folder,
+   *  each polling it as the page does. */
+  readonly runsPage?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -82,6 +87,25 @@ export interface ServeBenchResult {
   /** Frames the reading viewers were sent, and frames held back for the stalled ones (last watched phase). */
   readonly framesSent: number;
   readonly framesDropped: number;
+  /** With runsPage: requests the runs-page viewers made, and times the runs server read the folder for them. */
+  readonly runsPageRequests: number;
+  readonly runsPageReads: number;
+}
+
+/** How often the runs page asks for the listing and a running run's results (client/src/runs.ts). */
+const RUNS_PAGE_POLL_MS = 2000;
+
+/** A runs-page viewer: the listing and the run's results every RUNS_PAGE_POLL_MS, as the page polls them. */
+function runsPageViewer(url: string, id: string, count: () => void): () => void {
+  const poll = (): void => {
+    for (const path of [RUNS_PATH, `${RUN_PATH}?id=${encodeURIComponent(id)}`]) {
+      count();
+      void fetch(new URL(path, url)).then((r) => r.arrayBuffer()).catch(() => undefined);
+    }
+  };
+  poll();
+  const timer = setInterval(poll, RUNS_PAGE_POLL_MS);
+  return () => clearInterval(timer);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -118,13 +142,16 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
   const base = agentPreset('quick', { framesPerGame: 10_000_000, arms: ['none'], parallel: false });
   // Evaluations pause the learner: none until the game's end, which the bench never reaches.
   const config = { ...base, learner: { ...base.learner, learningStarts: 1000 }, evaluation: { ...base.evaluation, every: 0, referenceEpisodes: 2 } };
-  const out = mkdtempSync(join(tmpdir(), 'dgr-bench-serve-'));
+  const folder = mkdtempSync(join(tmpdir(), 'dgr-bench-serve-'));
+  const out = join(folder, 'run');
   const job = new WorkerJob({ kind: 'rl', config, backend: o.backend, out }, 30, o.log);
   const reports: Report[] = [];
   const server = await startServer({ host: '127.0.0.1', port: 0, job: timed(job, reports), clientDir: CLIENT_DIST, maxViewers: o.viewers + 2 });
+  const runsServer = o.runsPage ? await startRunsServer({ host: '127.0.0.1', port: 0, root: folder, clientDir: CLIENT_DIST }) : null;
   const phases: ServeBenchPhase[] = [];
   let framesSent = 0;
   let framesDropped = 0;
+  let runsPageRequests = 0;
   try {
     // Past the start-up: reference scores, and the first updates after learningStarts.
     while ((reports.at(-1)?.frame ?? 0) < 2 * config.learner.learningStarts) await sleep(200);
@@ -132,9 +159,11 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
       for (const watched of [false, true]) {
         const reading: WebSocket[] = [];
         const stalled: Socket[] = [];
+        const polling: (() => void)[] = [];
         if (watched) {
           for (let v = 0; v < o.viewers - o.slow; v++) reading.push(await readingViewer(server.port));
           for (let v = 0; v < o.slow; v++) stalled.push(await stalledViewer(server.port));
+          if (runsServer) for (let v = 0; v < o.viewers; v++) polling.push(runsPageViewer(runsServer.url, 'run', () => runsPageRequests++));
         }
         // Let the run settle into the phase before timing it.
         await sleep(1000);
@@ -161,12 +190,14 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
         }
         for (const ws of reading) ws.terminate();
         for (const s of stalled) s.destroy();
+        for (const stop of polling) stop();
       }
     }
   } finally {
     await job.stop();
     await server.close();
-    rmSync(out, { recursive: true, force: true });
+    await runsServer?.close();
+    rmSync(folder, { recursive: true, force: true });
   }
   const rate = (watched: boolean, per: (p: ServeBenchPhase) => number): number => {
     const ps = phases.filter((p) => (p.viewers > 0) === watched);
@@ -186,5 +217,7 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
     cpuChange: watchedPerCpuSecond / unwatchedPerCpuSecond - 1,
     framesSent,
     framesDropped,
+    runsPageRequests,
+    runsPageReads: runsServer?.reads() ?? 0,
   };
 }

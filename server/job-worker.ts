@@ -85,7 +85,7 @@ async function runRl(config: AgentConfig, backend: BackendName, out: string): Pr
   const { writeRlRunFiles } = await import('../agent/report/files.ts');
   const runs = [{ seed: config.seed, result }];
   const files = config.arms.map((arm) => rlResultFile(config, arm, backend, result.games, result.reference, [seedResult(config.seed, result, arm)]));
-  await writeRlRunFiles({ out, runs, files, command: 'dgr serve' });
+  await writeRlRunFiles({ out, runs, files, command: 'dgr serve', checkpoint: checkpointDir });
   return 'finished';
 }
 

@@ -7,15 +7,17 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { heatmapSvg } from '../../core/report/heatmap.ts';
 import { svgToPng } from '../../core/report/svg.ts';
+import { episodeGif } from '../../env/episode-gif.ts';
+import { scholarEpisodes } from '../episodes.ts';
 import type { AgentResult } from '../result.ts';
 import { rlCurvesSvg } from './curves.ts';
 import { dreamsSvg } from './dreams.ts';
-import { rlReportMarkdown } from './markdown.ts';
+import { rlReportMarkdown, type EpisodeGifEntry } from './markdown.ts';
 import { retentionDotsOf } from './retention-dots.ts';
 import { orderCells } from './retention-statistics.ts';
 import type { RlResultFile } from './result-file.ts';
 
-async function put(dir: string, name: string, data: string | Buffer): Promise<string> {
+async function put(dir: string, name: string, data: string | Uint8Array): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, name);
   await writeFile(`${path}.tmp`, data);
@@ -42,9 +44,22 @@ export interface RlRunFiles {
   readonly runs: readonly { seed: number; result: AgentResult }[];
   readonly files: readonly RlResultFile[];
   readonly command: string;
+  /** The first seed's checkpoint after its last phase: its scholars play the earlier games for the GIFs. */
+  readonly checkpoint?: string;
 }
 
-export async function writeRlRunFiles({ out, runs, files, command }: RlRunFiles): Promise<void> {
+/** Each arm's scholar playing each earlier game, as `<arm>/episode-game<k>.gif`. */
+async function writeEpisodeGifs(out: string, checkpoint: string): Promise<EpisodeGifEntry[]> {
+  const entries: EpisodeGifEntry[] = [];
+  for (const e of scholarEpisodes(checkpoint)) {
+    const name = `episode-game${e.game + 1}.gif`;
+    await put(join(out, e.arm), name, episodeGif(e.frames));
+    entries.push({ arm: e.arm, game: e.game, gif: `${e.arm}/${name}`, score: e.score, steps: e.frames.length - 1, ended: e.ended, seed: e.seed });
+  }
+  return entries;
+}
+
+export async function writeRlRunFiles({ out, runs, files, command, checkpoint }: RlRunFiles): Promise<void> {
   const [first] = runs;
   await put(out, 'curves.csv', runs.map((r, k) => rlCurvesCsv(r.seed, r.result, k === 0)).join(''));
   const plots: { arm: string; title: string; png: string }[] = [];
@@ -68,5 +83,6 @@ export async function writeRlRunFiles({ out, runs, files, command }: RlRunFiles)
   const dots = retentionDotsOf(orderCells(files), `retention per seed · ${files[0].schedule}`);
   await put(out, 'retention-dots.svg', dots);
   await put(out, 'retention-dots.png', await svgToPng(dots));
-  await put(out, 'report.md', rlReportMarkdown({ results: files, command, plots, retentionPlot: 'retention-dots.png' }));
+  const episodes = checkpoint ? await writeEpisodeGifs(out, checkpoint) : [];
+  await put(out, 'report.md', rlReportMarkdown({ results: files, command, plots, retentionPlot: 'retention-dots.png', episodes }));
 }

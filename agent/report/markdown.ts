@@ -24,15 +24,49 @@ export const MINATAR_DQN: Record<string, { readonly at1M: number; readonly final
 const pct = (x: number | null): string => (x === null || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)} %`);
 const fixed = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
+/** A GIF of an arm's final scholar playing an earlier game (./files.ts). */
+export interface EpisodeGifEntry {
+  readonly arm: string;
+  readonly game: number;
+  /** Path relative to the run folder. */
+  readonly gif: string;
+  readonly score: number;
+  readonly steps: number;
+  readonly ended: boolean;
+  readonly seed: number;
+}
+
 export interface RlReportInput {
   readonly results: readonly RlResultFile[];
   readonly command: string;
   readonly plots: readonly { arm: string; title: string; png: string }[];
   /** The per-seed retention dots chart (./retention-dots.ts), relative to the report. */
   readonly retentionPlot?: string;
+  readonly episodes?: readonly EpisodeGifEntry[];
 }
 
-export function rlReportMarkdown({ results, command, plots, retentionPlot }: RlReportInput): string {
+/** A table of GIFs, one row per arm, one column per earlier game: the same episode of a game for every arm. */
+function episodeTable(games: readonly string[], episodes: readonly EpisodeGifEntry[], seed: number): string[] {
+  const shown = [...new Set(episodes.map((e) => e.game))].sort((a, b) => a - b);
+  const arms = [...new Set(episodes.map((e) => e.arm))];
+  const lines = ['## The scholars at the end, playing the earlier games', ''];
+  lines.push(
+    `Each arm's final scholar plays one greedy episode of each earlier game (seed ${seed}'s networks; every arm plays the same episode of a game), drawn with env's palette, the score above the board, cut after ${Math.max(...episodes.map((e) => e.steps))} steps at most.`,
+    '',
+  );
+  lines.push(`| arm | ${shown.map((g) => games[g]).join(' | ')} |`, `|---|${shown.map(() => '---|').join('')}`);
+  for (const arm of arms) {
+    const cells = shown.map((g) => {
+      const e = episodes.find((x) => x.arm === arm && x.game === g);
+      return e ? `![${arm} playing ${games[g]}](${e.gif})<br>score ${e.score}${e.ended ? '' : ` after ${e.steps} steps (cut)`}` : '–';
+    });
+    lines.push(`| ${arm} | ${cells.join(' | ')} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+export function rlReportMarkdown({ results, command, plots, retentionPlot, episodes = [] }: RlReportInput): string {
   const [first] = results;
   const { games, config } = first;
   const lines: string[] = [];
@@ -92,6 +126,8 @@ export function rlReportMarkdown({ results, command, plots, retentionPlot }: RlR
     }
     for (const p of plots.filter((x) => x.arm === r.arm)) lines.push(`![${p.title}](${p.png})`, '');
   }
+
+  if (episodes.length > 0) lines.push(...episodeTable(games, episodes, first.seeds[0]));
 
   lines.push('## Speed', '');
   lines.push('| arm | seed | frames/s (learners) | learners | consolidations | whole run |', '|---|---|---|---|---|---|');

@@ -4,7 +4,8 @@ import { Option, type Command } from 'commander';
 import { RandomPolicy } from '../../env/policies/random.ts';
 import { ScriptedPolicy } from '../../env/policies/scripted.ts';
 import type { Policy } from '../../env/policies/policy.ts';
-import { parseRecording, recordEpisode, replayEpisode } from '../../env/recording.ts';
+import { episodeGif, type EpisodeFrame } from '../../env/episode-gif.ts';
+import { parseRecording, recordEpisode, replayEpisode, type Recording } from '../../env/recording.ts';
 import { parseSchedule } from '../../env/schedule.ts';
 import { scorePolicy } from '../../env/score.ts';
 import { describeGame, resolveTask, type Task } from '../../env/task.ts';
@@ -32,6 +33,14 @@ function readJson(file: string, what: string): unknown {
 /** `--task` takes a game, a variant, or a path to a task JSON file. */
 function loadTask(value: string): Task {
   return value.endsWith('.json') ? resolveTask(readJson(value, 'task file'), `task file ${value}`) : resolveTask(value);
+}
+
+/** The recorded episode replayed into a GIF, every frame from the first; returns its frame count. */
+function writeEpisodeGif(recording: Recording, file: string): number {
+  const frames: EpisodeFrame[] = [];
+  replayEpisode(recording, (observation, score) => frames.push({ observation, score }));
+  writeFileSync(file, episodeGif(frames));
+  return frames.length;
 }
 
 function makePolicy(name: PolicyName, task: Task): Policy {
@@ -101,7 +110,8 @@ export function registerEnv(program: Command): void {
     .addOption(seedOption('seed of the episode'))
     .addOption(new Option('--policy <name>', 'who plays').choices(POLICIES).default('scripted'))
     .requiredOption('--out <file>', 'where to write the recording')
-    .action((options: { task: string; seed: number; policy: PolicyName; out: string }) => {
+    .option('--gif <file>', "also write the episode as an animated GIF (env's palette, the score above the board)")
+    .action((options: { task: string; seed: number; policy: PolicyName; out: string; gif?: string }) => {
       const task = loadTask(options.task);
       const recording = recordEpisode(task, options.seed, makePolicy(options.policy, task));
       writeFileSync(options.out, `${JSON.stringify(recording, null, 2)}\n`);
@@ -109,6 +119,7 @@ export function registerEnv(program: Command): void {
         `recorded ${task.name} seed ${options.seed}: ${recording.actions.length} steps, return ${recording.return}, ` +
           `hash ${recording.trajectoryHash} → ${options.out}\n`,
       );
+      if (options.gif) process.stdout.write(`${writeEpisodeGif(recording, options.gif)} frames → ${options.gif}\n`);
     });
 
   env

@@ -15,6 +15,7 @@ import { CLIENT_DIST, ensureClientBuilt } from '../../server/client-build.ts';
 import type { Job } from '../../server/job.ts';
 import { WorkerJob } from '../../server/job.ts';
 import { ReplayJob } from '../../server/replay.ts';
+import { startRunsServer } from '../../server/runs-server.ts';
 import { startServer } from '../../server/server.ts';
 import { intOption } from '../options.ts';
 import { readJsonFile } from '../../core/json-files.ts';
@@ -37,6 +38,7 @@ interface ServeOptions extends Omit<ExperimentOptions, 'preset' | 'seed'> {
   allowOrigin?: string[];
   maxViewers: number;
   replay?: string;
+  runs?: string;
 }
 
 function originOption(value: string, previous: string[] | undefined): string[] {
@@ -93,6 +95,18 @@ function classificationJob(name: string | undefined, opts: ServeOptions, given: 
   return new WorkerJob({ kind: 'classification', configs, backend: opts.backend as BackendRequest, native: nativeWanted(opts.native), out }, FRAME_RATE, logLine);
 }
 
+/** `--runs DIR`: the runs page until Ctrl-C; no job, no token (the page changes nothing). */
+async function serveRuns(opts: ServeOptions): Promise<void> {
+  if (opts.replay || opts.config) throw new Error('--runs serves a folder of runs: it does not take --replay or --config');
+  const server = await startRunsServer({ host: opts.host, port: opts.port, root: opts.runs!, clientDir: CLIENT_DIST });
+  process.stdout.write(`\n  open ${server.url} (the runs in ${opts.runs}; read-only)\n\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+}
+
 export function registerServe(program: Command): void {
   const serve = program
     .command('serve')
@@ -103,6 +117,7 @@ export function registerServe(program: Command): void {
     .option('--allow-origin <origin>', 'also accept WebSocket connections from pages of this origin (repeatable)', originOption)
     .option('--max-viewers <n>', 'most viewers connected at once', intOption('--max-viewers', 1, 1000), 32)
     .option('--replay <dir>', "serve a finished run's folder instead of training (an RL run's --out, or a classification run's)")
+    .option('--runs <dir>', 'serve the runs page of a folder of runs (runs/, a sweep\'s store): each run with its state and settings, and the chosen ones compared; read-only')
     .option('--preset <name>', `RL: ${AGENT_PRESETS.join(', ')} (default demo); classification: ${PRESETS.join(', ')} (default quick)`)
     .option('--frames <n>', "RL: frames per game of a named schedule (default: the preset's)", intOption('--frames', 1000))
     .option('--schedule <name|file>', `RL: a named schedule (${Object.keys(SCHEDULES).join(', ')}) or a schedule JSON file (default: the preset's)`);
@@ -118,6 +133,7 @@ export function registerServe(program: Command): void {
   serve
     .action(async (name: string | undefined, opts: ServeOptions, command: Command) => {
       await ensureClientBuilt(logLine);
+      if (opts.runs) return serveRuns(opts);
       let job: Job;
       /** Where an RL run resumes from after a stop. */
       let checkpoint: string | null = null;

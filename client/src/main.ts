@@ -5,7 +5,9 @@
 import * as Phaser from 'phaser';
 import { MAX_HISTORY_POINTS, type ControlCommand, type ServerMessage } from '../../protocol/messages.ts';
 import { drawCurves, drawHeatmap, SERIES_COLOURS } from './charts.ts';
+import { episodeGif } from '../../env/episode-gif.ts';
 import { Connection } from './connection.ts';
+import { EpisodeRecorder } from './episode-recorder.ts';
 import { HUMAN_TASKS, HumanPlay } from './human.ts';
 import { RunState } from './run-state.ts';
 import { ViewerScene, type ViewerProbe } from './scene.ts';
@@ -19,6 +21,7 @@ const $ = <T extends HTMLElement>(id: string): T => {
 
 const state = new RunState();
 const human = new HumanPlay();
+const recorder = new EpisodeRecorder();
 const probe: ViewerProbe = {
   frames: 0,
   renderer: 'unknown',
@@ -27,6 +30,11 @@ const probe: ViewerProbe = {
   curvePoints: () => [...state.series.values()].reduce((n, list) => n + list.length, 0),
   dreams: () => state.dreams.length + state.samples.length,
   frame: () => (state.frame ? { game: state.frame.game, player: state.frame.player, frame: state.frame.frame } : null),
+  recordedEpisode: () => {
+    const e = recorder.latest();
+    return e && { game: e.game, player: e.player, complete: e.complete, frames: e.frames.map((f) => ({ observation: Array.from(f.observation), score: f.score })) };
+  },
+  captions: () => ({}),
 };
 (window as unknown as { dgrViewer: ViewerProbe }).dgrViewer = probe;
 
@@ -62,6 +70,21 @@ slider.addEventListener('input', () => {
   const index = Number(slider.value);
   scene.dreamIndex = index >= count - 1 ? null : index;
   sliderOut.textContent = `${index + 1} / ${count}`;
+});
+
+// ---- the latest episode as a GIF
+$<HTMLButtonElement>('episode-gif').addEventListener('click', () => {
+  const episode = recorder.latest();
+  if (!episode) {
+    reply.textContent = 'no episode shown yet';
+    return;
+  }
+  const game = (state.taskNames[episode.game] ?? `game-${episode.game}`).replace(/[^a-z0-9-]+/gi, '-');
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([episodeGif(episode.frames) as Uint8Array<ArrayBuffer>], { type: 'image/gif' }));
+  link.download = `${game}-${episode.player}-frame${episode.frame}.gif`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 });
 
 // ---- controls
@@ -172,6 +195,7 @@ const connection = new Connection(wsUrl, {
   onMessage(m: ServerMessage) {
     if (m.type === 'hello') {
       scene.dreamIndex = null;
+      recorder.clear();
       connection.send({ type: 'subscribe', id: 'history', historyPoints: points });
     }
     if (m.type === 'ack') reply.textContent = `${pending.get(m.id) ?? 'request'}: done`;
@@ -183,6 +207,7 @@ const connection = new Connection(wsUrl, {
   onBinary(bytes) {
     state.applyBinary(bytes);
     if (bytes[0] !== 0x01) schedule();
+    else if (state.frame) recorder.add(state.frame);
   },
   onState(s, detail) {
     indicator.dataset.state = s;

@@ -7,7 +7,7 @@ import * as Phaser from 'phaser';
 import { GRID, OBSERVATION_SIZE } from '../../env/layout.ts';
 import { ACTIONS, DOWN, FIRE, LEFT, NOOP, RIGHT, UP } from '../../env/types.ts';
 import { SERIES_COLOURS } from './charts.ts';
-import { AGENT, DREAMS, HUMAN } from './stage-layout.ts';
+import { AGENT, DREAMS, DREAMS_CAPTION_WIDTH, HUMAN } from './stage-layout.ts';
 import { drawBoard, drawObservation } from './draw.ts';
 import { HUMAN_STEPS_PER_SECOND, type HumanPlay } from './human.ts';
 import type { RunState } from './run-state.ts';
@@ -30,6 +30,23 @@ export interface ViewerProbe {
   dreams(): number;
   /** Who plays which game in the latest frame, at which frame of the run. */
   frame(): { game: number; player: string; frame: number } | null;
+  /** The episode a GIF download gives: who played which game, and each frame's observation and score. */
+  recordedEpisode(): { game: number; player: string; complete: boolean; frames: { observation: number[]; score: number }[] } | null;
+  /** The stage's captions (their text and the box they cover, in stage pixels), so a test can see overlaps. */
+  captions(): Record<string, Caption>;
+}
+
+export interface Caption {
+  text: string;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+function caption(t: Phaser.GameObjects.Text): Caption {
+  const b = t.getBounds();
+  return { text: t.text, left: b.left, top: b.top, right: b.right, bottom: b.bottom };
 }
 
 export class ViewerScene extends Phaser.Scene {
@@ -64,7 +81,7 @@ export class ViewerScene extends Phaser.Scene {
 
   create(): void {
     this.probe.renderer = this.game.renderer.type === Phaser.WEBGL ? 'webgl' : this.game.renderer.type === Phaser.CANVAS ? 'canvas' : 'unknown';
-    this.add.text(AGENT.x, 10, 'THE AGENT PLAYS', TITLE);
+    const agentHeading = this.add.text(AGENT.x, 10, 'THE AGENT PLAYS', TITLE);
     this.agentTitle = this.add.text(AGENT.x, 28, 'waiting for the run …', { ...TEXT, wordWrap: { width: 300 } });
     this.agent = this.add.graphics();
     drawBoard(this.agent, AGENT.x, AGENT.y, AGENT.cell);
@@ -73,8 +90,9 @@ export class ViewerScene extends Phaser.Scene {
       this.qLabels.push(this.add.text(AGENT.x + a * 47 + 23, AGENT.y + GRID * AGENT.cell + 96, '', SMALL).setOrigin(0.5, 0));
     }
 
-    this.add.text(DREAMS.x, 10, 'DREAMS OF PAST GAMES', TITLE);
-    this.dreamTitle = this.add.text(DREAMS.x, 28, 'after the first consolidation', TEXT);
+    const dreamsHeading = this.add.text(DREAMS.x, 10, 'DREAMS OF PAST GAMES', TITLE);
+    // The caption wraps inside the dreams' column so a long one never runs into the human game's title.
+    this.dreamTitle = this.add.text(DREAMS.x, 28, 'after the first consolidation', { ...TEXT, wordWrap: { width: DREAMS_CAPTION_WIDTH } });
     this.dreamNote = this.add.text(DREAMS.x, DREAMS.y + DREAMS.rows * (DREAMS.pitch + 14) + 2, '', SMALL);
     this.dreamGraphics = this.add.graphics();
     for (let i = 0; i < DREAMS.columns * DREAMS.rows; i++) {
@@ -82,11 +100,13 @@ export class ViewerScene extends Phaser.Scene {
       this.dreamLabels.push(this.add.text(x + (GRID * DREAMS.cell) / 2, y + GRID * DREAMS.cell + 3, '', SMALL).setOrigin(0.5, 0));
     }
 
-    this.add.text(HUMAN.x, 10, 'YOU PLAY', TITLE);
+    const humanHeading = this.add.text(HUMAN.x, 10, 'YOU PLAY', TITLE);
     this.humanTitle = this.add.text(HUMAN.x, 28, '', TEXT);
     this.humanGraphics = this.add.graphics();
     this.humanInfo = this.add.text(HUMAN.x, HUMAN.y + GRID * HUMAN.cell + 8, '', SMALL);
     this.drawHuman();
+    const titles = { agentHeading, agent: this.agentTitle, dreamsHeading, dreams: this.dreamTitle, humanHeading, human: this.humanTitle };
+    this.probe.captions = () => Object.fromEntries(Object.entries(titles).map(([name, t]) => [name, caption(t)]));
 
     const typing = (e: KeyboardEvent): boolean => {
       const target = e.target as HTMLElement | null;
@@ -198,7 +218,7 @@ export class ViewerScene extends Phaser.Scene {
     if (this.state.run?.kind === 'classification') return this.drawDigits();
     const all = this.state.dreams;
     if (all.length === 0) {
-      this.dreamTitle.setText('none yet: they come after the first consolidation');
+      this.dreamTitle.setText('none yet: after the first consolidation');
       return;
     }
     const index = Math.min(this.dreamIndex ?? all.length - 1, all.length - 1);

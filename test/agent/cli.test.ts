@@ -4,7 +4,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { episodeSeed, scholarEpisodes } from '../../agent/episodes.ts';
 import { rlResultSchema } from '../../agent/report/result-file.ts';
+import { useBackend } from '../../core/engine/backend.ts';
+import { makeEnv } from '../../env/single.ts';
+import { cellMismatches, readGif } from '../env/gif-reader.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const dgr = join(root, 'bin', 'dgr.js');
@@ -18,7 +22,7 @@ function rl(...args: string[]): { status: number | null; stdout: string; stderr:
 describe('dgr rl', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('writes config, per-arm results with retention, curves, plots, dreams and a report', () => {
+  it('writes config, per-arm results with retention, curves, plots, dreams, episode GIFs and a report', async () => {
     const out = join(work, 'run');
     const r = rl('--frames', '1600', '--iterations', '20', '--generator-iterations', '20', '--arm', 'gr', 'none', '--backend', 'wasm', '--out', out);
     expect(r.stderr).toContain('dgr: backend wasm');
@@ -47,6 +51,19 @@ describe('dgr rl', () => {
     expect(report).toContain('![retention per seed](retention-dots.png)');
     expect(existsSync(join(out, 'retention-dots.png'))).toBe(true);
     expect(result.perSeed[0].RSe).toHaveLength(3);
+    // Each arm's final scholar plays the earlier game (freeway) in a GIF the report shows; both play the same
+    // episode, which starts from the game's own first frame of that seed.
+    await useBackend('wasm');
+    const episodes = scholarEpisodes(join(out, 'seed-1', 'checkpoint'));
+    expect(episodes.map((e) => `${e.arm} ${e.game}`)).toEqual(['gr 0', 'none 0']);
+    const start = makeEnv(result.config.schedule.tasks[0].task).reset(episodeSeed(result.config, 0)).observation;
+    for (const e of episodes) {
+      expect(report).toContain(`![${e.arm} playing freeway/slow](${e.arm}/episode-game1.gif)<br>score ${e.score}`);
+      const gif = readGif(new Uint8Array(readFileSync(join(out, e.arm, 'episode-game1.gif'))));
+      expect(gif.images).toHaveLength(e.frames.length);
+      expect(cellMismatches(gif, 0, start)).toEqual([]);
+      for (const i of [1, e.frames.length >> 1, e.frames.length - 1]) expect(cellMismatches(gif, i, e.frames[i].observation)).toEqual([]);
+    }
   }, 600_000);
 
   it('adds a second seed run into the same folder to its result, and refuses a folder of another run', () => {

@@ -6,7 +6,7 @@
  * with its checkpoint. DGR_VIEWER_SCREENSHOT=docs/viewer.png saves the README's picture.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT, HUMAN } from '../../client/src/stage-layout.ts';
 import { CHANNEL_COUNT, GRID, PLAYER } from '../../env/layout.ts';
 import { BACKGROUND } from '../../env/palette.ts';
+import { cellMismatches, readGif } from '../env/gif-reader.ts';
 import { tinyRl } from '../server/helpers.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -85,6 +86,36 @@ async function runPace(page: Page): Promise<number> {
   return pace;
 }
 
+interface Caption { text: string; left: number; top: number; right: number; bottom: number }
+
+/** The stage's captions that share a line with another: none may, whatever they say (issue 28: the dreams'
+ *  caption ran into the human game's title). */
+async function overlappingCaptions(page: Page): Promise<string[]> {
+  const captions = await page.evaluate(() => (window as unknown as { dgrViewer: { captions(): Record<string, Caption> } }).dgrViewer.captions());
+  const entries = Object.entries(captions).filter(([, c]) => c.text !== '');
+  const clashes: string[] = [];
+  for (const [i, [a, ca]] of entries.entries()) {
+    for (const [b, cb] of entries.slice(i + 1)) {
+      if (ca.left < cb.right && cb.left < ca.right && ca.top < cb.bottom && cb.top < ca.bottom) clashes.push(`${a} '${ca.text}' × ${b} '${cb.text}'`);
+    }
+  }
+  return clashes;
+}
+
+/** The "GIF of the last episode" download, read back: one image per frame the page recorded, each cell in the
+ *  colour env's palette gives that frame's grid. */
+async function expectEpisodeGif(page: Page): Promise<void> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#episode-gif').click()]);
+  const bytes = new Uint8Array(readFileSync((await download.path())!));
+  type Recorded = { game: number; player: string; frames: { observation: number[]; score: number }[] };
+  const episode = await page.evaluate(() => (window as unknown as { dgrViewer: { recordedEpisode(): Recorded | null } }).dgrViewer.recordedEpisode());
+  expect(episode).not.toBeNull();
+  expect(download.suggestedFilename()).toMatch(new RegExp(`-${episode!.player}-frame\\d+\\.gif$`));
+  const gif = readGif(bytes);
+  expect(gif.images).toHaveLength(episode!.frames.length);
+  for (const [i, f] of episode!.frames.entries()) expect(cellMismatches(gif, i, f.observation)).toEqual([]);
+}
+
 /** x of the player's cell in the human game's observation (window.dgrViewer.humanObservation()). */
 async function humanPlayerX(page: Page): Promise<number> {
   const obs = await page.evaluate(() => (window as unknown as { dgrViewer: { humanObservation(): number[] } }).dgrViewer.humanObservation());
@@ -137,6 +168,7 @@ describe('the viewer in chromium against dgr serve', () => {
     expect(new URL(page.url()).origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const first = await until('frames drawn', () => probe(page), (p) => p.frames >= 3);
     expect(first.renderer).toBe('webgl');
+    expect(await overlappingCaptions(page)).toEqual([]);
     const a = await agentBoard(page);
     expect(a.lit).toBeGreaterThan(0);
     await until('more frames', () => probe(page), (p) => p.frames >= first.frames + 5);
@@ -203,6 +235,8 @@ describe('the viewer in chromium against dgr serve', () => {
     const pausedSince = Date.now();
     await sleep(4000);
     expect((await probe(viewer)).frames).toBe(held);
+    // While nothing moves, the page's GIF of its latest episode holds exactly the frames it showed of it.
+    await expectEpisodeGif(viewer);
     const pausedFor = Date.now() - pausedSince;
     await holder.locator('#pause').click();
     await until('the ack', () => holder.locator('#control-reply').textContent(), (t) => t === 'resume: done', 10_000);
@@ -225,6 +259,7 @@ describe('the viewer in chromium against dgr serve', () => {
     const page = await open(`#token=${token}`);
     await until('curve points', () => count(page, 'curvePoints'), (n) => n > 0);
     await until('dreams', () => count(page, 'dreams'), (n) => n > 0);
+    expect(await overlappingCaptions(page)).toEqual([]);
     // As soon as the second game is being learnt (it lasts seconds), the token holder asks to watch the scholar
     // play the first game; then back to the learner.
     await until('the second game', () => page.locator('#progress').textContent(), (t) => /^breakout · learn/.test(t ?? ''), 240_000);
