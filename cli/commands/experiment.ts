@@ -11,7 +11,7 @@ import { readJsonFile } from '../../core/json-files.ts';
 import type { ResultFile } from '../../core/results.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkArmFolder, experimentConfigs, overrideOptions, presetOption, requireSvhn, runArm, withOverrides, type RunOverrides } from '../experiment-runs.ts';
-import { backendOption, intOption, nativeOption, startBackend } from '../options.ts';
+import { backendOption, distinctChoices, intOption, nativeOption, startBackend } from '../options.ts';
 
 export interface ExperimentOptions extends RunOverrides {
   arm?: ArmName[];
@@ -66,7 +66,7 @@ export function registerExperiment(program: Command): void {
     .description("run one of the paper's experiments; writes config.json, result.json, curves, plots and report.md per arm")
     .option('--list', 'list the experiments, their arms and scenarios')
     .addOption(presetOption())
-    .addOption(new Option('--arm <arms...>', "arms to run (default: the experiment's own list)").choices(ARM_NAMES))
+    .addOption(distinctChoices('--arm <arms...>', "arms to run (default: the experiment's own list)", ARM_NAMES))
     .addOption(new Option('--scenario <scenario>', 'split-mnist / permuted-mnist scenario (default: class / domain)').choices(['task', 'domain', 'class']))
     .option('--seed <n>', 'first seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--seeds <n>', 'number of seeds (seed, seed+1, ...); results get mean ± s.e.m.', intOption('--seeds', 1, 100), 1)

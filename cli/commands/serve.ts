@@ -20,7 +20,7 @@ import { intOption } from '../options.ts';
 import { readJsonFile } from '../../core/json-files.ts';
 import { ARM_NAMES } from '../../core/arms.ts';
 import { overrideOptions, requireSvhn } from '../experiment-runs.ts';
-import { backendOption, nativeOption, nativeWanted } from '../options.ts';
+import { allowManyFramesOption, backendOption, distinctChoices, nativeOption, nativeWanted } from '../options.ts';
 import { configsFor, timestamp, type ExperimentOptions } from './experiment.ts';
 import { rlConfigFrom } from './rl.ts';
 
@@ -31,6 +31,7 @@ interface ServeOptions extends Omit<ExperimentOptions, 'preset' | 'seed'> {
   preset?: string;
   seed?: number;
   frames?: number;
+  allowManyFrames?: boolean;
   schedule?: string;
   host: string;
   port: number;
@@ -61,7 +62,7 @@ function defaultPort(): number {
 /** Options of classification runs only; an RL run refuses them rather than ignore them. */
 const CLASSIFICATION_ONLY = ['scenario', 'batchSize', 'lr', 'r', 'generator', 'solver', 'evalEvery', 'svhnDir'] as const;
 /** Options of RL runs only. */
-const RL_ONLY = ['frames', 'schedule'] as const;
+const RL_ONLY = ['frames', 'allowManyFrames', 'schedule'] as const;
 const flag = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** The RL run: `dgr rl`'s configuration from the same options (a preset, demo by default, or --config). */
@@ -105,9 +106,10 @@ export function registerServe(program: Command): void {
     .option('--replay <dir>', "serve a finished run's folder instead of training (an RL run's --out, or a classification run's)")
     .option('--preset <name>', `RL: ${AGENT_PRESETS.join(', ')} (default demo); classification: ${PRESETS.join(', ')} (default quick)`)
     .option('--frames <n>', "RL: frames per game of a named schedule (default: the preset's)", intOption('--frames', 1000))
+    .addOption(allowManyFramesOption())
     .option('--schedule <name|file>', `RL: a named schedule (${Object.keys(SCHEDULES).join(', ')}) or a schedule JSON file (default: the preset's)`);
   serve
-    .addOption(new Option('--arm <arms...>', "arms to run (default: the preset's)").choices(ARM_NAMES))
+    .addOption(distinctChoices('--arm <arms...>', "arms to run (default: the preset's)", ARM_NAMES))
     .addOption(new Option('--scenario <scenario>', 'classification: split-mnist / permuted-mnist scenario (default: class / domain)').choices(['task', 'domain', 'class']))
     .option('--seed <n>', "first seed (default 1, or the --config file's)", intOption('--seed', 0, 2 ** 31 - 1))
     .addOption(backendOption())

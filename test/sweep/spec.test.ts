@@ -76,9 +76,26 @@ describe('sweep specs', () => {
     expect(bad).toThrow(/runs\.0\.arms\.1: /);
     expect(bad).toThrow(/runs\.0\.preset: /);
     expect(bad).toThrow(/runs\.0\.frames: /);
-    expect(bad).toThrow(/runs\.0\.schedule: a schedule name \(three-games, two-games/);
+    expect(bad).toThrow(/runs\.0\.schedule: a schedule name \(three-games, /);
     expect(() => jobsOf({ runs: [{ ...rl, scenarios: ['class'] }] })).toThrow(/runs\.0: .*scenarios/);
     expect(() => jobsOf({ runs: [{ ...rl, schedule: { tasks: [{ task: 'breakout', steps: 1000 }] } }] })).toThrow(/runs\.0\.frames: frames sets the frames of a named schedule/);
     expect(() => jobsOf({ runs: [{ ...rl, frames: undefined, schedule: { tasks: [{ task: 'breakout', steps: 0 }] } }] })).toThrow(/runs\.0\.schedule/);
+  });
+
+  it('hash an RL entry\'s arms as a set: another order is the same job, and a run queued in the preset\'s order keeps its id', () => {
+    const [given] = jobsOf({ runs: [{ ...rl, seeds: 1 }] });
+    const [reversed] = jobsOf({ runs: [{ ...rl, arms: ['none', 'gr'], seeds: 1 }] });
+    expect(reversed.id).toBe(given.id);
+    expect(reversed.data.config).toEqual(given.data.config);
+    // The id this run had before arms were a set (main at 4d01dfe): finished runs are not queued again.
+    expect(given.id).toBe('rl.two-games.gr+none.seed-1.bdc7260ba4d31ba4');
+  });
+
+  it('refuse an arm or a scenario named twice, and frames past the bound unless allowed, naming each', () => {
+    expect(() => jobsOf({ runs: [{ ...rl, arms: ['none', 'none'] }] })).toThrow(/runs\.0\.arms: arm none is given twice/);
+    expect(() => jobsOf({ runs: [{ ...entry, arms: ['gr', 'gr'] }] })).toThrow(/runs\.0\.arms: arm gr is given twice/);
+    expect(() => jobsOf({ runs: [{ ...entry, scenarios: ['class', 'class'] }] })).toThrow(/runs\.0\.scenarios: scenario class is given twice/);
+    expect(() => jobsOf({ runs: [{ ...rl, frames: 1e12 }] })).toThrow(/runs\.0\.frames: more than 10000000 frames a game .*allowManyFrames/);
+    expect(jobsOf({ runs: [{ ...rl, frames: 20_000_000, allowManyFrames: true }] })[0].data.config).toMatchObject({ schedule: { tasks: [{ steps: 20_000_000 }, { steps: 20_000_000 }] } });
   });
 });
