@@ -5,12 +5,12 @@
  * where the next worker resumes it from the checkpoint the run left in the store. SIGTERM (or SIGINT) asks the
  * running jobs to stop after their current task's checkpoint and puts them back in the queue, then exits.
  */
-import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import { Queue, WaitingError, Worker, type Job } from 'bullmq';
 import type { BackendRequest } from '../core/engine/backend-names.ts';
+import { ensureWritableDir } from '../core/run-folder.ts';
 import { describeJob, jobFor } from './jobs.ts';
 import { kindOf, parsePayload } from './kinds/index.ts';
 import { connectionOptions, requireRedis, shownUrl } from './redis.ts';
@@ -37,19 +37,6 @@ export interface WorkerSettings {
 const MAX_STALLED = 5;
 /** How often an idle worker with `exitWhenDone` asks whether the queue is empty. */
 const DONE_CHECK_MS = 2000;
-
-/** Fails, naming the folder, unless files can be created in the store. Leaves nothing behind. */
-function requireWritableStore(dir: string): void {
-  const probe = join(dir, `.dgr-worker-probe-${process.pid}`);
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(probe, '');
-    unlinkSync(probe);
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new Error(`--store ${dir}: cannot write there (${e.code ?? e.message})`);
-  }
-}
 
 type Outcome = { type: 'done'; result: unknown } | { type: 'stopped' };
 
@@ -91,7 +78,7 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
   const store = resolve(settings.store);
   // Redis first: a worker that cannot reach its queue leaves no store folder behind.
   await requireRedis(settings.redis);
-  requireWritableStore(store);
+  ensureWritableDir(store, '--store');
   const connection = connectionOptions(settings.redis);
   const name = `${hostname()}:${process.pid}`;
   let shuttingDown = false;

@@ -11,6 +11,7 @@ import { describeGame, resolveTask, type Task } from '../../env/task.ts';
 import { GAMES } from '../../env/types.ts';
 import { describeVariant, VARIANTS } from '../../env/variants.ts';
 import { intOption } from '../options.ts';
+import { ensureWritableFile } from '../../core/run-folder.ts';
 
 const POLICIES = ['random', 'scripted'] as const;
 type PolicyName = (typeof POLICIES)[number];
@@ -103,6 +104,7 @@ export function registerEnv(program: Command): void {
     .requiredOption('--out <file>', 'where to write the recording')
     .action((options: { task: string; seed: number; policy: PolicyName; out: string }) => {
       const task = loadTask(options.task);
+      ensureWritableFile(options.out, '--out');
       const recording = recordEpisode(task, options.seed, makePolicy(options.policy, task));
       writeFileSync(options.out, `${JSON.stringify(recording, null, 2)}\n`);
       process.stdout.write(
@@ -122,7 +124,7 @@ export function registerEnv(program: Command): void {
       } catch (error) {
         throw new Error(`cannot read recording '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
-      const recording = parseRecording(text);
+      const recording = parseRecording(text, file);
       const replay = replayEpisode(recording);
       if (!replay.matches) {
         throw new Error(

@@ -10,7 +10,7 @@ import { EXPERIMENTS } from '../../core/experiments/presets.ts';
 import { readJsonFile } from '../../core/json-files.ts';
 import type { ResultFile } from '../../core/results.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
-import { checkArmFolder, experimentConfigs, overrideOptions, presetOption, requireSvhn, runArm, withOverrides, type RunOverrides } from '../experiment-runs.ts';
+import { checkExperimentFolder, experimentConfigs, overrideOptions, presetOption, requireSvhn, runArm, withOverrides, type RunOverrides } from '../experiment-runs.ts';
 import { backendOption, distinctChoices, intOption, nativeOption, startBackend } from '../options.ts';
 
 export interface ExperimentOptions extends RunOverrides {
@@ -90,7 +90,7 @@ export function registerExperiment(program: Command): void {
       const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
       // Before any work: the folder can be written, and holds no other run's seeds.
       ensureWritableDir(out, '--out');
-      for (const config of configs) checkArmFolder(join(out, config.arm), config);
+      checkExperimentFolder(out, configs);
       const backend = await startBackend(opts.backend as never, opts.native);
       const seeds = Array.from({ length: opts.seeds }, (_, k) => configs[0].seed + k);
       const commandLine = ['dgr', ...process.argv.slice(2)].join(' ');
