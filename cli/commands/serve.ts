@@ -14,6 +14,7 @@ import type { BackendRequest } from '../../core/engine/backend-names.ts';
 import { CLIENT_DIST, ensureClientBuilt } from '../../server/client-build.ts';
 import type { Job } from '../../server/job.ts';
 import { WorkerJob } from '../../server/job.ts';
+import { beyondLoopback, servedAddresses, viewerUrl } from '../../server/origins.ts';
 import { ReplayJob } from '../../server/replay.ts';
 import { startServer } from '../../server/server.ts';
 import { intOption } from '../options.ts';
@@ -132,7 +133,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .argument('[name]', "'rl' (the default: the continual RL agent) or a classification experiment (see `dgr experiment --list`)")
     .description('run a job and watch it live in the browser viewer (HTTP and WebSocket on one port), or replay a finished run')
-    .option('--host <host>', 'address to bind (the viewer has no login: keep it local)', '127.0.0.1')
+    .option('--host <host>', 'address to bind (default loopback only; 0.0.0.0: every address of this machine, the stream then visible to the network, control still needing the token)', '127.0.0.1')
     .option('--port <n>', 'port (default $PORT or 8080; 0: any free port)', intOption('--port', 0, 65535), defaultPort())
     .option('--allow-origin <origin>', 'also accept WebSocket connections from pages of this origin (repeatable)', originOption)
     .option('--max-viewers <n>', 'most viewers connected at once', intOption('--max-viewers', 1, 1000), 32)
@@ -182,6 +183,14 @@ async function serveJob({ job, checkpoint }: TrainingJob, opts: ServeOptions): P
     maxViewers: opts.maxViewers,
   });
   process.stdout.write(`\n  open ${server.url}#token=${server.token}\n  control token: ${server.token} (viewers without it watch only)\n\n`);
+  if (beyondLoopback(opts.host)) {
+    const others = servedAddresses(opts.host).filter(beyondLoopback).map((address) => viewerUrl(address, server.port));
+    if (others.length > 0) process.stdout.write(`  on the network: ${others.join(', ')} (with the same #token=...)\n\n`);
+    logLine(
+      `dgr serve: listening on ${opts.host}, beyond this machine: anyone who reaches port ${server.port} can watch the run ` +
+        '(its games, curves and dreams); only the holder of the control token can control it',
+    );
+  }
   let stopping = false;
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {

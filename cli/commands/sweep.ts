@@ -149,9 +149,9 @@ export function registerSweep(program: Command): void {
   ).action(async (specPath: string | undefined, opts: WhereOptions & { out?: string }) => {
     const ids = specPath ? specJobs(specPath, opts as SweepOptions).map((j) => j.id) : undefined;
     const jobs = await listJobs(opts.redis, opts.queue, ids);
-    const groups = gatherResults(jobs);
-    const rlGroups = gatherRlResults(jobs);
-    process.stdout.write(reportMarkdown(groups, rlGroups, jobs));
+    const { groups, leftOut } = gatherResults(jobs);
+    const { groups: rlGroups, leftOut: rlLeftOut } = gatherRlResults(jobs);
+    process.stdout.write(reportMarkdown(groups, rlGroups, jobs, [...leftOut, ...rlLeftOut]));
     if (opts.out) {
       for (const path of [...writeGroupResults(opts.out, groups), ...writeRlGroupResults(opts.out, rlGroups)]) process.stderr.write(`dgr: wrote ${path}\n`);
     }
