@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { ScheduleSchema } from '../env/schedule.ts';
-import { adamSchema, generatorSchema, problemsOf } from '../core/config.ts';
+import { adamSchema, distinctItems, generatorSchema, problemsOf } from '../core/config.ts';
 
 /** The arms of the RL comparison, named as in core (core/arms.ts). */
 export const AGENT_ARMS = ['gr', 'er', 'noise', 'none', 'offline'] as const;
@@ -83,7 +83,7 @@ export const agentConfigSchema = z.strictObject({
   /** Which preset the run started from (quick, full, demo), or 'custom' for a hand-written config. */
   preset: z.string().min(1),
   schedule: ScheduleSchema,
-  arms: z.array(z.enum(AGENT_ARMS)).min(1),
+  arms: z.array(z.enum(AGENT_ARMS)).min(1).superRefine(distinctItems('arm')),
   seed: z.int().nonnegative(),
   learner: learnerSchema,
   scholar: scholarSchema,

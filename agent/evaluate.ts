@@ -16,12 +16,9 @@ export interface Reference {
   readonly scripted: number;
 }
 
-/** (score − random) / (scripted − random); a game whose script is no better than chance cannot be normalised. */
-export function normalisedScore(score: number, reference: Reference): number {
-  const span = reference.scripted - reference.random;
-  if (!(span > 0)) throw new Error(`cannot normalise: the scripted policy (${reference.scripted}) does not beat random (${reference.random})`);
-  return (score - reference.random) / span;
-}
+// Plain arithmetic on results, kept beside them (merge checks files with it without loading the engine).
+import { normalisedScore } from './result.ts';
+export { normalisedScore };
 
 /** Mean returns of the random and the scripted policy over `episodes` episodes each (episode e from seed + e). */
 export function referenceScores(task: Task, episodes: number, seed: number): Reference {

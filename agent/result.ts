@@ -94,6 +94,13 @@ export interface AgentResult {
   readonly consolidationSeconds: number;
 }
 
+/** (score − random) / (scripted − random); a game whose script is no better than chance cannot be normalised. */
+export function normalisedScore(score: number, reference: Reference): number {
+  const span = reference.scripted - reference.random;
+  if (!(span > 0)) throw new Error(`cannot normalise: the scripted policy (${reference.scripted}) does not beat random (${reference.random})`);
+  return (score - reference.random) / span;
+}
+
 /** R[T][i] / R[i][i] per game i (rows[0] is at start, rows[i + 1] after game i). */
 export function retention(rows: readonly (readonly number[])[]): (number | null)[] {
   const T = rows.length - 1;

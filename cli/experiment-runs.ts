@@ -18,7 +18,7 @@ import { lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
 import { taskCount } from '../core/stream.ts';
 import { intOption, numberOption } from './options.ts';
 import { withProgress } from './reporters/progress.ts';
-import { addFinishedSeeds, checkSeedFolders, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
+import { addFinishedSeeds, checkRunKind, checkSeedFolders, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
 
 /** Run settings the command line may change in any config, preset or saved. */
 export interface RunSettingOverrides {
@@ -130,9 +130,14 @@ function seedsOfArm(dir: string, config: RunConfig): SeedInFolder<RunConfig>[] {
   });
 }
 
-/** Refuses, before any work, an arm folder that holds seeds of another config: their results would mix. */
-export function checkArmFolder(dir: string, config: RunConfig): void {
-  checkSeedFolders(dir, config, seedsOfArm(dir, config));
+/** Refuses, before any work, an experiment's folder that holds an RL run, or arm folders that hold seeds of
+ * another config: their results would mix or be replaced. */
+export function checkExperimentFolder(out: string, configs: readonly RunConfig[]): void {
+  checkRunKind(out, 'experiment');
+  for (const config of configs) {
+    const dir = join(out, config.arm);
+    checkSeedFolders(dir, config, seedsOfArm(dir, config), parseRunConfig);
+  }
 }
 
 

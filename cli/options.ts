@@ -25,9 +25,12 @@ export function nativeWanted(option: boolean): boolean {
   return option && env !== '0';
 }
 
+/** Number('') and Number(' ') are 0: an empty value (`--seed ""`, `--seed=`) would silently become 0. */
+const toNumber = (value: string): number => (value.trim() === '' ? Number.NaN : Number(value));
+
 export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
-    const n = Number(value);
+    const n = toNumber(value);
     if (!Number.isInteger(n) || n < min || n > max) {
       throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got '${value}'`);
     }
@@ -37,12 +40,42 @@ export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEG
 
 export function numberOption(name: string, min: number, max: number) {
   return (value: string): number => {
-    const n = Number(value);
+    const n = toNumber(value);
     if (!Number.isFinite(n) || n < min || n > max) {
       throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}], got '${value}'`);
     }
     return n;
   };
+}
+
+/**
+ * A list option (`--arm <arms...>`) of these choices, each at most once: `--arm none none` would train twice
+ * and fail at the end, so it is refused as it is parsed, naming the duplicate.
+ */
+export function distinctChoices(flags: string, description: string, choices: readonly string[]): Option {
+  const name = flags.split(' ')[0];
+  return new Option(flags, description).choices(choices).argParser((value: string, previous: string[] | undefined) => {
+    if (!choices.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
+    if (previous?.includes(value)) throw new InvalidArgumentError(`${name} ${value} is given twice; name each once`);
+    return [...(previous ?? []), value];
+  });
+}
+
+/** Frames per game beyond which a run is taken for a typo (1e12 would take years): MinAtar trains 5M frames a
+ * game (Young & Tian 2019), so twice that is room for any protocol here. `--allow-many-frames` lifts it. */
+export const MAX_FRAMES_PER_GAME = 10_000_000;
+
+/** Refuses `--frames` past MAX_FRAMES_PER_GAME unless the override was given. */
+export function requireSaneFrames(frames: number | undefined, allowed: boolean | undefined): void {
+  if (frames === undefined || frames <= MAX_FRAMES_PER_GAME || allowed) return;
+  throw new Error(
+    `--frames ${frames}: more than ${MAX_FRAMES_PER_GAME.toLocaleString('en')} frames a game is taken for a typo; ` +
+      'give --allow-many-frames beside it if you mean it',
+  );
+}
+
+export function allowManyFramesOption(): Option {
+  return new Option('--allow-many-frames', `accept --frames above ${MAX_FRAMES_PER_GAME.toLocaleString('en')} a game`);
 }
 
 /**

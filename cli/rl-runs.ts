@@ -14,7 +14,7 @@ import { readJsonFile, writeJson } from '../core/json-files.ts';
 import { lockRunFolder, lockRunFolderWhenFree, SEED_ERROR_FILE } from '../core/run-folder.ts';
 import { parseSchedule } from '../env/schedule.ts';
 import { rlProgressReporter } from './reporters/rl-progress.ts';
-import { addFinishedSeeds, checkSeedFolders, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
+import { addFinishedSeeds, checkRunKind, checkSeedFolders, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
 
 /** A schedule option: a named schedule, or a JSON file validated by env's schema (errors name the field). */
 export function scheduleFrom(value: string | undefined, option = '--schedule') {
@@ -34,9 +34,11 @@ function seedsOfRun(out: string, config: AgentConfig): SeedInFolder<AgentConfig>
   });
 }
 
-/** Refuses, before any work, a run folder that holds seeds of another config: their results would mix. */
+/** Refuses, before any work, a run folder that holds an experiment, or seeds of another config: their results
+ * would mix or be replaced. */
 export function checkRunFolder(out: string, config: AgentConfig): void {
-  checkSeedFolders(out, config, seedsOfRun(out, config));
+  checkRunKind(out, 'rl');
+  checkSeedFolders(out, config, seedsOfRun(out, config), parseAgentConfig);
 }
 
 

@@ -4,7 +4,7 @@
  * run into the folder adds its seeds to the result (never replaces it) and a folder of another config is refused
  * before any work.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { differences, sameRun, type RunSettings } from '../core/config.ts';
 import type { Subscriber } from '../core/events.ts';
@@ -38,15 +38,67 @@ export function seedsIn<C extends RunSettings>(
     .sort((a, b) => a.seed - b.seed);
 }
 
-/** Refuses, before any work, a folder that holds seeds of another config: their results would mix. */
-export function checkSeedFolders<C extends RunSettings>(dir: string, config: C, seeds: readonly SeedInFolder<C>[]): void {
+/**
+ * Refuses, before any work, a folder that holds seeds of another config, or a config.json of another config
+ * (the folder's own, or a seed's that stopped before its first checkpoint): their results would mix.
+ */
+export function checkSeedFolders<C extends RunSettings>(
+  dir: string,
+  config: C,
+  seeds: readonly SeedInFolder<C>[],
+  parseConfig: (raw: unknown, source: string) => C,
+): void {
+  const refuse = (what: string, other: C): never => {
+    throw new Error(
+      `${dir} holds ${what} of another run (its config differs in ${differences(other, config).join(', ')}): ` +
+        'its result would be replaced or mixed with this one; choose another --out',
+    );
+  };
   for (const other of seeds) {
-    if (!sameRun({ ...other.config, seed: 0 }, { ...config, seed: 0 })) {
-      throw new Error(
-        `${dir} holds seed ${other.seed} of another run (its config differs in ${differences(other.config, config).join(', ')}): ` +
-          'its result would be replaced or mixed with this one; choose another --out',
-      );
-    }
+    if (!sameRun({ ...other.config, seed: 0 }, { ...config, seed: 0 })) refuse(`seed ${other.seed}`, other.config);
+  }
+  const seedConfigs = existsSync(dir) ? readdirSync(dir).filter((name) => /^seed-\d+$/.test(name)).map((name) => join(dir, name, 'config.json')) : [];
+  for (const path of [join(dir, 'config.json'), ...seedConfigs].filter((p) => existsSync(p))) {
+    const other = parseConfig(readJsonFile(path, 'the run folder\'s'), path);
+    if (!sameRun({ ...other, seed: 0 }, { ...config, seed: 0 })) refuse(path.slice(dir.length + 1), other);
+  }
+}
+
+/** The two kinds of run a folder can hold, as their commands name them. */
+export type RunKind = 'rl' | 'experiment';
+const COMMANDS: Record<RunKind, string> = { rl: 'dgr rl', experiment: 'dgr experiment' };
+
+/** The `experiment` field of a JSON file a run left ('rl' for RL runs), or null when there is none to read. */
+function experimentField(path: string): string | null {
+  try {
+    const field = (JSON.parse(readFileSync(path, 'utf8')) as { experiment?: unknown } | null)?.experiment;
+    return typeof field === 'string' ? field : null;
+  } catch {
+    return null;
+  }
+}
+
+const subfolders = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(dir, e.name));
+
+/**
+ * Refuses, before any work, a folder that holds the other kind of run. An RL run's folder holds config.json,
+ * seed-<n>/ and a folder per arm; an experiment's holds a folder per arm, each with config.json, result.json and
+ * seed-<n>/: both have e.g. none/result.json, so one kind run into the other's folder would replace its results.
+ * The files runs leave say which kind wrote them (`experiment`: "rl", or the experiment's name).
+ */
+export function checkRunKind(dir: string, kind: RunKind): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return;
+  const level = (folder: string): string[] => [join(folder, 'config.json'), join(folder, 'result.json')];
+  const below = subfolders(dir).flatMap((sub) => [...level(sub), ...subfolders(sub).flatMap(level)]);
+  for (const path of [...level(dir), ...below]) {
+    const field = existsSync(path) ? experimentField(path) : null;
+    if (field === null || (field === 'rl') === (kind === 'rl')) continue;
+    const other: RunKind = field === 'rl' ? 'rl' : 'experiment';
+    throw new Error(
+      `${dir} holds a \`${COMMANDS[other]}\` run (${other === 'rl' ? 'RL' : field}: ${path}); a \`${COMMANDS[kind]}\` run there ` +
+        'would replace its results. A folder holds one kind of run and one config: choose another --out',
+    );
   }
 }
 

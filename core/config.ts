@@ -132,6 +132,19 @@ export function parseRunConfig(data: unknown, source: string): RunConfig {
   return result.data;
 }
 
+/** The first item of `items` that comes again later, if any. */
+export function firstDuplicate<T>(items: readonly T[]): T | undefined {
+  return items.find((item, i) => items.indexOf(item, i + 1) !== -1);
+}
+
+/** A zod check for lists whose items name things once each (arms, scenarios): a duplicate is named. */
+export function distinctItems(what: string) {
+  return (items: readonly unknown[] | undefined, ctx: z.RefinementCtx): void => {
+    const duplicate = items === undefined ? undefined : firstDuplicate(items);
+    if (duplicate !== undefined) ctx.addIssue({ code: 'custom', message: `${what} ${String(duplicate)} is given twice; name each once` });
+  };
+}
+
 /** A validation error as one line per offending field: where it is and what was wrong. */
 export function problemsOf(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);

@@ -5,9 +5,9 @@
  * of two processes starting one run only one gets it. A lock whose process is gone (killed, the machine
  * restarted) is stale: it is taken over, so a killed run resumes without anyone deleting files by hand.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** What a run leaves in a seed's folder when that seed fails: `{ message, at }`, removed when the seed starts again
  *  (a page of runs shows the run as failed, with the message). */
@@ -28,13 +28,38 @@ function cause(error: unknown): string {
   return (code && CAUSES[code] ? `${CAUSES[code]} (${code})` : undefined) ?? (error as Error).message;
 }
 
+/**
+ * Creates `dir` and its missing parents one level at a time. Node's recursive mkdir retries for ever where a
+ * parent exists but refuses new folders (under /proc every mkdir answers ENOENT), spinning a core in silence;
+ * one level at a time, that refusal is the answer, and it names the folder that refused.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  while (!existsSync(at) && dirname(at) !== at) {
+    missing.unshift(at);
+    at = dirname(at);
+  }
+  if (!statSync(at).isDirectory()) throw new Error(`${CAUSES.ENOTDIR}: ${at} (ENOTDIR)`);
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && statSync(level).isDirectory()) continue; // made by another process just now
+      if (code === 'ENOENT') throw new Error(`${dirname(level)} takes no new folders (ENOENT)`);
+      throw new Error(`${level}: ${cause(error)}`);
+    }
+  }
+}
+
 /** Creates `dir` if needed and proves a file can be written there; the error names `what`, the folder and the
- * real cause (a read-only disk is not "no such file"). */
+ * real cause (a read-only disk is not "no such file"), before any work. */
 export function ensureWritableDir(dir: string, what: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
   } catch (error) {
-    throw new Error(`${what} ${dir}: cannot be created: ${cause(error)}`);
+    throw new Error(`${what} ${dir}: cannot be created: ${(error as Error).message}`);
   }
   const probe = join(dir, `.write-test-${process.pid}`);
   try {
@@ -43,6 +68,12 @@ export function ensureWritableDir(dir: string, what: string): void {
   } catch (error) {
     throw new Error(`${what} ${dir}: not writable: ${cause(error)}`);
   }
+}
+
+/** A file the command will write (a recording): not a folder, and in a folder that can be written. */
+export function ensureWritableFile(path: string, what: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`${what} ${path} is a folder: give the file's name, e.g. ${join(path, 'episode.json')}`);
+  ensureWritableDir(dirname(path), `${what} ${path}: its folder`);
 }
 
 interface LockOwner {

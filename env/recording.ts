@@ -134,15 +134,17 @@ export function replayEpisode(recording: Recording, onFrame?: FrameSink): Replay
   };
 }
 
-/** Validates a recording read from JSON text, with errors that name the field (`recording.seed: ...`). */
-export function parseRecording(text: string): Recording {
+/** Validates a recording read from JSON text, with errors that name the file it came from (`source`, when it
+ * came from one: a truncated file is told apart from its neighbours) and the field (`recording.seed: ...`). */
+export function parseRecording(text: string, source?: string): Recording {
+  const what = source === undefined ? 'recording' : `recording '${source}'`;
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`recording is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${what} is not valid JSON (truncated or not a recording?): ${(error as Error).message}`);
   }
-  const recording = parseOrThrow(RecordingSchema, json, 'recording', 'recording');
+  const recording = parseOrThrow(RecordingSchema, json, what, 'recording');
   // Fill the name the same way tasks given by name get one, and re-check the task as a whole.
   return { ...recording, task: resolveTask(recording.task, 'recording.task') };
 }

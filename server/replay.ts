@@ -3,10 +3,10 @@
  * R, dreams and samples can be looked at again. Reads what the run left: its checkpoint (config, the record of
  * curves and R, and the dreams or the report's samples as arrays) and, for classification, config.json.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { floatArrays, loadCheckpoint } from '../core/checkpoint.ts';
-import { parseRunConfig, type RunConfig } from '../core/config.ts';
+import { parseRunConfig, problemsOf, runConfigSchema, type RunConfig } from '../core/config.ts';
 import type { CurvePoint as RunCurvePoint } from '../core/continual.ts';
 import { imageShape } from '../core/report/run.ts';
 import { readJsonFile } from '../core/json-files.ts';
@@ -31,14 +31,34 @@ function armFolders(dir: string): string[] {
   const arms = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'config.json')))
     .map((e) => join(dir, e.name));
-  if (arms.length === 0) throw new Error(`--replay ${dir}: neither an RL run's folder (checkpoint/) nor a classification run's (config.json, or arm folders holding one)`);
+  if (arms.length === 0) {
+    throw new Error(
+      `--replay ${dir}: not a run's folder: no config.json in it or its subfolders. A finished run leaves one (an RL run's ` +
+        "beside seed-<n>/checkpoint, a classification run's in each arm's folder); a classification run killed before its end has none to replay",
+    );
+  }
   return arms;
 }
 
+/** A classification arm's config.json; a config.json of anything else is said to be so in one line, not as the
+ * schema's list of every field it lacks. */
+function readArmConfig(dir: string): RunConfig {
+  const path = join(dir, 'config.json');
+  const parsed = runConfigSchema.safeParse(readJsonFile(path, '--replay'));
+  if (parsed.success) return parsed.data;
+  const problems = problemsOf(parsed.error);
+  throw new Error(
+    `--replay ${dir}: ${path} is not the config of a \`dgr rl\` or \`dgr experiment\` run ` +
+      `(${problems.length > 1 ? `${problems.length} fields do not fit, the first` : "one field does not fit:"} ${problems[0]}), so the folder is not a run's`,
+  );
+}
+
 function readArm(dir: string): SavedArm {
-  const config = parseRunConfig(readJsonFile(join(dir, 'config.json'), '--replay'), join(dir, 'config.json'));
+  const config = readArmConfig(dir);
   const checkpoint = join(dir, `seed-${config.seed}`, 'checkpoint');
-  if (!existsSync(join(checkpoint, 'checkpoint.json'))) throw new Error(`--replay ${dir}: no checkpoint in ${checkpoint}`);
+  if (!existsSync(join(checkpoint, 'checkpoint.json'))) {
+    throw new Error(`--replay ${dir}: a classification run's folder without its checkpoint (${checkpoint}): it holds what the run showed, and the run never wrote it or it was removed`);
+  }
   const saved = loadCheckpoint<RunConfig, { curves: RunCurvePoint[]; accuracyMatrix: number[][] }>(checkpoint, { parseConfig: parseRunConfig });
   const result = existsSync(join(dir, 'result.json')) ? (readJsonFile(join(dir, 'result.json'), '--replay') as { taskNames?: unknown }) : {};
   const rows = saved.progress.accuracyMatrix;
@@ -96,7 +116,24 @@ function rlCheckpoint(dir: string): string | null {
     throw new Error(`--replay ${dir}: an RL run without a checkpoint (seed-${String(config.seed)}/checkpoint)`);
   }
   if (config === null && existsSync(join(dir, 'checkpoint.json'))) return dir;
-  return null;
+  return config === null ? unfinishedRlCheckpoint(dir) : null;
+}
+
+/**
+ * An RL run stopped before its end has no config.json of its own yet, only its seeds' (written as each starts):
+ * it is replayed from its first seed's checkpoint, its history up to its last finished phase.
+ */
+function unfinishedRlCheckpoint(dir: string): string | null {
+  const seeds = readdirSync(dir)
+    .filter((name) => /^seed-\d+$/.test(name) && existsSync(join(dir, name, 'config.json')))
+    .filter((name) => (readJsonFile(join(dir, name, 'config.json'), '--replay') as { experiment?: unknown } | null)?.experiment === 'rl')
+    .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+  if (seeds.length === 0) return null;
+  const checkpoint = seeds.map((name) => join(dir, name, 'checkpoint')).find((c) => existsSync(join(c, 'checkpoint.json')));
+  if (checkpoint === undefined) {
+    throw new Error(`--replay ${dir}: an RL run stopped before its first phase ended (${seeds.join(', ')} ${seeds.length > 1 ? 'hold' : 'holds'} no checkpoint): nothing to replay yet`);
+  }
+  return checkpoint;
 }
 
 /** The outputs of an RL run's checkpoint. */
@@ -111,6 +148,7 @@ export class ReplayJob implements Job {
 
   constructor(readonly dir: string) {
     if (!existsSync(dir)) throw new Error(`--replay ${dir}: no such folder`);
+    if (!statSync(dir).isDirectory()) throw new Error(`--replay ${dir}: a file, not a run's folder (give the --out folder of a dgr rl, dgr experiment or dgr serve run)`);
     const rl = rlCheckpoint(dir);
     this.outputs = rl ? rlOutputs(rl) : classificationOutputs(dir);
     this.capabilities = rl ? ['dreams'] : ['samples'];

@@ -25,6 +25,7 @@ import {
 } from '../protocol/messages.ts';
 import { RunHistory } from './history.ts';
 import type { Job, JobOutput } from './job.ts';
+import { ownOrigins, viewerUrl } from './origins.ts';
 import { serveStatic } from './static.ts';
 import { Viewer, type BackpressureLimits } from './viewer.ts';
 
@@ -93,10 +94,6 @@ function refuse(socket: Duplex, status: number, reason: string): void {
   );
 }
 
-function hostForUrl(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}
-
 export async function startServer(options: ServeOptions): Promise<ViewerServer> {
   const token = options.token ?? randomBytes(16).toString('hex');
   const session = randomUUID();
@@ -125,9 +122,7 @@ export async function startServer(options: ServeOptions): Promise<ViewerServer> 
     http.listen(options.port, options.host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
-  const own = [`http://${hostForUrl(options.host)}:${port}`];
-  if (options.host === '127.0.0.1' || options.host === 'localhost') own.push(`http://localhost:${port}`, `http://127.0.0.1:${port}`);
-  const allowedOrigins = new Set([...own, ...(options.allowOrigins ?? [])]);
+  const allowedOrigins = new Set([...ownOrigins(options.host, port), ...(options.allowOrigins ?? [])]);
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -278,7 +273,7 @@ export async function startServer(options: ServeOptions): Promise<ViewerServer> 
   job.start(onJob);
 
   return {
-    url: `http://${hostForUrl(options.host)}:${port}/`,
+    url: viewerUrl(options.host, port),
     port,
     token,
     session,

@@ -10,6 +10,7 @@ import { gameKeys, type RlResultFile } from '../agent/report/result-file.ts';
 import { writeJson } from '../core/json-files.ts';
 import { duration, table } from '../core/report/markdown.ts';
 import type { ListedJob } from './listing.ts';
+import { groupResults, mergeWhatAgrees, type Gathered } from './report.ts';
 
 export interface RlGroupResult {
   readonly schedule: string;
@@ -17,24 +18,21 @@ export interface RlGroupResult {
   readonly merged: RlResultFile;
 }
 
-/** The done RL runs' per-arm results merged per (schedule, arm), in the order the groups first appear. */
-export function gatherRlResults(jobs: readonly ListedJob[]): RlGroupResult[] {
-  const groups = new Map<string, { source: string; result: RlResultFile }[]>();
-  for (const { id, state, job } of jobs) {
-    if (state !== 'done' || !job || job.data?.kind !== 'rl') continue;
-    const files: unknown[] = Array.isArray(job.returnvalue) ? job.returnvalue : [job.returnvalue];
-    files.forEach((data, k) => {
-      const source = `job ${id} (arm ${k + 1})`;
-      const result = parseRlResult(data, source);
-      const key = JSON.stringify([result.schedule, result.arm]);
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key)!.push({ source, result });
+/** The done RL runs' per-arm results merged per (schedule, arm), in the order the groups first appear; what
+ * cannot join its group is left out, saying why, and the rest is still tabled. */
+export function gatherRlResults(jobs: readonly ListedJob[]): Gathered<RlGroupResult> {
+  const leftOut: string[] = [];
+  const entries = jobs
+    .filter(({ state, job }) => state === 'done' && job?.data?.kind === 'rl')
+    .flatMap(({ id, job }) => {
+      const files: unknown[] = Array.isArray(job!.returnvalue) ? job!.returnvalue : [job!.returnvalue];
+      return files.map((data, k) => ({ source: `job ${id} (arm ${k + 1})`, data }));
     });
-  }
-  return [...groups.values()].map((files) => {
-    const merged = mergeRlResults(files);
-    return { schedule: merged.schedule, arm: merged.arm, merged };
+  const groups = groupResults(entries, parseRlResult, (r) => JSON.stringify([r.schedule, r.arm]), leftOut).flatMap((files) => {
+    const merged = mergeWhatAgrees(files, mergeRlResults, leftOut);
+    return merged ? [{ schedule: merged.schedule, arm: merged.arm, merged }] : [];
   });
+  return { groups, leftOut };
 }
 
 /** Normalised scores and retention in percent, with the s.e.m. when there are several seeds. */

@@ -7,11 +7,12 @@
  * `dgr rl` would run it with the same settings.
  */
 import { z } from 'zod';
-import { AGENT_ARMS } from '../agent/config.ts';
+import { AGENT_ARMS, type AgentArm } from '../agent/config.ts';
 import { AGENT_PRESETS, agentPreset, PRESET_GENERATORS, SCHEDULES } from '../agent/presets.ts';
 import { ScheduleSchema } from '../env/schedule.ts';
 import { ARM_NAMES } from '../core/arms.ts';
-import { problemsOf } from '../core/config.ts';
+import { distinctItems, problemsOf } from '../core/config.ts';
+import { MAX_FRAMES_PER_GAME } from '../cli/options.ts';
 import { GENERATOR_CHOICES, PRESETS, SOLVER_KINDS } from '../core/experiments/presets.ts';
 import { experimentConfigs } from '../cli/experiment-runs.ts';
 import { jobFor, type SweepJob } from './jobs.ts';
@@ -47,9 +48,9 @@ const experimentEntry = z
     kind: z.literal('experiment'),
     experiment: z.string().min(1),
     /** Default: the experiment's own arms. */
-    arms: z.array(z.enum(ARM_NAMES)).min(1).optional(),
+    arms: z.array(z.enum(ARM_NAMES)).min(1).superRefine(distinctItems('arm')).optional(),
     /** Default: the experiment's default scenario (split-mnist and permuted-mnist have several). */
-    scenarios: z.array(z.enum(['task', 'domain', 'class'])).min(1).optional(),
+    scenarios: z.array(z.enum(['task', 'domain', 'class'])).min(1).superRefine(distinctItems('scenario')).optional(),
     seeds: seedsField,
     preset: z.enum(PRESETS).default('quick'),
     iterations: z.number().int().positive().optional(),
@@ -72,7 +73,7 @@ const rlEntry = z
     kind: z.literal('rl'),
     preset: z.enum(AGENT_PRESETS).default('quick'),
     /** Default: the preset's. The arms of an entry run together, one job per seed: they share the learners. */
-    arms: z.array(z.enum(AGENT_ARMS)).min(1).optional(),
+    arms: z.array(z.enum(AGENT_ARMS)).min(1).superRefine(distinctItems('arm')).optional(),
     /** A named schedule or a schedule as env/README.md describes it (default: the preset's). */
     schedule: z
       .union([
@@ -83,6 +84,8 @@ const rlEntry = z
     seeds: seedsField,
     /** Frames per game of a named schedule. */
     frames: z.number().int().min(1000).optional(),
+    /** Accepts frames above MAX_FRAMES_PER_GAME (`--allow-many-frames`). */
+    allowManyFrames: z.boolean().optional(),
     iterations: z.number().int().positive().optional(),
     generatorIterations: z.number().int().positive().optional(),
     /** Greedy episodes per evaluation (default: the preset's); the standard error of an evaluation shrinks as 1/√episodes. */
@@ -100,6 +103,9 @@ const rlEntry = z
   .superRefine((entry, ctx) => {
     if (typeof entry.schedule === 'object' && entry.frames !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['frames'], message: 'frames sets the frames of a named schedule; a schedule object gives each task its own steps' });
+    }
+    if (entry.frames !== undefined && entry.frames > MAX_FRAMES_PER_GAME && !entry.allowManyFrames) {
+      ctx.addIssue({ code: 'custom', path: ['frames'], message: `more than ${MAX_FRAMES_PER_GAME} frames a game is taken for a typo; add "allowManyFrames": true if you mean it` });
     }
   });
 
@@ -119,6 +125,14 @@ export function parseSweepSpec(data: unknown, source: string): SweepSpec {
   return parsed.data;
 }
 
+/**
+ * An RL entry's arms are a set: they run together whatever their order, so `none gr` and `gr none` are one run
+ * with one job id. They take AGENT_ARMS's order, which is every preset's, so the ids of runs queued in a preset's
+ * order stay what they were.
+ */
+const armSet = (arms: readonly AgentArm[] | undefined): AgentArm[] | undefined =>
+  arms && AGENT_ARMS.filter((arm) => arms.includes(arm));
+
 /** The spec's jobs, one per run, in the spec's order; a run named twice is one job. */
 export function sweepJobs(spec: SweepSpec, source: string): SweepJob[] {
   const jobs = new Map<string, SweepJob>();
@@ -128,10 +142,10 @@ export function sweepJobs(spec: SweepSpec, source: string): SweepJob[] {
   spec.runs.forEach((entry, index) => {
     if (entry.kind === 'rl') {
       for (const seed of entry.seeds) {
-        const { schedule, frames, arms, iterations, generatorIterations, evaluationEpisodes, generator, parallel } = entry;
+        const { schedule, frames, iterations, generatorIterations, evaluationEpisodes, generator, parallel } = entry;
         let config;
         try {
-          config = agentPreset(entry.preset, { schedule, framesPerGame: frames, arms, seed, iterations, generatorIterations, evaluationEpisodes, generator, parallel });
+          config = agentPreset(entry.preset, { schedule, framesPerGame: frames, arms: armSet(entry.arms), seed, iterations, generatorIterations, evaluationEpisodes, generator, parallel });
         } catch (error) {
           throw new Error(`${source}: runs.${index}: ${(error as Error).message}`);
         }

@@ -5,12 +5,12 @@
  * where the next worker resumes it from the checkpoint the run left in the store. SIGTERM (or SIGINT) asks the
  * running jobs to stop after their current task's checkpoint and puts them back in the queue, then exits.
  */
-import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import { Queue, WaitingError, Worker, type Job } from 'bullmq';
 import type { BackendRequest } from '../core/engine/backend-names.ts';
+import { ensureWritableDir } from '../core/run-folder.ts';
 import { describeJob, jobFor } from './jobs.ts';
 import { kindOf, parsePayload } from './kinds/index.ts';
 import { connectionOptions, requireRedis, shownUrl } from './redis.ts';
@@ -35,21 +35,23 @@ export interface WorkerSettings {
 /** Times a job may be found stalled (its worker gone) and retried before BullMQ fails it: runs resume from their
  * checkpoints, so a retry costs at most a task; a job that kills every worker it lands on still ends. */
 const MAX_STALLED = 5;
+/** How long a stopping worker waits for Redis to take its news (a job back in the queue, its own goodbye)
+ * before it leaves without: a worker whose Redis is gone would otherwise wait for ever. */
+const QUEUE_GRACE_MS = 5000;
+
+/** Resolves true when `promise` settles within `ms`, false when it does not (its outcome then is dropped). */
+function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    promise.then(
+      () => (clearTimeout(timer), resolve(true)),
+      () => (clearTimeout(timer), resolve(true)),
+    );
+  });
+}
+
 /** How often an idle worker with `exitWhenDone` asks whether the queue is empty. */
 const DONE_CHECK_MS = 2000;
-
-/** Fails, naming the folder, unless files can be created in the store. Leaves nothing behind. */
-function requireWritableStore(dir: string): void {
-  const probe = join(dir, `.dgr-worker-probe-${process.pid}`);
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(probe, '');
-    unlinkSync(probe);
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new Error(`--store ${dir}: cannot write there (${e.code ?? e.message})`);
-  }
-}
 
 type Outcome = { type: 'done'; result: unknown } | { type: 'stopped' };
 
@@ -87,14 +89,16 @@ function labelOf(job: Job): string {
   }
 }
 
-export async function runWorker(settings: WorkerSettings, log: (line: string) => void): Promise<void> {
+export async function runWorker(settings: WorkerSettings, log: (line: string) => void): Promise<'closed' | 'without-queue'> {
   const store = resolve(settings.store);
   // Redis first: a worker that cannot reach its queue leaves no store folder behind.
   await requireRedis(settings.redis);
-  requireWritableStore(store);
+  ensureWritableDir(store, '--store');
   const connection = connectionOptions(settings.redis);
   const name = `${hostname()}:${process.pid}`;
   let shuttingDown = false;
+  /** Jobs whose run is under way in this worker: a stop waits for them to checkpoint. */
+  let running = 0;
 
   const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
     const payload = parsePayload(job.data);
@@ -105,17 +109,23 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
     // BullMQ aborts `signal` when this worker cancels its jobs (on SIGTERM); a job taken just then stops too.
     if (shuttingDown || signal?.aborted) controller.abort();
     signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    running++;
     const outcome = await runInThread(
       { payload, folder, store, backend: settings.backend, native: settings.native, command: `dgr worker (job ${job.id} of queue ${settings.queue})`, label },
       (progress) => {
         job.updateProgress(progress as object).catch((error: Error) => log(`${label}: progress not recorded: ${error.message}`));
       },
       controller.signal,
-    );
+    ).finally(() => running--);
     if (outcome.type === 'stopped') {
       // Back to the queue, not failed: the next worker resumes from the checkpoint the run just wrote.
-      await job.moveToWait(token);
-      log(`${label}: stopped after a task's checkpoint and returned to the queue`);
+      if (!(await within(job.moveToWait(token), QUEUE_GRACE_MS))) {
+        log(
+          `${label}: stopped with its checkpoint in ${folder}, but the queue could not be told (Redis at ${shownUrl(settings.redis)} does not answer): ` +
+            'once its lock expires the job is retried, resuming from that checkpoint',
+        );
+        unreachable = true;
+      } else log(`${label}: stopped after a task's checkpoint and returned to the queue`);
       throw new WaitingError();
     }
     return outcome.result;
@@ -140,13 +150,23 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
   // Lost connections and the like: BullMQ reconnects and carries on; say so rather than crash.
   worker.on('error', (error) => log(`worker: ${error.message}`));
 
+  /** Set when Redis did not answer a stopping worker: it leaves without telling the queue. */
+  let unreachable = false;
   const closing: { promise: Promise<void> | null } = { promise: null };
   const close = (why: string): Promise<void> => {
     if (closing.promise) return closing.promise;
     shuttingDown = true;
     log(why);
     worker.cancelAllJobs('the worker is shutting down');
-    closing.promise = worker.close();
+    const closed = worker.close();
+    closing.promise = (async () => {
+      // The runs under way checkpoint first (a run's stop does not need Redis); then Redis has a grace to answer.
+      while (running > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (!(await within(closed, QUEUE_GRACE_MS))) {
+        unreachable = true;
+        log(`worker: Redis at ${shownUrl(settings.redis)} does not answer: exiting without it (no run is left under way here)`);
+      }
+    })();
     return closing.promise;
   };
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -179,12 +199,22 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
       `${settings.exitWhenDone ? ', exits when the queue is empty' : ''}`,
   );
   try {
-    await worker.run();
+    // worker.run() ends when the worker closes, or never when Redis is gone: then the close's grace ends it.
+    const ran = worker.run();
+    ran.catch(() => {});
+    await Promise.race([ran, until(() => closing.promise).then(() => closing.promise)]);
     if (closing.promise) await closing.promise;
+    if (!unreachable) await ran;
   } finally {
     if (doneCheck) clearInterval(doneCheck);
-    await queue?.close();
+    if (!unreachable) await queue?.close();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   }
+  return unreachable ? 'without-queue' : 'closed';
+}
+
+/** Resolves once `get` returns something (polled): the close a signal starts. */
+async function until(get: () => unknown): Promise<void> {
+  while (!get()) await new Promise((resolve) => setTimeout(resolve, 100));
 }

@@ -12,6 +12,7 @@ import { describeGame, resolveTask, type Task } from '../../env/task.ts';
 import { GAMES } from '../../env/types.ts';
 import { describeVariant, VARIANTS } from '../../env/variants.ts';
 import { intOption } from '../options.ts';
+import { ensureWritableFile } from '../../core/run-folder.ts';
 
 const POLICIES = ['random', 'scripted'] as const;
 type PolicyName = (typeof POLICIES)[number];
@@ -113,6 +114,7 @@ export function registerEnv(program: Command): void {
     .option('--gif <file>', "also write the episode as an animated GIF (env's palette, the score above the board)")
     .action((options: { task: string; seed: number; policy: PolicyName; out: string; gif?: string }) => {
       const task = loadTask(options.task);
+      ensureWritableFile(options.out, '--out');
       const recording = recordEpisode(task, options.seed, makePolicy(options.policy, task));
       writeFileSync(options.out, `${JSON.stringify(recording, null, 2)}\n`);
       process.stdout.write(
@@ -133,7 +135,7 @@ export function registerEnv(program: Command): void {
       } catch (error) {
         throw new Error(`cannot read recording '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
-      const recording = parseRecording(text);
+      const recording = parseRecording(text, file);
       const replay = replayEpisode(recording);
       if (!replay.matches) {
         throw new Error(

@@ -10,8 +10,8 @@ import { EXPERIMENTS } from '../../core/experiments/presets.ts';
 import { readJsonFile } from '../../core/json-files.ts';
 import type { ResultFile } from '../../core/results.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
-import { checkArmFolder, experimentConfigs, overrideOptions, presetOption, requireSvhn, runArm, withOverrides, type RunOverrides } from '../experiment-runs.ts';
-import { backendOption, intOption, nativeOption, startBackend } from '../options.ts';
+import { checkExperimentFolder, experimentConfigs, overrideOptions, presetOption, requireSvhn, runArm, withOverrides, type RunOverrides } from '../experiment-runs.ts';
+import { backendOption, distinctChoices, intOption, nativeOption, startBackend } from '../options.ts';
 
 export interface ExperimentOptions extends RunOverrides {
   arm?: ArmName[];
@@ -66,7 +66,7 @@ export function registerExperiment(program: Command): void {
     .description("run one of the paper's experiments; writes config.json, result.json, curves, plots and report.md per arm")
     .option('--list', 'list the experiments, their arms and scenarios')
     .addOption(presetOption())
-    .addOption(new Option('--arm <arms...>', "arms to run (default: the experiment's own list)").choices(ARM_NAMES))
+    .addOption(distinctChoices('--arm <arms...>', "arms to run (default: the experiment's own list)", ARM_NAMES))
     .addOption(new Option('--scenario <scenario>', 'split-mnist / permuted-mnist scenario (default: class / domain)').choices(['task', 'domain', 'class']))
     .option('--seed <n>', 'first seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--seeds <n>', 'number of seeds (seed, seed+1, ...); results get mean ± s.e.m.', intOption('--seeds', 1, 100), 1)
@@ -90,7 +90,7 @@ export function registerExperiment(program: Command): void {
       const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
       // Before any work: the folder can be written, and holds no other run's seeds.
       ensureWritableDir(out, '--out');
-      for (const config of configs) checkArmFolder(join(out, config.arm), config);
+      checkExperimentFolder(out, configs);
       const backend = await startBackend(opts.backend as never, opts.native);
       const seeds = Array.from({ length: opts.seeds }, (_, k) => configs[0].seed + k);
       const commandLine = ['dgr', ...process.argv.slice(2)].join(' ');

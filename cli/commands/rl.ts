@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AGENT_ARM_DESCRIPTIONS, AGENT_ARMS, DREAM_KEEPS, parseAgentConfig, type DreamKeep, type AgentArm, type AgentConfig } from '../../agent/config.ts';
 import { AGENT_PRESETS, agentPreset, describePreset, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
-import { backendOption, intOption, nativeOption, startBackend } from '../options.ts';
+import { allowManyFramesOption, backendOption, distinctChoices, intOption, nativeOption, requireSaneFrames, startBackend } from '../options.ts';
 import { readJsonFile } from '../../core/json-files.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkRunFolder, runSeeds, scheduleFrom } from '../rl-runs.ts';
@@ -19,6 +19,7 @@ interface RlOptions {
   seed?: number;
   seeds: number;
   frames?: number;
+  allowManyFrames?: boolean;
   iterations?: number;
   generatorIterations?: number;
   dreams?: DreamKeep;
@@ -39,6 +40,7 @@ function timestamp(): string {
 }
 
 export function rlConfigFrom(opts: RlOptions): AgentConfig {
+  requireSaneFrames(opts.frames, opts.allowManyFrames);
   if (opts.config) {
     const given = SHAPING.filter((k) => opts[k] !== undefined);
     if (given.length > 0) {
@@ -66,11 +68,12 @@ export function registerRl(program: Command): void {
     .description('the continual RL agent: a DQN learner per game and a scholar <G, Q> kept by generative replay; writes config.json, result.json per arm, curves, plots and report.md')
     .option('--list', 'list the presets, schedules and arms')
     .addOption(new Option('--preset <name>', 'quick: minutes (CI, a first look); demo: what npm start shows; full: the measured protocol').choices(AGENT_PRESETS).default('quick'))
-    .addOption(new Option('--arm <arms...>', "arms to run (default: the preset's); arms run together share one set of learners").choices(AGENT_ARMS))
+    .addOption(distinctChoices('--arm <arms...>', "arms to run (default: the preset's); arms run together share one set of learners", AGENT_ARMS))
     .option('--schedule <name|file>', `a named schedule (${Object.keys(SCHEDULES).join(', ')}) or a schedule JSON file (see env/README.md)`)
     .option('--seed <n>', 'first seed (default 1, or the --config file\'s)', intOption('--seed', 0, 2 ** 31 - 1))
     .option('--seeds <n>', 'number of seeds (seed, seed+1, ...); results get mean ± s.e.m.', intOption('--seeds', 1, 100), 1)
     .option('--frames <n>', 'frames per game of a named schedule (a schedule file sets its own)', intOption('--frames', 1000))
+    .addOption(allowManyFramesOption())
     .option('--iterations <n>', 'consolidation iterations per game', intOption('--iterations', 1))
     .option('--generator-iterations <n>', 'generator iterations per game', intOption('--generator-iterations', 1))
     .addOption(new Option('--dreams <keep>', "which of gr's dreams are replayed: valid (only those a game seen so far could show, batch by batch; the presets' default), exact (only exact frames of a seen game, drawn once into a pool) or all").choices([...DREAM_KEEPS]))

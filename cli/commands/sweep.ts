@@ -16,7 +16,7 @@ import { gatherRlResults, writeRlGroupResults } from '../../sweep/rl-report.ts';
 import { retentionSections, writeRetentionCharts } from '../../sweep/rl-statistics.ts';
 import { overrideOptions, type RunOverrides } from '../experiment-runs.ts';
 import { scheduleFrom } from '../rl-runs.ts';
-import { intOption } from '../options.ts';
+import { allowManyFramesOption, distinctChoices, intOption } from '../options.ts';
 import { PRESETS } from '../../core/experiments/presets.ts';
 import { AGENT_PRESETS, SCHEDULES } from '../../agent/presets.ts';
 import { readJsonFile } from '../../core/json-files.ts';
@@ -35,11 +35,12 @@ interface SweepOptions extends WhereOptions, Omit<RunOverrides, 'seed' | 'scenar
   seeds?: string[];
   schedule?: string;
   frames?: number;
+  allowManyFrames?: boolean;
 }
 
 /** Options of experiment runs only, and of RL runs only, as the command line names them. */
 const EXPERIMENT_ONLY = ['scenario', 'batchSize', 'lr', 'r', 'generator', 'solver', 'evalEvery', 'svhnDir'] as const;
-const RL_ONLY = ['schedule', 'frames'] as const;
+const RL_ONLY = ['schedule', 'frames', 'allowManyFrames'] as const;
 const flag = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Refuses options that the kind of run given does not have: they would be ignored. */
@@ -71,6 +72,7 @@ function specJobs(specPath: string | undefined, opts: SweepOptions) {
       schedule: scheduleFrom(opts.schedule),
       seeds: seedsOf(opts),
       frames: opts.frames,
+      allowManyFrames: opts.allowManyFrames,
       iterations: opts.iterations,
       generatorIterations: opts.generatorIterations,
       parallel: opts.parallel,
@@ -112,14 +114,15 @@ export function registerSweep(program: Command): void {
       )
       .option('--experiment <name>', 'the command-line form of a spec: this experiment...')
       .option('--rl', "...or `dgr rl`'s runs: one job per seed holding all the arms (they share the learners)")
-      .addOption(new Option('--arm <arms...>', "...these arms (default: the experiment's or RL preset's own)").choices(ARM_NAMES))
-      .addOption(new Option('--scenario <scenarios...>', '...these scenarios (split-mnist, permuted-mnist)').choices(['task', 'domain', 'class']))
+      .addOption(distinctChoices('--arm <arms...>', "...these arms (default: the experiment's or RL preset's own)", ARM_NAMES))
+      .addOption(distinctChoices('--scenario <scenarios...>', '...these scenarios (split-mnist, permuted-mnist)', ['task', 'domain', 'class']))
       .option('--seeds <seeds...>', "...these seeds: numbers or ranges like '1-20' (default: 1)")
       .addOption(
         new Option('--preset <name>', 'experiments: quick (default) or paper; RL: quick (default), demo or full').choices([...new Set([...PRESETS, ...AGENT_PRESETS])]),
       )
       .option('--schedule <name|file>', `RL: a named schedule (${Object.keys(SCHEDULES).join(', ')}) or a schedule JSON file (default: the preset's)`)
-      .option('--frames <n>', 'RL: frames per game of a named schedule', intOption('--frames', 1000)),
+      .option('--frames <n>', 'RL: frames per game of a named schedule', intOption('--frames', 1000))
+      .addOption(allowManyFramesOption()),
   );
   for (const option of overrideOptions()) sweep.addOption(option);
   sweep.action(async (specPath: string | undefined, opts: SweepOptions) => {
@@ -149,10 +152,10 @@ export function registerSweep(program: Command): void {
   ).action(async (specPath: string | undefined, opts: WhereOptions & { out?: string }) => {
     const ids = specPath ? specJobs(specPath, opts as SweepOptions).map((j) => j.id) : undefined;
     const jobs = await listJobs(opts.redis, opts.queue, ids);
-    const groups = gatherResults(jobs);
-    const rlGroups = gatherRlResults(jobs);
+    const { groups, leftOut } = gatherResults(jobs);
+    const { groups: rlGroups, leftOut: rlLeftOut } = gatherRlResults(jobs);
     // With --out, the RL retention charts go to <out>/rl and the report links them relative to <out> (its report.md).
-    const markdown = reportMarkdown(groups, rlGroups, jobs, opts.out ? 'rl' : null);
+    const markdown = reportMarkdown(groups, rlGroups, jobs, opts.out ? 'rl' : null, [...leftOut, ...rlLeftOut]);
     process.stdout.write(markdown);
     if (opts.out) {
       const charts = await writeRetentionCharts(join(opts.out, 'rl'), retentionSections(rlGroups));

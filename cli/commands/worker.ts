@@ -38,9 +38,11 @@ export function registerWorker(program: Command): void {
     )
     .option('--exit-when-done', 'exit once no job is waiting or running (for Slurm job arrays, Kubernetes Jobs)')
     .action(async (opts: WorkerOptions) => {
-      await runWorker(
+      const ended = await runWorker(
         { ...opts, native: nativeWanted(opts.native), exitWhenDone: opts.exitWhenDone ?? false },
         (line) => process.stderr.write(`${line}\n`),
       );
+      // Its connections to a Redis that is gone would keep retrying, and the process alive, for ever.
+      if (ended === 'without-queue') process.exit(0);
     });
 }

@@ -12,6 +12,18 @@ import type { GeneratorSpec } from './create.ts';
 import type { GeneratorTaskSettings } from './train.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
 
+/**
+ * The worker's error as the user can act on it. Emscripten's wasm module ends with a bare "Aborted()" when the
+ * engine's memory cannot grow to what a step needs (tfjs-wasm's heap, 32-bit: a batch too large to hold).
+ */
+export function workerError(message: string): string {
+  if (!/^Aborted\(/.test(message)) return `generator worker: ${message}`;
+  return (
+    'generator worker: the wasm engine ran out of memory (its heap, at most a few GB, cannot hold what a training step ' +
+    `needs: "${message.split('.')[0]}"); lower --batch-size (or the generator's size) and run again`
+  );
+}
+
 export class GeneratorWorker {
   private readonly worker: Worker;
   private pending: { resolve: (reply: WorkerReply) => void; reject: (e: Error) => void } | null = null;
@@ -27,12 +39,12 @@ export class GeneratorWorker {
       }
       const pending = this.pending;
       this.pending = null;
-      if (reply.type === 'error') pending?.reject(new Error(`generator worker: ${reply.message}`));
+      if (reply.type === 'error') pending?.reject(new Error(workerError(reply.message)));
       else pending?.resolve(reply);
     });
     // A worker that throws outside a request's handler, or dies, fails the request it was serving with an error
     // that says where it came from.
-    this.worker.on('error', (error) => this.fail(`generator worker: ${error.message}`));
+    this.worker.on('error', (error) => this.fail(workerError(error.message)));
     this.worker.on('exit', (code) => this.fail(`generator worker: exited (code ${code}) while training`));
   }
 

@@ -80,7 +80,7 @@ describe('sweep errors', { timeout: 300_000 }, () => {
     writeFileSync(file, '');
     const r = dgrRun('worker', '--store', join(file, 'store'), '--redis', redis.url, '--queue', 'store');
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`dgr: error: --store ${join(file, 'store')}: cannot write there (ENOTDIR)`);
+    expect(r.stderr).toContain(`dgr: error: --store ${join(file, 'store')}: cannot be created: a file stands where a folder is needed on the way there: ${file} (ENOTDIR)`);
     const queue = new Queue('store', { connection: { url: redis.url } });
     try {
       expect(await queue.getJobCounts()).toMatchObject({ waiting: 1, active: 0, completed: 0, failed: 0 });

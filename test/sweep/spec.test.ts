@@ -121,4 +121,21 @@ describe('sweep specs', () => {
     expect([...new Set(dev.map((j) => j.data.config.seed))].sort()).toEqual([101, 102]);
     expect(dev).toHaveLength(6);
   });
+
+  it('hash an RL entry\'s arms as a set: another order is the same job, and a run queued in the preset\'s order keeps its id', () => {
+    const [given] = jobsOf({ runs: [{ ...rl, seeds: 1 }] });
+    const [reversed] = jobsOf({ runs: [{ ...rl, arms: ['none', 'gr'], seeds: 1 }] });
+    expect(reversed.id).toBe(given.id);
+    expect(reversed.data.config).toEqual(given.data.config);
+    // The id this run had before arms were a set (main at 4d01dfe): finished runs are not queued again.
+    expect(given.id).toBe('rl.two-games.gr+none.seed-1.bdc7260ba4d31ba4');
+  });
+
+  it('refuse an arm or a scenario named twice, and frames past the bound unless allowed, naming each', () => {
+    expect(() => jobsOf({ runs: [{ ...rl, arms: ['none', 'none'] }] })).toThrow(/runs\.0\.arms: arm none is given twice/);
+    expect(() => jobsOf({ runs: [{ ...entry, arms: ['gr', 'gr'] }] })).toThrow(/runs\.0\.arms: arm gr is given twice/);
+    expect(() => jobsOf({ runs: [{ ...entry, scenarios: ['class', 'class'] }] })).toThrow(/runs\.0\.scenarios: scenario class is given twice/);
+    expect(() => jobsOf({ runs: [{ ...rl, frames: 1e12 }] })).toThrow(/runs\.0\.frames: more than 10000000 frames a game .*allowManyFrames/);
+    expect(jobsOf({ runs: [{ ...rl, frames: 20_000_000, allowManyFrames: true }] })[0].data.config).toMatchObject({ schedule: { tasks: [{ steps: 20_000_000 }, { steps: 20_000_000 }] } });
+  });
 });
