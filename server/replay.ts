@@ -9,6 +9,7 @@ import { floatArrays, loadCheckpoint } from '../core/checkpoint.ts';
 import { parseRunConfig, type RunConfig } from '../core/config.ts';
 import type { CurvePoint as RunCurvePoint } from '../core/continual.ts';
 import { imageShape } from '../core/report/run.ts';
+import { configOf } from '../core/provenance.ts';
 import { readJsonFile } from '../core/json-files.ts';
 import { encodeSamples } from '../protocol/binary.ts';
 import type { Capability, ControlState } from '../protocol/messages.ts';
@@ -36,7 +37,7 @@ function armFolders(dir: string): string[] {
 }
 
 function readArm(dir: string): SavedArm {
-  const config = parseRunConfig(readJsonFile(join(dir, 'config.json'), '--replay'), join(dir, 'config.json'));
+  const config = parseRunConfig(configOf(readJsonFile(join(dir, 'config.json'), '--replay')), join(dir, 'config.json'));
   const checkpoint = join(dir, `seed-${config.seed}`, 'checkpoint');
   if (!existsSync(join(checkpoint, 'checkpoint.json'))) throw new Error(`--replay ${dir}: no checkpoint in ${checkpoint}`);
   const saved = loadCheckpoint<RunConfig, { curves: RunCurvePoint[]; accuracyMatrix: number[][] }>(checkpoint, { parseConfig: parseRunConfig });

@@ -5,12 +5,14 @@
  * writes when it runs the seeds one after another.
  */
 import { differences, problemsOf, sameRun } from '../../core/config.ts';
+import { migrateResultFormat } from '../../core/provenance.ts';
 import type { AgentArm } from '../config.ts';
-import { rlResultFile, rlResultSchema, type RlResultFile } from './result-file.ts';
+import { rlFromFormat1, rlResultFile, rlResultSchema, type RlResultFile } from './result-file.ts';
 
-/** Parses an RL result.json; the error names the file and each bad field. */
+/** Parses an RL result.json (of this format, or an older one brought up to it); the error names the file and
+ * each bad field. */
 export function parseRlResult(data: unknown, source: string): RlResultFile {
-  const parsed = rlResultSchema.safeParse(data);
+  const parsed = rlResultSchema.safeParse(migrateResultFormat(data, source, rlFromFormat1));
   if (!parsed.success) throw new Error(`${source}: not a dgr RL result.json:\n  ${problemsOf(parsed.error).join('\n  ')}`);
   return parsed.data;
 }

@@ -77,7 +77,7 @@ function rlJob(opts: ServeOptions): { job: Job; checkpoint: string } {
   const out = opts.out ?? join('runs', 'live');
   const checkpoint = join(out, `seed-${config.seed}`, 'checkpoint');
   process.stdout.write(`dgr serve: RL (${config.preset}), ${parseSchedule(config.schedule).name}, arms ${config.arms.join(', ')}; checkpoint in ${checkpoint}\n`);
-  return { job: new WorkerJob({ kind: 'rl', config, backend: opts.backend as BackendRequest, native: nativeWanted(opts.native), out }, FRAME_RATE, logLine), checkpoint };
+  return { job: new WorkerJob({ kind: 'rl', config, backend: opts.backend as BackendRequest, native: nativeWanted(opts.native), out, command: commandLine() }, FRAME_RATE, logLine), checkpoint };
 }
 
 /** A classification run: `dgr experiment`'s configurations from the same options (a preset, or --config). */
@@ -90,8 +90,11 @@ function classificationJob(name: string | undefined, opts: ServeOptions, given: 
   requireSvhn(configs);
   const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
   process.stdout.write(`dgr serve: ${configs[0].experiment} (${configs.map((c) => c.arm).join(', ')}), files in ${out}\n`);
-  return new WorkerJob({ kind: 'classification', configs, backend: opts.backend as BackendRequest, native: nativeWanted(opts.native), out }, FRAME_RATE, logLine);
+  return new WorkerJob({ kind: 'classification', configs, backend: opts.backend as BackendRequest, native: nativeWanted(opts.native), out, command: commandLine() }, FRAME_RATE, logLine);
 }
+
+/** The command line that started the server, as its runs' provenance records it. */
+const commandLine = (): string => ['dgr', ...process.argv.slice(2)].join(' ');
 
 export function registerServe(program: Command): void {
   const serve = program
