@@ -136,21 +136,28 @@ export function configOf(raw: unknown): unknown {
   return config;
 }
 
+/** A result file's format version (1 when it has none); a newer one than this code reads, or one that is no
+ * version, is refused naming the file and the field. */
+export function resultFormat(file: Record<string, unknown>, source: string): number {
+  const format = file.format ?? 1;
+  if (typeof format !== 'number' || !Number.isInteger(format) || format < 1) {
+    throw new Error(`${source}: format: ${JSON.stringify(file.format)} is not a result-file format version (1 to ${RESULT_FORMAT})`);
+  }
+  if (format > RESULT_FORMAT) {
+    throw new Error(`${source}: format: ${format} is newer than this dgr reads (up to ${RESULT_FORMAT}): update dgr to read it`);
+  }
+  return format;
+}
+
 /**
  * A result file's JSON brought to RESULT_FORMAT, one step per version; `addProvenance` is the domain's step
- * from format 1 (where its seeds' provenance goes). A file of a newer format, or with a format that is no
- * version, is refused naming the file and the field.
+ * from format 1 (where its seeds' provenance goes).
  */
 export function migrateResultFormat(raw: unknown, source: string, addProvenance: (v1: Record<string, unknown>) => Record<string, unknown>): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw; // the schema names what is wrong
   const file = raw as Record<string, unknown>;
-  const format = file.format ?? 1;
-  if (!Number.isInteger(format) || (format as number) < 1) {
-    throw new Error(`${source}: format: ${JSON.stringify(file.format)} is not a result-file format version (1 to ${RESULT_FORMAT})`);
-  }
-  if ((format as number) > RESULT_FORMAT) {
-    throw new Error(`${source}: format: ${String(format)} is newer than this dgr reads (up to ${RESULT_FORMAT}): update dgr to read it`);
-  }
   // 1 → 2: provenance per seed, unknown for a file that did not record it.
-  return format === 1 ? { format: RESULT_FORMAT, ...addProvenance(file) } : file;
+  if (resultFormat(file, source) !== 1) return file;
+  const { format: _, ...v1 } = file;
+  return { format: RESULT_FORMAT, ...addProvenance(v1) };
 }
