@@ -42,6 +42,8 @@ export const provenanceSchema = z.strictObject({
   /** For files written before provenance existed: the commit that committed the file (git log --diff-filter=A),
    *  not necessarily the one that computed it. */
   committedIn: sha.optional(),
+  /** What else is known of a file mended after it was written (what was changed, from which record). */
+  note: z.string().min(1).optional(),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
 

@@ -96,10 +96,13 @@ export function gameKeys(games: readonly string[]): string[] {
   return games.map((g, i) => (games.indexOf(g) === i && games.lastIndexOf(g) === i ? g : `${g}#${i + 1}`));
 }
 
-/** Format 1 → 2: every seed's provenance is unknown (format 1 did not record it). */
+/** Format 1 → 2: every seed's provenance is unknown (format 1 did not record it), and a config without
+ * `generator.keep` (saved before the option) replayed all of G's dreams, as it now says. */
 export function rlFromFormat1(file: Record<string, unknown>): Record<string, unknown> {
   const perSeed = Array.isArray(file.perSeed) ? file.perSeed.map((s: object) => ({ ...s, provenance: unknownProvenance() })) : file.perSeed;
-  return { ...file, provenance: unknownProvenance(), provenanceWarnings: [], perSeed };
+  const config = file.config as { generator?: { keep?: unknown } } | undefined;
+  const withKeep = config?.generator && !('keep' in config.generator) ? { config: { ...config, generator: { ...config.generator, keep: 'all' } } } : {};
+  return { ...file, provenance: unknownProvenance(), provenanceWarnings: [], perSeed, ...withKeep };
 }
 
 export function seedResult(seed: number, result: AgentResult, arm: AgentArm, provenance: Provenance): RlSeedResult {
