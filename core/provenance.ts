@@ -65,21 +65,22 @@ export function unknownProvenance(committedIn?: string): Provenance {
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function git(args: readonly string[]): string | null {
+function git(root: string, args: readonly string[]): string | null {
   try {
-    return execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null; // not a git checkout, or git is missing
   }
 }
 
-/** The code's commit and whether tracked files differ from it: 'unknown' outside a git checkout. */
-export function codeVersion(): Pick<Provenance, 'commit' | 'dirty' | 'version'> {
-  const head = git(['rev-parse', 'HEAD']);
-  const status = head === null ? null : git(['status', '--porcelain', '--untracked-files=no']);
+/** The commit of the code in `root` (dgr's folder) and whether tracked files differ from it, and the version its
+ * package.json gives: 'unknown' where there is no git checkout, no git, or no package.json. */
+export function codeVersion(root = ROOT): Pick<Provenance, 'commit' | 'dirty' | 'version'> {
+  const head = git(root, ['rev-parse', 'HEAD']);
+  const status = head === null ? null : git(root, ['status', '--porcelain', '--untracked-files=no']);
   let version: string = UNKNOWN;
   try {
-    version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? UNKNOWN;
+    version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? UNKNOWN;
   } catch {
     // no package.json beside the code: unknown
   }
