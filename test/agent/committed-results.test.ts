@@ -9,7 +9,8 @@ import { configOf, provenanceSchema } from '../../core/provenance.ts';
 
 const root = join(import.meta.dirname, '..', '..', 'docs', 'results', 'rl');
 const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
-  .filter((f) => f.endsWith('result.json') || /-[a-z]+\.json$/.test(f))
+  // configs/ holds configs to run, not results.
+  .filter((f) => !f.startsWith('configs/') && (f.endsWith('result.json') || /-[a-z]+\.json$/.test(f)))
   .sort();
 
 describe('committed RL results', () => {
@@ -31,7 +32,9 @@ describe('committed RL results', () => {
   });
 });
 
-const configs = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('config.json')).sort();
+const all = readdirSync(root, { recursive: true, encoding: 'utf8' });
+/** The config.json of each committed run, which records its provenance. */
+const configs = all.filter((f) => f.endsWith('config.json')).sort();
 
 describe('committed RL configs', () => {
   it.each(configs)('%s is an RL config with a true preset label and its provenance', (file) => {
@@ -39,5 +42,12 @@ describe('committed RL configs', () => {
     const config = parseAgentConfig(configOf(raw), file);
     expect(labelPreset(config)).toEqual(config);
     expect(provenanceSchema.parse(raw.provenance).commit).toMatch(/^([0-9a-f]{40}|unknown)$/);
+  });
+});
+
+describe('committed RL configs to run (configs/)', () => {
+  it.each(all.filter((f) => f.startsWith('configs/') && f.endsWith('.json')).sort())('%s has a true preset label', (file) => {
+    const config = parseAgentConfig(JSON.parse(readFileSync(join(root, file), 'utf8')), file);
+    expect(labelPreset(config)).toEqual(config);
   });
 });
