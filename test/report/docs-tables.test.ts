@@ -19,7 +19,8 @@ describe('docs tables', () => {
 
   it('a table that differs from its files, or an unknown table, is found', () => {
     const text = readFileSync(join(root, 'docs', 'RESULTS.md'), 'utf8');
-    expect(withTables(text.replace('89.47 ± 0.98 %', '89.5 %'), 'RESULTS.md', root)).toBe(text);
+    // A hand-edited figure inside the generated table (its GR row) is put back.
+    expect(withTables(text.replace('| GR | 89.47 ± 0.98 % |', '| GR | 89.5 % |'), 'RESULTS.md', root)).toBe(text);
     expect(() => withTables('<!-- dgr:table nothing -->\n<!-- /dgr:table -->', 'X.md', root)).toThrow(/X\.md: unknown table 'nothing'/);
   });
 });
