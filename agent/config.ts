@@ -80,8 +80,11 @@ export type DreamKeep = (typeof DREAM_KEEPS)[number];
 
 export const agentConfigSchema = z.strictObject({
   experiment: z.literal('rl'),
-  /** Which preset the run started from (quick, full, demo), or 'custom' for a hand-written config. */
+  /** The preset whose settings these are (quick, demo, full), or 'custom' when they are not a preset's
+   *  (agent/presets.ts, labelPreset). */
   preset: z.string().min(1),
+  /** For a 'custom' config: the preset it started from, when one is known. */
+  basedOn: z.string().min(1).optional(),
   schedule: ScheduleSchema,
   arms: z.array(z.enum(AGENT_ARMS)).min(1).superRefine(distinctItems('arm')),
   seed: z.int().nonnegative(),

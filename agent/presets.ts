@@ -148,8 +148,36 @@ export interface PresetOverrides {
   readonly evaluationEpisodes?: number;
 }
 
-/** A preset's config with the command line's overrides, validated as a whole like a saved config. */
+/** A preset's config with the command line's overrides, validated as a whole like a saved config; labelled
+ * `custom` (based on the preset) when the overrides change its settings. */
 export function agentPreset(name: AgentPresetName, overrides: PresetOverrides = {}): AgentConfig {
+  return labelPreset(buildPreset(name, overrides));
+}
+
+const isPreset = (name: string | undefined): name is AgentPresetName => (AGENT_PRESETS as readonly string[]).includes(name ?? '');
+
+/**
+ * The config with a true preset label: `preset` names a preset only when the settings are that preset's (the
+ * seed, the arms, where the generator trains and which named schedule runs at the preset's frames per game aside);
+ * otherwise `preset: 'custom'` and `basedOn` the preset it started from (none when it names no preset of today).
+ */
+export function labelPreset(config: AgentConfig): AgentConfig {
+  const { preset: _label, basedOn: _base, ...settings } = config;
+  const name = config.preset === 'custom' ? config.basedOn : config.preset;
+  if (!isPreset(name)) return relabel(config, { preset: 'custom' });
+  const named = config.schedule.name !== undefined && config.schedule.name in SCHEDULES ? config.schedule.name : undefined;
+  const { preset: _p, basedOn: _b, ...expected } = buildPreset(name, { schedule: named, arms: config.arms, seed: config.seed, parallel: config.parallel });
+  const same = JSON.stringify(settings) === JSON.stringify(expected);
+  return relabel(config, same ? { preset: name } : { preset: 'custom', basedOn: name });
+}
+
+/** The config with its label in the label's place (after `experiment`, as the schema orders it). */
+function relabel(config: AgentConfig, label: Pick<AgentConfig, 'preset' | 'basedOn'>): AgentConfig {
+  const { experiment, preset: _p, basedOn: _b, ...rest } = config;
+  return { experiment, ...label, ...rest };
+}
+
+function buildPreset(name: AgentPresetName, overrides: PresetOverrides): AgentConfig {
   const preset = PRESETS[name];
   const frames = overrides.framesPerGame ?? preset.framesPerGame;
   const schedule = typeof overrides.schedule === 'object' ? overrides.schedule : namedSchedule(overrides.schedule ?? preset.schedule, frames);

@@ -14,11 +14,12 @@ import { DEFAULT_SVHN_DIR, missingSvhnFiles, SVHN_FILES, SVHN_URL } from '../cor
 import { writeJson } from '../core/json-files.ts';
 import { resultFile, type ResultFile } from '../core/results.ts';
 import type { ContinualEvent } from '../core/run-events.ts';
+import { configFile, finishProvenance, startProvenance, type Provenance } from '../core/provenance.ts';
 import { lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
 import { taskCount } from '../core/stream.ts';
 import { intOption, numberOption } from './options.ts';
 import { withProgress } from './reporters/progress.ts';
-import { addFinishedSeeds, checkRunKind, checkSeedFolders, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
+import { addFinishedSeeds, checkRunKind, checkSeedFolders, savedProvenance, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
 
 /** Run settings the command line may change in any config, preset or saved. */
 export interface RunSettingOverrides {
@@ -158,9 +159,13 @@ export async function runArm(
   // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
   const { runContinual } = await import('../core/continual.ts');
   const { writeRunFiles } = await import('../core/report/write.ts');
-  const { describeBackend } = await import('../core/engine/backend.ts');
-  const run = async (seed: number): Promise<RunResult> => {
+  const { describeBackend, engineOf } = await import('../core/engine/backend.ts');
+  type Run = { result: RunResult; provenance: Provenance };
+  const run = async (seed: number): Promise<Run> => {
     const seeded = { ...config, seed };
+    // A seed another process finished is read back from its checkpoint: the provenance it recorded is kept.
+    const readBack = seedsOfArm(dir, config).some((s) => s.seed === seed && s.finished);
+    const started = readBack ? savedProvenance(dir, seed) : startProvenance(engineOf(), command);
     const label = options.label ?? `${config.experiment}/${config.arm}${seeds.length > 1 ? ` seed ${seed}` : ''}`;
     takeOverLock(seedFolder(dir, seed), options);
     const release = lockRunFolder(seedFolder(dir, seed), `the run folder of seed ${seed}`);
@@ -174,18 +179,19 @@ export async function runArm(
           shouldStop: options.shouldStop,
         });
       });
-      writeJson(seedFolder(dir, seed), 'config.json', seeded);
-      return result;
+      const provenance = readBack ? started : finishProvenance(started);
+      writeJson(seedFolder(dir, seed), 'config.json', configFile(seeded, provenance));
+      return { result, provenance };
     } finally {
       release();
     }
   };
-  const runs = new Map<number, RunResult>();
+  const runs = new Map<number, Run>();
   for (const seed of seeds) {
-    const result = await run(seed);
+    const done = await run(seed);
     // A row per finished task after the starting row: fewer rows, the run stopped before its end.
-    if (result.accuracyMatrix.length <= result.taskNames.length) return 'stopped';
-    runs.set(seed, result);
+    if (done.result.accuracyMatrix.length <= done.result.taskNames.length) return 'stopped';
+    runs.set(seed, done);
   }
 
   // The arm's files hold every finished seed in the folder. One process at a time writes them.
@@ -193,9 +199,9 @@ export async function runArm(
   const release = await lockRunFolderWhenFree(dir, 'the arm folder', 120_000);
   try {
     await addFinishedSeeds(dir, seedsOfArm(dir, config), runs, 'task', run);
-    const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, result]) => ({ seed, result }));
+    const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, r]) => ({ seed, ...r }));
     const first = { ...config, seed: all[0].seed };
-    writeJson(dir, 'config.json', first);
+    writeJson(dir, 'config.json', configFile(first, all[0].provenance));
     const result = resultFile(first, backend, all);
     writeJson(dir, 'result.json', result);
     // report.md names the matrix-product path too (wasm + OpenBLAS); result.json keeps the backend's name, so

@@ -9,6 +9,8 @@ import { registerCheck } from './commands/check.ts';
 import { registerEnv } from './commands/env.ts';
 import { registerExperiment } from './commands/experiment.ts';
 import { registerMerge } from './commands/merge.ts';
+import { registerReport } from './commands/report.ts';
+import { registerRerun } from './commands/rerun.ts';
 import { registerRl } from './commands/rl.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSweep } from './commands/sweep.ts';
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerExperiment(program);
   registerCheck(program);
   registerMerge(program);
+  registerReport(program);
+  registerRerun(program);
   registerRl(program);
   registerServe(program);
   registerSweep(program);

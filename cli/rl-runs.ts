@@ -11,10 +11,11 @@ import type { RlResultFile } from '../agent/report/result-file.ts';
 import { SCHEDULES } from '../agent/presets.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
 import { readJsonFile, writeJson } from '../core/json-files.ts';
+import { configFile, finishProvenance, startProvenance, type Provenance } from '../core/provenance.ts';
 import { lockRunFolder, lockRunFolderWhenFree, SEED_ERROR_FILE } from '../core/run-folder.ts';
 import { parseSchedule } from '../env/schedule.ts';
 import { rlProgressReporter } from './reporters/rl-progress.ts';
-import { addFinishedSeeds, checkRunKind, checkSeedFolders, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
+import { addFinishedSeeds, checkRunKind, checkSeedFolders, savedProvenance, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
 
 /** A schedule option: a named schedule, or a JSON file validated by env's schema (errors name the field). */
 export function scheduleFrom(value: string | undefined, option = '--schedule') {
@@ -62,24 +63,31 @@ export async function runSeeds(
   const { defaultControl } = await import('../agent/events.ts');
   const { rlResultFile, seedResult } = await import('../agent/report/result-file.ts');
   const { writeRlRunFiles } = await import('../agent/report/files.ts');
-  type Result = Awaited<ReturnType<typeof runAgent>>;
+  const { engineOf } = await import('../core/engine/backend.ts');
+  type Run = { result: Awaited<ReturnType<typeof runAgent>>; provenance: Provenance };
   const shouldStop = options.shouldStop ?? (() => false);
   // The run reads `stop` between steps; here it asks whoever started the run.
   const control = { ...defaultControl(), get stop() { return shouldStop(); } };
-  const run = async (seed: number, quiet: boolean): Promise<Result> => {
+  const run = async (seed: number, quiet: boolean): Promise<Run> => {
     const seeded = { ...config, seed };
     const dir = seedFolder(out, seed);
+    // A seed another process finished is read back from its checkpoint: the provenance it recorded is kept.
+    const readBack = seedsOfRun(out, config).some((s) => s.seed === seed && s.finished);
+    const started = readBack ? savedProvenance(out, seed) : startProvenance(engineOf(), command);
     takeOverLock(dir, options);
     const release = lockRunFolder(dir, `the run folder of seed ${seed}`);
     try {
-      writeJson(dir, 'config.json', seeded);
+      writeJson(dir, 'config.json', configFile(seeded, started));
       const events = new EventStream<AgentEvent>();
       const progress = rlProgressReporter(options.label ?? `rl ${config.arms.join('+')}${seeds.length > 1 ? ` seed ${seed}` : ''}`);
       if (!quiet) events.subscribe(progress.subscriber);
       if (options.subscriber) events.subscribe(options.subscriber);
       rmSync(join(dir, SEED_ERROR_FILE), { force: true });
       try {
-        return await runAgent(seeded, { backend, events, control, checkpointDir: join(dir, 'checkpoint'), learnerCache: options.learnerCache });
+        const result = await runAgent(seeded, { backend, events, control, checkpointDir: join(dir, 'checkpoint'), learnerCache: options.learnerCache });
+        const provenance = readBack ? started : finishProvenance(started);
+        writeJson(dir, 'config.json', configFile(seeded, provenance));
+        return { result, provenance };
       } catch (error) {
         // A failed seed says why in its folder, for whoever lists the runs (dgr serve --runs).
         if (!(error instanceof RunStopped)) writeJson(dir, SEED_ERROR_FILE, { message: error instanceof Error ? error.message : String(error), at: new Date().toISOString() });
@@ -91,7 +99,7 @@ export async function runSeeds(
       release();
     }
   };
-  const runs = new Map<number, Result>();
+  const runs = new Map<number, Run>();
   try {
     for (const seed of seeds) runs.set(seed, await run(seed, false));
   } catch (error) {
@@ -105,12 +113,12 @@ export async function runSeeds(
   const release = await lockRunFolderWhenFree(out, 'the run folder', 120_000);
   try {
     await addFinishedSeeds(out, seedsOfRun(out, config), runs, 'game', (seed) => run(seed, true));
-    const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, result]) => ({ seed, result }));
+    const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, r]) => ({ seed, ...r }));
     const [first] = all;
     const files = config.arms.map((arm) =>
-      rlResultFile({ ...config, seed: first.seed }, arm, backend, first.result.games, first.result.reference, all.map((r) => seedResult(r.seed, r.result, arm))),
+      rlResultFile({ ...config, seed: first.seed }, arm, backend, first.result.games, first.result.reference, all.map((r) => seedResult(r.seed, r.result, arm, r.provenance))),
     );
-    writeJson(out, 'config.json', { ...config, seed: first.seed });
+    writeJson(out, 'config.json', configFile({ ...config, seed: first.seed }, first.provenance));
     await writeRlRunFiles({ out, runs: all, files, command, checkpoint: join(seedFolder(out, first.seed), 'checkpoint') });
     return files;
   } finally {

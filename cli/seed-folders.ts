@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { differences, sameRun, type RunSettings } from '../core/config.ts';
 import type { Subscriber } from '../core/events.ts';
 import { readJsonFile } from '../core/json-files.ts';
+import { provenanceSchema, unknownProvenance, type Provenance } from '../core/provenance.ts';
 import { lockHolder } from '../core/run-folder.ts';
 
 export const seedFolder = (dir: string, seed: number): string => join(dir, `seed-${seed}`);
@@ -129,6 +130,15 @@ export async function addFinishedSeeds<C, R>(
     process.stderr.write(`dgr: seed ${other.seed}, finished earlier in ${dir}, joins the result\n`);
     runs.set(other.seed, await readBack(other.seed));
   }
+}
+
+/** The provenance a seed's folder recorded when its run ended (its config.json), or unknown when it has none
+ * (a seed finished by a dgr that did not record it). */
+export function savedProvenance(dir: string, seed: number): Provenance {
+  const path = join(seedFolder(dir, seed), 'config.json');
+  if (!existsSync(path)) return unknownProvenance();
+  const saved = provenanceSchema.safeParse((readJsonFile(path, 'seed config') as { provenance?: unknown }).provenance);
+  return saved.success ? saved.data : unknownProvenance();
 }
 
 /** How a command or a sweep job runs seeds into a folder, beside the run's own settings. */

@@ -156,16 +156,23 @@ export interface RunSettings {
   readonly parallel: boolean;
 }
 
-/** Two configs describe the same run when they differ at most in where the work runs (`parallel`): a run
- * checkpointed with the generator in a worker may be resumed without one, and the other way round. */
-export function sameRun<C extends RunSettings>(a: C, b: C): boolean {
-  const { parallel: _a, ...restA } = a;
-  const { parallel: _b, ...restB } = b;
-  return JSON.stringify(restA) === JSON.stringify(restB);
+/** Keys of a config that are not settings of the run: where the work runs (`parallel`: a run checkpointed with
+ * the generator in a worker may be resumed without one, and the other way round) and the label saying which
+ * preset the settings are (an RL config's `preset` and `basedOn`: derived from the settings, and relabelled when
+ * a preset changes, agent/presets.ts). */
+const NOT_SETTINGS: readonly string[] = ['parallel', 'preset', 'basedOn'];
+
+function settingsOf(config: object): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(config).filter(([k]) => !NOT_SETTINGS.includes(k))));
 }
 
-/** Settings in which two configs differ, the seed and where the work runs aside. */
+/** Two configs describe the same run when they differ at most in keys that are not settings (NOT_SETTINGS). */
+export function sameRun<C extends RunSettings>(a: C, b: C): boolean {
+  return settingsOf(a) === settingsOf(b);
+}
+
+/** Settings in which two configs differ, the seed and the keys that are not settings aside. */
 export function differences<C extends RunSettings>(a: C, b: C): string[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof C & string)[];
-  return keys.filter((k) => k !== 'seed' && k !== 'parallel' && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  return keys.filter((k) => k !== 'seed' && !NOT_SETTINGS.includes(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }

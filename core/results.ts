@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { differences, problemsOf, runConfigSchema, sameRun, type RunConfig } from './config.ts';
 import type { RunResult } from './continual.ts';
 import { continualMetrics, type Metrics } from './metrics.ts';
+import { migrateResultFormat, provenanceSchema, provenanceWarnings, RESULT_FORMAT, unknownProvenance, type Provenance } from './provenance.ts';
 import { aggregate } from './report/aggregate.ts';
 import { scenarioOf } from './report/run.ts';
 import { replayAuditSchema } from './replay/audit-schema.ts';
@@ -26,6 +27,8 @@ const seedResult = z
     /** What the scholar after each task would replay (null entries for arms without a generator; absent in
      * files written before the replay audit existed). */
     replay: z.array(replayAuditSchema.nullable()).optional(),
+    /** Who and what computed this seed (./provenance.ts). */
+    provenance: provenanceSchema,
   })
   .strict();
 type SeedResult = z.infer<typeof seedResult>;
@@ -33,12 +36,18 @@ type SeedResult = z.infer<typeof seedResult>;
 /** result.json: the shape programs read, checked when a file comes back in (`dgr merge`). */
 export const resultFileSchema = z
   .object({
+    /** The file's format version (./provenance.ts, RESULT_FORMAT). */
+    format: z.literal(RESULT_FORMAT),
     experiment: z.string().min(1),
     arm: z.string().min(1),
     scenario: z.string().min(1),
     seed: z.number().int(),
     seeds: z.array(z.number().int()).min(1),
     backend: z.string().min(1),
+    /** Who and what computed the first seed; each seed's own is under `perSeed` when there are several. */
+    provenance: provenanceSchema,
+    /** Said when seeds come from different commits or engine paths (a merge of separate runs). */
+    provenanceWarnings: z.array(z.string()),
     /** The config that produced it (with the first seed): tells a paper-preset result from a quick one. */
     config: runConfigSchema,
     taskNames: z.array(z.string()).min(1),
@@ -64,15 +73,22 @@ export type ResultFile = z.infer<typeof resultFileSchema>;
 
 /** Parses a result.json read from `source`; the error names each bad field. */
 export function parseResultFile(raw: unknown, source: string): ResultFile {
-  const parsed = resultFileSchema.safeParse(raw);
+  const current = migrateResultFormat(raw, source, fromFormat1);
+  const parsed = resultFileSchema.safeParse(current);
   if (parsed.success) return parsed.data;
-  if (resultFileSchema.omit({ config: true }).safeParse(raw).success) {
+  if (resultFileSchema.omit({ config: true }).safeParse(current).success) {
     throw new Error(
       `${source}: a result.json without the config that produced it (written before results carried one): ` +
         'nothing can tell which run it belongs to, so it cannot be checked or merged',
     );
   }
   throw new Error(`${source}: not a dgr result.json:\n  ${problemsOf(parsed.error).join('\n  ')}`);
+}
+
+/** Format 1 → 2: every seed's provenance is unknown (format 1 did not record it). */
+function fromFormat1(file: Record<string, unknown>): Record<string, unknown> {
+  const perSeed = Array.isArray(file.perSeed) ? { perSeed: file.perSeed.map((s: object) => ({ ...s, provenance: unknownProvenance() })) } : {};
+  return { ...file, provenance: unknownProvenance(), provenanceWarnings: [], ...perSeed };
 }
 
 /** What identifies the results of one config, whatever its seeds. */
@@ -90,12 +106,15 @@ export function resultScenario(config: RunConfig): string {
 function combine(head: ResultHead, seeds: readonly SeedResult[]): ResultFile {
   const summary = aggregate(seeds.map((s) => ({ ...s, taskNames: head.taskNames })));
   return {
+    format: RESULT_FORMAT,
     experiment: head.experiment,
     arm: head.arm,
     scenario: head.scenario,
     seed: seeds[0].seed,
     seeds: seeds.map((s) => s.seed),
     backend: head.backend,
+    provenance: seeds[0].provenance,
+    provenanceWarnings: provenanceWarnings(seeds),
     config: { ...head.config, seed: seeds[0].seed },
     taskNames: summary.taskNames,
     accuracyMatrix: summary.accuracyMatrixMean,
@@ -112,7 +131,7 @@ function combine(head: ResultHead, seeds: readonly SeedResult[]): ResultFile {
 }
 
 /** The result file of one config's runs, one per seed. */
-export function resultFile(config: RunConfig, backend: string, runs: { seed: number; result: RunResult }[]): ResultFile {
+export function resultFile(config: RunConfig, backend: string, runs: { seed: number; result: RunResult; provenance: Provenance }[]): ResultFile {
   const head = {
     experiment: config.experiment,
     arm: config.arm,
@@ -123,7 +142,7 @@ export function resultFile(config: RunConfig, backend: string, runs: { seed: num
   };
   return combine(
     head,
-    runs.map(({ seed, result }) => ({
+    runs.map(({ seed, result, provenance }) => ({
       seed,
       acc: result.acc,
       bwt: result.bwt,
@@ -132,6 +151,7 @@ export function resultFile(config: RunConfig, backend: string, runs: { seed: num
       accuracyMatrix: result.accuracyMatrix,
       seconds: result.seconds,
       replay: result.replay,
+      provenance,
     })),
   );
 }
@@ -139,8 +159,8 @@ export function resultFile(config: RunConfig, backend: string, runs: { seed: num
 /** The seeds a result file holds, one entry each. */
 function seedsOf(file: ResultFile): SeedResult[] {
   if (file.perSeed) return file.perSeed;
-  const { seed, acc, bwt, fwt, forgetting, accuracyMatrix, seconds, replay } = file;
-  return [{ seed, acc, bwt, fwt, forgetting, accuracyMatrix, seconds, ...(replay ? { replay } : {}) }];
+  const { seed, acc, bwt, fwt, forgetting, accuracyMatrix, seconds, replay, provenance } = file;
+  return [{ seed, acc, bwt, fwt, forgetting, accuracyMatrix, seconds, ...(replay ? { replay } : {}), provenance }];
 }
 
 const METRICS = ['acc', 'bwt', 'fwt', 'forgetting'] as const;

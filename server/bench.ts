@@ -144,7 +144,7 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
   const config = { ...base, learner: { ...base.learner, learningStarts: 1000 }, evaluation: { ...base.evaluation, every: 0, referenceEpisodes: 2 } };
   const folder = mkdtempSync(join(tmpdir(), 'dgr-bench-serve-'));
   const out = join(folder, 'run');
-  const job = new WorkerJob({ kind: 'rl', config, backend: o.backend, out }, 30, o.log);
+  const job = new WorkerJob({ kind: 'rl', config, backend: o.backend, out, command: 'dgr bench serve' }, 30, o.log);
   const reports: Report[] = [];
   const server = await startServer({ host: '127.0.0.1', port: 0, job: timed(job, reports), clientDir: CLIENT_DIST, maxViewers: o.viewers + 2 });
   const runsServer = o.runsPage ? await startRunsServer({ host: '127.0.0.1', port: 0, root: folder, clientDir: CLIENT_DIST }) : null;

@@ -25,21 +25,25 @@ function post(o: WorkerOutput): void {
 }
 
 /** Each arm of a classification experiment in turn, writing the files `dgr experiment` writes. */
-async function runClassification(configs: readonly RunConfig[], backend: BackendName, out: string): Promise<void> {
+async function runClassification(configs: readonly RunConfig[], backend: BackendName, out: string, command: string): Promise<void> {
   const { runContinual } = await import('../core/continual.ts');
   const { EventStream } = await import('../core/events.ts');
   const { writeRunFiles } = await import('../core/report/write.ts');
   const { writeJson } = await import('../core/json-files.ts');
   const { resultFile } = await import('../core/results.ts');
+  const { engineOf } = await import('../core/engine/backend.ts');
+  const { configFile, finishProvenance, startProvenance } = await import('../core/provenance.ts');
   for (const [k, config] of configs.entries()) {
     const dir = join(out, config.arm);
     const events = new EventStream<ContinualEvent>();
     events.subscribe(continualSubscriber(configs, k, post, () => control.waitWhilePaused()));
+    const started = startProvenance(engineOf(), command);
     const result = await runContinual(config, { backend, events, checkpointDir: join(dir, `seed-${config.seed}`, 'checkpoint') });
-    writeJson(join(dir, `seed-${config.seed}`), 'config.json', config);
-    writeJson(dir, 'config.json', config);
-    writeJson(dir, 'result.json', resultFile(config, backend, [{ seed: config.seed, result }]));
-    await writeRunFiles(dir, { config, results: [result], seeds: [config.seed], backend, command: 'dgr serve' });
+    const provenance = finishProvenance(started);
+    writeJson(join(dir, `seed-${config.seed}`), 'config.json', configFile(config, provenance));
+    writeJson(dir, 'config.json', configFile(config, provenance));
+    writeJson(dir, 'result.json', resultFile(config, backend, [{ seed: config.seed, result, provenance }]));
+    await writeRunFiles(dir, { config, results: [result], seeds: [config.seed], backend, command });
   }
 }
 
@@ -49,12 +53,15 @@ async function runClassification(configs: readonly RunConfig[], backend: Backend
  * sent right after the run's start, so viewers of a resumed run see it all. A stop request ends a learner phase
  * at its next step, checkpointing the learner where it stands, and a consolidation phase at its end.
  */
-async function runRl(config: AgentConfig, backend: BackendName, out: string): Promise<'finished' | 'stopped'> {
+async function runRl(config: AgentConfig, backend: BackendName, out: string, command: string): Promise<'finished' | 'stopped'> {
   const { runAgent, RunStopped } = await import('../agent/run.ts');
   const { EventStream } = await import('../core/events.ts');
   const { hasCheckpoint } = await import('../core/checkpoint.ts');
   const { writeJson } = await import('../core/json-files.ts');
   const { readAgentCheckpoint, recordMessages } = await import('./agent-record.ts');
+  const { engineOf } = await import('../core/engine/backend.ts');
+  const { configFile, finishProvenance, startProvenance } = await import('../core/provenance.ts');
+  const started = startProvenance(engineOf(), command);
   const dir = join(out, `seed-${config.seed}`);
   const checkpointDir = join(dir, 'checkpoint');
   const past = hasCheckpoint(checkpointDir) ? recordMessages(readAgentCheckpoint(checkpointDir)) : [];
@@ -64,8 +71,8 @@ async function runRl(config: AgentConfig, backend: BackendName, out: string): Pr
       post(o);
       if (o.kind !== 'message' || o.message.type !== 'run') return;
       // The run has started (a checkpoint of another config would have been refused): its files say what it is.
-      writeJson(out, 'config.json', config);
-      writeJson(dir, 'config.json', config);
+      writeJson(out, 'config.json', configFile(config, started));
+      writeJson(dir, 'config.json', configFile(config, started));
       for (const p of past.splice(0)) post(p);
     },
     () => control.watched,
@@ -83,9 +90,12 @@ async function runRl(config: AgentConfig, backend: BackendName, out: string): Pr
   }
   const { rlResultFile, seedResult } = await import('../agent/report/result-file.ts');
   const { writeRlRunFiles } = await import('../agent/report/files.ts');
+  const provenance = finishProvenance(started);
+  writeJson(out, 'config.json', configFile(config, provenance));
+  writeJson(dir, 'config.json', configFile(config, provenance));
   const runs = [{ seed: config.seed, result }];
-  const files = config.arms.map((arm) => rlResultFile(config, arm, backend, result.games, result.reference, [seedResult(config.seed, result, arm)]));
-  await writeRlRunFiles({ out, runs, files, command: 'dgr serve', checkpoint: checkpointDir });
+  const files = config.arms.map((arm) => rlResultFile(config, arm, backend, result.games, result.reference, [seedResult(config.seed, result, arm, provenance)]));
+  await writeRlRunFiles({ out, runs, files, command, checkpoint: checkpointDir });
   return 'finished';
 }
 
@@ -97,11 +107,11 @@ async function main(): Promise<void> {
   post({ kind: 'log', line: `dgr: backend ${describeBackend()} (in the job's worker thread)` });
   post({ kind: 'message', message: { type: 'status', state: 'running' } });
   if (spec.kind === 'classification') {
-    await runClassification(spec.configs, backend, spec.out);
+    await runClassification(spec.configs, backend, spec.out, spec.command);
     post({ kind: 'end', state: 'finished' });
     return;
   }
-  post({ kind: 'end', state: await runRl(spec.config, backend, spec.out) });
+  post({ kind: 'end', state: await runRl(spec.config, backend, spec.out, spec.command) });
 }
 
 main().catch((error: unknown) => {

@@ -41,8 +41,8 @@ export interface Job {
 
 /** What the worker thread runs: the configs of a classification experiment's arms, or one RL run. */
 export type JobSpec =
-  | { readonly kind: 'classification'; readonly configs: readonly RunConfig[]; readonly backend: BackendRequest; readonly native?: boolean; readonly out: string }
-  | { readonly kind: 'rl'; readonly config: AgentConfig; readonly backend: BackendRequest; readonly native?: boolean; readonly out: string };
+  | { readonly kind: 'classification'; readonly configs: readonly RunConfig[]; readonly backend: BackendRequest; readonly native?: boolean; readonly out: string; readonly command: string }
+  | { readonly kind: 'rl'; readonly config: AgentConfig; readonly backend: BackendRequest; readonly native?: boolean; readonly out: string; readonly command: string };
 
 export interface WorkerData {
   readonly spec: JobSpec;

@@ -9,6 +9,7 @@ import { floatArrays, loadCheckpoint } from '../core/checkpoint.ts';
 import { parseRunConfig, problemsOf, runConfigSchema, type RunConfig } from '../core/config.ts';
 import type { CurvePoint as RunCurvePoint } from '../core/continual.ts';
 import { imageShape } from '../core/report/run.ts';
+import { configOf } from '../core/provenance.ts';
 import { readJsonFile } from '../core/json-files.ts';
 import { encodeSamples } from '../protocol/binary.ts';
 import type { Capability, ControlState } from '../protocol/messages.ts';
@@ -44,7 +45,7 @@ function armFolders(dir: string): string[] {
  * schema's list of every field it lacks. */
 function readArmConfig(dir: string): RunConfig {
   const path = join(dir, 'config.json');
-  const parsed = runConfigSchema.safeParse(readJsonFile(path, '--replay'));
+  const parsed = runConfigSchema.safeParse(configOf(readJsonFile(path, '--replay')));
   if (parsed.success) return parsed.data;
   const problems = problemsOf(parsed.error);
   throw new Error(

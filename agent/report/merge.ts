@@ -7,13 +7,15 @@
  */
 import { differences, problemsOf, sameRun } from '../../core/config.ts';
 import { continualMetrics } from '../../core/metrics.ts';
+import { migrateResultFormat } from '../../core/provenance.ts';
 import type { AgentArm } from '../config.ts';
 import { normalisedScore, retention } from '../result.ts';
-import { rlResultFile, rlResultSchema, type RlResultFile, type RlSeedResult } from './result-file.ts';
+import { rlFromFormat1, rlResultFile, rlResultSchema, type RlResultFile, type RlSeedResult } from './result-file.ts';
 
-/** Parses an RL result.json; the error names the file and each bad field. */
+/** Parses an RL result.json (of this format, or an older one brought up to it); the error names the file and
+ * each bad field. */
 export function parseRlResult(data: unknown, source: string): RlResultFile {
-  const parsed = rlResultSchema.safeParse(data);
+  const parsed = rlResultSchema.safeParse(migrateResultFormat(data, source, rlFromFormat1));
   if (!parsed.success) throw new Error(`${source}: not a dgr RL result.json:\n  ${problemsOf(parsed.error).join('\n  ')}`);
   return parsed.data;
 }

@@ -4,6 +4,7 @@
  * seed's own numbers stay under `perSeed`, so seeds run apart merge to the same file as seeds run together.
  */
 import { z } from 'zod';
+import { provenanceSchema, provenanceWarnings, RESULT_FORMAT, unknownProvenance, type Provenance } from '../../core/provenance.ts';
 import { aggregate, spread } from '../../core/report/aggregate.ts';
 import { agentConfigSchema, type AgentArm, type AgentConfig } from '../config.ts';
 import type { AgentResult } from '../result.ts';
@@ -52,6 +53,8 @@ const seedSchema = z.strictObject({
   learnerSeconds: z.number().nonnegative(),
   consolidationSeconds: z.number().nonnegative(),
   framesPerSecond: z.number().nonnegative(),
+  /** Who and what computed this seed (core/provenance.ts). */
+  provenance: provenanceSchema,
 }).refine((s) => s.RSe === undefined || (s.RSe.length === s.R.length && s.RSe.every((row, k) => row.length === s.R[k].length)), {
   message: 'RSe must have the shape of R',
   path: ['RSe'],
@@ -59,6 +62,8 @@ const seedSchema = z.strictObject({
 export type RlSeedResult = z.infer<typeof seedSchema>;
 
 export const rlResultSchema = z.strictObject({
+  /** The file's format version (core/provenance.ts, RESULT_FORMAT). */
+  format: z.literal(RESULT_FORMAT),
   experiment: z.literal('rl'),
   arm: z.string().min(1),
   schedule: z.string().min(1),
@@ -66,6 +71,10 @@ export const rlResultSchema = z.strictObject({
   seed: z.int(),
   seeds: z.array(z.int()).min(1),
   backend: z.string().min(1),
+  /** Who and what computed the first seed (each seed's own is under `perSeed`). */
+  provenance: provenanceSchema,
+  /** Said when seeds come from different commits or engine paths (a merge of separate runs). */
+  provenanceWarnings: z.array(z.string()),
   games: z.array(z.string()).min(1),
   /** Mean over seeds of R (normalised scores; row 0 at start, row k after game k) and its s.e.m. (null: 1 seed). */
   R: matrix,
@@ -95,7 +104,16 @@ export function gameKeys(games: readonly string[]): string[] {
   return games.map((g, i) => (games.indexOf(g) === i && games.lastIndexOf(g) === i ? g : `${g}#${i + 1}`));
 }
 
-export function seedResult(seed: number, result: AgentResult, arm: AgentArm): RlSeedResult {
+/** Format 1 → 2: every seed's provenance is unknown (format 1 did not record it), and a config without
+ * `generator.keep` (saved before the option) replayed all of G's dreams, as it now says. */
+export function rlFromFormat1(file: Record<string, unknown>): Record<string, unknown> {
+  const perSeed = Array.isArray(file.perSeed) ? file.perSeed.map((s: object) => ({ ...s, provenance: unknownProvenance() })) : file.perSeed;
+  const config = file.config as { generator?: { keep?: unknown } } | undefined;
+  const withKeep = config?.generator && !('keep' in config.generator) ? { config: { ...config, generator: { ...config.generator, keep: 'all' } } } : {};
+  return { ...file, provenance: unknownProvenance(), provenanceWarnings: [], perSeed, ...withKeep };
+}
+
+export function seedResult(seed: number, result: AgentResult, arm: AgentArm, provenance: Provenance): RlSeedResult {
   const a = result.arms.find((x) => x.arm === arm);
   if (!a) throw new Error(`the run has no arm ${arm}`);
   return {
@@ -126,6 +144,7 @@ export function seedResult(seed: number, result: AgentResult, arm: AgentArm): Rl
     learnerSeconds: result.learnerSeconds,
     consolidationSeconds: result.consolidationSeconds,
     framesPerSecond: result.framesPerSecond,
+    provenance,
   };
 }
 
@@ -140,6 +159,7 @@ export function rlResultFile(config: AgentConfig, arm: AgentArm, backend: string
   const known = (i: number): boolean => seeds.some((s) => s.retention[i] !== null);
   const several = seeds.length > 1;
   return {
+    format: RESULT_FORMAT,
     experiment: 'rl',
     arm,
     schedule: config.schedule.name ?? games.join(' → '),
@@ -147,6 +167,8 @@ export function rlResultFile(config: AgentConfig, arm: AgentArm, backend: string
     seed: seeds[0].seed,
     seeds: seeds.map((s) => s.seed),
     backend,
+    provenance: seeds[0].provenance,
+    provenanceWarnings: provenanceWarnings(seeds),
     games: [...games],
     R: agg.accuracyMatrixMean,
     RSem: several ? agg.accuracyMatrixSem : null,

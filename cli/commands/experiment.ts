@@ -8,6 +8,7 @@ import { ARM_NAMES, type ArmName } from '../../core/arms.ts';
 import { parseRunConfig, type RunConfig } from '../../core/config.ts';
 import { EXPERIMENTS } from '../../core/experiments/presets.ts';
 import { readJsonFile } from '../../core/json-files.ts';
+import { configOf } from '../../core/provenance.ts';
 import type { ResultFile } from '../../core/results.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkExperimentFolder, experimentConfigs, overrideOptions, presetOption, requireSvhn, runArm, withOverrides, type RunOverrides } from '../experiment-runs.ts';
@@ -42,7 +43,7 @@ const PRESET_CHOICES = [
  */
 export function configsFor(name: string | undefined, opts: ExperimentOptions, given: (option: string) => boolean): RunConfig[] {
   if (opts.config) {
-    const saved = parseRunConfig(readJsonFile(opts.config, '--config'), opts.config);
+    const saved = parseRunConfig(configOf(readJsonFile(opts.config, '--config')), opts.config);
     const refused: string[] = PRESET_CHOICES.filter(([key]) => given(key)).map(([, flag]) => flag);
     if (name !== undefined && name !== saved.experiment) refused.unshift(`the experiment name '${name}' (the file runs '${saved.experiment}')`);
     if (refused.length > 0) {

@@ -29,6 +29,11 @@ function canonical(path: string): string {
   }
 }
 
+/** The merged file says it too (`provenanceWarnings`); the output says it where the user reads. */
+function warn(warnings: readonly string[]): void {
+  for (const w of warnings) process.stdout.write(`warning: ${w}: their numbers may differ for that reason alone\n`);
+}
+
 export function registerMerge(program: Command): void {
   program
     .command('merge')
@@ -51,6 +56,7 @@ export function registerMerge(program: Command): void {
         const path = writeJson(dirname(opts.out), basename(opts.out), merged);
         const kept = Object.entries(merged.retention).map(([g, v]) => `${g} ${v === null ? '-' : `${(100 * v).toFixed(1)} %`}`).join(', ');
         process.stdout.write(`rl/${merged.arm}: seeds ${merged.seeds.join(', ')}: ACC ${(100 * merged.acc).toFixed(2)} %, retention ${kept}  -> ${path}\n`);
+        warn(merged.provenanceWarnings);
         const { retentionStatisticsMarkdown } = await import('../../agent/report/retention-table.ts');
         process.stdout.write(`\n${retentionStatisticsMarkdown([merged])}\n`);
         return;
@@ -62,5 +68,6 @@ export function registerMerge(program: Command): void {
       process.stdout.write(
         `${merged.experiment}/${merged.arm}: seeds ${merged.seeds.join(', ')}: ACC ${(100 * merged.acc).toFixed(2)}${sem} %  -> ${path}\n`,
       );
+      warn(merged.provenanceWarnings);
     });
 }

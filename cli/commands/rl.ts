@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AGENT_ARM_DESCRIPTIONS, AGENT_ARMS, DREAM_KEEPS, parseAgentConfig, type DreamKeep, type AgentArm, type AgentConfig } from '../../agent/config.ts';
-import { AGENT_PRESETS, agentPreset, describePreset, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
+import { AGENT_PRESETS, agentPreset, describePreset, labelPreset, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
+import { configOf } from '../../core/provenance.ts';
 import { allowManyFramesOption, backendOption, distinctChoices, intOption, nativeOption, requireSaneFrames, startBackend } from '../options.ts';
 import { readJsonFile } from '../../core/json-files.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
@@ -47,8 +48,9 @@ export function rlConfigFrom(opts: RlOptions): AgentConfig {
       const flags = given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
       throw new Error(`--config holds the whole run; drop ${flags.join(', ')} (or edit the file)`);
     }
-    const config = parseAgentConfig(readJsonFile(opts.config, '--config'), opts.config);
-    return { ...config, seed: opts.seed ?? config.seed, parallel: opts.parallel };
+    const config = parseAgentConfig(configOf(readJsonFile(opts.config, '--config')), opts.config);
+    // Labelled by today's presets: a saved 'full' whose settings are no longer the full preset's is custom.
+    return labelPreset({ ...config, seed: opts.seed ?? config.seed, parallel: opts.parallel });
   }
   return agentPreset(opts.preset, {
     schedule: scheduleFrom(opts.schedule),

@@ -112,7 +112,7 @@ function rlJob(opts: ServeOptions): TrainingJob {
   const checkpoint = join(out, `seed-${config.seed}`, 'checkpoint');
   const release = claimRunFolders(out, () => checkRunFolder(out, config), [join(out, `seed-${config.seed}`)]);
   process.stdout.write(`dgr serve: RL (${config.preset}), ${parseSchedule(config.schedule).name}, arms ${config.arms.join(', ')}; checkpoint in ${checkpoint}\n`);
-  return { job: new WorkerJob({ kind: 'rl', config, backend: opts.backend as BackendRequest, native: nativeWanted(opts.native), out }, FRAME_RATE, logLine), checkpoint, release };
+  return { job: new WorkerJob({ kind: 'rl', config, backend: opts.backend as BackendRequest, native: nativeWanted(opts.native), out, command: commandLine() }, FRAME_RATE, logLine), checkpoint, release };
 }
 
 /** A classification run: `dgr experiment`'s configurations from the same options (a preset, or --config). */
@@ -126,7 +126,7 @@ function classificationJob(name: string | undefined, opts: ServeOptions, given: 
   const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
   const release = claimRunFolders(out, () => checkExperimentFolder(out, configs), configs.map((c) => seedFolder(join(out, c.arm), c.seed)));
   process.stdout.write(`dgr serve: ${configs[0].experiment} (${configs.map((c) => c.arm).join(', ')}), files in ${out}\n`);
-  const job = new WorkerJob({ kind: 'classification', configs, backend: opts.backend as BackendRequest, native: nativeWanted(opts.native), out }, FRAME_RATE, logLine);
+  const job = new WorkerJob({ kind: 'classification', configs, backend: opts.backend as BackendRequest, native: nativeWanted(opts.native), out, command: commandLine() }, FRAME_RATE, logLine);
   return { job, checkpoint: null, release };
 }
 
@@ -141,6 +141,9 @@ async function serveRuns(opts: ServeOptions): Promise<void> {
   });
   await server.close();
 }
+
+/** The command line that started the server, as its runs' provenance records it. */
+const commandLine = (): string => ['dgr', ...process.argv.slice(2)].join(' ');
 
 export function registerServe(program: Command): void {
   const serve = program

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { installGradientFixes } from './gradients.ts';
-import { loadOpenBlas, OPENBLAS_MISSING } from './openblas.ts';
+import { loadOpenBlas, openBlasCore, OPENBLAS_MISSING } from './openblas.ts';
 import { installWasmKernels, matMulPath, selectBlas } from './wasm-kernels.ts';
 
 import { BACKENDS, type BackendName, type BackendRequest } from './backend-names.ts';
@@ -122,6 +122,17 @@ export async function useBackend(request: BackendRequest = 'auto', options: Engi
 
 export function currentBackend(): BackendName {
   return tf.getBackend() as BackendName;
+}
+
+/** The engine path that computes, as a result's provenance records it: `wasm + OpenBLAS (<core>)` with the core
+ * type OpenBLAS chose on this CPU (its build string names it, e.g. Zen or Haswell), plain `wasm` without OpenBLAS,
+ * or the backend's name. */
+export function engineOf(): string {
+  const name = currentBackend();
+  if (name !== 'wasm' || native !== 'on') return name;
+  const found = loadOpenBlas();
+  const core = 'addon' in found ? openBlasCore(found.addon.config()) : null;
+  return core === null ? 'wasm + OpenBLAS' : `wasm + OpenBLAS (${core})`;
 }
 
 /** The backend in use as every run names it: `wasm + OpenBLAS`, or `wasm (why not)`, or the backend's name. */

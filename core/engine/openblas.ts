@@ -86,3 +86,11 @@ export function loadOpenBlas(): { addon: OpenBlas } | { missing: string } {
   }
   return loaded;
 }
+
+/** The core type in OpenBLAS's build string ("OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64":
+ * Zen), the word before MAX_THREADS: a DYNAMIC_ARCH build names the kernels it chose for this CPU there. */
+export function openBlasCore(config: string): string | null {
+  const words = config.split(/\s+/);
+  const at = words.findIndex((w) => w.startsWith('MAX_THREADS'));
+  return at > 0 && !/^(NO_|DYNAMIC_ARCH|OpenBLAS|USE_)/.test(words[at - 1]) && !/^\d/.test(words[at - 1]) ? words[at - 1] : null;
+}

@@ -29,7 +29,9 @@ describe('grid VAE occupancy', () => {
       const committed = parseAgentConfig(JSON.parse(readFileSync(file, 'utf8')), file);
       expect(committed).toEqual(agentPreset('full', { schedule, generator: 'grid-vae', arms: ['gr'], seed: 101 }));
       const preset = agentPreset('full', { schedule });
-      expect({ ...committed, generator: preset.generator, arms: preset.arms, seed: preset.seed }).toEqual(preset);
+      // The grid VAE makes them custom configs based on the full preset (agent/presets.ts, labelPreset).
+      expect(committed).toMatchObject({ preset: 'custom', basedOn: 'full' });
+      expect({ ...committed, preset: preset.preset, basedOn: undefined, generator: preset.generator, arms: preset.arms, seed: preset.seed }).toEqual(preset);
       expect(committed.generator.model.kind).toBe('grid-vae');
     }
   });

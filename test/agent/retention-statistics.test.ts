@@ -12,6 +12,7 @@ import { retentionStatisticsMarkdown } from '../../agent/report/retention-table.
 import { retention } from '../../agent/result.ts';
 import { continualMetrics } from '../../core/metrics.ts';
 import { retentionSections, retentionSectionsMarkdown } from '../../sweep/rl-statistics.ts';
+import { unknownProvenance } from '../../core/provenance.ts';
 import { tinyConfig } from './helpers.ts';
 
 const config = tinyConfig(['gr']);
@@ -30,6 +31,7 @@ function seed(s: number, own: number, final: number, learner: number, se?: numbe
     ...continualMetrics(R),
     learners: [0, 1].map((game) => ({ game, score: 1, normalised: game === 0 ? learner : 0.6, ...(se !== undefined ? { normalisedSe: se / 2 } : {}), frames: 1600, updates: 10, seconds: 1 })),
     audits: [null, null],
+    provenance: unknownProvenance(),
     frames: 3200,
     seconds: 2,
     learnerSeconds: 1,

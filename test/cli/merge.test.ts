@@ -18,10 +18,10 @@ function experiment(out: string, ...extra: string[]): void {
 
 type Result = Record<string, unknown> & { perSeed?: Record<string, unknown>[] };
 const readJson = (path: string): Result => JSON.parse(readFileSync(path, 'utf8'));
-/** Everything but wall times, which differ from run to run. */
+/** Everything but wall times and provenance (the command line, start and end), which differ from run to run. */
 function withoutTimes(r: Result): Result {
-  const { seconds: _s, perSeed, ...rest } = r;
-  return { ...rest, perSeed: perSeed?.map(({ seconds: _t, ...seed }) => seed) };
+  const { seconds: _s, provenance: _p, perSeed, ...rest } = r;
+  return { ...rest, perSeed: perSeed?.map(({ seconds: _t, provenance: _q, ...seed }) => seed) };
 }
 
 describe('dgr merge', () => {
@@ -44,6 +44,21 @@ describe('dgr merge', () => {
     const seed1 = readJson(join(work, 'seed1', 'none', 'result.json'));
     const seed2 = readJson(join(work, 'seed2', 'none', 'result.json'));
     expect(result.seconds).toBeCloseTo((seed1.seconds as number) + (seed2.seconds as number), 6);
+
+    // Each seed keeps its provenance; seeds of one commit and engine path merge without a warning.
+    expect(result.perSeed!.map((s) => s.provenance)).toEqual([seed1.provenance, seed2.provenance]);
+    expect(result.provenanceWarnings).toEqual([]);
+    expect(merged.stdout).not.toContain('warning');
+    // Seeds from another engine path and commit: merged, and said in the output and in the file.
+    const elsewhere = join(work, 'elsewhere.json');
+    const otherCommit = 'f'.repeat(40);
+    writeFileSync(elsewhere, JSON.stringify({ ...seed2, provenance: { ...(seed2.provenance as object), engine: 'cpu', commit: otherCommit } }));
+    const mixedOut = join(work, 'mixed', 'result.json');
+    const mixed = dgrRun('merge', join(work, 'seed1', 'none'), elsewhere, '--out', mixedOut);
+    expect(mixed.status, mixed.stderr).toBe(0);
+    expect(mixed.stdout).toMatch(/warning: seeds come from different commits \(seed 1: [0-9a-f]{12}.*; seed 2: ffffffffffff\)/);
+    expect(mixed.stdout).toMatch(/warning: seeds come from different engine paths \(seed 1: wasm.*; seed 2: cpu\)/);
+    expect((readJson(mixedOut).provenanceWarnings as string[]).length).toBe(2);
 
     // A seed twice.
     const twice = dgrRun('merge', join(work, 'together', 'none'), join(work, 'seed1', 'none'), '--out', join(work, 'twice.json'));

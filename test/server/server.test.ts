@@ -31,7 +31,7 @@ describe('dgr serve: a live classification run', () => {
 
   beforeAll(async () => {
     const config = tinySplit({ iterations: 200, generatorIterations: 50 });
-    const job = new WorkerJob({ kind: 'classification', configs: [config], backend: 'wasm', out }, 30);
+    const job = new WorkerJob({ kind: 'classification', configs: [config], backend: 'wasm', out, command: 'dgr serve (test)' }, 30);
     server = await startServer({ host: '127.0.0.1', port: 0, job, clientDir: join(work, 'no-client') });
   });
 

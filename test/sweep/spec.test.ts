@@ -70,7 +70,7 @@ describe('sweep specs', () => {
     expect(jobsOf({ runs: [{ ...rl, schedule: 'three-games', seeds: 4 }] })[0].id).toMatch(/^rl\.three-games\.gr\+none\.seed-4\./);
     const own = { name: 'mine', tasks: [{ task: 'breakout', steps: 1000 }, { task: 'asterix', steps: 1000 }] };
     const [custom] = jobsOf({ runs: [{ kind: 'rl', schedule: own, seeds: 1 }] });
-    expect(custom.data.config).toMatchObject({ schedule: own, arms: ['gr', 'none'], preset: 'quick' });
+    expect(custom.data.config).toMatchObject({ schedule: own, arms: ['gr', 'none'], preset: 'custom', basedOn: 'quick' });
   });
 
   it('refuse a malformed RL entry, naming each field', () => {
