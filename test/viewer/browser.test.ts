@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARGS, CHROMIUM, sleep } from './chromium.ts';
 import { AGENT, HUMAN } from '../../client/src/stage-layout.ts';
 import { CHANNEL_COUNT, GRID, PLAYER } from '../../env/layout.ts';
 import { BACKGROUND } from '../../env/palette.ts';
@@ -19,11 +20,8 @@ import { cellMismatches, readGif } from '../env/gif-reader.ts';
 import { tinyRl } from '../server/helpers.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const work = mkdtempSync(join(tmpdir(), 'dgr-viewer-'));
 const out = join(work, 'live');
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Probe {
   frames: number;

@@ -11,13 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARGS, CHROMIUM, sleep } from './chromium.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const work = mkdtempSync(join(tmpdir(), 'dgr-runs-page-'));
 const runs = join(work, 'runs');
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** Tiny RL runs: two games of 1000 frames, arms without a generator, a few consolidation iterations. */
 const TINY = ['rl', '--frames', '1000', '--generator-iterations', '20', '--backend', 'wasm'];
 
