@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseAgentConfig, type AgentConfig } from '../agent/config.ts';
+import { configOf } from '../core/provenance.ts';
 import { rlResultSchema } from '../agent/report/result-file.ts';
 import { lockHolder, SEED_ERROR_FILE } from '../core/run-folder.ts';
 import { parseSchedule } from '../env/schedule.ts';
@@ -62,7 +63,7 @@ interface RlRun {
 function readRlRun(dir: string): RlRun {
   const seeds = seedDirs(dir).map((s) => Number(SEED_FOLDER.exec(s)![1])).sort((a, b) => a - b);
   const file = existsSync(join(dir, 'config.json')) ? join(dir, 'config.json') : join(dir, `seed-${seeds[0]}`, 'config.json');
-  return { config: parseAgentConfig(readJson(file), file), seeds };
+  return { config: parseAgentConfig(configOf(readJson(file)), file), seeds };
 }
 
 /** Frames a seed has done, from its checkpoint's progress (the learner in progress included). */
@@ -119,7 +120,8 @@ const runId = (root: string, dir: string): string => relative(root, dir).split(s
 export function summarise(root: string, dir: string): RunSummary {
   try {
     const top = join(dir, 'config.json');
-    const config = existsSync(top) ? (readJson(top) as Record<string, unknown>) : null;
+    // Settings only: a config's provenance (who ran it, when) is not a setting to compare.
+    const config = existsSync(top) ? (configOf(readJson(top)) as Record<string, unknown>) : null;
     if (config !== null && config.experiment !== 'rl') return experimentSummary(root, dir, config);
     return rlSummary(root, dir);
   } catch (error) {

@@ -32,9 +32,11 @@ export const rlKind: JobKind<RlPayload, RlResultFile[], RlJobProgress> = {
   payload: rlPayload,
   /** Each arm's result.json, in the order of the run's arms. */
   result: z.array(rlResultSchema).min(1),
+  // The label is not a setting: a run keeps the id it had before labels told `custom` from the preset it
+  // started from, so a finished run is not queued again (the id names that preset, as it always did).
   identity: ({ config }) => {
-    const { parallel: _where, ...run } = config;
-    return run;
+    const { parallel: _where, basedOn, ...run } = config;
+    return { ...run, preset: basedOn ?? run.preset };
   },
   words: (payload) => ({ what: scheduleWord(payload), variant: [armsWord(payload)], seed: payload.config.seed }),
   folder: (payload, hash) => ['rl', scheduleWord(payload), armsWord(payload), `seed-${payload.config.seed}-${hash.slice(0, 8)}`],

@@ -156,7 +156,8 @@ describe('the runs page in chromium against dgr serve --runs', () => {
 
   it('shows a run as soon as it starts, running, with its progress', async () => {
     const out = join(runs, 'sweep', 'late');
-    const late = dgr([...TINY, '--iterations', '20', '--arm', 'none', '--out', out]);
+    // Long enough games that it is still running when stopped (a TINY run may finish first on an idle machine).
+    const late = dgr(['rl', '--frames', '30000', '--generator-iterations', '20', '--backend', 'wasm', '--iterations', '20', '--arm', 'none', '--out', out]);
     try {
       await until('the new run, running', () => row('sweep/late').locator('td').nth(3).textContent().catch(() => ''), (t) => /^running/.test(t ?? ''), 120_000);
       await until('its progress', () => row('sweep/late').locator('td').nth(3).textContent(), (t) => /[1-9]\d* %/.test(t ?? ''), 300_000);
