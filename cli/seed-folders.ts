@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { differences, sameRun, type RunSettings } from '../core/config.ts';
 import type { Subscriber } from '../core/events.ts';
 import { readJsonFile } from '../core/json-files.ts';
-import { provenanceSchema, unknownProvenance, type Provenance } from '../core/provenance.ts';
+import { configOf, provenanceSchema, unknownProvenance, type Provenance } from '../core/provenance.ts';
 import { lockHolder } from '../core/run-folder.ts';
 
 export const seedFolder = (dir: string, seed: number): string => join(dir, `seed-${seed}`);
@@ -60,7 +60,7 @@ export function checkSeedFolders<C extends RunSettings>(
   }
   const seedConfigs = existsSync(dir) ? readdirSync(dir).filter((name) => /^seed-\d+$/.test(name)).map((name) => join(dir, name, 'config.json')) : [];
   for (const path of [join(dir, 'config.json'), ...seedConfigs].filter((p) => existsSync(p))) {
-    const other = parseConfig(readJsonFile(path, 'the run folder\'s'), path);
+    const other = parseConfig(configOf(readJsonFile(path, 'the run folder\'s')), path);
     if (!sameRun({ ...other, seed: 0 }, { ...config, seed: 0 })) refuse(path.slice(dir.length + 1), other);
   }
 }
