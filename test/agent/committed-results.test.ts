@@ -9,8 +9,8 @@ import { configOf, provenanceSchema } from '../../core/provenance.ts';
 
 const root = join(import.meta.dirname, '..', '..', 'docs', 'results', 'rl');
 const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
-  // configs/ holds configs to run, not results.
-  .filter((f) => !f.startsWith('configs/') && (f.endsWith('result.json') || /-[a-z]+\.json$/.test(f)))
+  // configs/ holds configs to run, not results; a *-probe.json measures a generator, it is no run's result.
+  .filter((f) => !f.startsWith('configs/') && !f.endsWith('-probe.json') && (f.endsWith('result.json') || /-[a-z]+\.json$/.test(f)))
   .sort();
 
 describe('committed RL results', () => {
