@@ -14,7 +14,7 @@ import { createGenerator } from '../../core/generators/create.ts';
 import { trainGeneratorOnTask } from '../../core/generators/train.ts';
 import type { Generator } from '../../core/generators/generator.ts';
 import { ENEMY, OBSERVATION_SIZE } from '../../env/layout.ts';
-import { isGameFrame, satisfiesInvariants } from '../../agent/audit.ts';
+import { isGameFrame, satisfiesInvariants } from '../../env/games/index.ts';
 import { ValidDreams } from '../../agent/valid-dreams.ts';
 import { playedFrames } from './helpers.ts';
 
