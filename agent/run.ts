@@ -27,6 +27,8 @@ import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { parseSchedule, type Schedule } from '../env/schedule.ts';
 import { auditDreams, channelProfile, type ReplayAuditRL } from './audit.ts';
 import { sameRun } from '../core/config.ts';
+import { importance } from '../core/continual.ts';
+import { AUDIT_SAMPLES } from '../core/replay/audit.ts';
 import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
 import { consolidate, learnerTargets, qScale } from './consolidate.ts';
 import { defaultControl, type AgentControl, type AgentEvent } from './events.ts';
@@ -35,7 +37,7 @@ import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type L
 import { learnGame } from './learner.ts';
 import { learnerKey, loadLearner, saveLearner, type CachedLearner } from './learner-cache.ts';
 import { createQSolver, greedy } from './network.ts';
-import { armArrays, createArmScholar, disposeArm, OBSERVATION_SHAPE, restoreArm, type ArmScholar } from './scholar.ts';
+import { armArrays, createArmScholar, disposeArm, OBSERVATION_SHAPE, observationInputs, restoreArm, type ArmScholar } from './scholar.ts';
 import { ValidDreams } from './valid-dreams.ts';
 import { Watcher } from './watch.ts';
 import { agentResult, type AgentResult, type ArmRecord, type RunRecord } from './result.ts';
@@ -63,7 +65,6 @@ export interface AgentRunOptions {
 
 /** Real frames of each game kept only to audit the replay (never trained on). */
 const AUDIT_FRAMES = 256;
-const AUDIT_SAMPLES = 1000;
 const DREAM_COUNT = 64;
 /** A "uniformly random binary grid": each cell set with probability ½. */
 const NOISE_DENSITY = 0.5;
@@ -295,7 +296,7 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
   const started = performance.now();
   // One stream per game for every arm: arms see the same batches of the new game and differ only by what they replay.
   const rng = run.root.fork(`game ${k} consolidation`);
-  const r = k === 0 ? 1 : config.scholar.importance === 'tasks-so-far' ? 1 / (k + 1) : config.scholar.importance.fixed;
+  const r = importance(config.scholar, k);
   const scale = config.scholar.normalise ? qScale(learned.network, learned.observations) : 1;
   const hasPast = k > 0;
 
@@ -306,11 +307,13 @@ async function consolidationPhase(run: Run, k: number, a: number): Promise<void>
   const replayed = hasPast ? replayedDreams(run, state.previous.generator, k) : null;
   const generatorJob = state.scholar.generator
     ? trainGenerator(
-        state.scholar.generator,
-        replayed,
-        { x: learned.observations, y: new Uint8Array(learned.observations.length / OBSERVATION_SIZE), n: learned.observations.length / OBSERVATION_SIZE, shape: OBSERVATION_SHAPE, scale: 1 },
-        { iterations: config.generator.iterations, batchSize: config.generator.batchSize, r, reportEvery: 25 },
-        { train: rng.fork('generator batches'), noise: rng.fork('generator noise'), replay: rng.fork('generator replay') },
+        {
+          generator: state.scholar.generator,
+          teacher: replayed,
+          inputs: observationInputs(learned.observations),
+          settings: { iterations: config.generator.iterations, batchSize: config.generator.batchSize, r, reportEvery: 25 },
+          rng: { train: rng.fork('generator batches'), noise: rng.fork('generator noise'), replay: rng.fork('generator replay') },
+        },
         run.worker,
         // On this thread (valid dreams) the generator trains before the scholar: say so, or the run looks stalled.
         run.worker ? undefined : () => emitConsolidating(run, k, null),

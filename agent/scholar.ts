@@ -4,6 +4,7 @@
  * (er, offline). Checkpointed with core's scholar arrays plus the arm's memory, stored as uint8.
  */
 import { floatArrays, type CheckpointArray } from '../core/checkpoint.ts';
+import type { Inputs } from '../core/data/types.ts';
 import type { Rng } from '../core/engine/random.ts';
 import { createGenerator } from '../core/generators/create.ts';
 import { freeze, restoreScholar, scholarArrays, type Scholar } from '../core/scholar.ts';
@@ -13,6 +14,11 @@ import { createQSolver } from './network.ts';
 import { ObservationMemory } from './replay.ts';
 
 export const OBSERVATION_SHAPE = [GRID, GRID, CHANNEL_COUNT] as const;
+
+/** A game's observations (m × 700 bytes of 0/1) as core's unlabelled inputs, for its generator and regularisers. */
+export function observationInputs(observations: Uint8Array): Inputs {
+  return { x: observations, n: observations.length / OBSERVATION_SIZE, shape: OBSERVATION_SHAPE, scale: 1 };
+}
 
 export interface ArmScholar {
   readonly arm: AgentArm;
