@@ -10,7 +10,7 @@
  *   generated frames resembling the game and on real frames of that game (1: the old network acts on dreams as it
  *   acts on the real game). The real frames are a small audit set kept only for this measurement, never trained on.
  */
-import { channelCounts, FrameView } from '../env/frame.ts';
+import { channelCounts, FrameView } from '../env/frame-rules.ts';
 import { FRAME_RULES } from '../env/games/index.ts';
 import { CHANNEL_COUNT, OBSERVATION_SIZE } from '../env/layout.ts';
 import type { GameName } from '../env/types.ts';

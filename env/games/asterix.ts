@@ -8,7 +8,7 @@
  * and faster.
  */
 import { BONUS, cellIndex, ENEMY, GRID, PLAYER, TRAIL } from '../layout.ts';
-import type { FrameRules } from '../frame.ts';
+import type { FrameRules } from '../frame-rules.ts';
 import { randomFloat, randomInt } from '../rng.ts';
 import { DOWN, LEFT, RIGHT, UP } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';

@@ -11,7 +11,7 @@
  * Ramping: each rebuilt wall stands one row lower (at most LOWEST_TOP), so the ball comes back sooner.
  */
 import { BONUS, cellIndex, GRID, PLAYER, PLAYER_SHOT, TRAIL } from '../layout.ts';
-import type { FrameRules } from '../frame.ts';
+import type { FrameRules } from '../frame-rules.ts';
 import { randomInt } from '../rng.ts';
 import { LEFT, RIGHT } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';

@@ -10,7 +10,7 @@
  * drops by one (down to FASTEST + 1), so traffic gets faster as the chicken scores.
  */
 import { cellIndex, ENEMY, GRID, PLAYER, TRAIL } from '../layout.ts';
-import { atMostOnePerRow, type FrameRules } from '../frame.ts';
+import { atMostOnePerRow, type FrameRules } from '../frame-rules.ts';
 import { randomInt } from '../rng.ts';
 import { DOWN, UP } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';

@@ -3,7 +3,7 @@
  * copies of it, and which frames it could show (each game's rules live in its own file).
  */
 import { z } from 'zod';
-import { FrameView, type FrameRules } from '../frame.ts';
+import { FrameView, type FrameRules } from '../frame-rules.ts';
 import type { GameName } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';
 import { Asterix, ASTERIX_DEFAULTS, ASTERIX_FRAMES } from './asterix.ts';
@@ -62,7 +62,7 @@ export function createGame(config: GameConfig, numEnvs: number, options: GameOpt
   }
 }
 
-/** Each game's rules of what its frames may show (../frame.ts). */
+/** Each game's rules of what its frames may show (../frame-rules.ts). */
 export const FRAME_RULES: Record<GameName, FrameRules> = {
   breakout: BREAKOUT_FRAMES,
   asterix: ASTERIX_FRAMES,

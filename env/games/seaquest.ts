@@ -13,7 +13,7 @@
  * Ramping: each surfacing raises the level, so enemies arrive more often, swim faster and fire more often.
  */
 import { BONUS, cellIndex, ENEMY, ENEMY_SHOT, GRID, METER, PLAYER, PLAYER_SHOT, TRAIL } from '../layout.ts';
-import type { FrameRules } from '../frame.ts';
+import type { FrameRules } from '../frame-rules.ts';
 import { randomFloat, randomInt } from '../rng.ts';
 import { DOWN, FIRE, LEFT, RIGHT, UP } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';

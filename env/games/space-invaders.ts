@@ -10,7 +10,7 @@
  * block is one step faster than the last and bombs come one step sooner (down to MIN_BOMB_PERIOD).
  */
 import { cellIndex, ENEMY, ENEMY_SHOT, GRID, PLAYER, PLAYER_SHOT, TRAIL } from '../layout.ts';
-import type { FrameRules } from '../frame.ts';
+import type { FrameRules } from '../frame-rules.ts';
 import { randomInt } from '../rng.ts';
 import { FIRE, LEFT, RIGHT } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';
