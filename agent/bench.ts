@@ -20,7 +20,7 @@ import { consolidationStep } from './consolidate.ts';
 import { learnGame, tdUpdate } from './learner.ts';
 import { ACTION_COUNT, createQSolver, greedy, observationTensor } from './network.ts';
 import { agentPreset } from './presets.ts';
-import { ObservationMemory } from './replay.ts';
+import { RealFrames } from './arms/real-frames.ts';
 import { OBSERVATION_SHAPE } from './scholar.ts';
 
 export const RL_BENCHMARKS = ['dqn-step', 'act-16', 'distill-step', 'obs-vae-step', 'obs-grid-vae-step', 'obs-replay-sample', 'loop'] as const;
@@ -71,8 +71,8 @@ export function rlBenchSteps(): { steps: [RlBenchmark, () => void][]; dispose: (
   };
   const obs16 = grids(16, rng);
   const current = grids(2048, rng);
-  const memory = new ObservationMemory(null);
-  memory.add(grids(2048, rng), null, rng);
+  const memory = new RealFrames(4096);
+  memory.memory.add(grids(2048, rng), null, rng);
   const real = observationTensor(grids(128, rng), 128);
   const replayed = observationTensor(grids(128, rng), 128);
   const streams = { current: rng.fork('current'), replayed: rng.fork('replayed') };
@@ -82,7 +82,7 @@ export function rlBenchSteps(): { steps: [RlBenchmark, () => void][]; dispose: (
     [
       'distill-step',
       () =>
-        consolidationStep(scholar, short, current, { arm: 'er', previous: old, generator: null, memory, noiseDensity: 0.5 }, { iterations: 1, batchSize: 128, r: 0.5, loss: 'mse', scale: 1 }, streams).dispose(),
+        consolidationStep(scholar, short, current, { source: memory, previous: old, dreams: null, regulariser: null }, { iterations: 1, batchSize: 128, r: 0.5, loss: 'mse', scale: 1, reportEvery: 25 }, streams).dispose(),
     ],
     ['obs-vae-step', () => tf.tidy(() => generator.trainStep(real, replayed, 0.5)).dispose()],
     ['obs-grid-vae-step', () => tf.tidy(() => gridGenerator.trainStep(real, replayed, 0.5)).dispose()],

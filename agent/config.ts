@@ -12,19 +12,15 @@
  */
 import { z } from 'zod';
 import { ScheduleSchema } from '../env/schedule.ts';
-import { adamSchema, distinctItems, generatorSchema, problemsOf } from '../core/config.ts';
+import { adamSchema, distinctItems, ewcSchema, generatorSchema, problemsOf, siSchema } from '../core/config.ts';
+import { AUDIT_SAMPLES } from '../core/replay/audit.ts';
+import { RL_ARMS } from './arms/index.ts';
 
-/** The arms of the RL comparison, named as in core (core/arms.ts). */
-export const AGENT_ARMS = ['gr', 'er', 'noise', 'none', 'offline'] as const;
-export type AgentArm = (typeof AGENT_ARMS)[number];
+/** The arms of the RL comparison, named as in core (core/arms.ts), in the order of their table (./arms/index.ts). */
+export type AgentArm = keyof typeof RL_ARMS;
+export const AGENT_ARMS = Object.keys(RL_ARMS) as [AgentArm, ...AgentArm[]];
 
-export const AGENT_ARM_DESCRIPTIONS: Record<AgentArm, string> = {
-  gr: 'generative replay: observations dreamt by the previous generator, taught the previous network’s Q-values',
-  er: 'exact replay: a bounded buffer of real past observations, taught the previous network’s Q-values',
-  noise: 'uniformly random binary grids taught the previous network’s Q-values (the generator-free baseline)',
-  none: 'the scholar learns each game from its short-term learner alone (it forgets)',
-  offline: 'real observations of every game so far, each taught by its own game’s learner (the upper bound)',
-};
+export const AGENT_ARM_DESCRIPTIONS = Object.fromEntries(AGENT_ARMS.map((arm) => [arm, RL_ARMS[arm].description])) as Record<AgentArm, string>;
 
 const positiveInt = z.int().positive();
 const unitInterval = z.number().min(0).max(1);
@@ -104,6 +100,20 @@ export const agentConfigSchema = z.strictObject({
   }),
   /** ER's buffer of real past observations (spread evenly over the games seen). */
   er: z.strictObject({ capacity: positiveInt }),
+  /** The noise arm's grids: each cell set with probability `density` ("uniformly random binary grids": ½). */
+  noise: z.strictObject({ density: unitInterval }).default({ density: 0.5 }),
+  /** EWC and online EWC on the scholar's Q-network (core's settings): its Fisher is measured on `samples` of the
+   *  game's observations, the Q-values read as the logits of a softmax policy. Classification's values (core's
+   *  presets), not tuned for Q-networks. */
+  ewc: ewcSchema.default({ lambda: 5000, samples: 200, gamma: 1 }),
+  /** SI on the scholar's Q-network (core's settings; classification's values, not tuned for Q-networks). */
+  si: siSchema.default({ c: 0.1, epsilon: 0.1 }),
+  /** What the replay audit measures after each game: real frames kept per game (never trained on), the dreams
+   *  audited (core's AUDIT_SAMPLES, as the classification audit) and the dreams kept for the viewer. */
+  audit: z.strictObject({ frames: positiveInt, samples: positiveInt, dreams: positiveInt }).default({ frames: 256, samples: AUDIT_SAMPLES, dreams: 64 }),
+  /** A consolidation reads its loss every `every` iterations (and so reports progress) and lets the event loop
+   *  run (a viewer's controls, a stop) every `yieldEvery`; how often, not what it computes. */
+  progress: z.strictObject({ every: positiveInt, yieldEvery: positiveInt }).default({ every: 25, yieldEvery: 200 }),
   evaluation: z.strictObject({
     /** Evaluate the short-term learner on its game every this many frames (0: only at the game's end). */
     every: z.int().nonnegative(),
@@ -120,6 +130,8 @@ export const agentConfigSchema = z.strictObject({
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
+/** A config as written (settings with a default may be left out). */
+export type AgentConfigInput = z.input<typeof agentConfigSchema>;
 export type LearnerSettings = AgentConfig['learner'];
 export type ScholarSettings = AgentConfig['scholar'];
 export type NetworkSettings = z.infer<typeof networkSchema>;

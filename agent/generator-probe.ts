@@ -19,7 +19,7 @@ import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { EpsilonPolicy } from '../env/policies/epsilon.ts';
 import { ScriptedPolicy } from '../env/policies/scripted.ts';
 import { resolveTask } from '../env/task.ts';
-import { isGameFrame, satisfiesInvariants } from './audit.ts';
+import { isGameFrame, satisfiesInvariants } from '../env/games/index.ts';
 import { agentPreset } from './presets.ts';
 import { OBSERVATION_SHAPE } from './scholar.ts';
 

@@ -15,6 +15,8 @@ import { ACTIONS } from '../env/types.ts';
 import type { NetworkSettings } from './config.ts';
 
 export const ACTION_COUNT = ACTIONS.length;
+/** Every action's output unit: the units a regulariser measures the Q-network over. */
+export const ACTION_UNITS: readonly number[] = ACTIONS.map((_, a) => a);
 
 export class QNetwork implements Network {
   private readonly conv: Conv2d;

@@ -7,7 +7,7 @@
 import type { ScheduleSchema } from '../env/schedule.ts';
 import type { z } from 'zod';
 import { resolveTask } from '../env/task.ts';
-import { AGENT_ARMS, parseAgentConfig, type AgentArm, type AgentConfig, type DreamKeep } from './config.ts';
+import { AGENT_ARMS, parseAgentConfig, type AgentArm, type AgentConfig, type AgentConfigInput, type DreamKeep } from './config.ts';
 import { observationGridVae } from './grid-generator.ts';
 
 export const AGENT_PRESETS = ['quick', 'demo', 'full'] as const;
@@ -40,7 +40,7 @@ interface PresetSpec {
   readonly schedule: string;
   readonly framesPerGame: number;
   readonly arms: readonly AgentArm[];
-  readonly config: Omit<AgentConfig, 'experiment' | 'preset' | 'schedule' | 'arms' | 'seed' | 'parallel'>;
+  readonly config: Omit<AgentConfigInput, 'experiment' | 'preset' | 'schedule' | 'arms' | 'seed' | 'parallel'>;
 }
 
 const adam = (lr: number) => ({ lr, beta1: 0.9, beta2: 0.999 });

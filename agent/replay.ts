@@ -1,24 +1,11 @@
 /**
- * Where the replayed observations s' of a consolidation come from, and what they are taught — one small source
- * per arm (core/arms.ts's vocabulary):
- *   gr      s' ~ G_(k−1), drawn to 0/1 cells;             y' = Q_(k−1)(s')
- *   er      s' from a bounded buffer of real past frames; y' = Q_(k−1)(s')
- *   noise   s' uniformly random binary grids;             y' = Q_(k−1)(s')
- *   offline s' real frames of every past game;            y' = that game's own learner's (normalised) Q-values
- *   none    nothing is replayed.
+ * Real observations as the arms keep them: drawing rows of a game's observations, and the memory of real past
+ * frames that ER (./arms/real-frames.ts) and Offline (./arms/past-frames.ts) replay from.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { floatArrays, type CheckpointArray } from '../core/checkpoint.ts';
 import type { Rng } from '../core/engine/random.ts';
-import type { Generator } from '../core/generators/generator.ts';
-import type { Solver } from '../core/solvers/solver.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
-import type { AgentArm } from './config.ts';
 import { ACTION_COUNT } from './network.ts';
-
-export interface ReplayedBatch {
-  readonly x: tf.Tensor2D;
-  readonly targets: tf.Tensor2D;
-}
 
 /** Draws `n` rows of `observations` (uint8, m × 700) at random, as floats [n, 700]. */
 export function sampleObservations(observations: Uint8Array, n: number, rng: Rng): { x: Float32Array; rows: Int32Array } {
@@ -66,6 +53,24 @@ export class ObservationMemory {
     return this.games.reduce((s, g) => s + g.observations.length / OBSERVATION_SIZE, 0);
   }
 
+  /** The kept frames (and targets, when kept) as checkpoint arrays. */
+  arrays(): Record<string, CheckpointArray[]> {
+    const arrays: Record<string, CheckpointArray[]> = { memory: this.games.map((g) => g.observations) };
+    if (this.games.some((g) => g.targets !== null)) arrays.memoryTargets = this.games.map((g) => g.targets ?? new Float32Array(0));
+    return arrays;
+  }
+
+  /** Puts back what `arrays` saved; `arm` names the memory in errors. */
+  restore(arrays: Record<string, CheckpointArray[]>, arm: string): void {
+    const observations = arrays.memory ?? [];
+    const targets = floatArrays(arrays, 'memoryTargets') ?? [];
+    this.games.length = 0;
+    observations.forEach((o, i) => {
+      if (!(o instanceof Uint8Array) || o.length % OBSERVATION_SIZE !== 0) throw new Error(`checkpoint: ${arm} memory of game ${i} is not uint8 observations`);
+      this.games.push({ observations: o, targets: targets[i] ?? null });
+    });
+  }
+
   /** n observations drawn with each game equally likely, and their stored targets (when kept). */
   sample(n: number, rng: Rng): { x: Float32Array; targets: Float32Array | null } {
     const x = new Float32Array(n * OBSERVATION_SIZE);
@@ -79,39 +84,4 @@ export class ObservationMemory {
     }
     return { x, targets };
   }
-}
-
-/** What an arm's consolidation replays from: the previous scholar and whatever the arm keeps. */
-export interface ReplayContext {
-  readonly arm: AgentArm;
-  /** Q_(k−1); null for the first game. */
-  readonly previous: Solver | null;
-  readonly generator: Generator | null;
-  readonly memory: ObservationMemory | null;
-  /** Probability of a 1 in a noise grid. */
-  readonly noiseDensity: number;
-}
-
-/** A batch of n replayed observations with their targets, or null where the arm replays nothing. */
-export function replayedBatch(context: ReplayContext, n: number, rng: Rng): ReplayedBatch | null {
-  const { arm, previous } = context;
-  if (arm === 'none' || previous === null) return null;
-  if (arm === 'offline') {
-    const { x, targets } = (context.memory as ObservationMemory).sample(n, rng);
-    return { x: tf.tensor2d(x, [n, OBSERVATION_SIZE]), targets: tf.tensor2d(targets as Float32Array, [n, ACTION_COUNT]) };
-  }
-  const x = tf.tidy(() => {
-    switch (arm) {
-      case 'gr':
-        return (context.generator as Generator).sample(n);
-      case 'er':
-        return tf.tensor2d((context.memory as ObservationMemory).sample(n, rng).x, [n, OBSERVATION_SIZE]);
-      case 'noise':
-        return tf.tensor2d(
-          Float32Array.from({ length: n * OBSERVATION_SIZE }, () => (rng.uniform() < context.noiseDensity ? 1 : 0)),
-          [n, OBSERVATION_SIZE],
-        );
-    }
-  });
-  return { x, targets: tf.tidy(() => previous.logits(x)) };
 }

@@ -4,9 +4,10 @@
  *   1. learn     a short-term double DQN learns game k from scratch (shared by every arm: it does not depend on
  *                the arm, so a comparison of arms costs one set of learners);
  *   2. for each arm:
- *      consolidate  Q_k learns r · L(Q_k(s), Q_short(s)) + (1 − r) · L(Q_k(s'), Q_(k−1)(s')) (./consolidate.ts),
- *                   while G_k learns real game-k frames mixed with G_(k−1)'s dreams (core's generator training,
- *                   in a worker thread when `parallel`);
+ *      consolidate  Q_k learns r · L(Q_k(s), Q_short(s)) + (1 − r) · L(Q_k(s'), y') (./consolidate.ts), s' and y'
+ *                   from the arm's replay source and a penalty from its regulariser (./arms, one table), while G_k
+ *                   learns real game-k frames mixed with G_(k−1)'s dreams (arms with a generator; core's generator
+ *                   training, in a worker thread when `parallel`); then the arm keeps what it needs of game k;
  *      evaluate     greedy episodes of Q_k on every game of the schedule: row k of R, in normalised scores;
  *      audit        what G_(k−1) replayed, and G_k's dreams with Q_k's greedy actions for the viewer;
  *   and a checkpoint after every phase, so a killed run resumes to the identical result. A run asked to stop
@@ -27,15 +28,16 @@ import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { parseSchedule, type Schedule } from '../env/schedule.ts';
 import { auditDreams, channelProfile, type ReplayAuditRL } from './audit.ts';
 import { sameRun } from '../core/config.ts';
+import { importance } from '../core/continual.ts';
 import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
-import { consolidate, learnerTargets, qScale } from './consolidate.ts';
+import { consolidate, qScale } from './consolidate.ts';
 import { defaultControl, type AgentControl, type AgentEvent } from './events.ts';
 import { greedyScore, greedyScores, normalisedError, normalisedScore, referenceScores, type Reference } from './evaluate.ts';
 import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type LearnerProgress, type LearnerState } from './learner-state.ts';
 import { learnGame } from './learner.ts';
 import { learnerKey, loadLearner, saveLearner, type CachedLearner } from './learner-cache.ts';
-import { createQSolver, greedy } from './network.ts';
-import { armArrays, createArmScholar, disposeArm, OBSERVATION_SHAPE, restoreArm, type ArmScholar } from './scholar.ts';
+import { ACTION_UNITS, createQSolver, greedy } from './network.ts';
+import { armArrays, createArmScholar, disposeArm, OBSERVATION_SHAPE, observationInputs, restoreArm, type ArmScholar } from './scholar.ts';
 import { ValidDreams } from './valid-dreams.ts';
 import { Watcher } from './watch.ts';
 import { agentResult, type AgentResult, type ArmRecord, type RunRecord } from './result.ts';
@@ -60,13 +62,6 @@ export interface AgentRunOptions {
   readonly learnerCache?: string;
 }
 
-
-/** Real frames of each game kept only to audit the replay (never trained on). */
-const AUDIT_FRAMES = 256;
-const AUDIT_SAMPLES = 1000;
-const DREAM_COUNT = 64;
-/** A "uniformly random binary grid": each cell set with probability ½. */
-const NOISE_DENSITY = 0.5;
 
 /** Where a run stands: the next game, whether its learner is done, how many arms have consolidated it. */
 interface Position {
@@ -197,7 +192,7 @@ async function learnPhase(run: Run, k: number): Promise<void> {
   run.record.learnerSeconds += learner.record.seconds;
   run.record.frames += schedule.tasks[k].steps;
   run.learned = { network: learner.network, observations: learner.observations };
-  run.auditFrames[k] = sampleFrames(learner.observations, AUDIT_FRAMES, run.root.fork(`game ${k} audit frames`));
+  run.auditFrames[k] = sampleFrames(learner.observations, run.config.audit.frames, run.root.fork(`game ${k} audit frames`));
   run.position = { game: k, learned: true, armsDone: 0 };
   await endPhase(run);
 }
@@ -289,80 +284,131 @@ function sampleFrames(observations: Uint8Array, n: number, rng: Rng): Uint8Array
 // 2. consolidate, evaluate, audit — one arm
 
 async function consolidationPhase(run: Run, k: number, a: number): Promise<void> {
-  const state = run.arms[a];
-  const { config } = run;
-  const learned = run.learned as { network: Solver; observations: Uint8Array };
+  const arm = run.arms[a];
   const started = performance.now();
-  // One stream per game for every arm: arms see the same batches of the new game and differ only by what they replay.
-  const rng = run.root.fork(`game ${k} consolidation`);
-  const r = k === 0 ? 1 : config.scholar.importance === 'tasks-so-far' ? 1 / (k + 1) : config.scholar.importance.fixed;
-  const scale = config.scholar.normalise ? qScale(learned.network, learned.observations) : 1;
-  const hasPast = k > 0;
-
+  const game = planConsolidation(run, k);
   // The generators draw from streams named by phase (the audit's, the replay's, the dreams'), so a resumed run
   // and a run with the generator on this thread draw exactly what an uninterrupted one draws.
-  state.previous.generator?.reseed(rng.fork('audit noise'));
-  const audit = hasPast && state.previous.generator ? auditReplay(run, k, state) : null;
-  const replayed = hasPast ? replayedDreams(run, state.previous.generator, k) : null;
-  const generatorJob = state.scholar.generator
-    ? trainGenerator(
-        state.scholar.generator,
-        replayed,
-        { x: learned.observations, y: new Uint8Array(learned.observations.length / OBSERVATION_SIZE), n: learned.observations.length / OBSERVATION_SIZE, shape: OBSERVATION_SHAPE, scale: 1 },
-        { iterations: config.generator.iterations, batchSize: config.generator.batchSize, r, reportEvery: 25 },
-        { train: rng.fork('generator batches'), noise: rng.fork('generator noise'), replay: rng.fork('generator replay') },
-        run.worker,
-        // On this thread (valid dreams) the generator trains before the scholar: say so, or the run looks stalled.
-        run.worker ? undefined : () => emitConsolidating(run, k, null),
-      )
-    : null;
-  state.previous.generator?.reseed(rng.fork('replay noise'));
-  const loss = await consolidate(
-    state.scholar.solver,
-    learned.network,
-    learned.observations,
-    { arm: state.arm, previous: hasPast ? state.previous.solver : null, generator: replayed, memory: state.memory, noiseDensity: NOISE_DENSITY },
-    { iterations: config.scholar.iterations, batchSize: config.scholar.batchSize, r, loss: config.scholar.loss, scale },
-    rng.fork('consolidation'),
-    (iteration, value) => reportConsolidation(run, k, iteration, value),
-  );
+  arm.previous.generator?.reseed(game.rng.fork('audit noise'));
+  const audit = k > 0 && arm.previous.generator ? auditReplay(run, k, arm) : null;
+  const dreams = k > 0 ? replayedDreams(run, arm.previous.generator, k) : null;
+  const generatorJob = trainScholarGenerator(run, game, arm, dreams);
+  arm.previous.generator?.reseed(game.rng.fork('replay noise'));
+  const loss = await consolidateScholar(run, game, arm, dreams);
   await generatorJob;
-  if (state.memory) {
-    const targets = state.arm === 'offline' ? learnerTargets(learned.network, learned.observations, scale) : null;
-    state.memory.add(learned.observations, targets, rng.fork('memory'));
-  }
-  freeze(state.scholar, state.previous);
-  const row = evaluateScholar(run, state.scholar.solver, k);
-  const record = run.record.arms[state.arm];
+  keepGame(game, arm);
+  const row = recordConsolidation(run, game, arm, { audit, dreams, loss });
+  arm.scholar.generator?.reseed(game.rng.fork('dream noise'));
+  const shown = arm.scholar.generator ? showDreams(run, k, arm) : null;
+  run.dreamFrames[arm.arm][k] = shown?.observations ?? null;
+  run.record.consolidationSeconds += (performance.now() - started) / 1000;
+  emitConsolidated(run, k, arm, row, shown);
+  nextPosition(run, k);
+  await endPhase(run);
+}
+
+/** Game k as every arm consolidates it: its learner and observations, its r and teaching scale, its stream. */
+interface GamePlan {
+  readonly k: number;
+  readonly learner: Solver;
+  readonly observations: Uint8Array;
+  readonly r: number;
+  readonly scale: number;
+  /** One stream per game for every arm: arms see the same batches of the new game and differ only by what they
+   *  keep the old games with. */
+  readonly rng: Rng;
+}
+
+function planConsolidation(run: Run, k: number): GamePlan {
+  const learned = run.learned as { network: Solver; observations: Uint8Array };
+  const scale = run.config.scholar.normalise ? qScale(learned.network, learned.observations) : 1;
+  return { k, learner: learned.network, observations: learned.observations, r: importance(run.config.scholar, k), scale, rng: run.root.fork(`game ${k} consolidation`) };
+}
+
+/** G_k learns game k's frames mixed with G_(k−1)'s replayed dreams (core's generator training; in the worker when
+ *  there is one, else here before the scholar); null for an arm without a generator. */
+function trainScholarGenerator(run: Run, game: GamePlan, arm: ArmScholar, dreams: Generator | null): Promise<void> | null {
+  const generator = arm.scholar.generator;
+  if (!generator) return null;
+  const { config } = run;
+  const { rng } = game;
+  return trainGenerator(
+    {
+      generator,
+      teacher: dreams,
+      inputs: observationInputs(game.observations),
+      settings: { iterations: config.generator.iterations, batchSize: config.generator.batchSize, r: game.r, reportEvery: config.progress.every },
+      rng: { train: rng.fork('generator batches'), noise: rng.fork('generator noise'), replay: rng.fork('generator replay') },
+    },
+    run.worker,
+    // On this thread (valid dreams) the generator trains before the scholar: say so, or the run looks stalled.
+    run.worker ? undefined : () => emitConsolidating(run, game.k, null),
+  );
+}
+
+/** Q_k learns game k from its learner and keeps the earlier ones by the arm's source and regulariser (./consolidate.ts). */
+function consolidateScholar(run: Run, game: GamePlan, arm: ArmScholar, dreams: Generator | null): Promise<number> {
+  const { scholar } = run.config;
+  return consolidate(
+    arm.scholar.solver,
+    game.learner,
+    game.observations,
+    { source: arm.source, previous: game.k > 0 ? arm.previous.solver : null, dreams, regulariser: arm.regulariser },
+    { iterations: scholar.iterations, batchSize: scholar.batchSize, r: game.r, loss: scholar.loss, scale: game.scale, reportEvery: run.config.progress.every },
+    game.rng.fork('consolidation'),
+    (iteration, value) => reportConsolidation(run, game.k, iteration, value),
+  );
+}
+
+/** The arm keeps what it needs of game k (its source's frames, its regulariser's anchor), and Q_k, G_k become the
+ *  teachers of the next game. */
+function keepGame(game: GamePlan, arm: ArmScholar): void {
+  arm.source.afterTask({ observations: game.observations, learner: game.learner, scale: game.scale }, game.rng.fork('memory'));
+  arm.regulariser?.endTask(arm.scholar.solver, observationInputs(game.observations), ACTION_UNITS, game.rng.fork('regulariser'));
+  freeze(arm.scholar, arm.previous);
+}
+
+/** Row k of R for the arm (greedy episodes of Q_k on every game) and what its consolidation measured. */
+function recordConsolidation(
+  run: Run,
+  game: GamePlan,
+  arm: ArmScholar,
+  measured: { audit: ReplayAuditRL | null; dreams: Generator | null; loss: number },
+): number[] {
+  const row = evaluateScholar(run, arm.scholar.solver, game.k);
+  const record = run.record.arms[arm.arm];
   record.rows.push(row.normalised);
   record.rowsSe?.push(row.se);
   record.raw.push(row.raw);
-  const pool = replayed instanceof ValidDreams ? replayed.poolStats() : null;
-  record.audits.push(audit && pool ? { ...audit, pool } : audit);
-  record.losses.push(loss);
-  record.curves.push({ frame: run.record.frames, game: k, scores: row.normalised });
-  state.scholar.generator?.reseed(rng.fork('dream noise'));
-  const dream = state.scholar.generator ? dreams(run, k, state) : null;
+  const pool = measured.dreams instanceof ValidDreams ? measured.dreams.poolStats() : null;
+  record.audits.push(measured.audit && pool ? { ...measured.audit, pool } : measured.audit);
+  record.losses.push(measured.loss);
+  record.curves.push({ frame: run.record.frames, game: game.k, scores: row.normalised });
+  return row.normalised;
+}
+
+function emitConsolidated(run: Run, k: number, arm: ArmScholar, row: number[], dream: ShownDreams | null): void {
+  const record = run.record.arms[arm.arm];
   record.dreams.push(dream && { actions: dream.actions, resembles: dream.resembles });
-  run.dreamFrames[state.arm][k] = dream?.observations ?? null;
-  run.record.consolidationSeconds += (performance.now() - started) / 1000;
-  run.events.emit({ type: 'curve', arm: state.arm, frame: run.record.frames, game: k, scores: row.normalised });
-  run.events.emit({ type: 'task-end', arm: state.arm, game: k, frame: run.record.frames, row: row.normalised, learnerScore: run.record.learners[k].score });
-  if (dream) run.events.emit({ type: 'dreams', arm: state.arm, game: k, count: dream.actions.length, observations: dream.observations, actions: dream.actions, resembles: dream.resembles });
+  run.events.emit({ type: 'curve', arm: arm.arm, frame: run.record.frames, game: k, scores: row });
+  run.events.emit({ type: 'task-end', arm: arm.arm, game: k, frame: run.record.frames, row, learnerScore: run.record.learners[k].score });
+  if (dream) run.events.emit({ type: 'dreams', arm: arm.arm, game: k, count: dream.actions.length, observations: dream.observations, actions: dream.actions, resembles: dream.resembles });
+}
+
+/** The next arm of game k, or, once every arm has consolidated it, the next game (its learner done with). */
+function nextPosition(run: Run, k: number): void {
   const armsDone = run.position.armsDone + 1;
   if (armsDone < run.arms.length) run.position = { game: k, learned: true, armsDone };
   else {
-    // Every arm has consolidated game k: its learner is done with, and the checkpoint says the next game is due.
     run.learned?.network.dispose();
     run.learned = null;
     run.position = { game: k + 1, learned: false, armsDone: 0 };
   }
-  await endPhase(run);
 }
 
 function reportConsolidation(run: Run, k: number, iteration: number, loss: number): Promise<void> | void {
   emitConsolidating(run, k, loss);
-  if (iteration % 200 === 0) return Watcher.yieldToEvents(run.control);
+  if (iteration % run.config.progress.yieldEvery === 0) return Watcher.yieldToEvents(run.control);
 }
 
 /** A progress event of game k's consolidation (the scholar's last loss; null while its generator trains first). */
@@ -401,7 +447,8 @@ function replayedDreams(run: Run, generator: Generator | null, games: number): G
 function auditReplay(run: Run, k: number, state: ArmScholar): ReplayAuditRL {
   const generator = state.previous.generator;
   if (!generator) throw new Error('auditReplay: the arm has no generator');
-  const samples = generatedFrames(generator, AUDIT_SAMPLES);
+  const count = run.config.audit.samples;
+  const samples = generatedFrames(generator, count);
   const games = run.schedule.tasks.slice(0, k).map((t) => t.task.game);
   const real = run.auditFrames.slice(0, k);
   const previous = state.previous.solver;
@@ -409,19 +456,26 @@ function auditReplay(run: Run, k: number, state: ArmScholar): ReplayAuditRL {
     samples,
     games,
     real.map(channelProfile),
-    greedy(previous, samples, AUDIT_SAMPLES).actions,
+    greedy(previous, samples, count).actions,
     real.map((frames) => greedy(previous, frames, frames.length / OBSERVATION_SIZE).actions),
   );
   return audit;
 }
 
+interface ShownDreams {
+  readonly observations: Uint8Array;
+  readonly actions: number[];
+  readonly resembles: number[];
+}
+
 /** G_k's dreams after game k with Q_k's greedy actions: what the next game will replay. */
-function dreams(run: Run, k: number, state: ArmScholar): { observations: Uint8Array; actions: number[]; resembles: number[] } {
+function showDreams(run: Run, k: number, state: ArmScholar): ShownDreams {
   const generator = replayedDreams(run, state.scholar.generator, k + 1);
   if (!generator) throw new Error('dreams: the arm has no generator');
-  const observations = generatedFrames(generator, DREAM_COUNT);
+  const count = run.config.audit.dreams;
+  const observations = generatedFrames(generator, count);
   const games = run.schedule.tasks.slice(0, k + 1).map((t) => t.task.game);
-  const actions = Array.from(greedy(state.scholar.solver, observations, DREAM_COUNT).actions);
+  const actions = Array.from(greedy(state.scholar.solver, observations, count).actions);
   const real = run.auditFrames.slice(0, k + 1);
   const { resembles } = auditDreams(observations, games, real.map(channelProfile), actions, real.map(() => []));
   return { observations, actions, resembles: Array.from(resembles) };

@@ -1,6 +1,6 @@
 /**
  * Dreams kept only when some game seen so far could show them: rejection sampling of G's observations by the
- * games' invariants (./audit.ts). A Bernoulli VAE draws each of the 700 cells independently given its latent
+ * games' invariants (each game's FrameRules, env/games/*.ts). A Bernoulli VAE draws each of the 700 cells independently given its latent
  * code, so an object whose place the code leaves uncertain comes out twice or not at all: measured on this code,
  * about two thirds of the observation VAE's samples break every game's rules (a Breakout frame with no paddle, a
  * Freeway frame with two chickens), and the old network's values on them teach the new one nothing any game will
@@ -23,7 +23,8 @@ import type { AdamState } from '../core/nn/adam.ts';
 import type { WeightSet } from '../core/nn/weights.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import type { GameName } from '../env/types.ts';
-import { isGameFrame, satisfiesInvariants, type DreamPoolStats } from './audit.ts';
+import { isGameFrame, satisfiesInvariants } from '../env/games/index.ts';
+import type { DreamPoolStats } from './audit.ts';
 
 /** Rounds of n samples drawn before giving up on a full batch of valid ones (an untrained generator's samples
  *  are almost never valid: the batch is then topped up with rejected samples rather than never finishing). */

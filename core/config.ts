@@ -88,6 +88,11 @@ export const generatorSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+/** EWC's penalty strength λ, the inputs its Fisher is measured on, and online EWC's decay γ (both domains). */
+export const ewcSchema = z.object({ lambda: z.number().nonnegative(), samples: positiveInt, gamma: unitInterval }).strict();
+/** SI's penalty strength c and its damping ξ (both domains). */
+export const siSchema = z.object({ c: z.number().nonnegative(), epsilon: z.number().positive() }).strict();
+
 export const runConfigSchema = z
   .object({
     experiment: z.string().min(1),
@@ -110,8 +115,8 @@ export const runConfigSchema = z
     /** Softmax temperature of the distillation targets (arms with soft targets). */
     temperature: z.number().positive(),
     /** Strength of the EWC / SI penalties, EWC's Fisher sample count and online EWC's decay. */
-    ewc: z.object({ lambda: z.number().nonnegative(), samples: positiveInt, gamma: unitInterval }).strict(),
-    si: z.object({ c: z.number().nonnegative(), epsilon: z.number().positive() }).strict(),
+    ewc: ewcSchema,
+    si: siSchema,
     /** Evaluate every task's test set every this many solver iterations (0: only at task ends). */
     evalEvery: z.number().int().nonnegative(),
     /** Test samples per task used for the curves (the task-end accuracy matrix always uses the full test set). */

@@ -22,17 +22,15 @@ import { createGenerator } from './generators/create.ts';
 import { GeneratorWorker } from './generators/parallel.ts';
 import { trainGenerator, type GeneratorRngs, type GeneratorTaskSettings } from './generators/train.ts';
 import { continualMetrics, type Metrics } from './metrics.ts';
-import { Ewc } from './regularisers/ewc.ts';
+import { createRegulariser } from './regularisers/create.ts';
 import type { Regulariser } from './regularisers/regulariser.ts';
-import { Si } from './regularisers/si.ts';
-import { auditReplay, labelSamples, type ReplayAudit } from './replay/audit.ts';
+import { AUDIT_SAMPLES, auditReplay, labelSamples, type ReplayAudit } from './replay/audit.ts';
 import { replayBatch, replayGroups, unitsSoFar, type ReplayContext } from './replay/replay.ts';
 import { parseRunProgress, type RunProgress } from './run-progress.ts';
 import type { ContinualEvent, CurvePoint } from './run-events.ts';
 import { ensureWritableDir } from './run-folder.ts';
 import { freeze, restoreScholar, scholarArrays, solverObjective, type Scholar } from './scholar.ts';
 import { createSolver } from './solvers/create.ts';
-import type { Solver } from './solvers/solver.ts';
 import { buildStream } from './stream.ts';
 
 export type { ContinualEvent, CurvePoint, Progress } from './run-events.ts';
@@ -51,8 +49,6 @@ export interface RunResult extends Metrics {
   readonly taskNames: string[];
 }
 
-/** Generated samples labelled per task to measure what a scholar replays. */
-const AUDIT_SAMPLES = 1000;
 /** The solver reports its loss (and lets the worker's messages through) every this many iterations. */
 const REPORT_EVERY = 25;
 
@@ -71,23 +67,13 @@ export interface RunOptions {
   readonly sampleCount?: number;
 }
 
-/** r, the importance of the new task (paper §3); the first task has nothing to replay, so r = 1. */
-export function importance(config: RunConfig, taskIndex: number): number {
+/** How r is set: fixed, or 1/(tasks so far) so every task weighs the same (RunConfig's and the RL scholar's). */
+export type Importance = RunConfig['importance'];
+
+/** r, the importance of the new task (paper §3), for both domains; the first task has nothing to replay, so r = 1. */
+export function importance(config: { readonly importance: Importance }, taskIndex: number): number {
   if (taskIndex === 0) return 1;
   return config.importance === 'tasks-so-far' ? 1 / (taskIndex + 1) : config.importance.fixed;
-}
-
-function createRegulariser(arm: Arm, config: RunConfig, solver: Solver, rng: Rng): Regulariser | null {
-  switch (arm.regulariser) {
-    case null:
-      return null;
-    case 'ewc':
-      return new Ewc(solver, config.ewc.lambda, config.ewc.samples, null, rng);
-    case 'online-ewc':
-      return new Ewc(solver, config.ewc.lambda, config.ewc.samples, config.ewc.gamma, rng);
-    case 'si':
-      return new Si(solver, config.si.c, config.si.epsilon);
-  }
 }
 
 /** Everything the steps of a run share. */
@@ -176,7 +162,7 @@ function prepare(config: RunConfig, options: RunOptions, emit: (event: Continual
   });
   const scholar = make('scholar');
   const previous = make('previous');
-  const regulariser = createRegulariser(arm, config, scholar.solver, root.fork('regulariser'));
+  const regulariser = arm.regulariser && createRegulariser(arm.regulariser, config, scholar.solver, root.fork('regulariser'));
   const models = { scholar, previous, regulariser };
   try {
     return restore(config, options, emit, { arm, stream, root, ...models }, started);
@@ -302,7 +288,7 @@ function startGenerator(run: Run, plan: TaskPlan, worker: GeneratorWorker | null
   const generator = scholar.generator;
   if (!generator) return { check: () => {}, finish: async () => {} };
   const train = (): Promise<void> =>
-    trainGenerator(generator, teacher, task.train, plan.generator, plan.generatorRng, worker, tracker.generator);
+    trainGenerator({ generator, teacher, inputs: task.train, settings: plan.generator, rng: plan.generatorRng }, worker, tracker.generator);
   if (!worker) return { check: () => {}, finish: train };
   // The rejection is held here from the start, so a worker that fails while the solver trains is never an
   // unhandled rejection: the solver's loop sees it at its next report and the run ends with it.

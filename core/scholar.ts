@@ -132,9 +132,13 @@ export function solverObjective(
 ): tf.Scalar {
   const currentLoss = current && labelLoss(solver.logits(current.x), current.labels, current.units, solver.outputs);
   const replayedLoss = replay && replayLoss(solver.logits(replay.x), replay.targets, solver.outputs);
-  const mixed = mixByImportance(r, currentLoss, replayedLoss);
+  return addPenalty(mixByImportance(r, currentLoss, replayedLoss), penalty);
+}
+
+/** The objective plus a regulariser's penalty (EWC, SI), when it has one: both domains add it here. */
+export function addPenalty(objective: tf.Scalar, penalty?: () => tf.Scalar | null): tf.Scalar {
   const extra = penalty?.();
-  return extra ? tf.add(mixed, extra) : mixed;
+  return extra ? tf.add(objective, extra) : objective;
 }
 
 /** Copies a scholar's weights into the frozen "previous scholar" that teaches the next task. */

@@ -4,7 +4,7 @@
  */
 import type { Rng } from '../engine/random.ts';
 import { pixelsPerImage } from './dataset.ts';
-import type { Dataset } from './types.ts';
+import type { Dataset, Inputs } from './types.ts';
 
 export interface Batch {
   /** B*H*W*C floats in [0, 1]. */
@@ -30,22 +30,29 @@ function byteTable(scale: number): Float32Array {
  * allocating new ones.
  */
 export function fillBatch(dataset: Dataset, indices: ArrayLike<number>, into?: Batch): Batch {
-  const size = pixelsPerImage(dataset.shape);
   const b = indices.length;
   if (into && into.size !== b) throw new Error(`fillBatch: reusing a batch of ${into.size} for ${b} indices`);
-  const x = into?.x ?? new Float32Array(b * size);
+  const x = fillInputs(dataset, indices, into?.x);
   const y = into?.y ?? new Int32Array(b);
+  for (let k = 0; k < b; k++) y[k] = dataset.y[indices[k]];
+  return { x, y, size: b };
+}
+
+/** The inputs at `indices` as floats in [0, 1], flattened to [B, H*W*C]; into `into` when given. */
+export function fillInputs(inputs: Inputs, indices: ArrayLike<number>, into?: Float32Array): Float32Array {
+  const size = pixelsPerImage(inputs.shape);
+  const b = indices.length;
+  const x = into ?? new Float32Array(b * size);
   if (x.length !== b * size) throw new Error(`fillBatch: reused image buffer holds ${x.length} floats, need ${b * size}`);
-  const toUnit = byteTable(dataset.scale ?? 255);
+  const toUnit = byteTable(inputs.scale ?? 255);
   for (let k = 0; k < b; k++) {
     const i = indices[k];
-    if (!(i >= 0 && i < dataset.n)) throw new Error(`fillBatch: index ${i} out of range 0..${dataset.n - 1}`);
+    if (!(i >= 0 && i < inputs.n)) throw new Error(`fillBatch: index ${i} out of range 0..${inputs.n - 1}`);
     const src = i * size;
     const dst = k * size;
-    for (let p = 0; p < size; p++) x[dst + p] = toUnit[dataset.x[src + p]];
-    y[k] = dataset.y[i];
+    for (let p = 0; p < size; p++) x[dst + p] = toUnit[inputs.x[src + p]];
   }
-  return { x, y, size: b };
+  return x;
 }
 
 /**

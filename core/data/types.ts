@@ -5,16 +5,20 @@
 export type Scenario = 'task' | 'domain' | 'class';
 export type ImageShape = readonly [height: number, width: number, channels: number];
 
-export interface Dataset {
+/** n inputs without labels: what a generator learns to draw, and what a regulariser measures its weights on. */
+export interface Inputs {
   /** n images, each height*width*channels bytes, NHWC. */
   readonly x: Uint8Array;
-  /** n labels, already mapped to the stream's output units (see Task.units). */
-  readonly y: Uint8Array;
   readonly n: number;
   readonly shape: ImageShape;
   /** What a byte is divided by to give an input in [0, 1]: 255 for pixels (the default), 1 for the 0/1 cells of
-   *  a game's observation grid (the RL agent's observations train a generator through the same code). */
+   *  a game's observation grid (the RL agent's observations go through the same code). */
   readonly scale?: number;
+}
+
+export interface Dataset extends Inputs {
+  /** n labels, already mapped to the stream's output units (see Task.units). */
+  readonly y: Uint8Array;
 }
 
 export interface Task {

@@ -3,7 +3,7 @@
  * generator; at the end of each task the worker's weights and optimiser state are copied back into it.
  */
 import { Worker } from 'node:worker_threads';
-import type { Dataset, ImageShape } from '../data/types.ts';
+import type { ImageShape, Inputs } from '../data/types.ts';
 import type { BackendName } from '../engine/backend.ts';
 import { matMulPath } from '../engine/wasm-kernels.ts';
 import type { Rng } from '../engine/random.ts';
@@ -78,7 +78,7 @@ export class GeneratorWorker {
   async trainTask(
     generator: Generator,
     previous: Generator | null,
-    data: Dataset,
+    data: Inputs,
     settings: GeneratorTaskSettings,
     rng: { train: Rng; noise: Rng; replay: Rng },
     onProgress?: (iteration: number, loss: number) => void,

@@ -4,8 +4,8 @@
  * a worker (./worker.ts) with the same code.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { EpochSampler, fillBatch } from '../data/batch.ts';
-import type { Dataset } from '../data/types.ts';
+import { EpochSampler, fillInputs } from '../data/batch.ts';
+import type { Inputs } from '../data/types.ts';
 import type { Rng } from '../engine/random.ts';
 import type { Generator } from './generator.ts';
 import type { GeneratorWorker } from './parallel.ts';
@@ -22,7 +22,7 @@ export interface GeneratorTaskSettings {
 export function trainGeneratorOnTask(
   generator: Generator,
   previous: Generator | null,
-  data: Dataset,
+  data: Inputs,
   settings: GeneratorTaskSettings,
   rng: Rng,
   onProgress?: (iteration: number, loss: number) => void,
@@ -35,8 +35,7 @@ export function trainGeneratorOnTask(
     const loss = tf.tidy(() => {
       const replayed = previous === null ? null : previous.sample(batchSize);
       if (r === 0 && replayed !== null) return generator.trainStep(replayed, null, 1);
-      const batch = fillBatch(data, sampler.nextBatch());
-      return generator.trainStep(tf.tensor2d(batch.x, [batchSize, width]), replayed, r);
+      return generator.trainStep(tf.tensor2d(fillInputs(data, sampler.nextBatch()), [batchSize, width]), replayed, r);
     });
     if (onProgress && (it % reportEvery === 0 || it === iterations)) onProgress(it, loss.dataSync()[0]);
     loss.dispose();
@@ -50,22 +49,30 @@ export interface GeneratorRngs {
   readonly replay: Rng;
 }
 
+/** One task of a generator's training: G_i, its teacher G_(i−1), the new task's inputs, how long, which streams. */
+export interface GeneratorTask {
+  readonly generator: Generator;
+  /** G_(i−1), replayed with weight 1 − r; null for the first task. */
+  readonly teacher: Generator | null;
+  /** The new task's real inputs (no labels: a generator learns inputs only). */
+  readonly inputs: Inputs;
+  readonly settings: GeneratorTaskSettings;
+  readonly rng: GeneratorRngs;
+}
+
 /**
  * One task of generator training, in `worker` when given (in parallel with the solver, paper §3: the two halves
  * of a scholar's update are independent) or on this thread; both draw from the same streams, so where it runs
  * does not change what it computes.
  */
 export async function trainGenerator(
-  generator: Generator,
-  previous: Generator | null,
-  data: Dataset,
-  settings: GeneratorTaskSettings,
-  rng: GeneratorRngs,
+  task: GeneratorTask,
   worker: GeneratorWorker | null,
   onProgress?: (iteration: number, loss: number) => void,
 ): Promise<void> {
-  if (worker) return worker.trainTask(generator, previous, data, settings, rng, onProgress);
+  const { generator, teacher, inputs, settings, rng } = task;
+  if (worker) return worker.trainTask(generator, teacher, inputs, settings, rng, onProgress);
   generator.reseed(rng.noise);
-  previous?.reseed(rng.replay);
-  trainGeneratorOnTask(generator, previous, data, settings, rng.train, onProgress);
+  teacher?.reseed(rng.replay);
+  trainGeneratorOnTask(generator, teacher, inputs, settings, rng.train, onProgress);
 }

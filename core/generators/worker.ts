@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { useBackend, type BackendName } from '../engine/backend.ts';
 import { Rng, type RngState } from '../engine/random.ts';
-import type { Dataset, ImageShape } from '../data/types.ts';
+import type { ImageShape, Inputs } from '../data/types.ts';
 import type { AdamState } from '../nn/adam.ts';
 import type { WeightSet } from '../nn/weights.ts';
 import { sized } from '../engine/capacity.ts';
@@ -18,7 +18,7 @@ export type WorkerRequest =
   | { type: 'init'; backend: BackendName; native: boolean; spec: GeneratorSpec; shape: ImageShape }
   | {
       type: 'task';
-      data: Dataset;
+      data: Inputs;
       weights: WeightSet;
       optimizer: AdamState[];
       previous: WeightSet | null;

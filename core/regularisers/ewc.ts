@@ -4,8 +4,8 @@
  * Online EWC keeps one running F = γ·F + F_new anchored at the latest weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fillBatch } from '../data/batch.ts';
-import type { Dataset } from '../data/types.ts';
+import { fillInputs } from '../data/batch.ts';
+import type { Inputs } from '../data/types.ts';
 import type { Rng } from '../engine/random.ts';
 import type { Solver } from '../solvers/solver.ts';
 import type { Regulariser } from './regulariser.ts';
@@ -37,15 +37,15 @@ export class Ewc implements Regulariser {
   }
 
   /** Diagonal empirical Fisher from single-sample gradients of log p(ŷ | x), ŷ the solver's own prediction. */
-  private fisher(data: Dataset, units: readonly number[]): tf.Tensor[] {
+  private fisher(data: Inputs, units: readonly number[], rng: Rng): tf.Tensor[] {
     const params = this.solver.variables();
     const sums: tf.Tensor[] = params.map((p) => tf.zerosLike(p));
     const unitIndex = tf.tensor1d(units as number[], 'int32');
     const n = Math.min(this.samples, data.n);
     for (let s = 0; s < n; s++) {
-      const batch = fillBatch(data, [this.rng.int(data.n)]);
+      const input = fillInputs(data, [rng.int(data.n)]);
       tf.tidy(() => {
-        const x = tf.tensor2d(batch.x, [1, batch.x.length]);
+        const x = tf.tensor2d(input, [1, input.length]);
         const { grads } = tf.variableGrads(() => {
           const logits = tf.gather(this.solver.logits(x), unitIndex, 1);
           const logp = tf.logSoftmax(logits);
@@ -66,8 +66,8 @@ export class Ewc implements Regulariser {
     });
   }
 
-  endTask(_solver: Solver, data: Dataset, units: readonly number[]): void {
-    const fisher = this.fisher(data, units);
+  endTask(_solver: Solver, data: Inputs, units: readonly number[], rng: Rng = this.rng): void {
+    const fisher = this.fisher(data, units, rng);
     const weights = this.solver.variables().map((p) => tf.clone(p));
     if (this.gamma === null || this.anchors.length === 0) {
       this.anchors.push({ fisher, weights });

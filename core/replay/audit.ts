@@ -9,6 +9,10 @@ import type { Rng } from '../engine/random.ts';
 import type { Generator } from '../generators/generator.ts';
 import type { Solver } from '../solvers/solver.ts';
 
+/** Generated samples audited per task to measure what a scholar replays (both domains: the classifier's labels,
+ *  the RL agent's dreams). */
+export const AUDIT_SAMPLES = 1000;
+
 export interface ReplayAudit {
   /** Generated samples labelled. */
   readonly samples: number;

@@ -8,6 +8,7 @@
  * and faster.
  */
 import { BONUS, cellIndex, ENEMY, GRID, PLAYER, TRAIL } from '../layout.ts';
+import type { FrameRules } from '../frame-rules.ts';
 import { randomFloat, randomInt } from '../rng.ts';
 import { DOWN, LEFT, RIGHT, UP } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';
@@ -159,3 +160,9 @@ export class Asterix extends VectorGame {
     }
   }
 }
+
+/** The frames Asterix could show: one runner; no shots, no gauge (held to these invariants only). */
+export const ASTERIX_FRAMES: FrameRules = {
+  invariants: (f) => f.count('player') === 1 && f.count('player_shot') + f.count('enemy_shot') + f.count('meter') === 0,
+  objectsInPlace: () => true,
+};

@@ -11,6 +11,7 @@
  * Ramping: each rebuilt wall stands one row lower (at most LOWEST_TOP), so the ball comes back sooner.
  */
 import { BONUS, cellIndex, GRID, PLAYER, PLAYER_SHOT, TRAIL } from '../layout.ts';
+import type { FrameRules } from '../frame-rules.ts';
 import { randomInt } from '../rng.ts';
 import { LEFT, RIGHT } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';
@@ -152,3 +153,23 @@ export class Breakout extends VectorGame {
     }
   }
 }
+
+/**
+ * The frames Breakout could show: one paddle cell on the bottom row, one ball and at most one trail cell, nothing
+ * of other games. The ball is never inside a brick, and its trail is the ball's own cell or a horizontal or
+ * diagonal neighbour, never straight above or below (the ball never moves only vertically).
+ */
+export const BREAKOUT_FRAMES: FrameRules = {
+  invariants: (f) =>
+    f.count('player') === 1 && f.rows('player')[0] === BOTTOM && f.count('player_shot') === 1 && f.count('trail') <= 1 && f.count('enemy') + f.count('enemy_shot') + f.count('meter') === 0,
+  objectsInPlace: (f) => {
+    const ball = f.rows('player_shot')[0];
+    const ballX = f.columns('player_shot')[0];
+    if (f.cell(ballX, ball, 'bonus')) return false;
+    const trailRow = f.rows('trail');
+    if (trailRow.length === 0) return true;
+    const dx = Math.abs(f.columns('trail')[0] - ballX);
+    const dy = Math.abs(trailRow[0] - ball);
+    return dx <= 1 && dy <= 1 && !(dx === 0 && dy === 1);
+  },
+};

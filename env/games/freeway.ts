@@ -10,6 +10,7 @@
  * drops by one (down to FASTEST + 1), so traffic gets faster as the chicken scores.
  */
 import { cellIndex, ENEMY, GRID, PLAYER, TRAIL } from '../layout.ts';
+import { atMostOnePerRow, type FrameRules } from '../frame-rules.ts';
 import { randomInt } from '../rng.ts';
 import { DOWN, UP } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';
@@ -133,3 +134,27 @@ export class Freeway extends VectorGame {
     }
   }
 }
+
+/**
+ * The frames Freeway could show: the chicken in its column; cars only in the lanes (rows 1-8), at most one a lane;
+ * no shots, bonus or gauge. As drawn, every lane holds exactly one car, each car's trail (once it has moved) is the
+ * cell behind it in its lane's direction, trails stay in the lanes, and the chicken is never on a car nor on row 0
+ * (reaching it scores and puts the chicken back on START_ROW at once).
+ */
+export const FREEWAY_FRAMES: FrameRules = {
+  invariants: (f) =>
+    f.count('player') === 1 &&
+    f.columns('player')[0] === CHICKEN_X &&
+    atMostOnePerRow(f.rows('enemy'), 1, LANES) &&
+    f.count('player_shot') + f.count('enemy_shot') + f.count('bonus') + f.count('meter') === 0,
+  objectsInPlace: (f) => {
+    for (let lane = 0; lane < LANES; lane++) {
+      const cars = f.columnsInRow('enemy', lane + 1);
+      const trails = f.columnsInRow('trail', lane + 1);
+      if (cars.length !== 1 || trails.length > 1) return false;
+      if (trails.length === 1 && trails[0] !== (cars[0] - Freeway.direction(lane) + GRID) % GRID) return false;
+    }
+    const row = f.rows('player')[0];
+    return row > 0 && !f.cell(CHICKEN_X, row, 'enemy') && f.rows('trail').every((y) => y >= 1 && y <= LANES);
+  },
+};

@@ -1,16 +1,17 @@
 /**
- * The registry of games: for each, a description, the schema of its settings (with defaults), and how to
- * build N copies of it.
+ * The registry of games: for each, a description, the schema of its settings (with defaults), how to build N
+ * copies of it, and which frames it could show (each game's rules live in its own file).
  */
 import { z } from 'zod';
+import { FrameView, type FrameRules } from '../frame-rules.ts';
 import type { GameName } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';
-import { Asterix, ASTERIX_DEFAULTS } from './asterix.ts';
-import { Breakout, BREAKOUT_DEFAULTS } from './breakout.ts';
-import { Freeway, FREEWAY_DEFAULTS } from './freeway.ts';
+import { Asterix, ASTERIX_DEFAULTS, ASTERIX_FRAMES } from './asterix.ts';
+import { Breakout, BREAKOUT_DEFAULTS, BREAKOUT_FRAMES } from './breakout.ts';
+import { Freeway, FREEWAY_DEFAULTS, FREEWAY_FRAMES } from './freeway.ts';
 import type { GameOptions, VectorGame } from './game.ts';
-import { Seaquest, SEAQUEST_DEFAULTS } from './seaquest.ts';
-import { SpaceInvaders, SPACE_INVADERS_DEFAULTS } from './space-invaders.ts';
+import { Seaquest, SEAQUEST_DEFAULTS, SEAQUEST_FRAMES } from './seaquest.ts';
+import { SpaceInvaders, SPACE_INVADERS_DEFAULTS, SPACE_INVADERS_FRAMES } from './space-invaders.ts';
 
 export const SETTINGS_SCHEMAS = {
   breakout: z.strictObject({
@@ -59,4 +60,24 @@ export function createGame(config: GameConfig, numEnvs: number, options: GameOpt
     case 'seaquest':
       return new Seaquest(numEnvs, options, config.settings, buffers);
   }
+}
+
+/** Each game's rules of what its frames may show (../frame-rules.ts). */
+export const FRAME_RULES: Record<GameName, FrameRules> = {
+  breakout: BREAKOUT_FRAMES,
+  asterix: ASTERIX_FRAMES,
+  freeway: FREEWAY_FRAMES,
+  'space-invaders': SPACE_INVADERS_FRAMES,
+  seaquest: SEAQUEST_FRAMES,
+};
+
+/** Whether one observation (at byte `at`) obeys the invariants of `game`: rules every frame it draws obeys. */
+export function satisfiesInvariants(game: GameName, observation: Uint8Array, at = 0): boolean {
+  return FRAME_RULES[game].invariants(new FrameView(observation, at));
+}
+
+/** Whether one observation is a frame `game` could draw: its invariants, and its objects in place. */
+export function isGameFrame(game: GameName, observation: Uint8Array, at = 0): boolean {
+  const frame = new FrameView(observation, at);
+  return FRAME_RULES[game].invariants(frame) && FRAME_RULES[game].objectsInPlace(frame);
 }

@@ -13,6 +13,7 @@
  * Ramping: each surfacing raises the level, so enemies arrive more often, swim faster and fire more often.
  */
 import { BONUS, cellIndex, ENEMY, ENEMY_SHOT, GRID, METER, PLAYER, PLAYER_SHOT, TRAIL } from '../layout.ts';
+import type { FrameRules } from '../frame-rules.ts';
 import { randomFloat, randomInt } from '../rng.ts';
 import { DOWN, FIRE, LEFT, RIGHT, UP } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';
@@ -322,3 +323,11 @@ export class Seaquest extends VectorGame {
     for (let d = 0; d < this.divers[i]; d++) obs[o + cellIndex(d, GAUGE_ROW, BONUS)] = 1;
   }
 }
+
+/** The frames Seaquest could show: a submarine (one or two cells) above the gauge row, an oxygen gauge on the
+ *  gauge row only (held to these invariants only). */
+export const SEAQUEST_FRAMES: FrameRules = {
+  invariants: (f) =>
+    f.count('player') >= 1 && f.count('player') <= 2 && f.rows('player').every((y) => y < GAUGE_ROW) && f.count('meter') >= 1 && f.rows('meter').every((y) => y === GAUGE_ROW),
+  objectsInPlace: () => true,
+};

@@ -10,6 +10,7 @@
  * block is one step faster than the last and bombs come one step sooner (down to MIN_BOMB_PERIOD).
  */
 import { cellIndex, ENEMY, ENEMY_SHOT, GRID, PLAYER, PLAYER_SHOT, TRAIL } from '../layout.ts';
+import type { FrameRules } from '../frame-rules.ts';
 import { randomInt } from '../rng.ts';
 import { FIRE, LEFT, RIGHT } from '../types.ts';
 import type { VectorBuffers } from '../vector.ts';
@@ -216,3 +217,10 @@ function popcount(v: number): number {
   for (; v !== 0; v &= v - 1) n++;
   return n;
 }
+
+/** The frames Space Invaders could show: one cannon on the bottom row, at most one own shot; no bonus, no gauge
+ *  (held to these invariants only). */
+export const SPACE_INVADERS_FRAMES: FrameRules = {
+  invariants: (f) => f.count('player') === 1 && f.rows('player')[0] === BOTTOM && f.count('player_shot') <= 1 && f.count('bonus') + f.count('meter') === 0,
+  objectsInPlace: () => true,
+};

@@ -137,7 +137,7 @@ describe('dgr rl', () => {
     writeFileSync(config, '{}');
     expect(rl('--config', config, '--arm', 'gr').stderr).toMatch(/--config holds the whole run; drop --arm/);
     expect(rl('--config', config).stderr).toMatch(/invalid RL config:\n +experiment: /);
-    expect(rl('--arm', 'lwf').stderr).toMatch(/option '--arm <arms\.\.\.>' argument 'lwf' is invalid/);
+    expect(rl('--arm', 'lwf-gr').stderr).toMatch(/option '--arm <arms\.\.\.>' argument 'lwf-gr' is invalid/);
     expect(rl('--dreams', 'some').stderr).toMatch(/option '--dreams <keep>' argument 'some' is invalid\. Allowed choices are valid, exact, all/);
   });
 });

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Dreams } from '../../agent/arms/dreams.ts';
 import { consolidate, valueDistance } from '../../agent/consolidate.ts';
 import { createQSolver } from '../../agent/network.ts';
 import { agentPreset } from '../../agent/presets.ts';
@@ -14,7 +15,7 @@ import { createGenerator } from '../../core/generators/create.ts';
 import { trainGeneratorOnTask } from '../../core/generators/train.ts';
 import type { Generator } from '../../core/generators/generator.ts';
 import { ENEMY, OBSERVATION_SIZE } from '../../env/layout.ts';
-import { isGameFrame, satisfiesInvariants } from '../../agent/audit.ts';
+import { isGameFrame, satisfiesInvariants } from '../../env/games/index.ts';
 import { ValidDreams } from '../../agent/valid-dreams.ts';
 import { playedFrames } from './helpers.ts';
 
@@ -164,8 +165,8 @@ describe('consolidation', () => {
       scholar,
       learner,
       freeway,
-      { arm: 'gr', previous, generator, memory: null, noiseDensity: 0.5 },
-      { iterations: 150, batchSize: 32, r, loss: 'mse', scale: 1 },
+      { source: new Dreams(), previous, dreams: generator, regulariser: null },
+      { iterations: 150, batchSize: 32, r, loss: 'mse', scale: 1, reportEvery: 25 },
       new Rng(30),
     );
     const after = valueDistance(scholar, previous, probe);

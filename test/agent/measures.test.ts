@@ -1,6 +1,7 @@
 /** Normalised scores and retention against hand computations, and the audit's invariants on real frames. */
 import { describe, expect, it } from 'vitest';
-import { auditDreams, isGameFrame, satisfiesInvariants } from '../../agent/audit.ts';
+import { auditDreams } from '../../agent/audit.ts';
+import { isGameFrame, satisfiesInvariants } from '../../env/games/index.ts';
 import { normalisedScore } from '../../agent/evaluate.ts';
 import { epsilonAt } from '../../agent/learner.ts';
 import { gameKeys } from '../../agent/report/result-file.ts';

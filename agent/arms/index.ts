@@ -1,0 +1,89 @@
+/**
+ * The arms of the RL comparison, one table as core/arms.ts is for classification: each arm is a replay source
+ * (what s' is and who teaches it, one file each in this folder) and/or a regulariser on the scholar's Q-network
+ * (core/regularisers, the same EWC, online EWC and SI as the classification arms). Whether the scholar keeps a
+ * generator follows from the source: only Dreams reads one. Adding an arm is one entry here plus its source's
+ * file (docs/RL.md, "Adding an arm").
+ */
+import type { RegulariserName } from '../../core/arms.ts';
+import { CurrentFrames } from './current-frames.ts';
+import { Dreams } from './dreams.ts';
+import { NoReplay } from './no-replay.ts';
+import { Noise } from './noise.ts';
+import { PastFrames } from './past-frames.ts';
+import { RealFrames } from './real-frames.ts';
+import type { ReplaySource } from './source.ts';
+
+/** The settings a source is built from: the run's config (../config.ts) holds them; named here, not imported,
+ *  because the config's list of arms is this table's keys. */
+export interface SourceSettings {
+  readonly er: { readonly capacity: number };
+  readonly noise: { readonly density: number };
+}
+
+export interface RlArm {
+  readonly description: string;
+  /** The arm's replay source, built once per run (for each arm) from the run's settings. */
+  readonly replay: (settings: SourceSettings) => ReplaySource;
+  /** Whether the scholar keeps a generator G of past observations, trained each game (its dreams are s'). */
+  readonly generator: boolean;
+  /** A penalty on Q_k's weights, measured on each game's own observations; null for none. */
+  readonly regulariser: RegulariserName | null;
+}
+
+export const RL_ARMS = {
+  gr: {
+    description: 'generative replay: observations dreamt by the previous generator, taught the previous network’s Q-values',
+    replay: () => new Dreams(),
+    generator: true,
+    regulariser: null,
+  },
+  er: {
+    description: 'exact replay: a bounded buffer of real past observations, taught the previous network’s Q-values',
+    replay: (settings) => new RealFrames(settings.er.capacity),
+    generator: false,
+    regulariser: null,
+  },
+  noise: {
+    description: 'uniformly random binary grids taught the previous network’s Q-values (the generator-free baseline)',
+    replay: (settings) => new Noise(settings.noise.density),
+    generator: false,
+    regulariser: null,
+  },
+  none: {
+    description: 'the scholar learns each game from its short-term learner alone (it forgets)',
+    replay: () => new NoReplay(),
+    generator: false,
+    regulariser: null,
+  },
+  offline: {
+    description: 'real observations of every game so far, each taught by its own game’s learner (the upper bound)',
+    replay: () => new PastFrames(),
+    generator: false,
+    regulariser: null,
+  },
+  ewc: {
+    description: 'elastic weight consolidation: a Fisher-weighted penalty per past game on the Q-network, no replay',
+    replay: () => new NoReplay(),
+    generator: false,
+    regulariser: 'ewc',
+  },
+  'online-ewc': {
+    description: 'online EWC: one running Fisher penalty on the Q-network, decayed by gamma, no replay',
+    replay: () => new NoReplay(),
+    generator: false,
+    regulariser: 'online-ewc',
+  },
+  si: {
+    description: 'synaptic intelligence: a path-integral importance penalty on the Q-network, no replay',
+    replay: () => new NoReplay(),
+    generator: false,
+    regulariser: 'si',
+  },
+  lwf: {
+    description: 'learning without forgetting: the previous network’s Q-values taught on the new game’s own frames',
+    replay: () => new CurrentFrames(),
+    generator: false,
+    regulariser: null,
+  },
+} as const satisfies Record<string, RlArm>;
