@@ -60,8 +60,9 @@ export const scholarSchema = z.strictObject({
   batchSize: positiveInt,
   /** r, the importance of the new game: fixed, or 1/(games so far) so every game weighs the same. */
   importance: z.union([z.strictObject({ fixed: unitInterval }), z.literal('tasks-so-far')]),
-  /** L between Q-value vectors (RePR uses MSE). */
-  loss: z.enum(['mse', 'huber']),
+  /** L between Q-value vectors: regressed (RePR uses MSE), or distilled as a policy (Rusu et al. 2016 found the
+   *  KL to the teacher's Q-values sharpened at T = 0.01 the best of their losses) — core/scholar.ts's valueLoss. */
+  loss: z.union([z.enum(['mse', 'huber']), z.strictObject({ kind: z.literal('policy'), temperature: z.number().positive() })]),
   /** Teach Q-values normalised per game (divided by the teacher's mean absolute Q on that game's observations;
    *  GRIm-RePR found this reduces interference between games' reward scales). */
   normalise: z.boolean(),

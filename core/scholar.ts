@@ -78,6 +78,14 @@ function labelLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, units: readonly num
   return tf.losses.softmaxCrossEntropy(oneHot, columns(logits, units));
 }
 
+/**
+ * Distillation at temperature T (Hinton et al. 2015): the cross-entropy of the student's softmax(logits / T)
+ * against the teacher's softened distribution, times T² so its gradients keep their size as T changes.
+ */
+function softenedCrossEntropy(logits: tf.Tensor2D, softened: tf.Tensor, temperature: number): tf.Scalar {
+  return tf.mul(tf.losses.softmaxCrossEntropy(softened, tf.div(logits, temperature)), temperature * temperature);
+}
+
 /** L(S(x'; θ_i), y'): the loss on replayed data against the targets the replay source chose. */
 export function replayLoss(logits: tf.Tensor2D, targets: ReplayTargets, outputs: number): tf.Scalar {
   if (targets.kind === 'labels') return labelLoss(logits, targets.labels, targets.units, outputs);
@@ -93,8 +101,7 @@ export function replayLoss(logits: tf.Tensor2D, targets: ReplayTargets, outputs:
     // (in class-IL, the new task's classes) get no mass, so replayed inputs are kept away from them.
     const softened = tf.softmax(tf.div(teacher, temperature));
     const soft = sameUnits(teacherUnits, studentUnits) ? softened : tf.matMul(softened, placement(teacherUnits, studentUnits));
-    const distilled = tf.losses.softmaxCrossEntropy(soft, tf.div(columns(logits, studentUnits), temperature));
-    return tf.mul(distilled, temperature * temperature);
+    return softenedCrossEntropy(columns(logits, studentUnits), soft, temperature);
   });
   return tf.div(tf.addN(perGroup), groups.length) as tf.Scalar;
 }
@@ -111,15 +118,20 @@ export function mixByImportance(r: number, current: tf.Scalar | null, replayed: 
   return tf.add(tf.mul(r, current), tf.mul(1 - r, replayed));
 }
 
-export type ValueLossKind = 'mse' | 'huber';
+/** How a vector of values is taught: regressed (MSE, Huber) or distilled as a policy at a temperature. */
+export type ValueLossKind = 'mse' | 'huber' | { readonly kind: 'policy'; readonly temperature: number };
 
 /**
- * L between vectors of values (rows of `predicted` against rows of `target`), averaged over rows and units:
- * the mean squared error, or the Huber loss with δ = 1 (quadratic within 1 of the target, linear beyond, as in
- * DQN's error clipping, Mnih et al. 2015).
+ * L between vectors of values (rows of `predicted` against rows of `target`), averaged over rows: the mean
+ * squared error, or the Huber loss with δ = 1 (quadratic within 1 of the target, linear beyond, as in DQN's error
+ * clipping, Mnih et al. 2015), averaged over units too; or policy distillation (Rusu et al. 2016): the values read
+ * as the logits of a softmax policy at temperature T on both sides, so a low T teaches the teacher's greedy
+ * action sharply and the student's outputs stay on the teacher's scale (a chain of students teaches alike).
  */
 export function valueLoss(predicted: tf.Tensor2D, target: tf.Tensor2D, kind: ValueLossKind): tf.Scalar {
-  return kind === 'mse' ? tf.losses.meanSquaredError(target, predicted) : tf.losses.huberLoss(target, predicted, undefined, 1);
+  if (kind === 'mse') return tf.losses.meanSquaredError(target, predicted);
+  if (kind === 'huber') return tf.losses.huberLoss(target, predicted, undefined, 1);
+  return softenedCrossEntropy(predicted, tf.softmax(tf.div(target, kind.temperature)), kind.temperature);
 }
 
 /** The paper's L_train: r · L(S(x), y) + (1 − r) · L(S(x'), y'), plus an optional regulariser penalty. */

@@ -65,6 +65,34 @@ describe('the importance mix r · L_current + (1 − r) · L_replay', () => {
     expect(() => mixByImportance(R, null, null)).toThrow(/no loss term/);
   });
 
+  it('over value vectors as policies: cross-entropy at temperature T on both sides, times T², computed here by hand', () => {
+    const predicted = [
+      [0.02, -0.01, 0.03],
+      [0.5, 0.49, -1],
+    ];
+    const target = [
+      [0.01, 0.04, 0],
+      [2, 1, 1.5],
+    ];
+    const softmax = (row: number[], t: number): number[] => {
+      const m = Math.max(...row);
+      const e = row.map((v) => Math.exp((v - m) / t));
+      const z = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / z);
+    };
+    for (const temperature of [1, 0.01]) {
+      const perRow = predicted.map((row, i) => {
+        const teacher = softmax(target[i], temperature);
+        const student = softmax(row, temperature);
+        return -teacher.reduce((s, p, j) => s + p * Math.log(student[j]), 0);
+      });
+      const expected = (temperature * temperature * perRow.reduce((a, b) => a + b, 0)) / perRow.length;
+      tf.tidy(() => {
+        expect(value(valueLoss(tf.tensor2d(predicted), tf.tensor2d(target), { kind: 'policy', temperature }))).toBeCloseTo(expected, 6);
+      });
+    }
+  });
+
   it("in the VAE's mixture: r on the real inputs' mean loss, 1 − r on the replayed ones'", () => {
     const vae = new Vae({ inputSize: 6, hidden: [5], latent: 2, adam }, new Rng(4));
     tf.tidy(() => {
