@@ -3,6 +3,7 @@
  * may read both kinds of result; core knows nothing of RL). `dgr report docs` writes them between their markers;
  * test/report/docs-tables.test.ts fails when a committed document differs.
  */
+import { speed } from '../../../core/report/docs/bench.ts';
 import { CLASSIFICATION_TABLES } from '../../../core/report/docs/classification.ts';
 import type { TableSet } from '../../../core/report/docs/document.ts';
 import { glance, invalidDreams, rlGlance } from './glance.ts';
@@ -17,4 +18,5 @@ export const DOC_TABLES: TableSet = {
   glance,
   'rl-glance': rlGlance,
   'rl-invalid-dreams': invalidDreams,
+  speed,
 };
