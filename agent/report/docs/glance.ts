@@ -2,7 +2,7 @@
  * The summary tables of README.md and docs/RL.md: one row per committed result, a sentence of its headline
  * numbers, each taken from the files the row links.
  */
-import { accOf, atEnd, ownTask, readClassification, seedsOfFile } from '../../../core/report/docs/classification.ts';
+import { accOf, atEnd, ownTask, readClassification, seedsOfFile } from '../../../core/report/docs/classification-files.ts';
 import { resultLink, type TableContext } from '../../../core/report/docs/document.ts';
 import { list, pct, pctSem, range } from '../../../core/report/docs/format.ts';
 import { spread } from '../../../core/report/aggregate.ts';
