@@ -71,15 +71,20 @@ function ratios(strata: readonly (readonly SeedSample[])[], reference: Retention
 export function summariseRetention(strata: readonly (readonly SeedSample[])[], reference: RetentionReference, settings: BootstrapSettings = DEFAULT_BOOTSTRAP): RetentionSummary {
   const values = ratios(strata, reference);
   const flat = values.flat();
-  const all = strata.flat();
-  const meanReference = all.length > 0 ? mean(all.map((s) => s[reference])) : 0;
   return {
     seeds: flat.length,
-    of: all.length,
+    of: strata.flat().length,
     meanOfRatios: flat.length > 0 ? mean(flat) : null,
     interval: flat.length > 1 ? stratifiedBootstrap(values, mean, settings) : null,
-    ratioOfMeans: meanReference > 0 ? mean(all.map((s) => s.final)) / meanReference : null,
+    ratioOfMeans: ratioOfMeanScores(strata, reference),
   };
+}
+
+/** Mean final score over every seed of the strata / mean reference score (null when the mean reference is ≤ 0). */
+export function ratioOfMeanScores(strata: readonly (readonly SeedSample[])[], reference: RetentionReference): number | null {
+  const all = strata.flat();
+  const meanReference = all.length > 0 ? mean(all.map((s) => s[reference])) : 0;
+  return meanReference > 0 ? mean(all.map((s) => s.final)) / meanReference : null;
 }
 
 export interface IqmSummary {

@@ -1,26 +1,59 @@
-/** The docs' generated tables (cli/docs-tables.ts) are what the committed result files give: run `dgr report docs` after committing a result. */
+/**
+ * The docs' generated tables (agent/report/docs/, core/report/docs/) are what the committed result files give:
+ * run `dgr report docs` after committing a result. Every table is placed, and a changed figure in any of them is
+ * found and named.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DOCUMENTS, TABLES, withTables } from '../../cli/docs-tables.ts';
+import { DOC_TABLES, DOCUMENTS } from '../../agent/report/docs/index.ts';
+import { markedTables, staleTables, withTables, type TableSet } from '../../core/report/docs/document.ts';
 
 const root = join(import.meta.dirname, '..', '..');
+const read = (document: string): string => readFileSync(join(root, document), 'utf8');
+
+/** The tables, each generated once per document: the files do not change while the test runs. */
+const generated = new Map<string, string>();
+const TABLES: TableSet = Object.fromEntries(
+  Object.entries(DOC_TABLES).map(([name, table]) => [
+    name,
+    (context) => {
+      const key = `${context.document}:${name}`;
+      if (!generated.has(key)) generated.set(key, table(context));
+      return generated.get(key)!;
+    },
+  ]),
+);
 
 describe('docs tables', () => {
   it.each(DOCUMENTS)('%s: every marked table is what its files give', (document) => {
-    const text = readFileSync(join(root, document), 'utf8');
-    expect(withTables(text, document, root)).toBe(text);
+    const text = read(document);
+    expect(staleTables(text, document, root, TABLES)).toEqual([]);
+    expect(withTables(text, document, root, TABLES)).toBe(text);
   });
 
   it('every table is placed in some document', () => {
-    const all = DOCUMENTS.map((d) => readFileSync(join(root, d), 'utf8')).join('\n');
-    for (const name of Object.keys(TABLES)) expect(all).toContain(`<!-- dgr:table ${name} -->`);
+    const placed = new Set(DOCUMENTS.flatMap((d) => markedTables(read(d), d, root, TABLES).map((t) => t.name)));
+    expect(Object.keys(DOC_TABLES).filter((name) => !placed.has(name))).toEqual([]);
   });
 
-  it('a table that differs from its files, or an unknown table, is found', () => {
-    const text = readFileSync(join(root, 'docs', 'RESULTS.md'), 'utf8');
-    // A hand-edited figure inside the generated table (its GR row) is put back.
-    expect(withTables(text.replace('| GR | 89.47 ± 0.98 % |', '| GR | 89.5 % |'), 'RESULTS.md', root)).toBe(text);
-    expect(() => withTables('<!-- dgr:table nothing -->\n<!-- /dgr:table -->', 'X.md', root)).toThrow(/X\.md: unknown table 'nothing'/);
+  it.each(DOCUMENTS)('%s: a changed figure in any of its tables is found, named and put back', (document) => {
+    const text = read(document);
+    for (const { name, committed } of markedTables(text, document, root, TABLES)) {
+      // The first figure of the table's body (after its header and rule), one more in its last digit.
+      const body = committed.indexOf('---');
+      const figure = /\d+/.exec(committed.slice(body));
+      expect(figure, `${document}: table '${name}' has no figure`).not.toBeNull();
+      const [digits] = figure!;
+      const changed = digits.slice(0, -1) + ((Number(digits.at(-1)) + 1) % 10);
+      const at = text.indexOf(committed) + body + figure!.index;
+      const edited = text.slice(0, at) + changed + text.slice(at + digits.length);
+      expect(staleTables(edited, document, root, TABLES)).toEqual([`${document}: table '${name}'`]);
+      expect(withTables(edited, document, root, TABLES)).toBe(text);
+    }
+  });
+
+  it('an unknown table is an error naming the document', () => {
+    expect(() => withTables('<!-- dgr:table nothing -->\n<!-- /dgr:table -->', 'X.md', root, DOC_TABLES)).toThrow(/X\.md: unknown table 'nothing'/);
   });
 });

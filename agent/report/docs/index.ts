@@ -1,0 +1,22 @@
+/**
+ * Every generated table of the docs, by name: core's classification tables and the agent's RL tables (the agent
+ * may read both kinds of result; core knows nothing of RL). `dgr report docs` writes them between their markers;
+ * test/report/docs-tables.test.ts fails when a committed document differs.
+ */
+import { speed } from '../../../core/report/docs/bench.ts';
+import { CLASSIFICATION_TABLES } from '../../../core/report/docs/classification.ts';
+import type { TableSet } from '../../../core/report/docs/document.ts';
+import { glance, invalidDreams, rlGlance } from './glance.ts';
+import { RL_TABLES } from './rl-tables.ts';
+
+/** The documents that hold generated tables, relative to the repository's root. */
+export const DOCUMENTS = ['README.md', 'docs/RESULTS.md', 'docs/RL.md'] as const;
+
+export const DOC_TABLES: TableSet = {
+  ...CLASSIFICATION_TABLES,
+  ...RL_TABLES,
+  glance,
+  'rl-glance': rlGlance,
+  'rl-invalid-dreams': invalidDreams,
+  speed,
+};

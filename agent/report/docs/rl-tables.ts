@@ -1,0 +1,78 @@
+/** The docs' tables of RL results (docs/RESULTS.md), one entry per table, each from the committed files it links. */
+import { repoLink, resultLink, type TableContext, type TableSet } from '../../../core/report/docs/document.ts';
+import { list, pct, range } from '../../../core/report/docs/format.ts';
+import { table } from '../../../core/report/markdown.ts';
+import { RL_QUICK_TARGETS } from '../../targets.ts';
+import { auditTable, learnersTable, learnersWithReferences } from './rl-learners.ts';
+import { readRl } from './rl-files.ts';
+import { fiveArms, retentionTable, type ArmRow } from './rl-retention.ts';
+
+const retention = (rows: readonly ArmRow[]) => (context: TableContext) => retentionTable(context, rows);
+const minutes = (s: number): string => (s / 60).toFixed(1);
+
+/** Wall time of each seed: the whole run, its learners and its consolidations (`perSeed[]`), in minutes. */
+function wallTable(rows: readonly ArmRow[]) {
+  return (context: TableContext): string => {
+    const body = rows.map(({ label, file }) => {
+      const r = readRl(context, file);
+      const seeds = r.perSeed;
+      return [label, `${list(seeds.map((s) => s.seconds), minutes, ' / ')} min`, `${range(seeds.map((s) => s.learnerSeconds), minutes)} min`, `${range(seeds.map((s) => s.consolidationSeconds), minutes)} min`, range(seeds.map((s) => s.framesPerSecond), (x) => x.toFixed(0)), resultLink(context, file)];
+    });
+    return table(['run', 'wall per seed', 'learners', 'consolidations', 'frames/s over the run', 'file'], body, ['l', 'r', 'r', 'r', 'r', 'l']).join('\n');
+  };
+}
+
+/** The RL quick preset's pinned values (agent/targets.ts), measured by `dgr check`, which writes no result file. */
+function quickTargets(context: TableContext): string {
+  const rows = RL_QUICK_TARGETS.map((t) => [t.name, t.description, pct(t.measured, 2) + (t.name.includes('minus') ? ' points' : ' %'), `${pct(t.min, 0)} to ${pct(t.max, 0)}`]);
+  return [...table(['target', 'what it pins', 'when pinned (OpenBLAS)', 'band'], rows), '', `Source: ${repoLink(context, 'agent/targets.ts')} (\`RL_QUICK_TARGETS\`).`].join('\n');
+}
+
+const QUICK_ARMS: ArmRow[] = ['gr', 'none', 'er', 'noise', 'offline'].map((arm) => ({ label: arm, file: `rl/quick/${arm}/result.json` }));
+const protocolDev = (order: string): ArmRow[] => ['gr', 'er', 'none'].map((arm) => ({ label: arm, file: `rl/earlier/protocol-dev/${order}-seed-101/${arm}/result.json` }));
+
+export const RL_TABLES: TableSet = {
+  'rl-quick-targets': quickTargets,
+  'rl-quick-learners': (context) => learnersWithReferences(context, 'rl/quick/gr/result.json'),
+  'rl-quick-retention': retention(QUICK_ARMS),
+  'rl-all-dreams-learners': (context) => learnersTable(context, 'rl/earlier/all-dreams/three-games-gr.json'),
+  'rl-all-dreams-retention': retention(fiveArms('rl/earlier/all-dreams')),
+  'rl-all-dreams-audit': (context) => auditTable(context, 'rl/earlier/all-dreams/three-games-gr.json'),
+  'rl-valid-dreams-learners': (context) => learnersTable(context, 'rl/earlier/valid-dreams-gr/three-games-gr.json'),
+  'rl-valid-dreams-retention': retention([
+    { label: 'gr, valid dreams', file: 'rl/earlier/valid-dreams-gr/three-games-gr.json' },
+    { label: 'gr, all dreams (above)', file: 'rl/earlier/all-dreams/three-games-gr.json' },
+    { label: 'er (above)', file: 'rl/earlier/all-dreams/three-games-er.json' },
+  ]),
+  'rl-valid-dreams-audit': (context) => auditTable(context, 'rl/earlier/valid-dreams-gr/three-games-gr.json'),
+  'rl-full-learners': (context) => learnersTable(context, 'rl/three-games-gr.json'),
+  'rl-full-retention': retention(fiveArms('rl')),
+  'rl-full-audit': (context) => auditTable(context, 'rl/three-games-gr.json'),
+  'rl-ramping-retention': retention(fiveArms('rl/earlier/ramping-freeway')),
+  'rl-ramping-learners': (context) => learnersTable(context, 'rl/earlier/ramping-freeway/three-games-gr.json'),
+  'rl-ramping-audit': (context) => auditTable(context, 'rl/earlier/ramping-freeway/three-games-gr.json'),
+  'rl-steady-learners': (context) => learnersTable(context, 'rl/earlier/steady-freeway/three-games-gr.json'),
+  'rl-steady-retention': retention(fiveArms('rl/earlier/steady-freeway')),
+  'rl-steady-audit': (context) => auditTable(context, 'rl/earlier/steady-freeway/three-games-gr.json'),
+  'rl-wide-learners': (context) => learnersTable(context, 'rl/earlier/wide-scholar/three-games-gr.json'),
+  'rl-wide-retention': retention(fiveArms('rl/earlier/wide-scholar')),
+  'rl-wide-audit': (context) => auditTable(context, 'rl/earlier/wide-scholar/three-games-gr.json'),
+  'rl-preset-learner-retention': retention(fiveArms('rl/earlier/steady-freeway-preset-learner')),
+  'rl-beta01-retention': retention([
+    { label: 'gr, β = 0.1', file: 'rl/earlier/steady-freeway-beta01/three-games-gr.json' },
+    { label: 'gr, β = 1 (previous section)', file: 'rl/earlier/steady-freeway-preset-learner/three-games-gr.json' },
+  ]),
+  'rl-beta01-audit': (context) => auditTable(context, 'rl/earlier/steady-freeway-beta01/three-games-gr.json'),
+  'rl-protocol-dev-three-games': retention(protocolDev('three-games')),
+  'rl-protocol-dev-from-freeway': retention(protocolDev('three-games-from-freeway')),
+  'rl-run-walls': wallTable([
+    { label: 'all dreams, five arms', file: 'rl/earlier/all-dreams/three-games-gr.json' },
+    { label: 'valid dreams, GR alone', file: 'rl/earlier/valid-dreams-gr/three-games-gr.json' },
+    { label: 'ramping Freeway, five arms', file: 'rl/earlier/ramping-freeway/three-games-gr.json' },
+    { label: 'steady Freeway, Adam 1e-3, five arms', file: 'rl/earlier/steady-freeway/three-games-gr.json' },
+    { label: 'wide scholar, five arms', file: 'rl/earlier/wide-scholar/three-games-gr.json' },
+    { label: 'preset learner, five arms', file: 'rl/earlier/steady-freeway-preset-learner/three-games-gr.json' },
+    { label: 'β = 0.1, GR alone, niced', file: 'rl/earlier/steady-freeway-beta01/three-games-gr.json' },
+    { label: 'the full preset, GR alone', file: 'rl/three-games-gr.json' },
+  ]),
+};
