@@ -12,7 +12,8 @@ import { EXPERIMENTS } from '../../core/experiments/presets.ts';
 const root = join(import.meta.dirname, '..', '..', 'docs', 'results');
 const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
   // RL results have their own schema and test (test/agent/committed-results.test.ts).
-  .filter((f) => f.endsWith('.json') && !f.startsWith('rl/'))
+  // A rerun's *-comparison.json (dgr rerun's committed-against-rerun numbers) is no run's result.
+  .filter((f) => f.endsWith('.json') && !f.startsWith('rl/') && !f.endsWith('-comparison.json'))
   .sort();
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 

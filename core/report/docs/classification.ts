@@ -150,12 +150,23 @@ function permutedArms(context: TableContext): string {
   ]);
 }
 
+/** Split MNIST class-IL GR as committed and as `dgr rerun` made it again on a later commit (issue 26), seed by seed. */
+function splitMnistRerun(context: TableContext): string {
+  const columns: SeedColumn[] = [accuracy('ACC', (s) => s.acc), { title: 'BWT', unit: 'points', of: (s) => s.bwt, show: (x) => signed(100 * x) }];
+  const label = (file: string, when: string): { label: string; file: string } => {
+    const { commit, engine } = readClassification(context, file).provenance;
+    return { label: `${when} (commit ${commit === 'unknown' ? 'unknown' : commit.slice(0, 7)}, engine ${engine})`, file };
+  };
+  return perSeedTable(context, columns, [label('split-mnist/class-gr.json', 'as committed'), label('split-mnist/class-gr-rerun-2026-12-06.json', 'rerun 2026-12-06')]);
+}
+
 export const CLASSIFICATION_TABLES: TableSet = {
   'issue-4-targets': issue4Targets,
   'split-mnist': splitMnist,
   'split-mnist-matrix-gr': seedMatrix('split-mnist/class-gr.json'),
   'split-mnist-matrix-gr-distill': seedMatrix('split-mnist/class-gr-distill.json'),
   'split-mnist-wall': splitMnistWall,
+  'split-mnist-rerun': splitMnistRerun,
   'quick-presets': quickPresets,
   'scholar-chain': scholarChain,
   'mnist-synthetic': domainPair('MNIST', 'synthetic', [
