@@ -1,6 +1,11 @@
 /** Options shared by every computing subcommand, parsed and validated at the boundary. */
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option } from 'commander';
+import { SCHEDULES } from '../agent/presets.ts';
 import { BACKENDS, type BackendName, type BackendRequest } from '../core/engine/backend-names.ts';
+import { readJsonFile } from '../core/json-files.ts';
+import { parseSchedule } from '../env/schedule.ts';
+import { MAX_FRAMES_PER_GAME } from '../runner/frame-bound.ts';
 
 export function backendOption(): Option {
   return new Option('--backend <name>', 'compute backend: tensorflow if installed, else wasm, else cpu')
@@ -61,10 +66,6 @@ export function distinctChoices(flags: string, description: string, choices: rea
   });
 }
 
-/** Frames per game beyond which a run is taken for a typo (1e12 would take years): MinAtar trains 5M frames a
- * game (Young & Tian 2019), so twice that is room for any protocol here. `--allow-many-frames` lifts it. */
-export const MAX_FRAMES_PER_GAME = 10_000_000;
-
 /** Refuses `--frames` past MAX_FRAMES_PER_GAME unless the override was given. */
 export function requireSaneFrames(frames: number | undefined, allowed: boolean | undefined): void {
   if (frames === undefined || frames <= MAX_FRAMES_PER_GAME || allowed) return;
@@ -72,6 +73,15 @@ export function requireSaneFrames(frames: number | undefined, allowed: boolean |
     `--frames ${frames}: more than ${MAX_FRAMES_PER_GAME.toLocaleString('en')} frames a game is taken for a typo; ` +
       'give --allow-many-frames beside it if you mean it',
   );
+}
+
+/** A schedule option: a named schedule, or a JSON file validated by env's schema (errors name the field). */
+export function scheduleFrom(value: string | undefined, option = '--schedule') {
+  if (value === undefined || value in SCHEDULES) return value;
+  if (!existsSync(value)) throw new Error(`${option}: '${value}' is neither a schedule name (${Object.keys(SCHEDULES).join(', ')}) nor a file`);
+  const data = readJsonFile(value, option);
+  parseSchedule(data);
+  return data as never;
 }
 
 export function allowManyFramesOption(): Option {

@@ -1,12 +1,12 @@
 /**
  * An experiment run's progress as its job carries it (BullMQ job progress, read by `dgr sweep status`): where the
- * run is, the share of its work done, and when it will end by its own measured rates (cli/reporters/eta.ts).
+ * run is, the share of its work done, and when it will end by its own measured rates (runner/eta.ts).
  */
 import { z } from 'zod';
 import type { Subscriber } from '../core/events.ts';
 import { duration } from '../core/report/markdown.ts';
 import type { ContinualEvent, Progress } from '../core/run-events.ts';
-import { EtaEstimator } from '../cli/reporters/eta.ts';
+import { EtaEstimator } from '../runner/eta.ts';
 import type { ProgressView } from './kinds/kind.ts';
 
 export const jobProgressSchema = z.object({

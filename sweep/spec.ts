@@ -12,9 +12,9 @@ import { AGENT_PRESETS, agentPreset, PRESET_GENERATORS, SCHEDULES } from '../age
 import { ScheduleSchema } from '../env/schedule.ts';
 import { ARM_NAMES } from '../core/arms.ts';
 import { distinctItems, problemsOf } from '../core/config.ts';
-import { MAX_FRAMES_PER_GAME } from '../cli/options.ts';
 import { GENERATOR_CHOICES, PRESETS, SOLVER_KINDS } from '../core/experiments/presets.ts';
-import { experimentConfigs } from '../cli/experiment-runs.ts';
+import { experimentConfigs } from '../runner/experiment-configs.ts';
+import { MAX_FRAMES_PER_GAME } from '../runner/frame-bound.ts';
 import { jobFor, type SweepJob } from './jobs.ts';
 
 /** Seeds as numbers or ranges: 3, "1-20", [1, 2, "5-8"]. */

@@ -3,7 +3,8 @@ import { Option, type Command } from 'commander';
 import { findExperiment } from '../../core/experiments/presets.ts';
 import { QUICK_TARGETS, type Target } from '../../core/experiments/targets.ts';
 import { backendOption, nativeOption, startBackend } from '../options.ts';
-import { withProgress } from '../reporters/progress.ts';
+import { watching } from '../../runner/watchers.ts';
+import { progressReporter } from '../reporters/progress.ts';
 
 const nameOf = (t: Target): string => `${t.experiment}${t.scenario ? `/${t.scenario}` : ''}/${t.arm}`;
 // The RL targets' names, without loading agent/ (and tfjs) for --help; agent/targets.ts holds the bands.
@@ -27,7 +28,7 @@ export function registerCheck(program: Command): void {
       let failures = 0;
       for (const target of targets) {
         const config = findExperiment(target.experiment).build('quick', { arm: target.arm, seed: 1, scenario: target.scenario });
-        const { acc } = await withProgress(nameOf(target), (events) => runContinual(config, { backend, events }));
+        const { acc } = await watching([progressReporter(nameOf(target))], (events) => runContinual(config, { backend, events }));
         const ok = acc >= target.min && acc <= target.max;
         if (!ok) failures++;
         rows.push(row(ok, nameOf(target), 'ACC', acc, target.min, target.max, target.measured));
@@ -39,17 +40,8 @@ export function registerCheck(program: Command): void {
         const { RL_QUICK_TARGETS, RL_TARGET_ARMS } = await import('../../agent/targets.ts');
         const { agentPreset } = await import('../../agent/presets.ts');
         const { runAgent } = await import('../../agent/run.ts');
-        const { EventStream } = await import('../../core/events.ts');
         const { rlProgressReporter } = await import('../reporters/rl-progress.ts');
-        const events = new EventStream<import('../../agent/events.ts').AgentEvent>();
-        const progress = rlProgressReporter('rl quick');
-        events.subscribe(progress.subscriber);
-        let result: Awaited<ReturnType<typeof runAgent>>;
-        try {
-          result = await runAgent(agentPreset('quick', { arms: RL_TARGET_ARMS, seed: 1 }), { backend, events });
-        } finally {
-          progress.finish();
-        }
+        const result = await watching([rlProgressReporter('rl quick')], (events) => runAgent(agentPreset('quick', { arms: RL_TARGET_ARMS, seed: 1 }), { backend, events }));
         for (const target of RL_QUICK_TARGETS.filter((t) => rlWanted.includes(t.name))) {
           const value = target.read(result);
           const ok = value >= target.min && value <= target.max;

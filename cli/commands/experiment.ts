@@ -11,8 +11,11 @@ import { readJsonFile } from '../../core/json-files.ts';
 import { configOf } from '../../core/provenance.ts';
 import type { ResultFile } from '../../core/results.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
-import { checkExperimentFolder, experimentConfigs, overrideOptions, presetOption, requireSvhn, runArm, withOverrides, type RunOverrides } from '../experiment-runs.ts';
+import { experimentConfigs, requireSvhn, withOverrides, type RunOverrides } from '../../runner/experiment-configs.ts';
+import { checkExperimentFolder, runArm } from '../../runner/experiment-runs.ts';
+import { overrideOptions, presetOption } from '../experiment-options.ts';
 import { backendOption, distinctChoices, intOption, nativeOption, startBackend } from '../options.ts';
+import { experimentOutput } from '../reporters/progress.ts';
 
 export interface ExperimentOptions extends RunOverrides {
   arm?: ArmName[];
@@ -97,7 +100,7 @@ export function registerExperiment(program: Command): void {
       const commandLine = ['dgr', ...process.argv.slice(2)].join(' ');
       const summary: ResultFile[] = [];
       for (const config of configs) {
-        const result = await runArm(config, seeds, backend, join(out, config.arm), commandLine);
+        const result = await runArm(config, seeds, backend, join(out, config.arm), commandLine, experimentOutput());
         // Nothing asks this run to stop early.
         if (result === 'stopped') throw new Error(`${config.arm}: the run stopped before its last task`);
         summary.push(result);

@@ -14,9 +14,11 @@ import { resultFormat } from '../../core/provenance.ts';
 import { compareNumbers, comparisonText } from '../../core/rerun.ts';
 import { parseResultFile, type ResultFile } from '../../core/results.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
-import { checkExperimentFolder, runArm } from '../experiment-runs.ts';
+import { checkExperimentFolder, runArm } from '../../runner/experiment-runs.ts';
+import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
 import { nativeOption, startBackend } from '../options.ts';
-import { checkRunFolder, runSeeds } from '../rl-runs.ts';
+import { experimentOutput } from '../reporters/progress.ts';
+import { rlOutput } from '../reporters/rl-progress.ts';
 import { timestamp } from './experiment.ts';
 
 type Rerunnable = { kind: 'classification'; file: ResultFile } | { kind: 'rl'; file: RlResultFile };
@@ -57,14 +59,14 @@ async function rerun(path: string, target: Rerunnable, out: string, native: bool
     const dir = join(out, config.arm);
     checkExperimentFolder(out, [config]);
     const backend = await startBackend(request, native);
-    const result = await runArm(config, target.file.seeds, backend, dir, command);
+    const result = await runArm(config, target.file.seeds, backend, dir, command, experimentOutput());
     if (result === 'stopped') throw new Error(`${config.arm}: the rerun stopped before its last task`);
     return { result, written: join(dir, 'result.json') };
   }
   const config = target.file.config;
   checkRunFolder(out, config);
   const backend = await startBackend(request, native);
-  const files = await runSeeds(config, target.file.seeds, backend, out, command);
+  const files = await runSeeds(config, target.file.seeds, backend, out, command, rlOutput());
   if (files === 'stopped') throw new Error('the rerun stopped before its last game');
   return { result: files[0], written: join(out, target.file.arm, 'result.json') };
 }

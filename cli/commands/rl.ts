@@ -8,10 +8,11 @@ import { Option, type Command } from 'commander';
 import { AGENT_ARM_DESCRIPTIONS, AGENT_ARMS, DREAM_KEEPS, parseAgentConfig, type DreamKeep, type AgentArm, type AgentConfig } from '../../agent/config.ts';
 import { AGENT_PRESETS, agentPreset, describePreset, labelPreset, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
 import { configOf } from '../../core/provenance.ts';
-import { allowManyFramesOption, backendOption, distinctChoices, intOption, nativeOption, requireSaneFrames, startBackend } from '../options.ts';
+import { allowManyFramesOption, backendOption, distinctChoices, intOption, nativeOption, requireSaneFrames, scheduleFrom, startBackend } from '../options.ts';
 import { readJsonFile } from '../../core/json-files.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
-import { checkRunFolder, runSeeds, scheduleFrom } from '../rl-runs.ts';
+import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
+import { rlOutput } from '../reporters/rl-progress.ts';
 
 interface RlOptions {
   preset: AgentPresetName;
@@ -119,7 +120,7 @@ export function registerRl(program: Command): void {
       process.on('SIGTERM', onSignal);
       let files: Awaited<ReturnType<typeof runSeeds>>;
       try {
-        files = await runSeeds(config, seeds, backend, out, command, { shouldStop: () => stop, learnerCache: opts.learnerCache });
+        files = await runSeeds(config, seeds, backend, out, command, { ...rlOutput(), shouldStop: () => stop, learnerCache: opts.learnerCache });
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -1,71 +1,31 @@
-/**
- * An RL run's progress for a person, from the run's events: on a terminal one line rewritten in place, in a log
- * a line every 10 % of a game's frames and at each phase's end — game, phase, frames, frames/s, ε, losses, ETA.
- */
-import type { Subscriber } from '../../core/events.ts';
-import { duration } from '../../core/report/markdown.ts';
+/** An RL run's progress in `dgr`'s output: on a terminal, one line rewritten in place beside the log's other
+ * lines; in a file or a pipe, the log's lines (runner/rl-progress-log.ts). */
 import type { AgentEvent } from '../../agent/events.ts';
+import { rlProgressLog, type LiveLine } from '../../runner/rl-progress-log.ts';
+import type { SeedRunOptions } from '../../runner/seed-folders.ts';
+import { noticeLog } from '../../runner/watchers.ts';
 
-const fmt = (v: number | null, digits = 3): string => (v === null || !Number.isFinite(v) ? '-' : v.toFixed(digits));
-const kilo = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : String(n));
-
-export function rlProgressReporter(label: string, out: NodeJS.WriteStream = process.stderr): { subscriber: Subscriber<AgentEvent>; finish(): void } {
-  let games: readonly string[] = [];
-  let frames: readonly number[] = [];
-  let lastDecile = -1;
-  let live = false;
-  const started = performance.now();
-  const say = (line: string): void => {
-    if (live) out.write('\n');
-    live = false;
-    out.write(`${label}: ${line}\n`);
-  };
-  const subscriber: Subscriber<AgentEvent> = (e) => {
-    switch (e.type) {
-      case 'start':
-        games = e.games;
-        frames = e.frames;
-        if (e.resumedAtFrame > 0) say(`resuming from its checkpoint at frame ${kilo(e.resumedAtFrame)}`);
-        say(`${games.join(' → ')}; reference (random/scripted): ${games.map((g, i) => `${g} ${e.reference.random[i].toFixed(1)}/${e.reference.scripted[i].toFixed(1)}`).join(', ')}`);
-        return;
-      case 'progress': {
-        const gameStart = frames.slice(0, e.game).reduce((s, f) => s + f, 0);
-        const inGame = e.frame - gameStart;
-        const line =
-          `game ${e.game + 1}/${games.length} ${games[e.game]} · ${e.phase} · ${kilo(inGame)}/${kilo(frames[e.game] ?? 0)} frames` +
-          (e.phase === 'learn' ? ` · ${e.framesPerSecond.toFixed(0)} frames/s · ε ${fmt(e.epsilon, 2)} · TD ${fmt(e.tdLoss)}` : ` · loss ${fmt(e.consolidationLoss)}`) +
-          ` · ${duration((performance.now() - started) / 1000)}` +
-          (e.etaSeconds === null ? '' : ` · ETA ${duration(e.etaSeconds)}`);
-        if (out.isTTY) {
-          out.write(`\r\x1b[2K${label}: ${line}`);
-          live = true;
-          return;
-        }
-        const decile = e.phase === 'learn' ? Math.floor((10 * inGame) / Math.max(1, frames[e.game])) + 10 * e.game : -1;
-        if (decile > lastDecile) {
-          lastDecile = decile;
-          say(line);
-        }
-        return;
-      }
-      case 'curve':
-        if (e.arm === null) say(`learner on ${games[e.game]}: normalised score ${fmt(e.scores[e.game], 3)} at frame ${kilo(e.frame)}`);
-        return;
-      case 'task-end':
-        say(`${e.arm} after ${games[e.game]}: ${e.row.map((v, i) => `${games[i]} ${fmt(v, 3)}`).join(', ')} (learner scored ${e.learnerScore.toFixed(2)})`);
-        return;
-      case 'subscriber-error':
-        say(`a watcher failed on '${e.event}' and was detached: ${e.message}`);
-        return;
-      default:
-        return;
-    }
-  };
+/** The terminal's line: cleared and written again on each show. */
+function liveLine(out: NodeJS.WriteStream): LiveLine {
+  let shown = false;
   return {
-    subscriber,
-    finish() {
-      if (live) out.write('\n');
-      live = false;
+    show(text) {
+      out.write(`\r\x1b[2K${text}`);
+      shown = true;
+    },
+    end() {
+      if (shown) out.write('\n');
+      shown = false;
     },
   };
+}
+
+export function rlProgressReporter(label: string, out: NodeJS.WriteStream = process.stderr): ReturnType<typeof rlProgressLog> {
+  return rlProgressLog(label, out, out.isTTY ? liveLine(out) : undefined);
+}
+
+/** How `dgr rl` and `dgr rerun` watch an RL run into a folder: each seed's progress (but a seed read back only to
+ * join the result), and the folder's notices, on stderr. */
+export function rlOutput(): Pick<SeedRunOptions<AgentEvent>, 'watch' | 'notice'> {
+  return { watch: ({ label, joining }) => (joining ? [] : [rlProgressReporter(label)]), notice: noticeLog() };
 }

@@ -1,8 +1,11 @@
 /** Sweep jobs of `dgr experiment`: one arm, one scenario, one seed, run into its folder as `dgr experiment` runs it. */
 import { z } from 'zod';
 import { runConfigSchema } from '../../core/config.ts';
-import { requireSvhn, runArm } from '../../cli/experiment-runs.ts';
 import { resultFileSchema, resultScenario, type ResultFile } from '../../core/results.ts';
+import { requireSvhn } from '../../runner/experiment-configs.ts';
+import { runArm } from '../../runner/experiment-runs.ts';
+import { progressLog } from '../../runner/progress-log.ts';
+import { noticeLog } from '../../runner/watchers.ts';
 import { jobProgressSubscriber, jobProgressView, type JobProgress } from '../job-progress.ts';
 import type { JobKind } from './kind.ts';
 
@@ -20,8 +23,11 @@ export const experimentKind: JobKind<ExperimentPayload, ResultFile, JobProgress>
   folder: ({ config }, hash) => [config.experiment, `${resultScenario(config)}-${config.arm}`, `seed-${config.seed}-${hash.slice(0, 8)}`],
   run: async ({ config }, context) => {
     requireSvhn([config]);
+    const job = { subscriber: jobProgressSubscriber(context.progress) };
     return runArm(config, [config.seed], context.backend, context.folder, context.command, {
-      subscriber: jobProgressSubscriber(context.progress),
+      // The worker's log gets the run's progress lines and notices, as `dgr experiment` prints them.
+      watch: ({ label }) => [progressLog(label), job],
+      notice: noticeLog(),
       shouldStop: context.shouldStop,
       label: context.label,
       // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale.

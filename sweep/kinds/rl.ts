@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { agentConfigSchema } from '../../agent/config.ts';
 import { rlResultSchema, type RlResultFile } from '../../agent/report/result-file.ts';
-import { runSeeds } from '../../cli/rl-runs.ts';
+import { rlProgressLog } from '../../runner/rl-progress-log.ts';
+import { runSeeds } from '../../runner/rl-runs.ts';
+import { noticeLog } from '../../runner/watchers.ts';
 import { rlJobProgressSubscriber, rlJobProgressView, type RlJobProgress } from '../rl-job-progress.ts';
 import type { JobKind } from './kind.ts';
 
@@ -40,15 +42,20 @@ export const rlKind: JobKind<RlPayload, RlResultFile[], RlJobProgress> = {
   },
   words: (payload) => ({ what: scheduleWord(payload), variant: [armsWord(payload)], seed: payload.config.seed }),
   folder: (payload, hash) => ['rl', scheduleWord(payload), armsWord(payload), `seed-${payload.config.seed}-${hash.slice(0, 8)}`],
-  run: ({ config, shareLearners }, context) =>
-    runSeeds(config, [config.seed], context.backend, context.folder, context.command, {
-      subscriber: rlJobProgressSubscriber(context.progress),
+  run: ({ config, shareLearners }, context) => {
+    const job = { subscriber: rlJobProgressSubscriber(context.progress) };
+    return runSeeds(config, [config.seed], context.backend, context.folder, context.command, {
+      // The worker's log gets the run's progress lines (but a seed read back only to join the result's) and
+      // notices, as `dgr rl` prints them.
+      watch: ({ label, joining }) => (joining ? [job] : [rlProgressLog(label), job]),
+      notice: noticeLog(),
       shouldStop: context.shouldStop,
       label: context.label,
       // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale.
       takeOverLocks: true,
       ...(shareLearners ? { learnerCache: join(context.store, LEARNER_CACHE) } : {}),
-    }),
+    });
+  },
   progress: rlJobProgressView,
   summary: (files) => files.map((f) => `${f.arm} ACC ${(100 * f.acc).toFixed(2)} %`).join(', '),
   // The arms share one run: each file holds its wall time.

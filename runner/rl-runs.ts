@@ -1,30 +1,19 @@
 /**
- * How `dgr rl` builds its config from a preset and runs its seeds into a folder (config.json, result.json per arm,
- * report files, a checkpoint per seed). A sweep worker (sweep/kinds/rl.ts) runs its jobs through the same
- * functions, so an RL run is the same whichever command started it.
+ * Runs an RL config over its seeds into a folder (config.json, result.json per arm, report files, a checkpoint per
+ * seed), for `dgr rl`, `dgr rerun` and a sweep's jobs alike, so an RL run is the same whichever started it. It
+ * prints nothing: the caller's watchers see each seed's events (a terminal's progress, a job's progress).
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAgentConfig, type AgentConfig } from '../agent/config.ts';
 import type { AgentEvent } from '../agent/events.ts';
 import type { RlResultFile } from '../agent/report/result-file.ts';
-import { SCHEDULES } from '../agent/presets.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
-import { readJsonFile, writeJson } from '../core/json-files.ts';
+import { writeJson } from '../core/json-files.ts';
 import { configFile, finishProvenance, startProvenance, type Provenance } from '../core/provenance.ts';
 import { lockRunFolder, lockRunFolderWhenFree, SEED_ERROR_FILE } from '../core/run-folder.ts';
-import { parseSchedule } from '../env/schedule.ts';
-import { rlProgressReporter } from './reporters/rl-progress.ts';
 import { addFinishedSeeds, checkRunKind, checkSeedFolders, savedProvenance, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
-
-/** A schedule option: a named schedule, or a JSON file validated by env's schema (errors name the field). */
-export function scheduleFrom(value: string | undefined, option = '--schedule') {
-  if (value === undefined || value in SCHEDULES) return value;
-  if (!existsSync(value)) throw new Error(`${option}: '${value}' is neither a schedule name (${Object.keys(SCHEDULES).join(', ')}) nor a file`);
-  const data = readJsonFile(value, option);
-  parseSchedule(data);
-  return data as never;
-}
+import { watching } from './watchers.ts';
 
 /** The seeds a run folder holds; a seed is finished when its checkpoint is past the schedule's last game. */
 function seedsOfRun(out: string, config: AgentConfig): SeedInFolder<AgentConfig>[] {
@@ -42,7 +31,6 @@ export function checkRunFolder(out: string, config: AgentConfig): void {
   checkSeedFolders(out, config, seedsOfRun(out, config), parseAgentConfig);
 }
 
-
 /**
  * Runs the config over the seeds into `out`: each seed checkpoints under `out/seed-<n>/checkpoint` and resumes
  * from it; then `out` gets the config, each arm's result.json (mean ± s.e.m. over every finished seed in the
@@ -55,11 +43,10 @@ export async function runSeeds(
   backend: BackendName,
   out: string,
   command: string,
-  options: SeedRunOptions<AgentEvent> & { readonly learnerCache?: string } = {},
+  options: SeedRunOptions<AgentEvent> & { readonly learnerCache?: string },
 ): Promise<RlResultFile[] | 'stopped'> {
   // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
   const { runAgent, RunStopped } = await import('../agent/run.ts');
-  const { EventStream } = await import('../core/events.ts');
   const { defaultControl } = await import('../agent/events.ts');
   const { rlResultFile, seedResult } = await import('../agent/report/result-file.ts');
   const { writeRlRunFiles } = await import('../agent/report/files.ts');
@@ -68,7 +55,7 @@ export async function runSeeds(
   const shouldStop = options.shouldStop ?? (() => false);
   // The run reads `stop` between steps; here it asks whoever started the run.
   const control = { ...defaultControl(), get stop() { return shouldStop(); } };
-  const run = async (seed: number, quiet: boolean): Promise<Run> => {
+  const run = async (seed: number, joining: boolean): Promise<Run> => {
     const seeded = { ...config, seed };
     const dir = seedFolder(out, seed);
     // A seed another process finished is read back from its checkpoint: the provenance it recorded is kept.
@@ -78,13 +65,12 @@ export async function runSeeds(
     const release = lockRunFolder(dir, `the run folder of seed ${seed}`);
     try {
       writeJson(dir, 'config.json', configFile(seeded, started));
-      const events = new EventStream<AgentEvent>();
-      const progress = rlProgressReporter(options.label ?? `rl ${config.arms.join('+')}${seeds.length > 1 ? ` seed ${seed}` : ''}`);
-      if (!quiet) events.subscribe(progress.subscriber);
-      if (options.subscriber) events.subscribe(options.subscriber);
+      const label = options.label ?? `rl ${config.arms.join('+')}${seeds.length > 1 ? ` seed ${seed}` : ''}`;
       rmSync(join(dir, SEED_ERROR_FILE), { force: true });
       try {
-        const result = await runAgent(seeded, { backend, events, control, checkpointDir: join(dir, 'checkpoint'), learnerCache: options.learnerCache });
+        const result = await watching(options.watch({ seed, label, joining }), (events) =>
+          runAgent(seeded, { backend, events, control, checkpointDir: join(dir, 'checkpoint'), learnerCache: options.learnerCache }),
+        );
         const provenance = readBack ? started : finishProvenance(started);
         writeJson(dir, 'config.json', configFile(seeded, provenance));
         return { result, provenance };
@@ -92,8 +78,6 @@ export async function runSeeds(
         // A failed seed says why in its folder, for whoever lists the runs (dgr serve --runs).
         if (!(error instanceof RunStopped)) writeJson(dir, SEED_ERROR_FILE, { message: error instanceof Error ? error.message : String(error), at: new Date().toISOString() });
         throw error;
-      } finally {
-        progress.finish();
       }
     } finally {
       release();
@@ -112,7 +96,7 @@ export async function runSeeds(
   takeOverLock(out, options);
   const release = await lockRunFolderWhenFree(out, 'the run folder', 120_000);
   try {
-    await addFinishedSeeds(out, seedsOfRun(out, config), runs, 'game', (seed) => run(seed, true));
+    await addFinishedSeeds(out, seedsOfRun(out, config), runs, 'game', (seed) => run(seed, true), options.notice);
     const all = [...runs.entries()].sort(([a], [b]) => a - b).map(([seed, r]) => ({ seed, ...r }));
     const [first] = all;
     const files = config.arms.map((arm) =>

@@ -1,6 +1,6 @@
 /** The ETA weighs the solver's and the generator's iterations by their own measured rates. */
 import { describe, expect, it } from 'vitest';
-import { EtaEstimator, type Work } from '../../cli/reporters/eta.ts';
+import { EtaEstimator, type Work } from '../../runner/eta.ts';
 
 const work = (concurrent: boolean, generatorIterations = 300): Work => ({ tasks: 5, iterations: 300, generatorIterations, concurrent });
 const at = (task: number, iteration: number, generatorIteration: number) => ({ task, iteration, generatorIteration });

@@ -1,16 +1,16 @@
 /**
- * The seed folders of a run's output folder (`<dir>/seed-<n>/checkpoint`), shared by `dgr experiment` and
- * `dgr rl`: which seeds a folder holds, with the config each was started with and whether it finished, so a second
+ * The seed folders of a run's output folder (`<dir>/seed-<n>/checkpoint`), shared by experiment and RL runs
+ * (`dgr experiment`, `dgr rl`, a sweep's jobs): which seeds a folder holds, with the config each was started with and whether it finished, so a second
  * run into the folder adds its seeds to the result (never replaces it) and a folder of another config is refused
  * before any work.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { differences, sameRun, type RunSettings } from '../core/config.ts';
-import type { Subscriber } from '../core/events.ts';
 import { readJsonFile } from '../core/json-files.ts';
 import { configOf, provenanceSchema, unknownProvenance, type Provenance } from '../core/provenance.ts';
 import { lockHolder } from '../core/run-folder.ts';
+import type { SeedWatcher, WatchedSeed } from './watchers.ts';
 
 export const seedFolder = (dir: string, seed: number): string => join(dir, `seed-${seed}`);
 
@@ -106,8 +106,8 @@ export function checkRunKind(dir: string, kind: RunKind): void {
 /**
  * Adds to `runs` the seeds of `dir` that finished in other processes (--seed 2 beside --seed 3), read back from
  * their finished checkpoints by `readBack`, so the folder's result holds every finished seed and a second run into
- * it adds to its result, never replaces it. Says which of its seeds are still running, or stopped before their
- * last `step` (task, game).
+ * it adds to its result, never replaces it. Tells `notice` which of its seeds are still running, or stopped before
+ * their last `step` (task, game).
  */
 export async function addFinishedSeeds<C, R>(
   dir: string,
@@ -115,19 +115,20 @@ export async function addFinishedSeeds<C, R>(
   runs: Map<number, R>,
   step: string,
   readBack: (seed: number) => Promise<R>,
+  notice: (line: string) => void,
 ): Promise<void> {
   for (const other of seeds) {
     if (runs.has(other.seed)) continue;
     if (!other.finished) {
       const holder = lockHolder(seedFolder(dir, other.seed));
-      process.stderr.write(
+      notice(
         holder
-          ? `dgr: seed ${other.seed} in ${dir} is still running (process ${holder.pid}): the result holds it once that run ends\n`
-          : `dgr: seed ${other.seed} in ${dir} stopped before its last ${step}: run it again with this --out to finish it\n`,
+          ? `seed ${other.seed} in ${dir} is still running (process ${holder.pid}): the result holds it once that run ends`
+          : `seed ${other.seed} in ${dir} stopped before its last ${step}: run it again with this --out to finish it`,
       );
       continue;
     }
-    process.stderr.write(`dgr: seed ${other.seed}, finished earlier in ${dir}, joins the result\n`);
+    notice(`seed ${other.seed}, finished earlier in ${dir}, joins the result`);
     runs.set(other.seed, await readBack(other.seed));
   }
 }
@@ -141,10 +142,15 @@ export function savedProvenance(dir: string, seed: number): Provenance {
   return saved.success ? saved.data : unknownProvenance();
 }
 
-/** How a command or a sweep job runs seeds into a folder, beside the run's own settings. */
+/** How a command or a sweep job runs seeds into a folder, beside the run's own settings. The run prints nothing:
+ * what it has to say goes to the watchers and notices given here. */
 export interface SeedRunOptions<Event> {
-  /** Watches each seed's run beside its progress lines (a sweep worker reports progress to its job). */
-  readonly subscriber?: Subscriber<Event>;
+  /** The watchers of each seed's run, asked for as the seed starts (progress lines in a terminal or a worker's
+   *  log, a sweep job's progress). */
+  readonly watch: (seed: WatchedSeed) => readonly SeedWatcher<Event>[];
+  /** Told, in a line, of the folder's other seeds: finished earlier and joining the result, still running, or
+   *  stopped before their end. */
+  readonly notice: (line: string) => void;
   /** True stops the run at its next checkpoint or step (a sweep worker told to shut down); it resumes from its
    *  last checkpoint. */
   readonly shouldStop?: () => boolean;
