@@ -22,6 +22,19 @@ export const AGENT_ARMS = Object.keys(RL_ARMS) as [AgentArm, ...AgentArm[]];
 
 export const AGENT_ARM_DESCRIPTIONS = Object.fromEntries(AGENT_ARMS.map((arm) => [arm, RL_ARMS[arm].description])) as Record<AgentArm, string>;
 
+/**
+ * Settings added after runs were made without them (the arms table, 2026-12-06): a config that leaves one out
+ * means its default, the value the code had as a constant before. Kept apart so a sweep job's identity can
+ * leave them out when they hold the default, and finished jobs keep their ids.
+ */
+export const ADDED_SETTINGS = {
+  noise: { density: 0.5 },
+  ewc: { lambda: 5000, samples: 200, gamma: 1 },
+  si: { c: 0.1, epsilon: 0.1 },
+  audit: { frames: 256, samples: AUDIT_SAMPLES, dreams: 64 },
+  progress: { every: 25, yieldEvery: 200 },
+} as const;
+
 const positiveInt = z.int().positive();
 const unitInterval = z.number().min(0).max(1);
 const adam = adamSchema;
@@ -102,19 +115,19 @@ export const agentConfigSchema = z.strictObject({
   /** ER's buffer of real past observations (spread evenly over the games seen). */
   er: z.strictObject({ capacity: positiveInt }),
   /** The noise arm's grids: each cell set with probability `density` ("uniformly random binary grids": ½). */
-  noise: z.strictObject({ density: unitInterval }).default({ density: 0.5 }),
+  noise: z.strictObject({ density: unitInterval }).default(ADDED_SETTINGS.noise),
   /** EWC and online EWC on the scholar's Q-network (core's settings): its Fisher is measured on `samples` of the
    *  game's observations, the Q-values read as the logits of a softmax policy. Classification's values (core's
    *  presets), not tuned for Q-networks. */
-  ewc: ewcSchema.default({ lambda: 5000, samples: 200, gamma: 1 }),
+  ewc: ewcSchema.default(ADDED_SETTINGS.ewc),
   /** SI on the scholar's Q-network (core's settings; classification's values, not tuned for Q-networks). */
-  si: siSchema.default({ c: 0.1, epsilon: 0.1 }),
+  si: siSchema.default(ADDED_SETTINGS.si),
   /** What the replay audit measures after each game: real frames kept per game (never trained on), the dreams
    *  audited (core's AUDIT_SAMPLES, as the classification audit) and the dreams kept for the viewer. */
-  audit: z.strictObject({ frames: positiveInt, samples: positiveInt, dreams: positiveInt }).default({ frames: 256, samples: AUDIT_SAMPLES, dreams: 64 }),
+  audit: z.strictObject({ frames: positiveInt, samples: positiveInt, dreams: positiveInt }).default(ADDED_SETTINGS.audit),
   /** A consolidation reads its loss every `every` iterations (and so reports progress) and lets the event loop
    *  run (a viewer's controls, a stop) every `yieldEvery`; how often, not what it computes. */
-  progress: z.strictObject({ every: positiveInt, yieldEvery: positiveInt }).default({ every: 25, yieldEvery: 200 }),
+  progress: z.strictObject({ every: positiveInt, yieldEvery: positiveInt }).default(ADDED_SETTINGS.progress),
   evaluation: z.strictObject({
     /** Evaluate the short-term learner on its game every this many frames (0: only at the game's end). */
     every: z.int().nonnegative(),

@@ -4,8 +4,9 @@
  * `dgr rl --arm gr none`); a sweep that wants each arm on its own worker gives each arm its own spec entry.
  */
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { agentConfigSchema } from '../../agent/config.ts';
+import { ADDED_SETTINGS, agentConfigSchema } from '../../agent/config.ts';
 import { rlResultSchema, type RlResultFile } from '../../agent/report/result-file.ts';
 import { rlProgressLog } from '../../runner/rl-progress-log.ts';
 import { runSeeds } from '../../runner/rl-runs.ts';
@@ -36,9 +37,12 @@ export const rlKind: JobKind<RlPayload, RlResultFile[], RlJobProgress> = {
   result: z.array(rlResultSchema).min(1),
   // The label is not a setting: a run keeps the id it had before labels told `custom` from the preset it
   // started from, so a finished run is not queued again (the id names that preset, as it always did).
+  // Settings added later are left out where they hold their default, for the same reason.
   identity: ({ config }) => {
     const { parallel: _where, basedOn, ...run } = config;
-    return { ...run, preset: basedOn ?? run.preset };
+    const added = Object.entries(ADDED_SETTINGS).filter(([name, value]) => isDeepStrictEqual(run[name as keyof typeof run], value));
+    const kept = Object.fromEntries(Object.entries(run).filter(([name]) => !added.some(([same]) => same === name)));
+    return { ...kept, preset: basedOn ?? run.preset };
   },
   words: (payload) => ({ what: scheduleWord(payload), variant: [armsWord(payload)], seed: payload.config.seed }),
   folder: (payload, hash) => ['rl', scheduleWord(payload), armsWord(payload), `seed-${payload.config.seed}-${hash.slice(0, 8)}`],

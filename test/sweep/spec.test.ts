@@ -74,7 +74,7 @@ describe('sweep specs', () => {
   });
 
   it('refuse a malformed RL entry, naming each field', () => {
-    const bad = () => jobsOf({ runs: [{ ...rl, arms: ['gr', 'lwf'], preset: 'paper', frames: 10, schedule: 'five-games' }] });
+    const bad = () => jobsOf({ runs: [{ ...rl, arms: ['gr', 'lwf-gr'], preset: 'paper', frames: 10, schedule: 'five-games' }] });
     expect(bad).toThrow(/runs\.0\.arms\.1: /);
     expect(bad).toThrow(/runs\.0\.preset: /);
     expect(bad).toThrow(/runs\.0\.frames: /);
