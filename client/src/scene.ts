@@ -34,6 +34,10 @@ export interface ViewerProbe {
   recordedEpisode(): { game: number; player: string; complete: boolean; frames: { observation: number[]; score: number }[] } | null;
   /** The stage's captions (their text and the box they cover, in stage pixels), so a test can see overlaps. */
   captions(): Record<string, Caption>;
+  /** The arms side by side as last drawn: each arm's game, score and step. */
+  sideBySide(): { arm: string; game: number; score: number; step: number }[];
+  /** Sets of arm frames drawn so far. */
+  armFrames: number;
 }
 
 export interface Caption {
