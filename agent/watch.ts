@@ -5,12 +5,11 @@
  * yields to the event loop now and then, so control messages reach a run in a worker thread.
  */
 import type { EventStream } from '../core/events.ts';
-import { makeEnv, type SingleEnv } from '../env/single.ts';
 import type { Schedule } from '../env/schedule.ts';
 import type { AgentControl, AgentEvent } from './events.ts';
 import type { LearnerStep } from './learner.ts';
-import { greedy, ACTION_COUNT } from './network.ts';
 import type { ArmScholar } from './scholar.ts';
+import { scholarGame, scholarStep, type ScholarGame } from './scholar-play.ts';
 import { SideBySide } from './side-by-side.ts';
 
 /** Yield to the event loop at least this often (ms), so control messages and sockets are served. */
@@ -29,7 +28,7 @@ interface Watched {
 export class Watcher {
   private lastYield = performance.now();
   private speedMark: { at: number; frame: number } | null = null;
-  private watchEnv: { game: number; env: SingleEnv; observation: Uint8Array } | null = null;
+  private watchGame: ScholarGame | null = null;
   /** Made at the first request, so a phase nobody watches side by side builds nothing. */
   private sideBySide: SideBySide | null = null;
 
@@ -73,26 +72,8 @@ export class Watcher {
       return;
     }
     // The scholar (the first arm's long-term network) plays the watched game greedily, one step per vector step.
-    if (this.watchEnv?.game !== watch) {
-      const env = makeEnv(this.run.schedule.tasks[watch].task);
-      this.watchEnv = { game: watch, env, observation: env.reset(watch).observation };
-    }
-    const w = this.watchEnv;
-    const { actions, qValues } = greedy(this.run.arms[0].scholar.solver, w.observation, 1);
-    const result = w.env.step(actions[0]);
-    this.run.events.emit({
-      type: 'frame',
-      game: watch,
-      player: 'scholar',
-      step: result.info.frame,
-      frame: startFrame + step.frame,
-      action: actions[0],
-      reward: result.reward,
-      score: result.info.score,
-      observation: w.observation,
-      qValues: Array.from(qValues.subarray(0, ACTION_COUNT)),
-    });
-    w.observation = result.terminated || result.truncated ? w.env.reset().observation : result.observation;
+    if (this.watchGame?.game !== watch) this.watchGame = scholarGame(watch, this.run.schedule.tasks[watch].task, watch);
+    this.run.events.emit(scholarStep(this.run.arms[0].scholar.solver, this.watchGame, startFrame + step.frame, (env) => env.reset().observation));
   }
 
   /** Whether the learner should stop now (it then hands back its state for the checkpoint). */

@@ -105,7 +105,7 @@ let drawnArmFrames = -1;
 function drawArms(): void {
   if (!state.armFrames || state.armFramesVersion === drawnArmFrames) return;
   drawnArmFrames = state.armFramesVersion;
-  arms.draw(state.armFrames, (game) => state.taskNames[game] ?? `game ${game}`, state.consolidated);
+  arms.draw(state.armFrames, state.consolidated);
   probe.armFrames++;
 }
 

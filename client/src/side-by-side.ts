@@ -9,9 +9,11 @@ import { ACTIONS } from '../../env/types.ts';
 import type { Frame } from '../../protocol/binary.ts';
 import { css } from './draw.ts';
 
-/** Cell size in CSS pixels, the Q-value strip's height under the board, and the gap between cells. */
-export const ARM_CELL = 22;
-const Q_HEIGHT = 54;
+/** Cell size in CSS pixels (five arms fit across the page), the Q-value strip under the board (a gap, the bars,
+ *  two lines of labels), and the gap between cells. */
+export const ARM_CELL = 18;
+const Q_TOP = 6;
+const Q_HEIGHT = 50;
 const Q_LABELS = 26;
 const GAP = 1;
 
@@ -40,7 +42,7 @@ export class ArmsPanel {
       caption.textContent = `${arm}: waiting for its game`;
       const canvas = document.createElement('canvas');
       canvas.width = GRID * ARM_CELL;
-      canvas.height = GRID * ARM_CELL + Q_HEIGHT + Q_LABELS;
+      canvas.height = GRID * ARM_CELL + Q_TOP + Q_HEIGHT + Q_LABELS;
       figure.append(caption, canvas);
       return { canvas, caption, arm };
     });
@@ -49,16 +51,17 @@ export class ArmsPanel {
   }
 
   /** The arms' frames (in run.arms order); `consolidated[a]` is how many games arm a's scholar has consolidated. */
-  draw(frames: readonly Frame[], gameName: (game: number) => string, consolidated: readonly number[]): void {
+  draw(frames: readonly Frame[], consolidated: readonly number[]): void {
     this.shown = [];
     frames.forEach((f, a) => {
       const board = this.boards[a];
       if (!board) return;
       const ctx = board.canvas.getContext('2d')!;
       drawBoard(ctx, f.observation);
-      drawQValues(ctx, f.qValues, f.action, GRID * ARM_CELL + 6);
+      drawQValues(ctx, f.qValues, f.action, GRID * ARM_CELL + Q_TOP);
       const after = consolidated[a] === 0 ? 'before any consolidation' : `after ${consolidated[a]} game${consolidated[a] === 1 ? '' : 's'}`;
-      board.caption.textContent = `${board.arm} on ${gameName(f.game)} · score ${f.score.toFixed(0)} · step ${f.step} · ${after}`;
+      // The game is the panel's note (the same for every arm); the board's title wraps within its width.
+      board.caption.textContent = `${board.arm} · score ${f.score.toFixed(0)} · step ${f.step} · ${after}`;
       this.shown.push({ arm: board.arm, game: f.game, score: f.score, step: f.step });
     });
   }
@@ -86,7 +89,7 @@ function drawQValues(ctx: CanvasRenderingContext2D, q: readonly number[], chosen
   const lo = Math.min(...q);
   const hi = Math.max(...q);
   const greedy = q.indexOf(hi);
-  ctx.font = '10px ui-monospace, Menlo, Consolas, monospace';
+  ctx.font = '9px ui-monospace, Menlo, Consolas, monospace';
   ctx.textAlign = 'center';
   for (let a = 0; a < q.length; a++) {
     const h = hi === lo ? Q_HEIGHT / 2 : 4 + ((q[a] - lo) / (hi - lo)) * (Q_HEIGHT - 4);
@@ -100,6 +103,6 @@ function drawQValues(ctx: CanvasRenderingContext2D, q: readonly number[], chosen
     }
     ctx.fillStyle = '#8e97b3';
     ctx.fillText(ACTIONS[a] ?? String(a), x + (width - 6) / 2, top + Q_HEIGHT + 11);
-    ctx.fillText(q[a].toFixed(2), x + (width - 6) / 2, top + Q_HEIGHT + 23);
+    ctx.fillText(q[a].toFixed(2), x + (width - 6) / 2, top + Q_HEIGHT + 22);
   }
 }

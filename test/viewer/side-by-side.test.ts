@@ -113,8 +113,13 @@ describe('the arms side by side in chromium against dgr serve', () => {
     }
     const before = await Promise.all(ARMS.map((arm) => board(page, arm)));
     for (const b of before) expect(b.lit).toBeGreaterThan(0);
+    // Each board's title gives its score as drawn (read with the probe in one turn of the page: the games go on).
+    const titled = await page.evaluate(() => ({
+      shown: (window as unknown as { dgrViewer: { sideBySide(): Shown[] } }).dgrViewer.sideBySide(),
+      captions: Array.from(document.querySelectorAll('#arms figcaption'), (c) => c.textContent ?? ''),
+    }));
     for (const [a, arm] of ARMS.entries()) {
-      expect(await page.locator(`#arms figure[data-arm="${arm}"] figcaption`).textContent()).toMatch(new RegExp(`^${arm} on freeway · score ${first[a].score.toFixed(0)} · step \\d+`));
+      expect(titled.captions[a]).toBe(`${arm} · score ${titled.shown[a].score.toFixed(0)} · step ${titled.shown[a].step} · before any consolidation`);
     }
     // Live: every board changes as its game goes on.
     const count = await drawn(page);
