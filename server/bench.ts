@@ -94,6 +94,13 @@ export interface ServeBenchResult {
   readonly unwatchedPerCpuSecond: number;
   readonly watchedPerCpuSecond: number;
   readonly cpuChange: number;
+  /**
+   * CPU the viewers cost the process, in ms per wall second of the watched phases: its CPU time then, less what
+   * their training frames cost at the unwatched phases' frames per CPU second. A fixed cost per second, so it
+   * reads the same on a loaded machine, where the run gets a sliver of a core and the ratios above say little.
+   * The bench's viewers are clients in this same process, so their own reading counts too: an upper bound.
+   */
+  readonly viewerCpuMsPerSecond: number;
   /** Frames the reading viewers were sent, and frames held back for the stalled ones (last watched phase). */
   readonly framesSent: number;
   readonly framesDropped: number;
@@ -218,6 +225,9 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
   const watched = rate(true, (p) => p.seconds);
   const unwatchedPerCpuSecond = rate(false, (p) => p.frames / p.framesPerCpuSecond);
   const watchedPerCpuSecond = rate(true, (p) => p.frames / p.framesPerCpuSecond);
+  const watchedPhases = phases.filter((p) => p.viewers > 0);
+  const sum = (f: (p: ServeBenchPhase) => number): number => watchedPhases.reduce((n, p) => n + f(p), 0);
+  const viewerCpuMsPerSecond = (1000 * (sum((p) => p.frames / p.framesPerCpuSecond) - sum((p) => p.frames) / unwatchedPerCpuSecond)) / sum((p) => p.seconds);
   return {
     phases,
     unwatched,
@@ -226,6 +236,7 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
     unwatchedPerCpuSecond,
     watchedPerCpuSecond,
     cpuChange: watchedPerCpuSecond / unwatchedPerCpuSecond - 1,
+    viewerCpuMsPerSecond,
     framesSent,
     framesDropped,
     runsPageRequests,

@@ -28,6 +28,7 @@ export function registerBenchServe(bench: Command): void {
         `training frames/s: ${Math.round(result.unwatched)} with no viewer, ${Math.round(result.watched)} with ${opts.viewers} (${opts.slow} stalled)` +
           `${opts.sideBySide ? ', all of them on the arms side by side' : ''}: ${pct(result.change)} (ratio ${(result.watched / result.unwatched).toFixed(3)})\n` +
           `frames per CPU second of the process: ${Math.round(result.unwatchedPerCpuSecond)} vs ${Math.round(result.watchedPerCpuSecond)}: ${pct(result.cpuChange)}\n` +
+          `the viewers' cost: ${result.viewerCpuMsPerSecond.toFixed(1)} ms of the process's CPU per second (${(result.viewerCpuMsPerSecond / 10).toFixed(1)} % of a core)\n` +
           `last watched phase: ${result.framesSent} frames sent to viewers, ${result.framesDropped} held back for stalled ones\n` +
           (opts.runsPage ? `runs page: ${result.runsPageRequests} requests from ${opts.viewers} viewers, the folder read ${result.runsPageReads} times\n` : ''),
       );
