@@ -1,8 +1,9 @@
 /**
  * What watchers of a run see and change while it trains: game frames (the learner's copy 0, or the scholar
- * playing the game a viewer picked, and every arm's scholar side by side when a viewer asks), and the controls — pause, a frames-per-second cap, stop. The run checks in
- * after every vector step; this keeps the check cheap (frames are built only while someone subscribes) and
- * yields to the event loop now and then, so control messages reach a run in a worker thread.
+ * playing the game a viewer picked, and every arm's scholar side by side when a viewer asks), and the controls —
+ * pause, a frames-per-second cap, stop. The run checks in after every vector step; this keeps the check cheap
+ * (frames are built only while someone subscribes, side-by-side games only while someone asks) and yields to the
+ * event loop now and then, so control messages reach a run in a worker thread.
  */
 import type { EventStream } from '../core/events.ts';
 import type { Schedule } from '../env/schedule.ts';
