@@ -7,7 +7,7 @@ import { GRID } from '../../env/layout.ts';
 import { BACKGROUND, cellColour } from '../../env/palette.ts';
 import { ACTIONS } from '../../env/types.ts';
 import type { Frame } from '../../protocol/binary.ts';
-import { css } from './draw.ts';
+import { css, qBars } from './draw.ts';
 
 /** Cell size in CSS pixels (five arms fit across the page), the Q-value strip under the board (a gap, the bars,
  *  two lines of labels), and the gap between cells. */
@@ -82,17 +82,15 @@ function drawBoard(ctx: CanvasRenderingContext2D, observation: ArrayLike<number>
   ctx.strokeRect(0.5, 0.5, GRID * ARM_CELL - 1, GRID * ARM_CELL - 1);
 }
 
-/** Q-values as bars scaled between their min and max: the greedy action bright, the chosen one outlined. */
+/** Q-values as bars (./draw.ts qBars): the greedy action bright, the chosen one outlined. */
 function drawQValues(ctx: CanvasRenderingContext2D, q: readonly number[], chosen: number, top: number): void {
   if (q.length === 0) return;
   const width = (GRID * ARM_CELL) / q.length;
-  const lo = Math.min(...q);
-  const hi = Math.max(...q);
-  const greedy = q.indexOf(hi);
+  const { heights, greedy } = qBars(q, Q_HEIGHT, 4);
   ctx.font = '9px ui-monospace, Menlo, Consolas, monospace';
   ctx.textAlign = 'center';
   for (let a = 0; a < q.length; a++) {
-    const h = hi === lo ? Q_HEIGHT / 2 : 4 + ((q[a] - lo) / (hi - lo)) * (Q_HEIGHT - 4);
+    const h = heights[a];
     const x = a * width + 3;
     ctx.fillStyle = a === greedy ? '#50dc78' : '#3a4663';
     ctx.fillRect(x, top + Q_HEIGHT - h, width - 6, h);
