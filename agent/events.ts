@@ -59,6 +59,16 @@ export interface AgentFrame {
   readonly qValues: readonly number[];
 }
 
+/**
+ * The arms side by side: every arm's scholar (in config.arms order) at one step of the same game, each in its own
+ * copy of the game with the same episode seeds, so the arms differ only by what they learnt. Emitted only while
+ * a viewer asks for it (control.sideBySide).
+ */
+export interface AgentArmFrames {
+  readonly type: 'arm-frames';
+  readonly frames: readonly AgentFrame[];
+}
+
 export interface AgentEpisode {
   readonly type: 'episode';
   readonly game: number;
@@ -116,21 +126,24 @@ export interface AgentError {
   readonly message: string;
 }
 
-export type AgentEvent = AgentStart | AgentProgress | AgentFrame | AgentEpisode | AgentCurve | AgentTaskEnd | AgentDreams | AgentEnd | AgentError;
+export type AgentEvent = AgentStart | AgentProgress | AgentFrame | AgentArmFrames | AgentEpisode | AgentCurve | AgentTaskEnd | AgentDreams | AgentEnd | AgentError;
 
 /**
  * What a watcher with the control token may change while the run goes on; the run reads it between steps.
  * `paused` holds the run at the next step; `speed` caps training frames per second (0: as fast as it goes, so a
  * person can slow it to watch); `watch` picks the game the scholar plays for the viewer (null: the learner's game).
+ * `sideBySide` is set (by whoever serves the viewers, not with the token) while a viewer wants every arm's scholar
+ * playing side by side.
  */
 export interface AgentControl {
   paused: boolean;
   speed: number;
   watch: number | null;
+  readonly sideBySide: boolean;
   /** Set to stop the run after its current phase, with a checkpoint written (Ctrl-C, SIGTERM). */
   stop: boolean;
 }
 
 export function defaultControl(): AgentControl {
-  return { paused: false, speed: 0, watch: null, stop: false };
+  return { paused: false, speed: 0, watch: null, sideBySide: false, stop: false };
 }

@@ -1,16 +1,17 @@
 /**
  * What watchers of a run see and change while it trains: game frames (the learner's copy 0, or the scholar
- * playing the game a viewer picked), and the controls — pause, a frames-per-second cap, stop. The run checks in
- * after every vector step; this keeps the check cheap (frames are built only while someone subscribes) and
- * yields to the event loop now and then, so control messages reach a run in a worker thread.
+ * playing the game a viewer picked, and every arm's scholar side by side when a viewer asks), and the controls —
+ * pause, a frames-per-second cap, stop. The run checks in after every vector step; this keeps the check cheap
+ * (frames are built only while someone subscribes, side-by-side games only while someone asks) and yields to the
+ * event loop now and then, so control messages reach a run in a worker thread.
  */
 import type { EventStream } from '../core/events.ts';
-import { makeEnv, type SingleEnv } from '../env/single.ts';
 import type { Schedule } from '../env/schedule.ts';
 import type { AgentControl, AgentEvent } from './events.ts';
 import type { LearnerStep } from './learner.ts';
-import { greedy, ACTION_COUNT } from './network.ts';
 import type { ArmScholar } from './scholar.ts';
+import { scholarGame, scholarStep, type ScholarGame } from './scholar-play.ts';
+import { SideBySide } from './side-by-side.ts';
 
 /** Yield to the event loop at least this often (ms), so control messages and sockets are served. */
 const YIELD_EVERY = 50;
@@ -28,7 +29,9 @@ interface Watched {
 export class Watcher {
   private lastYield = performance.now();
   private speedMark: { at: number; frame: number } | null = null;
-  private watchEnv: { game: number; env: SingleEnv; observation: Uint8Array } | null = null;
+  private watchGame: ScholarGame | null = null;
+  /** Made at the first request, so a phase nobody watches side by side builds nothing. */
+  private sideBySide: SideBySide | null = null;
 
   constructor(
     private readonly run: Watched,
@@ -36,8 +39,20 @@ export class Watcher {
   ) {}
 
   onLearnerStep(startFrame: number, step: LearnerStep): Promise<void> | void {
-    if (this.run.events.size > 0) this.emitFrame(startFrame, step);
+    if (this.run.events.size > 0) {
+      this.emitFrame(startFrame, step);
+      if (this.run.control.sideBySide) this.emitArmFrames(startFrame + step.frame);
+    }
     return this.checkIn(step.frame);
+  }
+
+  /** Every arm's scholar on the watched game, or the first game (the one longest ago) when none is picked. */
+  private emitArmFrames(runFrame: number): void {
+    const watch = this.run.control.watch;
+    const game = watch !== null && watch < this.run.schedule.tasks.length ? watch : 0;
+    this.sideBySide ??= new SideBySide(this.run.arms, this.run.schedule);
+    const frames = this.sideBySide.step(game, runFrame);
+    if (frames) this.run.events.emit({ type: 'arm-frames', frames });
   }
 
   private emitFrame(startFrame: number, step: LearnerStep): void {
@@ -58,26 +73,8 @@ export class Watcher {
       return;
     }
     // The scholar (the first arm's long-term network) plays the watched game greedily, one step per vector step.
-    if (this.watchEnv?.game !== watch) {
-      const env = makeEnv(this.run.schedule.tasks[watch].task);
-      this.watchEnv = { game: watch, env, observation: env.reset(watch).observation };
-    }
-    const w = this.watchEnv;
-    const { actions, qValues } = greedy(this.run.arms[0].scholar.solver, w.observation, 1);
-    const result = w.env.step(actions[0]);
-    this.run.events.emit({
-      type: 'frame',
-      game: watch,
-      player: 'scholar',
-      step: result.info.frame,
-      frame: startFrame + step.frame,
-      action: actions[0],
-      reward: result.reward,
-      score: result.info.score,
-      observation: w.observation,
-      qValues: Array.from(qValues.subarray(0, ACTION_COUNT)),
-    });
-    w.observation = result.terminated || result.truncated ? w.env.reset().observation : result.observation;
+    if (this.watchGame?.game !== watch) this.watchGame = scholarGame(watch, this.run.schedule.tasks[watch].task, watch);
+    this.run.events.emit(scholarStep(this.run.arms[0].scholar.solver, this.watchGame, startFrame + step.frame, (env) => env.reset().observation));
   }
 
   /** Whether the learner should stop now (it then hands back its state for the checkpoint). */

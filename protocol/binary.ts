@@ -13,12 +13,16 @@
  *   0 u8 opcode · 1 u8 arm (index into run.arms) · 2 u8 task · 3 u8 channels · 4 u16 count · 6 u16 height ·
  *   8 u16 width · 10 count × u8 label · count × height × width × channels u8 pixels (0-255, row-major,
  *   channels last)
+ * ARM FRAMES (0x04), every arm's scholar at one step of the same game, sent only to viewers that asked for the
+ *   arms side by side:
+ *   0 u8 opcode · 1 u8 count (one per arm, in run.arms order) · then count × (u16 length · a FRAME as above)
  */
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 
 export const OPCODE_FRAME = 0x01;
 export const OPCODE_DREAMS = 0x02;
 export const OPCODE_SAMPLES = 0x03;
+export const OPCODE_ARM_FRAMES = 0x04;
 
 export const PACKED_OBSERVATION_BYTES = Math.ceil(OBSERVATION_SIZE / 8);
 const FRAME_GRID_OFFSET = 24;
@@ -110,6 +114,37 @@ export function decodeFrame(bytes: Uint8Array): Frame {
     observation: unpackObservation(bytes, FRAME_GRID_OFFSET),
     qValues: Array.from({ length: n }, (_, i) => view.getFloat32(FRAME_Q_OFFSET + 1 + 4 * i, true)),
   };
+}
+
+export function encodeArmFrames(frames: readonly Frame[]): Uint8Array {
+  const encoded = frames.map(encodeFrame);
+  const bytes = new Uint8Array(2 + encoded.reduce((n, f) => n + 2 + f.length, 0));
+  const view = new DataView(bytes.buffer);
+  bytes[0] = OPCODE_ARM_FRAMES;
+  bytes[1] = u8(frames.length, 'arm count');
+  let at = 2;
+  for (const f of encoded) {
+    view.setUint16(at, f.length, true);
+    bytes.set(f, at + 2);
+    at += 2 + f.length;
+  }
+  return bytes;
+}
+
+/** Each arm's frame, in run.arms order. */
+export function decodeArmFrames(bytes: Uint8Array): Frame[] {
+  need(bytes, 2, 'arm frames');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const frames: Frame[] = [];
+  let at = 2;
+  for (let a = 0; a < bytes[1]; a++) {
+    need(bytes, at + 2, 'arm frames');
+    const length = view.getUint16(at, true);
+    need(bytes, at + 2 + length, 'arm frames');
+    frames.push(decodeFrame(bytes.subarray(at + 2, at + 2 + length)));
+    at += 2 + length;
+  }
+  return frames;
 }
 
 export function encodeDreams(d: Dreams): Uint8Array {

@@ -18,8 +18,11 @@ export const MAX_CLIENT_MESSAGE_BYTES = 4096;
 export const MIN_HISTORY_POINTS = 2;
 export const MAX_HISTORY_POINTS = 5000;
 
-/** What a server can do for this run; a client shows only the controls the run supports. */
-export const CAPABILITIES = ['frames', 'dreams', 'samples', 'pause', 'speed', 'watch'] as const;
+/**
+ * What a server can do for this run; a client shows only the controls the run supports. `side-by-side` (added
+ * within v1: a v1 client that never asks sees no change) is every arm's scholar playing one game at once.
+ */
+export const CAPABILITIES = ['frames', 'dreams', 'samples', 'pause', 'speed', 'watch', 'side-by-side'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 const requestId = z.string().min(1).max(64);
@@ -53,10 +56,21 @@ export const controlRequestSchema = z.strictObject({
   command: controlCommandSchema,
 });
 
-export const clientMessageSchema = z.discriminatedUnion('type', [subscribeSchema, controlRequestSchema]);
+/**
+ * This viewer wants (on) or no longer wants (off) the arms side by side: every arm's scholar playing the same
+ * earlier game with the same episode seeds (binary ARM FRAMES). Read-only, so no token: it changes only what this
+ * viewer is sent. The run plays those games only while at least one subscribed viewer has asked.
+ */
+export const sideBySideRequestSchema = z.strictObject({
+  type: z.literal('side-by-side'),
+  id: requestId,
+  on: z.boolean(),
+});
+
+export const clientMessageSchema = z.discriminatedUnion('type', [subscribeSchema, controlRequestSchema, sideBySideRequestSchema]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ControlCommand = z.infer<typeof controlCommandSchema>;
-export const CLIENT_MESSAGE_TYPES = ['subscribe', 'control'] as const;
+export const CLIENT_MESSAGE_TYPES = ['subscribe', 'control', 'side-by-side'] as const;
 
 // ---------------------------------------------------------------------------------------------------------
 // Server → client
@@ -184,6 +198,9 @@ export const controlStateMessageSchema = z.strictObject({ type: z.literal('contr
 /** The reply to a control request that was carried out. */
 export const ackSchema = z.strictObject({ type: z.literal('ack'), id: requestId, control: controlStateSchema });
 
+/** The reply to a side-by-side request: what this viewer is now sent. */
+export const sideBySideReplySchema = z.strictObject({ type: z.literal('side-by-side'), id: requestId, on: z.boolean() });
+
 export const ERROR_CODES = [
   'malformed', // not JSON, or not an object
   'too-large', // over MAX_CLIENT_MESSAGE_BYTES (the connection is also closed, code 1009)
@@ -191,7 +208,7 @@ export const ERROR_CODES = [
   'unknown-type', // `type` is not one of CLIENT_MESSAGE_TYPES
   'invalid', // a known type whose fields are wrong (the message names them)
   'unauthorized', // a control request without the right token
-  'unsupported', // the job cannot do this (e.g. watch on a classification run)
+  'unsupported', // the job cannot do this (e.g. watch, or side by side, on a classification run)
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -214,6 +231,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   historySchema,
   controlStateMessageSchema,
   ackSchema,
+  sideBySideReplySchema,
   errorSchema,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

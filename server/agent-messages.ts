@@ -5,7 +5,7 @@
  */
 import type { AgentEvent, AgentFrame } from '../agent/events.ts';
 import type { SubscriberError } from '../core/events.ts';
-import { encodeDreams, encodeFrame, type Frame } from '../protocol/binary.ts';
+import { encodeArmFrames, encodeDreams, encodeFrame, type Frame } from '../protocol/binary.ts';
 import { postLifecycle, type JobOutput } from './job.ts';
 
 /**
@@ -120,6 +120,10 @@ export function agentSubscriber(
         return;
       case 'frame':
         if (watched()) frames.offer(e);
+        return;
+      case 'arm-frames':
+        // Already at a person's pace (agent/side-by-side.ts), and made only while a viewer asks.
+        post({ kind: 'binary', bytes: encodeArmFrames(e.frames), frame: true });
         return;
       case 'episode':
         episodeThrottle(e.game).offer(e);

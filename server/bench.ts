@@ -1,7 +1,10 @@
 /**
  * `dgr bench serve`: does watching slow training down? An RL run (the quick preset's first game, long enough to
  * stay in its learning phase) trains in the job's worker while the bench alternates phases with no viewer and
- * with `viewers` connected, `slow` of them stalled (they subscribe and never read again). Training frames per
+ * with `viewers` connected, `slow` of them stalled (they subscribe and never read again). With `sideBySide` the
+ * run has two arms (GR and None) and every viewer asks for them side by side (each arm's scholar playing a game
+ * for the viewers), as the panel does: the viewers are WebSocket clients speaking the protocol, which is what a
+ * page costs the server (a page's drawing costs its own machine, not the run's). Training frames per
  * second per phase come from the run's own progress reports (frames done over wall time), phases alternate
  * none/watched for `rounds` rounds so drift in the machine's load falls on both.
  */
@@ -20,8 +23,11 @@ import { CLIENT_DIST } from './client-build.ts';
 import { WorkerJob, type Job } from './job.ts';
 import { startServer } from './server.ts';
 
-/** A viewer by hand: the upgrade, one masked text frame (the subscribe), then it never reads again. */
-export async function stalledViewer(port: number): Promise<Socket> {
+const SUBSCRIBE = { type: 'subscribe', id: 'bench', historyPoints: 100 };
+const SIDE_BY_SIDE = { type: 'side-by-side', id: 'bench-side-by-side', on: true };
+
+/** A viewer by hand: the upgrade, masked text frames (the subscribe, and what else is given), then it never reads again. */
+export async function stalledViewer(port: number, also: readonly object[] = []): Promise<Socket> {
   const socket = tcpConnect(port, '127.0.0.1');
   socket.write(
     `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
@@ -30,21 +36,23 @@ export async function stalledViewer(port: number): Promise<Socket> {
   await new Promise<void>((resolve, reject) => {
     socket.once('data', (data) => (String(data).startsWith('HTTP/1.1 101') ? resolve() : reject(new Error(String(data)))));
   });
-  const payload = Buffer.from(JSON.stringify({ type: 'subscribe', id: 'stalled', historyPoints: 10 }));
-  const mask = randomBytes(4);
-  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
-  socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]));
+  for (const message of [{ ...SUBSCRIBE, id: 'stalled', historyPoints: 10 }, ...also]) {
+    const payload = Buffer.from(JSON.stringify(message));
+    const mask = randomBytes(4);
+    const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
+    socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]));
+  }
   await new Promise((r) => setTimeout(r, 100));
   socket.pause();
   return socket;
 }
 
-/** A viewer that reads everything it is sent. */
-function readingViewer(port: number): Promise<WebSocket> {
+/** A viewer that reads everything it is sent; `also` are the messages it sends after its subscribe. */
+function readingViewer(port: number, also: readonly object[]): Promise<WebSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, [SUBPROTOCOL]);
   return new Promise((resolve, reject) => {
     ws.once('open', () => {
-      ws.send(JSON.stringify({ type: 'subscribe', id: 'bench', historyPoints: 100 }));
+      for (const message of [SUBSCRIBE, ...also]) ws.send(JSON.stringify(message));
       resolve(ws);
     });
     ws.once('error', reject);
@@ -60,6 +68,8 @@ export interface ServeBenchOptions {
   /** Also, in the watched phases, as many viewers of the runs page (`dgr serve --runs`) on the run's folder,
    *  each polling it as the page does. */
   readonly runsPage?: boolean;
+  /** A run of two arms, and every viewer asks for the arms side by side. */
+  readonly sideBySide?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -84,6 +94,13 @@ export interface ServeBenchResult {
   readonly unwatchedPerCpuSecond: number;
   readonly watchedPerCpuSecond: number;
   readonly cpuChange: number;
+  /**
+   * CPU the viewers cost the process, in ms per wall second of the watched phases: its CPU time then, less what
+   * their training frames cost at the unwatched phases' frames per CPU second. A fixed cost per second, so it
+   * reads the same on a loaded machine, where the run gets a sliver of a core and the ratios above say little.
+   * The bench's viewers are clients in this same process, so their own reading counts too: an upper bound.
+   */
+  readonly viewerCpuMsPerSecond: number;
   /** Frames the reading viewers were sent, and frames held back for the stalled ones (last watched phase). */
   readonly framesSent: number;
   readonly framesDropped: number;
@@ -133,13 +150,14 @@ function timed(job: Job, reports: Report[]): Job {
       }),
     control: () => job.control(),
     apply: (command) => job.apply(command),
-    setWatched: (watched) => job.setWatched(watched),
+    setWatched: (watching) => job.setWatched(watching),
     stop: () => job.stop(),
   };
 }
 
 export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
-  const base = agentPreset('quick', { framesPerGame: 10_000_000, arms: ['none'], parallel: false });
+  const base = agentPreset('quick', { framesPerGame: 10_000_000, arms: o.sideBySide ? ['gr', 'none'] : ['none'], parallel: false });
+  const also = o.sideBySide ? [SIDE_BY_SIDE] : [];
   // Evaluations pause the learner: none until the game's end, which the bench never reaches.
   const config = { ...base, learner: { ...base.learner, learningStarts: 1000 }, evaluation: { ...base.evaluation, every: 0, referenceEpisodes: 2 } };
   const folder = mkdtempSync(join(tmpdir(), 'dgr-bench-serve-'));
@@ -161,8 +179,8 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
         const stalled: Socket[] = [];
         const polling: (() => void)[] = [];
         if (watched) {
-          for (let v = 0; v < o.viewers - o.slow; v++) reading.push(await readingViewer(server.port));
-          for (let v = 0; v < o.slow; v++) stalled.push(await stalledViewer(server.port));
+          for (let v = 0; v < o.viewers - o.slow; v++) reading.push(await readingViewer(server.port, also));
+          for (let v = 0; v < o.slow; v++) stalled.push(await stalledViewer(server.port, also));
           if (runsServer) for (let v = 0; v < o.viewers; v++) polling.push(runsPageViewer(runsServer.url, 'run', () => runsPageRequests++));
         }
         // Let the run settle into the phase before timing it.
@@ -207,6 +225,9 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
   const watched = rate(true, (p) => p.seconds);
   const unwatchedPerCpuSecond = rate(false, (p) => p.frames / p.framesPerCpuSecond);
   const watchedPerCpuSecond = rate(true, (p) => p.frames / p.framesPerCpuSecond);
+  const watchedPhases = phases.filter((p) => p.viewers > 0);
+  const sum = (f: (p: ServeBenchPhase) => number): number => watchedPhases.reduce((n, p) => n + f(p), 0);
+  const viewerCpuMsPerSecond = (1000 * (sum((p) => p.frames / p.framesPerCpuSecond) - sum((p) => p.frames) / unwatchedPerCpuSecond)) / sum((p) => p.seconds);
   return {
     phases,
     unwatched,
@@ -215,6 +236,7 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
     unwatchedPerCpuSecond,
     watchedPerCpuSecond,
     cpuChange: watchedPerCpuSecond / unwatchedPerCpuSecond - 1,
+    viewerCpuMsPerSecond,
     framesSent,
     framesDropped,
     runsPageRequests,

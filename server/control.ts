@@ -6,6 +6,7 @@
  */
 import type { AgentControl } from '../agent/events.ts';
 import type { ControlState } from '../protocol/messages.ts';
+import type { Watching } from './job.ts';
 
 const PAUSED = 0;
 /** watch + 1 (0: null). */
@@ -15,7 +16,9 @@ const STOP = 2;
 const SEQ = 3;
 /** Whether any viewer is subscribed (frames are built only then). */
 const WATCHED = 4;
-const INTS = 5;
+/** Whether any subscribed viewer wants the arms side by side (those games are played only then). */
+const SIDE_BY_SIDE = 5;
+const INTS = 6;
 
 export class SharedControl {
   readonly buffer: SharedArrayBuffer;
@@ -25,7 +28,7 @@ export class SharedControl {
   constructor(buffer?: SharedArrayBuffer) {
     this.buffer = buffer ?? new SharedArrayBuffer(8 * 4);
     this.ints = new Int32Array(this.buffer, 0, INTS);
-    this.speed = new Float64Array(this.buffer, 24, 1);
+    this.speed = new Float64Array(this.buffer, 4 * INTS, 1);
   }
 
   state(): ControlState {
@@ -45,6 +48,10 @@ export class SharedControl {
     return Atomics.load(this.ints, WATCHED) === 1;
   }
 
+  get sideBySide(): boolean {
+    return Atomics.load(this.ints, SIDE_BY_SIDE) === 1;
+  }
+
   setPaused(paused: boolean): void {
     this.store(PAUSED, paused ? 1 : 0);
   }
@@ -62,8 +69,9 @@ export class SharedControl {
     this.store(STOP, 1);
   }
 
-  setWatched(watched: boolean): void {
-    Atomics.store(this.ints, WATCHED, watched ? 1 : 0);
+  setWatched(watching: Watching): void {
+    Atomics.store(this.ints, WATCHED, watching.frames ? 1 : 0);
+    Atomics.store(this.ints, SIDE_BY_SIDE, watching.sideBySide ? 1 : 0);
   }
 
   /** In the worker: blocks the thread while paused (up to `ms` per wait), unless a stop is requested. */
@@ -99,6 +107,9 @@ export function sharedAgentControl(control: SharedControl): AgentControl {
     },
     set watch(value: number | null) {
       control.setWatch(value);
+    },
+    get sideBySide() {
+      return control.sideBySide;
     },
     get stop() {
       return control.stopRequested;

@@ -33,10 +33,16 @@ export interface Job {
   control(): ControlState;
   /** Applies a control command the job supports (see capabilities). */
   apply(command: ControlCommand): ControlState;
-  /** Whether anyone watches (frames are made only then). */
-  setWatched(watched: boolean): void;
+  /** Who watches what (frames, and the arms side by side, are made only while someone does). */
+  setWatched(watching: Watching): void;
   /** Asks the job to stop cleanly (with a checkpoint where it writes them) and resolves when it has. */
   stop(): Promise<void>;
+}
+
+/** Whether any subscribed viewer is there for the frames, and whether any wants the arms side by side. */
+export interface Watching {
+  readonly frames: boolean;
+  readonly sideBySide: boolean;
 }
 
 /** What the worker thread runs: the configs of a classification experiment's arms, or one RL run. */
@@ -67,7 +73,7 @@ export class WorkerJob implements Job {
     /** Where the worker's console lines go (which backend it runs on). */
     private readonly log: (line: string) => void = () => {},
   ) {
-    this.capabilities = spec.kind === 'rl' ? ['frames', 'dreams', 'pause', 'speed', 'watch'] : ['samples', 'pause'];
+    this.capabilities = spec.kind === 'rl' ? ['frames', 'dreams', 'pause', 'speed', 'watch', 'side-by-side'] : ['samples', 'pause'];
   }
 
   start(output: (o: JobOutput) => void): void {
@@ -119,8 +125,8 @@ export class WorkerJob implements Job {
     return this.shared.state();
   }
 
-  setWatched(watched: boolean): void {
-    this.shared.setWatched(watched);
+  setWatched(watching: Watching): void {
+    this.shared.setWatched(watching);
   }
 
   async stop(): Promise<void> {

@@ -137,7 +137,10 @@ export async function startServer(options: ServeOptions): Promise<ViewerServer> 
     wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
   });
 
-  const updateWatched = (): void => job.setWatched([...viewers].some((v) => v.subscribed));
+  const updateWatched = (): void => {
+    const subscribed = [...viewers].filter((v) => v.subscribed);
+    job.setWatched({ frames: subscribed.length > 0, sideBySide: subscribed.some((v) => v.sideBySide) });
+  };
 
   function broadcast(message: ServerMessage, subscribedOnly: boolean): void {
     const text = JSON.stringify(message);
@@ -198,6 +201,15 @@ export async function startServer(options: ServeOptions): Promise<ViewerServer> 
       for (const bytes of binaries) viewer.sendBinary(bytes);
       viewer.subscribed = true;
       updateWatched();
+      return;
+    }
+    if (message.type === 'side-by-side') {
+      // Read-only (it changes only what this viewer is sent), so no token; one flag per viewer, and the run plays
+      // one set of games for all who asked.
+      if (!job.capabilities.includes('side-by-side')) return fail(viewer, message.id, 'unsupported', 'this run has no arms playing side by side');
+      viewer.sideBySide = message.on;
+      updateWatched();
+      viewer.send({ type: 'side-by-side', id: message.id, on: message.on });
       return;
     }
     if (!tokenMatches(message.token, token)) return fail(viewer, message.id, 'unauthorized', 'control needs the token `dgr serve` printed');

@@ -13,8 +13,9 @@ export function registerBenchServe(bench: Command): void {
     .option('--viewers <n>', 'viewers in a watched phase', intOption('--viewers', 1, 30), 10)
     .option('--slow <n>', 'of them, stalled readers (subscribe, then never read)', intOption('--slow', 0, 30), 3)
     .option('--runs-page', 'also, in the watched phases, as many viewers of the runs page (dgr serve --runs) on the run\'s folder, polling it as the page does')
+    .option('--side-by-side', 'a run of two arms (gr, none), and every viewer asks for the arms side by side (each arm\'s scholar playing for the viewers)')
     .option('--json', 'print the phases and the totals as JSON')
-    .action(async (opts: { backend: string; seconds: number; rounds: number; viewers: number; slow: number; runsPage?: boolean; json?: boolean }) => {
+    .action(async (opts: { backend: string; seconds: number; rounds: number; viewers: number; slow: number; runsPage?: boolean; sideBySide?: boolean; json?: boolean }) => {
       if (opts.slow > opts.viewers) throw new Error(`--slow (${opts.slow}) cannot exceed --viewers (${opts.viewers})`);
       const { benchServe } = await import('../../server/bench.ts');
       const result = await benchServe({ ...opts, backend: opts.backend as BackendRequest, log: (line) => process.stderr.write(`${line}\n`) });
@@ -24,8 +25,10 @@ export function registerBenchServe(bench: Command): void {
       }
       const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
       process.stdout.write(
-        `training frames/s: ${Math.round(result.unwatched)} with no viewer, ${Math.round(result.watched)} with ${opts.viewers} (${opts.slow} stalled): ${pct(result.change)}\n` +
+        `training frames/s: ${Math.round(result.unwatched)} with no viewer, ${Math.round(result.watched)} with ${opts.viewers} (${opts.slow} stalled)` +
+          `${opts.sideBySide ? ', all of them on the arms side by side' : ''}: ${pct(result.change)} (ratio ${(result.watched / result.unwatched).toFixed(3)})\n` +
           `frames per CPU second of the process: ${Math.round(result.unwatchedPerCpuSecond)} vs ${Math.round(result.watchedPerCpuSecond)}: ${pct(result.cpuChange)}\n` +
+          `the viewers' cost: ${result.viewerCpuMsPerSecond.toFixed(1)} ms of the process's CPU per second (${(result.viewerCpuMsPerSecond / 10).toFixed(1)} % of a core)\n` +
           `last watched phase: ${result.framesSent} frames sent to viewers, ${result.framesDropped} held back for stalled ones\n` +
           (opts.runsPage ? `runs page: ${result.runsPageRequests} requests from ${opts.viewers} viewers, the folder read ${result.runsPageReads} times\n` : ''),
       );

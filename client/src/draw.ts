@@ -25,3 +25,13 @@ export function drawBoard(g: Phaser.GameObjects.Graphics, x: number, y: number, 
   g.lineStyle(1, 0x1d2233, 1);
   g.strokeRect(x - 1, y - 1, GRID * cell + 1, GRID * cell + 1);
 }
+
+/**
+ * Q-values as bar heights within `height` pixels, scaled between their min and max (the lowest still `floor`
+ * high, all half height when equal), and the greedy action's index: how every panel draws a network's values.
+ */
+export function qBars(q: readonly number[], height: number, floor: number): { heights: number[]; greedy: number } {
+  const lo = Math.min(...q);
+  const hi = Math.max(...q);
+  return { heights: q.map((v) => (hi === lo ? height / 2 : floor + ((v - lo) / (hi - lo)) * (height - floor))), greedy: q.indexOf(hi) };
+}

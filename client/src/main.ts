@@ -3,6 +3,7 @@
  * and the HTML panels (curves, R over time, controls). `window.dgrViewer` exposes counters for tests.
  */
 import * as Phaser from 'phaser';
+import { OPCODE_ARM_FRAMES } from '../../protocol/binary.ts';
 import { MAX_HISTORY_POINTS, type ControlCommand, type ServerMessage } from '../../protocol/messages.ts';
 import { drawCurves, drawHeatmap, SERIES_COLOURS } from './charts.ts';
 import { episodeGif } from '../../env/episode-gif.ts';
@@ -11,6 +12,7 @@ import { EpisodeRecorder } from './episode-recorder.ts';
 import { HUMAN_TASKS, HumanPlay } from './human.ts';
 import { RunState } from './run-state.ts';
 import { ViewerScene, type ViewerProbe } from './scene.ts';
+import { ArmsPanel } from './side-by-side.ts';
 import { STAGE_HEIGHT, STAGE_WIDTH } from './stage-layout.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -35,6 +37,8 @@ const probe: ViewerProbe = {
     return e && { game: e.game, player: e.player, complete: e.complete, frames: e.frames.map((f) => ({ observation: Array.from(f.observation), score: f.score })) };
   },
   captions: () => ({}),
+  sideBySide: () => arms.shown.map((a) => ({ ...a })),
+  armFrames: 0,
 };
 (window as unknown as { dgrViewer: ViewerProbe }).dgrViewer = probe;
 
@@ -42,6 +46,7 @@ const probe: ViewerProbe = {
 const tokenInput = $<HTMLInputElement>('token');
 tokenInput.value = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 
+const arms = new ArmsPanel($('arms'));
 const scene = new ViewerScene(state, human, probe);
 new Phaser.Game({
   type: Phaser.AUTO,
@@ -86,6 +91,23 @@ $<HTMLButtonElement>('episode-gif').addEventListener('click', () => {
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 });
+
+// ---- the arms side by side: asked for only while the box is ticked (the run plays those games only then)
+const armsToggle = $<HTMLInputElement>('arms-toggle');
+const askSideBySide = (): void => {
+  connection.send({ type: 'side-by-side', id: `s${++requests}`, on: armsToggle.checked });
+};
+armsToggle.addEventListener('change', () => {
+  askSideBySide();
+  renderPanels();
+});
+let drawnArmFrames = -1;
+function drawArms(): void {
+  if (!state.armFrames || state.armFramesVersion === drawnArmFrames) return;
+  drawnArmFrames = state.armFramesVersion;
+  arms.draw(state.armFrames, state.consolidated);
+  probe.armFrames++;
+}
 
 // ---- controls
 let requests = 0;
@@ -175,6 +197,14 @@ function renderPanels(): void {
   const cap = String(state.control.framesPerSecond);
   if (Array.from(speed.options).some((o) => o.value === cap)) speed.value = cap;
   $('control-note').textContent = hasToken ? '' : '(view only: open the URL with #token=… the server printed, or paste the token)';
+
+  const armsPanel = $('arms-panel');
+  armsPanel.hidden = !can('side-by-side') || run?.kind !== 'rl' || run.arms.length < 2;
+  if (run?.kind === 'rl') arms.setArms(run.arms);
+  const compared = names[state.control.watch ?? 0] ?? 'the first game';
+  $('arms-note').textContent = armsToggle.checked
+    ? `(every arm's scholar on ${compared}, the same episode seeds; the newest scholars after each consolidation${hasToken ? '; pick the game with watch' : ''})`
+    : "(every arm's scholar playing the same earlier game at once: tick to watch)";
 }
 
 let scheduled = false;
@@ -197,6 +227,8 @@ const connection = new Connection(wsUrl, {
       scene.dreamIndex = null;
       recorder.clear();
       connection.send({ type: 'subscribe', id: 'history', historyPoints: points });
+      drawnArmFrames = -1;
+      if (armsToggle.checked) askSideBySide();
     }
     if (m.type === 'ack') reply.textContent = `${pending.get(m.id) ?? 'request'}: done`;
     if (m.type === 'error') reply.textContent = `${m.id ? `${pending.get(m.id) ?? m.id}: ` : ''}refused (${m.code}): ${m.message}`;
@@ -206,6 +238,7 @@ const connection = new Connection(wsUrl, {
   },
   onBinary(bytes) {
     state.applyBinary(bytes);
+    if (bytes[0] === OPCODE_ARM_FRAMES) return void requestAnimationFrame(drawArms);
     if (bytes[0] !== 0x01) schedule();
     else if (state.frame) recorder.add(state.frame);
   },

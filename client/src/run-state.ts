@@ -2,7 +2,19 @@
  * What the viewer knows of the run: filled from the history the server sends on subscribe, then kept current by
  * live messages. Reset at every hello (a restarted server is another session; the same one resends its history).
  */
-import { decodeDreams, decodeFrame, decodeSamples, OPCODE_DREAMS, OPCODE_FRAME, OPCODE_SAMPLES, type Dreams, type Frame, type Samples } from '../../protocol/binary.ts';
+import {
+  decodeArmFrames,
+  decodeDreams,
+  decodeFrame,
+  decodeSamples,
+  OPCODE_ARM_FRAMES,
+  OPCODE_DREAMS,
+  OPCODE_FRAME,
+  OPCODE_SAMPLES,
+  type Dreams,
+  type Frame,
+  type Samples,
+} from '../../protocol/binary.ts';
 import type { Capability, ControlState, CurvePoint, Episode, JobState, Progress, RunInfo, ServerMessage, TaskEnd } from '../../protocol/messages.ts';
 
 export class RunState {
@@ -19,9 +31,12 @@ export class RunState {
   dreams: Dreams[] = [];
   samples: Samples[] = [];
   frame: Frame | null = null;
-  /** Bumped on every change the panels draw from (frames have their own counter). */
+  /** The arms side by side (run.arms order), once asked for. */
+  armFrames: Frame[] | null = null;
+  /** Bumped on every change the panels draw from (frames and arm frames have their own counters). */
   version = 0;
   frameVersion = 0;
+  armFramesVersion = 0;
 
   reset(): void {
     this.run = null;
@@ -32,7 +47,13 @@ export class RunState {
     this.dreams = [];
     this.samples = [];
     this.frame = null;
+    this.armFrames = null;
     this.version++;
+  }
+
+  /** How many games each arm's scholar has consolidated (its rows of R), in run.arms order. */
+  get consolidated(): number[] {
+    return (this.run?.arms ?? []).map((arm) => this.taskEnds.filter((e) => e.series === arm).length);
   }
 
   /** Names of the run's games or tasks. */
@@ -102,6 +123,9 @@ export class RunState {
         this.episodes.set(m.game, episode);
         break;
       }
+      case 'side-by-side':
+        if (!m.on) this.armFrames = null;
+        break;
       case 'control':
       case 'ack':
         this.control = m.control;
@@ -117,6 +141,10 @@ export class RunState {
       case OPCODE_FRAME:
         this.frame = decodeFrame(bytes);
         this.frameVersion++;
+        return;
+      case OPCODE_ARM_FRAMES:
+        this.armFrames = decodeArmFrames(bytes);
+        this.armFramesVersion++;
         return;
       case OPCODE_DREAMS:
         this.dreams.push(decodeDreams(bytes));

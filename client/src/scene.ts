@@ -8,7 +8,7 @@ import { GRID, OBSERVATION_SIZE } from '../../env/layout.ts';
 import { ACTIONS, DOWN, FIRE, LEFT, NOOP, RIGHT, UP } from '../../env/types.ts';
 import { SERIES_COLOURS } from './charts.ts';
 import { AGENT, DREAMS, DREAMS_CAPTION_WIDTH, HUMAN } from './stage-layout.ts';
-import { drawBoard, drawObservation } from './draw.ts';
+import { drawBoard, drawObservation, qBars } from './draw.ts';
 import { HUMAN_STEPS_PER_SECOND, type HumanPlay } from './human.ts';
 import type { RunState } from './run-state.ts';
 
@@ -34,6 +34,10 @@ export interface ViewerProbe {
   recordedEpisode(): { game: number; player: string; complete: boolean; frames: { observation: number[]; score: number }[] } | null;
   /** The stage's captions (their text and the box they cover, in stage pixels), so a test can see overlaps. */
   captions(): Record<string, Caption>;
+  /** The arms side by side as last drawn: each arm's game, score and step. */
+  sideBySide(): { arm: string; game: number; score: number; step: number }[];
+  /** Sets of arm frames drawn so far. */
+  armFrames: number;
 }
 
 export interface Caption {
@@ -194,11 +198,9 @@ export class ViewerScene extends Phaser.Scene {
     if (q.length === 0) return;
     const top = AGENT.y + GRID * AGENT.cell + 42;
     const height = 50;
-    const lo = Math.min(...q);
-    const hi = Math.max(...q);
-    const greedy = q.indexOf(hi);
+    const { heights, greedy } = qBars(q, height, 6);
     for (let a = 0; a < q.length; a++) {
-      const h = hi === lo ? height / 2 : 6 + ((q[a] - lo) / (hi - lo)) * (height - 6);
+      const h = heights[a];
       const x = AGENT.x + a * 47 + 6;
       this.agent.fillStyle(a === greedy ? 0x50dc78 : 0x3a4663, 1);
       this.agent.fillRect(x, top + height - h, 34, h);

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { OBSERVATION_SIZE } from '../../env/layout.ts';
 import { makeEnv } from '../../env/single.ts';
 import {
+  decodeArmFrames,
   decodeDreams,
   decodeFrame,
   decodeSamples,
+  encodeArmFrames,
   encodeDreams,
   encodeFrame,
   encodeSamples,
+  OPCODE_ARM_FRAMES,
   OPCODE_DREAMS,
   OPCODE_FRAME,
   OPCODE_SAMPLES,
@@ -25,6 +28,19 @@ describe('binary messages', () => {
     expect(PACKED_OBSERVATION_BYTES).toBe(88);
     expect(bytes.length).toBe(24 + 88 + 1 + 4 * 6);
     expect(decodeFrame(bytes)).toEqual(frame);
+  });
+
+  it('arm frames round-trip, one frame per arm in order, and refuse a truncated one', () => {
+    const later = env.step(2).observation;
+    const frames = [
+      { game: 0, player: 'scholar' as const, step: 3, frame: 5000, action: 1, reward: 0, score: 4, observation, qValues: [1, 2, 3, 4, 5, 6] },
+      { game: 0, player: 'scholar' as const, step: 9, frame: 5000, action: 4, reward: 1, score: 0, observation: later, qValues: [-1, 0, 0.5, 0, 0, 2] },
+    ];
+    const bytes = encodeArmFrames(frames);
+    expect(bytes[0]).toBe(OPCODE_ARM_FRAMES);
+    expect(bytes[1]).toBe(2);
+    expect(decodeArmFrames(bytes)).toEqual(frames);
+    expect(() => decodeArmFrames(bytes.subarray(0, bytes.length - 1))).toThrow(/bytes, expected at least/);
   });
 
   it('dreams round-trip, with -1 for a sample like no game', () => {

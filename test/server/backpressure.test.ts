@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeEnv } from '../../env/single.ts';
 import { decodeFrame, encodeFrame, OPCODE_FRAME } from '../../protocol/binary.ts';
 import type { Capability, ControlState } from '../../protocol/messages.ts';
-import type { Job, JobOutput } from '../../server/job.ts';
+import type { Job, JobOutput, Watching } from '../../server/job.ts';
 import { stalledViewer } from '../../server/bench.ts';
 import { startServer, type ViewerServer } from '../../server/server.ts';
 import { connect } from './helpers.ts';
@@ -54,8 +54,8 @@ class FrameSource implements Job {
     return this.control();
   }
 
-  setWatched(watched: boolean): void {
-    this.watched = watched;
+  setWatched(watching: Watching): void {
+    this.watched = watching.frames;
   }
 
   async stop(): Promise<void> {}
