@@ -76,7 +76,7 @@ describe('dgr worker whose Redis has gone away', () => {
     const submitted = dgrRun('sweep', '--experiment', 'split-mnist', '--arm', 'gr', '--seeds', '1', ...tinyFlags, '--redis', redis.url, '--queue', 'gone');
     expect(submitted.status, submitted.stderr).toBe(0);
     const worker = startWorker(...workerArgs(redis, store));
-    await until('the first task checkpoint', () => checkpointTask(store) >= 1 || worker.child.exitCode !== null);
+    await until('the first task checkpoint', () => checkpointTask(store) >= 1 || worker.child.exitCode !== null, 600);
     await redis.stop();
     const lostAt = checkpointTask(store);
 
@@ -94,5 +94,5 @@ describe('dgr worker whose Redis has gone away', () => {
     expect(storeResults(store)).toEqual([]);
     // Its folder lock went with it: the next worker does not wait for a lock nobody holds.
     expect(existsSync(join(runFolder, 'seed-1', 'run.lock'))).toBe(false);
-  }, 600_000);
+  }, 1_200_000);
 });
