@@ -14,7 +14,7 @@ import { EpochSampler, fillBatch } from './data/batch.ts';
 import { activeUnits } from './data/streams.ts';
 import type { TaskStream } from './data/types.ts';
 import type { BackendName } from './engine/backend.ts';
-import { sized } from './engine/capacity.ts';
+import { sized, sizedStep } from './engine/capacity.ts';
 import { Rng } from './engine/random.ts';
 import { evaluateStream } from './evaluate.ts';
 import type { EventStream } from './events.ts';
@@ -342,8 +342,7 @@ async function trainSolver(run: Run, plan: TaskPlan, tracker: ProgressTracker, g
     });
   };
   for (let it = 1; it <= config.iterations; it++) {
-    // The first step allocates every activation at the batch size: where an oversized batch fails.
-    const loss = it === 1 ? sized(`batchSize ${config.batchSize}`, step) : step();
+    const loss = sizedStep(config.batchSize, step);
     regulariser?.afterStep?.();
     const reporting = it % REPORT_EVERY === 0 || it === config.iterations;
     if (reporting) tracker.solver(it, loss.dataSync()[0]);

@@ -65,6 +65,19 @@ export function checkSeedFolders<C extends RunSettings>(
   }
 }
 
+/**
+ * For `dgr serve`, whose job writes the result of its one seed alone: refuses a folder that holds other seeds of
+ * the run, whose results would drop out of its result.json (`command`, which joins seeds, adds one instead).
+ */
+export function refuseOtherSeeds<C>(dir: string, seed: number, seeds: readonly SeedInFolder<C>[], command: string): void {
+  const others = seeds.filter((s) => s.seed !== seed).map((s) => s.seed);
+  if (others.length === 0) return;
+  throw new Error(
+    `${dir} holds seed${others.length > 1 ? 's' : ''} ${others.join(', ')} of this run: \`dgr serve\` writes the result of its one seed ` +
+      `(${seed}) alone, which would replace theirs; add seed ${seed} with \`${command}\` and this --out, or serve into another --out`,
+  );
+}
+
 /** The two kinds of run a folder can hold, as their commands name them. */
 export type RunKind = 'rl' | 'experiment';
 const COMMANDS: Record<RunKind, string> = { rl: 'dgr rl', experiment: 'dgr experiment' };

@@ -175,7 +175,8 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
       log(`${signal} again: exiting now; the running jobs resume from their last checkpoints on another worker`);
       process.exit(1);
     }
-    void close(`${signal}: finishing the running tasks, then returning their jobs to the queue (${signal} again to exit now)`);
+    const plan = running > 0 ? 'finishing the running tasks, then returning their jobs to the queue' : 'no run under way here: leaving the queue';
+    void close(`${signal}: ${plan} (${signal} again to exit now)`);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

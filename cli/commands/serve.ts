@@ -112,7 +112,7 @@ function rlJob(opts: ServeOptions): TrainingJob {
   const config = rlConfigFrom({ ...opts, preset: preset as AgentPresetName, arm: arms, seeds: 1 });
   const out = opts.out ?? join('runs', 'live');
   const checkpoint = join(out, `seed-${config.seed}`, 'checkpoint');
-  const release = claimRunFolders(out, () => checkRunFolder(out, config), [join(out, `seed-${config.seed}`)]);
+  const release = claimRunFolders(out, () => checkRunFolder(out, config, { served: true }), [join(out, `seed-${config.seed}`)]);
   process.stdout.write(`dgr serve: RL (${config.preset}), ${parseSchedule(config.schedule).name}, arms ${config.arms.join(', ')}; checkpoint in ${checkpoint}\n`);
   return { job: new WorkerJob({ kind: 'rl', config, backend: opts.backend as BackendRequest, native: nativeWanted(opts.native), out, command: commandLine() }, FRAME_RATE, logLine), checkpoint, release };
 }
@@ -126,7 +126,7 @@ function classificationJob(name: string | undefined, opts: ServeOptions, given: 
   const configs: RunConfig[] = configsFor(name, { ...opts, seed, preset: preset as PresetName }, given);
   requireSvhn(configs);
   const out = opts.out ?? join('runs', configs[0].experiment, timestamp());
-  const release = claimRunFolders(out, () => checkExperimentFolder(out, configs), configs.map((c) => seedFolder(join(out, c.arm), c.seed)));
+  const release = claimRunFolders(out, () => checkExperimentFolder(out, configs, { served: true }), configs.map((c) => seedFolder(join(out, c.arm), c.seed)));
   process.stdout.write(`dgr serve: ${configs[0].experiment} (${configs.map((c) => c.arm).join(', ')}), files in ${out}\n`);
   const job = new WorkerJob({ kind: 'classification', configs, backend: opts.backend as BackendRequest, native: nativeWanted(opts.native), out, command: commandLine() }, FRAME_RATE, logLine);
   return { job, checkpoint: null, release };

@@ -5,24 +5,13 @@
 import { Worker } from 'node:worker_threads';
 import type { ImageShape, Inputs } from '../data/types.ts';
 import type { BackendName } from '../engine/backend.ts';
+import { isOutOfMemory, tooLarge } from '../engine/capacity.ts';
 import { matMulPath } from '../engine/wasm-kernels.ts';
 import type { Rng } from '../engine/random.ts';
 import type { Generator } from './generator.ts';
 import type { GeneratorSpec } from './create.ts';
 import type { GeneratorTaskSettings } from './train.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
-
-/**
- * The worker's error as the user can act on it. Emscripten's wasm module ends with a bare "Aborted()" when the
- * engine's memory cannot grow to what a step needs (tfjs-wasm's heap, 32-bit: a batch too large to hold).
- */
-export function workerError(message: string): string {
-  if (!/^Aborted\(/.test(message)) return `generator worker: ${message}`;
-  return (
-    'generator worker: the wasm engine ran out of memory (its heap, at most a few GB, cannot hold what a training step ' +
-    `needs: "${message.split('.')[0]}"); lower --batch-size (or the generator's size) and run again`
-  );
-}
 
 export class GeneratorWorker {
   private readonly worker: Worker;
@@ -39,12 +28,12 @@ export class GeneratorWorker {
       }
       const pending = this.pending;
       this.pending = null;
-      if (reply.type === 'error') pending?.reject(new Error(workerError(reply.message)));
+      if (reply.type === 'error') pending?.reject(new Error(`generator worker: ${reply.message}`));
       else pending?.resolve(reply);
     });
     // A worker that throws outside a request's handler, or dies, fails the request it was serving with an error
-    // that says where it came from.
-    this.worker.on('error', (error) => this.fail(workerError(error.message)));
+    // that says where it came from (its engine's memory, when that is what ran out outside a sized step).
+    this.worker.on('error', (error) => this.fail(`generator worker: ${(isOutOfMemory(error) ? tooLarge('the generator', error) : error).message}`));
     this.worker.on('exit', (code) => this.fail(`generator worker: exited (code ${code}) while training`));
   }
 

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EpochSampler, fillInputs } from '../data/batch.ts';
 import type { Inputs } from '../data/types.ts';
+import { sizedStep } from '../engine/capacity.ts';
 import type { Rng } from '../engine/random.ts';
 import type { Generator } from './generator.ts';
 import type { GeneratorWorker } from './parallel.ts';
@@ -32,11 +33,13 @@ export function trainGeneratorOnTask(
   const sampler = new EpochSampler(data.n, batchSize, rng);
   const width = data.shape[0] * data.shape[1] * data.shape[2];
   for (let it = 1; it <= iterations; it++) {
-    const loss = tf.tidy(() => {
-      const replayed = previous === null ? null : previous.sample(batchSize);
-      if (r === 0 && replayed !== null) return generator.trainStep(replayed, null, 1);
-      return generator.trainStep(tf.tensor2d(fillInputs(data, sampler.nextBatch()), [batchSize, width]), replayed, r);
-    });
+    const loss = sizedStep(batchSize, () =>
+      tf.tidy(() => {
+        const replayed = previous === null ? null : previous.sample(batchSize);
+        if (r === 0 && replayed !== null) return generator.trainStep(replayed, null, 1);
+        return generator.trainStep(tf.tensor2d(fillInputs(data, sampler.nextBatch()), [batchSize, width]), replayed, r);
+      }),
+    );
     if (onProgress && (it % reportEvery === 0 || it === iterations)) onProgress(it, loss.dataSync()[0]);
     loss.dispose();
   }

@@ -36,15 +36,16 @@ describe('dgr merge of RL results', () => {
   });
 
   it('refuses an R cell edited with the mean that holds it: it is not its raw score normalised', () => {
-    const edited = three();
-    const T = edited.games.length;
-    edited.perSeed[1].R[T][0] += 0.3;
-    edited.R[T][0] += 0.1;
-    expect(() => merge(edited)).toThrow(/file 1: seed 2: R\[\d\]\[0\] is .* but its raw score .* and the references give/);
+    // The case: one seed's file, R[T][0] edited in the seed and the mean alike (its ACC left as it was).
     const first = single();
+    const T = first.games.length;
     first.perSeed[0].R[T][0] += 0.3;
     first.R[T][0] += 0.3;
     expect(() => merge(first)).toThrow(/file 1: seed 1: R\[3\]\[0\] is .* but its raw score 6\.9 and the references give 0\.0638/);
+    const edited = three();
+    edited.perSeed[1].R[T][0] += 0.3;
+    edited.R[T][0] += 0.1;
+    expect(() => merge(edited)).toThrow(/file 1: seed 2: R\[\d\]\[0\] is .* but its raw score .* and the references give/);
   });
 
   it('refuses a raw score, a retention, a metric or a mean that contradicts the rest, naming it', () => {

@@ -106,7 +106,7 @@ describe('run folders at the command line', () => {
     writeFileSync(huge, JSON.stringify({ ...config, solver: { ...(config.solver as object), hidden: [100000, 3000] } }));
     const r = dgrRun('experiment', '--config', huge, '--out', join(work, 'huge'), '--backend', 'wasm');
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/dgr: error: solver \{"kind":"mlp","hidden":\[100000,3000\].* is too large for the engine \(memory access out of bounds\)/);
+    expect(r.stderr).toMatch(/dgr: error: solver \{"kind":"mlp","hidden":\[100000,3000\].* is too large for the engine's memory \(memory access out of bounds\)/);
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(/choose smaller layers or a smaller batch$/);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Issue 29's cases about run folders, on tiny real runs: a folder holds one kind of run (an RL run into an
  * experiment's folder, or the reverse, is refused naming both, nothing overwritten); `dgr serve` locks its seed
- * folder as `dgr rl` does; `dgr serve --replay` of a folder that is not a finished run says what it is (and serves
- * an unfinished RL run from its checkpoint); `--host 0.0.0.0` prints a usable URL, accepts its own addresses'
- * pages and warns that the stream is visible to the network.
+ * folder as `dgr rl` does, and is refused a folder holding other seeds (it writes its own seed's result alone);
+ * `dgr serve --replay` of a folder that is not a finished run says what it is (and serves an unfinished RL run from
+ * its checkpoint); `--host 0.0.0.0` prints a usable URL, accepts its own addresses' pages and warns that the
+ * stream is visible to the network.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -78,6 +79,22 @@ describe('run folders of two kinds, dgr serve\'s lock, replay and host', () => {
     expect([snapshot(rlFolder), snapshot(experimentFolder)]).toEqual(before);
   }, 900_000);
 
+  it('dgr serve, which writes its one seed\'s result, is refused a folder holding other seeds of the run, for both kinds', () => {
+    const before = [snapshot(rlFolder), snapshot(experimentFolder)];
+    const rl = dgrRun('serve', 'rl', '--preset', 'quick', ...tinyRl, '--seed', '2', '--port', '0', '--out', rlFolder);
+    expect(rl.status).toBe(1);
+    expect(rl.stderr).toContain(
+      `${rlFolder} holds seed 1 of this run: \`dgr serve\` writes the result of its one seed (2) alone, which would replace theirs; ` +
+        'add seed 2 with `dgr rl` and this --out, or serve into another --out',
+    );
+    const experiment = dgrRun('serve', 'split-mnist', '--arm', 'none', '--iterations', '5', '--eval-every', '0', '--backend', 'wasm', '--seed', '2', '--port', '0', '--out', experimentFolder);
+    expect(experiment.status).toBe(1);
+    expect(experiment.stderr).toContain(`${join(experimentFolder, 'none')} holds seed 1 of this run: \`dgr serve\` writes the result of its one seed (2) alone`);
+    expect(experiment.stderr).toContain('add seed 2 with `dgr experiment` and this --out');
+    for (const r of [rl, experiment]) expect(r.stderr).not.toContain('dgr: backend');
+    expect([snapshot(rlFolder), snapshot(experimentFolder)]).toEqual(before);
+  }, 900_000);
+
   it('dgr serve locks its seed folder: it is refused beside a running dgr rl, and dgr rl or a second serve beside it', async () => {
     const out = join(work, 'locked');
     const run = ['--preset', 'quick', '--frames', '40000', '--iterations', '5', '--generator-iterations', '5', '--backend', 'wasm', '--out', out];
@@ -109,6 +126,24 @@ describe('run folders of two kinds, dgr serve\'s lock, replay and host', () => {
       await serve.exited;
     }
     expect(existsSync(join(out, 'seed-1', 'run.lock'))).toBe(false);
+  }, 1_800_000);
+
+  it('dgr serve of an experiment locks its seed folders too: dgr experiment beside it is refused', async () => {
+    const out = join(work, 'locked-experiment');
+    // Long enough to be running still when the second run starts.
+    const run = ['split-mnist', '--arm', 'none', '--iterations', '3000', '--eval-every', '0', '--backend', 'wasm', '--out', out];
+    const seedDir = join(out, 'none', 'seed-1');
+    const serve = background('serve', ...run, '--port', '0');
+    try {
+      await until('the served run\'s lock', () => existsSync(join(seedDir, 'run.lock')) || serve.child.exitCode !== null);
+      const refused = dgrRun('experiment', ...run);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(`${seedDir} is being written by process ${serve.child.pid}`);
+    } finally {
+      serve.child.kill('SIGINT');
+      await serve.exited;
+    }
+    expect(existsSync(join(seedDir, 'run.lock'))).toBe(false);
   }, 1_800_000);
 
   it('--host 0.0.0.0 accepts the viewer\'s own pages from each address it listens on, and no others', async () => {
