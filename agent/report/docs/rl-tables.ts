@@ -65,6 +65,9 @@ export const RL_TABLES: TableSet = {
   'rl-beta01-audit': (context) => auditTable(context, 'rl/earlier/steady-freeway-beta01/three-games-gr.json'),
   'rl-protocol-dev-three-games': retention(protocolDev('three-games')),
   'rl-protocol-dev-from-freeway': retention(protocolDev('three-games-from-freeway')),
+  'rl-protocol-dev-regularisers': retention(
+    ['ewc', 'online-ewc', 'si', 'lwf'].map((arm) => ({ label: arm, file: `rl/earlier/protocol-dev/regularisers-three-games-seed-101/${arm}/result.json` })),
+  ),
   'rl-run-walls': wallTable([
     { label: 'all dreams, five arms', file: 'rl/earlier/all-dreams/three-games-gr.json' },
     { label: 'valid dreams, GR alone', file: 'rl/earlier/valid-dreams-gr/three-games-gr.json' },
