@@ -12,11 +12,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../core/engine/backend-names.ts';
 import { Rng } from '../core/engine/random.ts';
+import { solverStep } from '../core/continual.ts';
 import { timeSteps } from '../core/bench/training.ts';
 import { createGenerator } from '../core/generators/create.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { resolveTask } from '../env/task.ts';
-import { consolidationStep } from './consolidate.ts';
+import { consolidationLesson } from './consolidate.ts';
 import { learnGame, tdUpdate } from './learner.ts';
 import { ACTION_COUNT, createQSolver, greedy, observationTensor } from './network.ts';
 import { agentPreset } from './presets.ts';
@@ -75,15 +76,11 @@ export function rlBenchSteps(): { steps: [RlBenchmark, () => void][]; dispose: (
   memory.memory.add(grids(2048, rng), null, rng);
   const real = observationTensor(grids(128, rng), 128);
   const replayed = observationTensor(grids(128, rng), 128);
-  const streams = { current: rng.fork('current'), replayed: rng.fork('replayed') };
+  const distill = consolidationLesson(scholar, short, current, { source: memory, previous: old, dreams: null }, { iterations: 1, batchSize: 128, r: 0.5, loss: 'mse', scale: 1, reportEvery: 25 }, rng.fork('distill'));
   const steps: [RlBenchmark, () => void][] = [
     ['dqn-step', () => tdUpdate(q, target, batch, preset.learner).dispose()],
     ['act-16', () => greedy(q, obs16, 16)],
-    [
-      'distill-step',
-      () =>
-        consolidationStep(scholar, short, current, { source: memory, previous: old, dreams: null, regulariser: null }, { iterations: 1, batchSize: 128, r: 0.5, loss: 'mse', scale: 1, reportEvery: 25 }, streams).dispose(),
-    ],
+    ['distill-step', () => solverStep(scholar, null, distill).dispose()],
     ['obs-vae-step', () => tf.tidy(() => generator.trainStep(real, replayed, 0.5)).dispose()],
     ['obs-grid-vae-step', () => tf.tidy(() => gridGenerator.trainStep(real, replayed, 0.5)).dispose()],
     ['obs-replay-sample', () => tf.tidy(() => old.logits(previousGenerator.sample(128)).dataSync())],

@@ -6,28 +6,28 @@
  *     r · L(Q_k(s), Q_short(s)) + (1 − r) · L(Q_k(s'), Q_(k−1)(s')),   s from game k, s' from the arm's replay
  *
  * with L the MSE between Q-value vectors, plus the penalty of the arm's regulariser (EWC, SI) when it has one.
- * The mix and the penalty are core's (mixByImportance, addPenalty); what s' is and who teaches it is the arm's
- * replay source (./arms).
+ * The mix, the penalty and the training loop are core's (mixByImportance, core/continual.ts); what s' is and who
+ * teaches it is the arm's replay source (./arms).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../core/engine/random.ts';
 import type { Generator } from '../core/generators/generator.ts';
-import type { Regulariser } from '../core/regularisers/regulariser.ts';
-import { addPenalty, mixByImportance, valueLoss, type ValueLossKind } from '../core/scholar.ts';
+import type { SolverLesson } from '../core/continual.ts';
+import { mixByImportance, valueLoss, type ValueLossKind } from '../core/scholar.ts';
 import type { Solver } from '../core/solvers/solver.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import type { ReplaySource } from './arms/source.ts';
 import { observationTensor } from './network.ts';
 import { sampleObservations } from './replay.ts';
 
-/** What Q_k keeps the earlier games with: the arm's replay source and regulariser, and the previous scholar. */
+/** What Q_k keeps the earlier games with: the arm's replay source and the previous scholar (its regulariser is
+ *  core's loop's to apply). */
 export interface Keeping {
   readonly source: ReplaySource;
   /** Q_(k−1); null on the first game. */
   readonly previous: Solver | null;
   /** G_(k−1)'s dreams as replayed (null without a generator, or on the first game). */
   readonly dreams: Generator | null;
-  readonly regulariser: Regulariser | null;
 }
 
 export interface ConsolidationRun {
@@ -60,57 +60,33 @@ export function learnerTargets(learner: Solver, observations: Uint8Array, scale:
 }
 
 /**
- * One consolidation step: a batch s of the new game taught the learner's values, and a batch s' of the arm's
- * replay taught its targets, mixed r : (1 − r), plus the regulariser's penalty. Returns the loss as a kept scalar.
+ * Game k's lesson for core's solver loop (core/continual.ts): each step a batch s of the new game taught the
+ * learner's values and a batch s' of the arm's replay taught its targets, mixed r : (1 − r); the loop adds the
+ * regulariser's penalty. `report` gets the loss every run.reportEvery iterations.
  */
-export function consolidationStep(
-  scholar: Solver,
-  learner: Solver,
-  observations: Uint8Array,
-  keeping: Keeping,
-  run: ConsolidationRun,
-  rng: { current: Rng; replayed: Rng },
-): tf.Scalar {
-  const { source, previous, dreams, regulariser } = keeping;
-  return tf.tidy(() => {
-    const s = tf.tensor2d(sampleObservations(observations, run.batchSize, rng.current).x, [run.batchSize, OBSERVATION_SIZE]);
-    const taught = tf.div(learner.logits(s), run.scale) as tf.Tensor2D;
-    const past = source.sample(run.batchSize, { previous, dreams, current: s }, rng.replayed);
-    const penalty = regulariser ? () => regulariser.penalty() : undefined;
-    return scholar.optimizer.minimize(
-      () =>
-        addPenalty(
-          mixByImportance(run.r, valueLoss(scholar.logits(s), taught, run.loss), past && valueLoss(scholar.logits(past.x), past.targets, run.loss)),
-          penalty,
-        ),
-      regulariser?.beforeStep?.bind(regulariser),
-    );
-  });
-}
-
-/** Trains `scholar` for run.iterations steps; returns the last loss. `onProgress` every run.reportEvery iterations. */
-export async function consolidate(
+export function consolidationLesson(
   scholar: Solver,
   learner: Solver,
   observations: Uint8Array,
   keeping: Keeping,
   run: ConsolidationRun,
   rng: Rng,
-  onProgress?: (iteration: number, loss: number) => void | Promise<void>,
-): Promise<number> {
+  report: (iteration: number, loss: number) => Promise<void> | void = () => {},
+): SolverLesson {
+  const { source, previous, dreams } = keeping;
   const streams = { current: rng.fork('current batches'), replayed: rng.fork('replayed batches') };
-  let last = Number.NaN;
-  for (let it = 1; it <= run.iterations; it++) {
-    const loss = consolidationStep(scholar, learner, observations, keeping, run, streams);
-    keeping.regulariser?.afterStep?.();
-    if (it % run.reportEvery === 0 || it === run.iterations) {
-      last = loss.dataSync()[0];
-      const wait = onProgress?.(it, last);
-      if (wait) await wait;
-    }
-    loss.dispose();
-  }
-  return last;
+  return {
+    iterations: run.iterations,
+    batchSize: run.batchSize,
+    reportEvery: run.reportEvery,
+    batch: () => {
+      const s = tf.tensor2d(sampleObservations(observations, run.batchSize, streams.current).x, [run.batchSize, OBSERVATION_SIZE]);
+      const taught = tf.div(learner.logits(s), run.scale) as tf.Tensor2D;
+      const past = source.sample(run.batchSize, { previous, dreams, current: s }, streams.replayed);
+      return () => mixByImportance(run.r, valueLoss(scholar.logits(s), taught, run.loss), past && valueLoss(scholar.logits(past.x), past.targets, run.loss));
+    },
+    report,
+  };
 }
 
 /** MSE between two networks' Q-values on the same observations [n, 700] (how far Q_k is from its teacher). */

@@ -14,7 +14,8 @@ import { makeEnv } from '../env/single.ts';
 import type { Task } from '../env/task.ts';
 import { parseAgentConfig, type AgentConfig } from './config.ts';
 import { ACTION_COUNT, greedy } from './network.ts';
-import { createArmScholar, disposeArm, restoreArm } from './scholar.ts';
+import { createArmScholar, restoreArm } from './scholar.ts';
+import { disposeStudent } from '../core/scholar.ts';
 
 /** Steps of an episode kept for its GIF: 50 s at 10 steps a second, and a file of ~200 KB. */
 export const EPISODE_MAX_STEPS = 500;
@@ -72,7 +73,7 @@ export function scholarEpisodes(dir: string, maxSteps = EPISODE_MAX_STEPS): Scho
         episodes.push({ arm, game, seed, frames, score: frames[frames.length - 1].score, ended });
       }
     } finally {
-      disposeArm(state);
+      disposeStudent(state);
     }
   }
   return episodes;

@@ -4,13 +4,12 @@
  * (./arms: e.g. ER's memory of real frames) and its regulariser. Checkpointed with core's scholar arrays plus the
  * source's arrays (frames stored as uint8) and the regulariser's state.
  */
-import { floatArrays, type CheckpointArray } from '../core/checkpoint.ts';
+import type { CheckpointArray } from '../core/checkpoint.ts';
 import type { Inputs } from '../core/data/types.ts';
 import type { Rng } from '../core/engine/random.ts';
 import { createGenerator } from '../core/generators/create.ts';
-import { freeze, restoreScholar, scholarArrays, type Scholar } from '../core/scholar.ts';
+import { restoreStudent, studentArrays, type Scholar, type Student } from '../core/scholar.ts';
 import { createRegulariser } from '../core/regularisers/create.ts';
-import type { Regulariser } from '../core/regularisers/regulariser.ts';
 import { OBSERVATION_SIZE, GRID, CHANNEL_COUNT } from '../env/layout.ts';
 import { RL_ARMS } from './arms/index.ts';
 import type { ReplaySource } from './arms/source.ts';
@@ -24,13 +23,11 @@ export function observationInputs(observations: Uint8Array): Inputs {
   return { x: observations, n: observations.length / OBSERVATION_SIZE, shape: OBSERVATION_SHAPE, scale: 1 };
 }
 
-export interface ArmScholar {
+/** One arm's student (core/scholar.ts: Q_k with G_k, the previous scholar, its regulariser) and its replay source. */
+export interface ArmScholar extends Student {
   readonly arm: AgentArm;
-  readonly scholar: Scholar;
-  readonly previous: Scholar;
-  /** What the arm replays (./arms), and its penalty on Q_k's weights (null for none). */
+  /** What the arm replays (./arms). */
   readonly source: ReplaySource;
-  readonly regulariser: Regulariser | null;
 }
 
 /** Every arm starts from the same network (and generator): the same seed forks, so arms differ only by what they
@@ -49,8 +46,7 @@ export function createArmScholar(arm: AgentArm, config: AgentConfig, root: Rng):
 
 /** The arm's scholar, source and regulariser as checkpoint arrays, under names prefixed by the arm. */
 export function armArrays(state: ArmScholar): Record<string, CheckpointArray[]> {
-  const own: Record<string, CheckpointArray[]> = { ...scholarArrays(state.scholar), ...state.source.arrays() };
-  if (state.regulariser) own.regulariser = state.regulariser.state();
+  const own: Record<string, CheckpointArray[]> = { ...studentArrays(state), ...state.source.arrays() };
   return Object.fromEntries(Object.entries(own).map(([name, list]) => [`${state.arm}.${name}`, list]));
 }
 
@@ -59,20 +55,6 @@ export function restoreArm(state: ArmScholar, arrays: Record<string, CheckpointA
   const prefix = `${state.arm}.`;
   const own: Record<string, CheckpointArray[]> = {};
   for (const [name, list] of Object.entries(arrays)) if (name.startsWith(prefix)) own[name.slice(prefix.length)] = list;
-  restoreScholar(state.scholar, own);
-  freeze(state.scholar, state.previous);
+  restoreStudent(state, own, prefix);
   state.source.restore(own);
-  if (state.regulariser) {
-    const saved = floatArrays(own, 'regulariser');
-    if (!saved) throw new Error(`checkpoint has no '${prefix}regulariser' arrays (saved by a different arm?)`);
-    state.regulariser.restore(saved);
-  }
-}
-
-export function disposeArm(state: ArmScholar): void {
-  for (const s of [state.scholar, state.previous]) {
-    s.solver.dispose();
-    s.generator?.dispose();
-  }
-  state.regulariser?.dispose();
 }

@@ -15,11 +15,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Generator } from './generators/generator.ts';
 import type { Solver } from './solvers/solver.ts';
 import { floatArrays, type CheckpointArray } from './checkpoint.ts';
+import type { Regulariser } from './regularisers/regulariser.ts';
 
 export interface Scholar {
   readonly solver: Solver;
   /** Null for arms that replay without a generator (ER, Noise, LwF, None, EWC, SI, Offline). */
   readonly generator: Generator | null;
+}
+
+/** One learner of a continual run (core/continual.ts): a scholar, the frozen previous scholar that teaches it,
+ *  and its arm's regulariser (null for none). */
+export interface Student {
+  readonly scholar: Scholar;
+  readonly previous: Scholar;
+  readonly regulariser: Regulariser | null;
 }
 
 /** Real data of the new task: labels are output-unit indices, `units` the units the loss is taken over. */
@@ -203,4 +212,29 @@ export function restoreScholar(scholar: Scholar, arrays: Record<string, Checkpoi
     }));
     scholar.generator.restoreOptimizer(states);
   }
+}
+
+/** A student's checkpoint arrays: its scholar's, and its regulariser's state. */
+export function studentArrays(student: Student): Record<string, Float32Array[]> {
+  return { ...scholarArrays(student.scholar), ...(student.regulariser ? { regulariser: student.regulariser.state() } : {}) };
+}
+
+/** Puts back what studentArrays saved; the previous scholar is the restored one (it teaches the next task). */
+export function restoreStudent(student: Student, arrays: Record<string, CheckpointArray[]>, prefix = ''): void {
+  restoreScholar(student.scholar, arrays);
+  freeze(student.scholar, student.previous);
+  if (student.regulariser) {
+    const saved = floatArrays(arrays, 'regulariser');
+    if (!saved) throw new Error(`checkpoint has no '${prefix}regulariser' arrays (saved by a different arm?)`);
+    student.regulariser.restore(saved);
+  }
+}
+
+/** Frees both scholars' and the regulariser's tensors. */
+export function disposeStudent(student: Student): void {
+  for (const s of [student.scholar, student.previous]) {
+    s.solver.dispose();
+    s.generator?.dispose();
+  }
+  student.regulariser?.dispose();
 }

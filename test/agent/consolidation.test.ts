@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dreams } from '../../agent/arms/dreams.ts';
-import { consolidate, valueDistance } from '../../agent/consolidate.ts';
+import { consolidationLesson, valueDistance } from '../../agent/consolidate.ts';
+import { trainSolver } from '../../core/continual.ts';
 import { createQSolver } from '../../agent/network.ts';
 import { agentPreset } from '../../agent/presets.ts';
 import { OBSERVATION_SHAPE } from '../../agent/scholar.ts';
@@ -161,14 +162,15 @@ describe('consolidation', () => {
     const current = tf.tensor2d(Float32Array.from(freeway.subarray(0, 256 * OBSERVATION_SIZE)), [256, OBSERVATION_SIZE]);
     const before = valueDistance(scholar, previous, probe);
     const learnerBefore = valueDistance(scholar, learner, current);
-    await consolidate(
+    const lesson = consolidationLesson(
       scholar,
       learner,
       freeway,
-      { source: new Dreams(), previous, dreams: generator, regulariser: null },
+      { source: new Dreams(), previous, dreams: generator },
       { iterations: 150, batchSize: 32, r, loss: 'mse', scale: 1, reportEvery: 25 },
       new Rng(30),
     );
+    await trainSolver(scholar, null, lesson);
     const after = valueDistance(scholar, previous, probe);
     const toLearner: [number, number] = [learnerBefore, valueDistance(scholar, learner, current)];
     for (const s of [previous, learner, scholar]) s.dispose();

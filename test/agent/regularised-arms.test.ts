@@ -14,7 +14,8 @@ import { parseAgentConfig, type AgentArm, type AgentConfig } from '../../agent/c
 import { createQSolver, observationTensor } from '../../agent/network.ts';
 import type { AgentResult } from '../../agent/result.ts';
 import { runAgent, RunStopped } from '../../agent/run.ts';
-import { createArmScholar, disposeArm, restoreArm, type ArmScholar } from '../../agent/scholar.ts';
+import { createArmScholar, restoreArm, type ArmScholar } from '../../agent/scholar.ts';
+import { disposeStudent } from '../../core/scholar.ts';
 import { loadCheckpoint } from '../../core/checkpoint.ts';
 import { sameRun } from '../../core/config.ts';
 import { useBackend } from '../../core/engine/backend.ts';
@@ -73,7 +74,7 @@ beforeAll(async () => {
 }, 3_600_000);
 
 afterAll(() => {
-  for (const states of [afterOne, afterTwo]) for (const state of Object.values(states ?? {})) disposeArm(state);
+  for (const states of [afterOne, afterTwo]) for (const state of Object.values(states ?? {})) disposeStudent(state);
   secondGame?.dispose();
   rmSync(dir, { recursive: true, force: true });
 });

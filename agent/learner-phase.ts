@@ -1,0 +1,115 @@
+/**
+ * The RL domain's learner phase (./run.ts): before the arms consolidate game k, a short-term double DQN learns it
+ * from scratch (./learner.ts). It does not depend on the arm, so every arm consolidates the same learner and a
+ * comparison of arms costs one set of learners; with a learner cache (./learner-cache.ts) it is loaded instead of
+ * trained. A run asked to stop mid-game checkpoints the learner where it stands (./learner-state.ts).
+ */
+import { saveCheckpoint } from '../core/checkpoint.ts';
+import { describeBackend } from '../core/engine/backend.ts';
+import type { Rng } from '../core/engine/random.ts';
+import { OBSERVATION_SIZE } from '../env/layout.ts';
+import { greedyScore, normalisedError, normalisedScore } from './evaluate.ts';
+import { learnGame } from './learner.ts';
+import { learnerKey, loadLearner, saveLearner, type CachedLearner } from './learner-cache.ts';
+import { checkpointOf, RunStopped, type Run } from './run.ts';
+import { Watcher } from './watch.ts';
+
+/** Game k's learner: trained (or loaded from the learner cache), recorded, and kept for the arms to consolidate. */
+export async function learnPhase(run: Run, k: number): Promise<void> {
+  const { schedule, options } = run;
+  const key = options.learnerCache ? learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, describeBackend()) : null;
+  const cached = options.learnerCache && key ? loadLearner(options.learnerCache, key) : null;
+  const learner = cached ? replayLearnerCurve(run, k, cached) : await trainLearner(run, k);
+  if (options.learnerCache && key && !cached) saveLearner(options.learnerCache, key, learner);
+  run.learnerInProgress = null;
+  run.record.learners.push(learner.record);
+  run.record.learnerSeconds += learner.record.seconds;
+  run.record.frames += schedule.tasks[k].steps;
+  run.learned = { network: learner.network, observations: learner.observations };
+  run.auditFrames[k] = sampleFrames(learner.observations, run.config.audit.frames, run.root.fork(`game ${k} audit frames`));
+}
+
+/** Game k's short-term learner trained here (from where a stopped one left off), then evaluated greedily. */
+async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
+  const { config, schedule } = run;
+  const task = schedule.tasks[k].task;
+  const frames = schedule.tasks[k].steps;
+  const startFrame = run.record.frames;
+  const started = performance.now();
+  const watcher = new Watcher(run, k);
+  // A learner resumed mid-game goes on from its saved frame: the rate for the ETA counts frames played since.
+  const firstFrame = run.learnerInProgress?.frame ?? 0;
+  let lastReport = { at: started, frame: 0 };
+  const outcome = await learnGame(
+    { task, frames, settings: config.learner, evaluation: config.evaluation, keepObservations: config.scholar.observations },
+    run.root.fork(`game ${k} learner`),
+    {
+      onStep: (step) => watcher.onLearnerStep(startFrame, step),
+      onEpisode: (frame, episodeReturn, length) => run.events.emit({ type: 'episode', game: k, frame: startFrame + frame, return: episodeReturn, length }),
+      onEvaluation: (frame, score) => addLearnerCurvePoint(run, k, startFrame + frame, score),
+      onProgress: ({ frame, epsilon, tdLoss }) => {
+        const now = performance.now();
+        const framesPerSecond = ((frame - lastReport.frame) * 1000) / Math.max(1, now - lastReport.at);
+        lastReport = { at: now, frame };
+        run.events.emit({
+          type: 'progress',
+          game: k,
+          phase: 'learn',
+          frame: startFrame + frame,
+          totalFrames: run.schedule.totalSteps,
+          framesPerSecond,
+          epsilon,
+          tdLoss,
+          consolidationLoss: null,
+          etaSeconds: eta(run, k, frame, ((frame - firstFrame) * 1000) / Math.max(1, now - started)),
+        });
+      },
+      stopRequested: () => watcher.stopRequested(),
+    },
+    run.learnerInProgress,
+  );
+  if (outcome.stopped) {
+    // Ctrl-C mid-game: checkpoint the learner where it stands, so the next start goes on from this frame.
+    if (run.options.checkpointDir) saveCheckpoint(run.options.checkpointDir, checkpointOf(run, { task: k, learned: false, studentsDone: 0 }, outcome.state));
+    throw new RunStopped(run.phasesDone);
+  }
+  const { learned } = outcome;
+  const { mean: score, sem } = greedyScore(learned.network, task, config.evaluation.episodes, config.evaluation.maxSteps, evaluationSeed(run, k));
+  const seconds = (performance.now() - started) / 1000;
+  const record = { game: k, score, normalised: normalisedScore(score, run.record.reference[k]), normalisedSe: normalisedError(sem, run.record.reference[k]), frames, updates: learned.updates, trainingReturn: learned.trainingReturn, seconds };
+  const curve = run.record.learnerCurves.filter((p) => p.game === k).map(({ frame, score, normalised }) => ({ frame: frame - startFrame, score, normalised }));
+  return { network: learned.network, observations: learned.observations, record, curve };
+}
+
+/** A cached learner's evaluation curve, recorded and shown as if it had just been measured. */
+function replayLearnerCurve(run: Run, k: number, cached: CachedLearner): CachedLearner {
+  for (const point of cached.curve) addLearnerCurvePoint(run, k, run.record.frames + point.frame, point.score);
+  return cached;
+}
+
+function addLearnerCurvePoint(run: Run, k: number, frame: number, score: number): void {
+  const normalised = normalisedScore(score, run.record.reference[k]);
+  run.record.learnerCurves.push({ frame, game: k, score, normalised });
+  run.events.emit({ type: 'curve', arm: null, frame, game: k, scores: run.record.games.map((_, i) => (i === k ? normalised : null)) });
+}
+
+/** Seconds left: frames at the measured rate, consolidations at their measured (or first) time. */
+function eta(run: Run, k: number, frame: number, framesPerSecond: number): number | null {
+  if (framesPerSecond <= 0 || frame < run.config.learner.numEnvs * 64) return null;
+  const framesLeft = run.schedule.tasks.slice(k).reduce((s, t) => s + t.steps, 0) - frame;
+  const consolidations = (run.schedule.tasks.length - k) * run.arms.length;
+  const perConsolidation = run.record.consolidationSeconds / Math.max(1, k * run.arms.length);
+  return framesLeft / framesPerSecond + consolidations * perConsolidation;
+}
+
+/** The seed of the greedy episodes that evaluate a network after game k (-1: before the first). */
+export const evaluationSeed = (run: Run, k: number): number => run.root.fork(`evaluation after game ${k}`).int(2 ** 31);
+
+function sampleFrames(observations: Uint8Array, n: number, rng: Rng): Uint8Array {
+  const m = observations.length / OBSERVATION_SIZE;
+  const rows = rng.permutation(m).slice(0, Math.min(n, m));
+  const out = new Uint8Array(rows.length * OBSERVATION_SIZE);
+  rows.forEach((row, i) => out.set(observations.subarray(row * OBSERVATION_SIZE, (row + 1) * OBSERVATION_SIZE), i * OBSERVATION_SIZE));
+  return out;
+}
+
