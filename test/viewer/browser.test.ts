@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARGS, CHROMIUM, sleep } from './chromium.ts';
+import { ARGS, CHROMIUM, sleep, until } from './chromium.ts';
 import { AGENT, HUMAN } from '../../client/src/stage-layout.ts';
 import { CHANNEL_COUNT, GRID, PLAYER } from '../../env/layout.ts';
 import { BACKGROUND } from '../../env/palette.ts';
@@ -35,15 +35,6 @@ async function launch(extra: string[] = []): Promise<BrowserContext> {
   return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: [...ARGS, ...extra], viewport: { width: 1080, height: 1120 } });
 }
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 240_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${ms} ms`);
-    await sleep(250);
-  }
-}
 
 const probe = (page: Page): Promise<Probe> => page.evaluate(() => (window as unknown as { dgrViewer: Probe }).dgrViewer as Probe).then((p) => ({ frames: p.frames, renderer: p.renderer, humanSteps: p.humanSteps }));
 const count = (page: Page, fn: 'curvePoints' | 'dreams'): Promise<number> =>

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARGS, CHROMIUM, sleep } from './chromium.ts';
+import { ARGS, CHROMIUM, until } from './chromium.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'dgr-runs-page-'));
@@ -27,15 +27,6 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 }
 
-async function until<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => boolean, ms = 300_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${ms} ms`);
-    await sleep(250);
-  }
-}
 
 /** A run started and stopped (SIGINT) once its first seed has checkpointed a phase. */
 async function stoppedRun(out: string, extra: string[]): Promise<void> {

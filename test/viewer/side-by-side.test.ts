@@ -16,7 +16,7 @@ import { ARM_CELL } from '../../client/src/side-by-side.ts';
 import { GRID } from '../../env/layout.ts';
 import { BACKGROUND } from '../../env/palette.ts';
 import { tinyRl } from '../server/helpers.ts';
-import { ARGS, CHROMIUM, sleep } from './chromium.ts';
+import { ARGS, CHROMIUM, sleep, until } from './chromium.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'dgr-side-by-side-'));
@@ -29,15 +29,6 @@ interface Shown {
   step: number;
 }
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 300_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${ms} ms`);
-    await sleep(250);
-  }
-}
 
 const shown = (page: Page): Promise<Shown[]> => page.evaluate(() => (window as unknown as { dgrViewer: { sideBySide(): Shown[] } }).dgrViewer.sideBySide());
 const drawn = (page: Page): Promise<number> => page.evaluate(() => (window as unknown as { dgrViewer: { armFrames: number } }).dgrViewer.armFrames);
