@@ -253,7 +253,7 @@ class Classification implements ContinualDomain<TaskLesson, number[], Handed> {
         tasks: stream.tasks.length,
         iteration: solverState?.iteration ?? 0,
         iterations: config.iterations,
-        solverLoss: solverState?.loss ?? Number.NaN,
+        solverLoss: solverState?.loss ?? null,
         generatorIterations: hasGenerator ? config.generatorIterations : null,
         generatorIteration: generatorState?.iteration ?? null,
         generatorLoss: generatorState?.loss ?? null,

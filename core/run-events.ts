@@ -22,7 +22,8 @@ export interface Progress {
   readonly tasks: number;
   readonly iteration: number;
   readonly iterations: number;
-  readonly solverLoss: number;
+  /** The solver's last reported loss; null before its first report (without a worker the generator trains first). */
+  readonly solverLoss: number | null;
   /** The generator's iterations per task; null for arms without a generator. */
   readonly generatorIterations: number | null;
   readonly generatorIteration: number | null;

@@ -58,7 +58,7 @@ describe('dgr experiment', () => {
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('## What the generator replays');
   });
 
-  it('keeps reporting progress while the generator trains after the solver (no worker)', () => {
+  it('keeps reporting progress while the generator trains before the solver (no worker)', () => {
     const out = join(work, 'sequential');
     const r = spawnSync(
       process.execPath,
@@ -67,10 +67,13 @@ describe('dgr experiment', () => {
       { cwd: root, encoding: 'utf8', timeout: 600_000 },
     );
     expect(r.status).toBe(0);
-    // The solver is done at it 20/20; the generator's iterations still move the lines (every 10 % of a task's work).
+    // Without a worker the generator trains first: its iterations move the lines (every 10 % of a task's work)
+    // while the solver has not started and has no loss yet, then the solver's do.
     for (const task of [1, 5]) {
-      for (const gen of [50, 60]) expect(r.stderr).toMatch(new RegExp(`task ${task}/5 it 20/20 loss \\S+ gen \\S+@${gen} `));
+      for (const gen of [50, 60]) expect(r.stderr).toMatch(new RegExp(`task ${task}/5 it 0/20 loss - gen \\S+@${gen} `));
+      expect(r.stderr).toMatch(new RegExp(`task ${task}/5 it 20/20 loss \\d\\S* gen \\S+@60 `));
     }
+    expect(r.stderr).not.toContain('NaN');
   });
 
   it('resumes a killed run from its last checkpoint and ends with the same accuracy matrix', async () => {

@@ -44,7 +44,7 @@ describe('sweep errors', { timeout: 300_000 }, () => {
     expect(both.status).toBe(1);
     expect(both.stderr).toContain('give a spec file or --experiment, not both');
     // The command-line form of RL runs: the spec's rules, and no option of the other kind.
-    const rl = dgrRun('sweep', '--rl', '--arm', 'gr', 'lwf', '--seeds', '2-1', '--redis', nowhere);
+    const rl = dgrRun('sweep', '--rl', '--arm', 'gr', 'lwf-gr', '--seeds', '2-1', '--redis', nowhere);
     expect(rl.status).toBe(1);
     expect(rl.stderr).toMatch(/dgr: error: command line: invalid sweep spec:\n  runs\.0\.arms\.1: [^\n]*\n  runs\.0\.seeds: the range '2-1' runs backwards/);
     expect(dgrRun('sweep', '--rl', '--lr', '0.1', '--scenario', 'class').stderr).toContain('dgr: error: --scenario, --lr: not an option of RL runs (--rl)');
