@@ -65,6 +65,7 @@ export const RL_TABLES: TableSet = {
   'rl-beta01-audit': (context) => auditTable(context, 'rl/earlier/steady-freeway-beta01/three-games-gr.json'),
   'rl-protocol-dev-three-games': retention(protocolDev('three-games')),
   'rl-protocol-dev-from-freeway': retention(protocolDev('three-games-from-freeway')),
+  'rl-protocol-dev-from-space-invaders': retention(protocolDev('three-games-from-space-invaders')),
   'rl-protocol-dev-policy': retention([
     ...['gr', 'er'].map((arm) => ({ label: `${arm}, MSE (the preset)`, file: `rl/earlier/protocol-dev/three-games-from-freeway-seed-101/${arm}/result.json` })),
     ...['gr', 'er'].map((arm) => ({ label: `${arm}, policy distillation`, file: `rl/earlier/protocol-dev/policy-three-games-from-freeway-seed-101/${arm}/result.json` })),
