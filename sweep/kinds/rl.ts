@@ -40,8 +40,8 @@ export const rlKind: JobKind<RlPayload, RlResultFile[], RlJobProgress> = {
   // Settings added later are left out where they hold their default, for the same reason.
   identity: ({ config }) => {
     const { parallel: _where, basedOn, ...run } = config;
-    const added = Object.entries(ADDED_SETTINGS).filter(([name, value]) => isDeepStrictEqual(run[name as keyof typeof run], value));
-    const kept = Object.fromEntries(Object.entries(run).filter(([name]) => !added.some(([same]) => same === name)));
+    const isDefault = (name: string, value: unknown): boolean => Object.hasOwn(ADDED_SETTINGS, name) && isDeepStrictEqual(value, ADDED_SETTINGS[name as keyof typeof ADDED_SETTINGS]);
+    const kept = Object.fromEntries(Object.entries(run).filter(([name, value]) => !isDefault(name, value)));
     return { ...kept, preset: basedOn ?? run.preset };
   },
   words: (payload) => ({ what: scheduleWord(payload), variant: [armsWord(payload)], seed: payload.config.seed }),
