@@ -3,7 +3,7 @@
  * tiny RL run of three arms (GR, ER, None): a viewer without the token ticks the panel's box and sees as many
  * live games as arms, each drawn (pixels read from element screenshots) and moving, each with its score; after
  * the first consolidation the boards say their scholars have consolidated a game. No page errors.
- * DGR_SIDE_BY_SIDE_SCREENSHOT=docs/side-by-side.png saves the README's picture of the panel.
+ * DGR_SIDE_BY_SIDE_SCREENSHOT=docs/side-by-side.png saves the README's picture of the panel (during the third game).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -123,7 +123,14 @@ describe('the arms side by side in chromium against dgr serve', () => {
       await until(`${arm}'s newest scholar`, () => page.locator(`#arms figure[data-arm="${arm}"] figcaption`).textContent(), (t) => / · after 1 game$/.test(t ?? ''), 120_000);
     }
     const shot = process.env.DGR_SIDE_BY_SIDE_SCREENSHOT;
-    if (shot) await panel.screenshot({ path: join(root, shot) });
+    if (shot) {
+      // The README's picture is taken during the third game, when the arms' scholars differ (after one game every
+      // arm has consolidated the same game from the same network, and the boards are alike).
+      for (const arm of ARMS) {
+        await until(`${arm}'s scholar after 2 games`, () => page.locator(`#arms figure[data-arm="${arm}"] figcaption`).textContent(), (t) => / · after 2 games$/.test(t ?? ''), 1_200_000);
+      }
+      await panel.screenshot({ path: join(root, shot) });
+    }
 
     // Unticked, the page asks no more, and the boards stop.
     await page.locator('#arms-toggle').uncheck();
