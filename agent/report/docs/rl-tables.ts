@@ -70,6 +70,15 @@ export const RL_TABLES: TableSet = {
     ...['gr', 'er'].map((arm) => ({ label: `${arm}, MSE (the preset)`, file: `rl/earlier/protocol-dev/three-games-from-freeway-seed-101/${arm}/result.json` })),
     ...['gr', 'er'].map((arm) => ({ label: `${arm}, policy distillation`, file: `rl/earlier/protocol-dev/policy-three-games-from-freeway-seed-101/${arm}/result.json` })),
   ]),
+  'rl-protocol-dev-policy-three-games': retention([
+    ...['gr', 'er'].map((arm) => ({ label: `${arm}, MSE (the preset)`, file: `rl/earlier/protocol-dev/three-games-seed-101/${arm}/result.json` })),
+    ...['gr', 'er'].map((arm) => ({ label: `${arm}, policy distillation`, file: `rl/earlier/protocol-dev/policy-three-games-seed-101/${arm}/result.json` })),
+  ]),
+  'rl-protocol-dev-grid-vae-from-freeway': retention([
+    { label: 'gr, policy distillation, MLP VAE', file: 'rl/earlier/protocol-dev/policy-three-games-from-freeway-seed-101/gr/result.json' },
+    { label: 'gr, policy distillation, grid VAE', file: 'rl/earlier/protocol-dev/policy-grid-vae-three-games-from-freeway-seed-101/gr/result.json' },
+    { label: 'er, policy distillation', file: 'rl/earlier/protocol-dev/policy-three-games-from-freeway-seed-101/er/result.json' },
+  ]),
   'rl-protocol-dev-regularisers': retention(
     ['ewc', 'online-ewc', 'si', 'lwf'].map((arm) => ({ label: arm, file: `rl/earlier/protocol-dev/regularisers-three-games-seed-101/${arm}/result.json` })),
   ),
