@@ -38,12 +38,22 @@ export class Watcher {
     private readonly game: number,
   ) {}
 
+  /** The run's frame at the last learner step (the side-by-side games are stamped with it while paused). */
+  private runFrame = 0;
+
   onLearnerStep(startFrame: number, step: LearnerStep): Promise<void> | void {
+    this.runFrame = startFrame + step.frame;
     if (this.run.events.size > 0) {
       this.emitFrame(startFrame, step);
-      if (this.run.control.sideBySide) this.emitArmFrames(startFrame + step.frame);
+      this.playSideBySide();
     }
     return this.checkIn(step.frame);
+  }
+
+  /** The arms' games go on while someone asks, also while the run is paused: pausing training to watch the arms
+   *  costs nothing (the games have their own pace, STEPS_PER_SECOND). */
+  private playSideBySide(): void {
+    if (this.run.events.size > 0 && this.run.control.sideBySide) this.emitArmFrames(this.runFrame);
   }
 
   /** Every arm's scholar on the watched game, or the first game (the one longest ago) when none is picked. */
@@ -97,15 +107,19 @@ export class Watcher {
 
   private async wait(ms: number): Promise<void> {
     if (ms > 0) await sleep(ms);
-    await Watcher.yieldToEvents(this.run.control);
+    await Watcher.yieldToEvents(this.run.control, () => this.playSideBySide());
     this.lastYield = performance.now();
     // Speed changes restart the cap's clock, so a pause does not become a burst afterwards.
     if (this.run.control.paused) this.speedMark = null;
   }
 
-  /** Lets queued messages through; while paused, waits until resumed or stopped. */
-  static async yieldToEvents(control: AgentControl): Promise<void> {
+  /** Lets queued messages through; while paused, waits until resumed or stopped (doing `whilePaused` between
+   *  polls). */
+  static async yieldToEvents(control: AgentControl, whilePaused?: () => void): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
-    while (control.paused && !control.stop) await sleep(PAUSE_POLL);
+    while (control.paused && !control.stop) {
+      whilePaused?.();
+      await sleep(PAUSE_POLL);
+    }
   }
 }
