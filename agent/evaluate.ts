@@ -3,6 +3,7 @@
  * scored as a normalised score (score − random) / (scripted − random), where random and scripted are the mean
  * returns of env's reference policies on that game. 0 is a random player, 1 plays as well as the script.
  */
+import { EventLoopTurns } from '../core/event-loop.ts';
 import { spread } from '../core/report/aggregate.ts';
 import type { Solver } from '../core/solvers/solver.ts';
 import { RandomPolicy } from '../env/policies/random.ts';
@@ -41,25 +42,34 @@ export function normalisedError(sem: number | null, reference: Reference): numbe
 
 /**
  * Mean return of `episodes` greedy episodes of `q` on `task`, played side by side (copy e seeded seed + e), each
- * cut at `maxSteps` steps with its score so far. Sticky actions stay on: they are part of the game.
+ * cut at `maxSteps` steps with its score so far. Sticky actions stay on: they are part of the game. Asynchronous
+ * only to let the event loop turn between steps (a long evaluation would otherwise hold off a second Ctrl-C).
  */
-export function evaluateGreedy(q: Solver, task: Task, episodes: number, maxSteps: number, seed: number): number {
-  return greedyScore(q, task, episodes, maxSteps, seed).mean;
+export async function evaluateGreedy(q: Solver, task: Task, episodes: number, maxSteps: number, seed: number): Promise<number> {
+  return (await greedyScore(q, task, episodes, maxSteps, seed)).mean;
 }
 
 /** evaluateGreedy's episodes with the standard error of their mean (sample std / √episodes, core's spread()). */
-export function greedyScore(q: Solver, task: Task, episodes: number, maxSteps: number, seed: number): GreedyScore {
-  const returns = greedyReturns(q, task, episodes, maxSteps, seed);
+export async function greedyScore(q: Solver, task: Task, episodes: number, maxSteps: number, seed: number): Promise<GreedyScore> {
+  const returns = await greedyReturns(q, task, episodes, maxSteps, seed);
   const { sem } = spread(Array.from(returns));
   return { mean: returns.reduce((s, r) => s + r, 0) / episodes, sem: Number.isFinite(sem) ? sem : null };
+}
+
+/** A network's greedy scores on every game of a schedule. */
+export interface GreedyScores {
+  readonly raw: number[];
+  readonly normalised: number[];
+  readonly se: (number | null)[];
 }
 
 /**
  * Greedy scores of `q` on every game of a schedule, the same episodes (seed) on each: raw mean returns, normalised
  * scores and the normalised standard error of each.
  */
-export function greedyScores(q: Solver, tasks: readonly Task[], references: readonly Reference[], episodes: number, maxSteps: number, seed: number): { raw: number[]; normalised: number[]; se: (number | null)[] } {
-  const scores = tasks.map((task) => greedyScore(q, task, episodes, maxSteps, seed));
+export async function greedyScores(q: Solver, tasks: readonly Task[], references: readonly Reference[], episodes: number, maxSteps: number, seed: number): Promise<GreedyScores> {
+  const scores: GreedyScore[] = [];
+  for (const task of tasks) scores.push(await greedyScore(q, task, episodes, maxSteps, seed));
   return {
     raw: scores.map((s) => s.mean),
     normalised: scores.map((s, i) => normalisedScore(s.mean, references[i])),
@@ -68,8 +78,9 @@ export function greedyScores(q: Solver, tasks: readonly Task[], references: read
 }
 
 /** Each episode's return (an episode still running at `maxSteps` counts with its score so far). */
-function greedyReturns(q: Solver, task: Task, episodes: number, maxSteps: number, seed: number): Float64Array {
+async function greedyReturns(q: Solver, task: Task, episodes: number, maxSteps: number, seed: number): Promise<Float64Array> {
   const env = createVectorEnv(task, episodes);
+  const turns = new EventLoopTurns();
   env.reset(seed);
   const returns = new Float64Array(episodes);
   const done = new Uint8Array(episodes);
@@ -85,6 +96,7 @@ function greedyReturns(q: Solver, task: Task, episodes: number, maxSteps: number
         remaining--;
       }
     }
+    await turns.between();
   }
   // Episodes still running at the cap count with their score so far.
   for (let e = 0; e < episodes; e++) if (!done[e]) returns[e] = env.scores[e];

@@ -74,7 +74,7 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
     throw new RunStopped(run.phasesDone);
   }
   const { learned } = outcome;
-  const { mean: score, sem } = greedyScore(learned.network, task, config.evaluation.episodes, config.evaluation.maxSteps, evaluationSeed(run, k));
+  const { mean: score, sem } = await greedyScore(learned.network, task, config.evaluation.episodes, config.evaluation.maxSteps, evaluationSeed(run, k));
   const seconds = (performance.now() - started) / 1000;
   const record = { game: k, score, normalised: normalisedScore(score, run.record.reference[k]), normalisedSe: normalisedError(sem, run.record.reference[k]), frames, updates: learned.updates, trainingReturn: learned.trainingReturn, seconds };
   const curve = run.record.learnerCurves.filter((p) => p.game === k).map(({ frame, score, normalised }) => ({ frame: frame - startFrame, score, normalised }));

@@ -148,7 +148,7 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
 
     // 4. Report, evaluate, and let watchers see copy 0 (they may pause, slow or stop the run).
     if (frame >= nextEvaluation) {
-      hooks.onEvaluation?.(frame, evaluateGreedy(online, task, run.evaluation.episodes, run.evaluation.maxSteps, rng.fork(`evaluation ${frame}`).int(2 ** 31)));
+      if (hooks.onEvaluation) hooks.onEvaluation(frame, await evaluateGreedy(online, task, run.evaluation.episodes, run.evaluation.maxSteps, rng.fork(`evaluation ${frame}`).int(2 ** 31)));
       nextEvaluation += run.evaluation.every;
     }
     if ((frame / n) % 64 === 0) hooks.onProgress?.({ frame, epsilon, tdLoss });

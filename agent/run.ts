@@ -28,7 +28,7 @@ import { auditDreams, channelProfile, type ReplayAuditRL } from './audit.ts';
 import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
 import { consolidationLesson, qScale } from './consolidate.ts';
 import { defaultControl, type AgentControl, type AgentEvent } from './events.ts';
-import { greedyScores, referenceScores, type Reference } from './evaluate.ts';
+import { greedyScores, referenceScores, type GreedyScores, type Reference } from './evaluate.ts';
 import { evaluationSeed, learnPhase } from './learner-phase.ts';
 import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type LearnerProgress, type LearnerState } from './learner-state.ts';
 import { ACTION_UNITS, createQSolver, greedy } from './network.ts';
@@ -82,7 +82,7 @@ export interface Run {
 }
 
 export async function runAgent(config: AgentConfig, options: AgentRunOptions): Promise<AgentResult> {
-  const run = setUp(config, options);
+  const run = await setUp(config, options);
   emitStart(run);
   const end = await continualLoop(agentDomain(run), options);
   if (end.stopped) throw new RunStopped(end.phasesDone);
@@ -95,7 +95,7 @@ export async function runAgent(config: AgentConfig, options: AgentRunOptions): P
   return result;
 }
 
-function setUp(config: AgentConfig, options: AgentRunOptions): Run {
+async function setUp(config: AgentConfig, options: AgentRunOptions): Promise<Run> {
   const started = performance.now();
   const schedule = parseSchedule(config.schedule);
   const root = new Rng(config.seed);
@@ -122,7 +122,7 @@ function setUp(config: AgentConfig, options: AgentRunOptions): Run {
     if (options.checkpointDir && hasCheckpoint(options.checkpointDir)) restore(run, options.checkpointDir, started);
     else {
       // Row 0 of R: the untrained scholar (every arm starts from the same network) on every game.
-      const row = evaluateScholar(run, arms[0].scholar.solver, -1);
+      const row = await evaluateScholar(run, arms[0].scholar.solver, -1);
       for (const arm of config.arms) {
         run.record.arms[arm].rows.push(row.normalised);
         run.record.arms[arm].rowsSe?.push(row.se);
@@ -264,7 +264,7 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
   };
 }
 
-type Evaluation = ReturnType<typeof greedyScores>;
+type Evaluation = GreedyScores;
 
 /** Row k of R for the arm (greedy episodes of Q_k on every game), what its consolidation measured, its dreams. */
 function recordConsolidation(run: Run, lesson: GameLesson, learnt: Learnt<Evaluation, ShownDreams | null>): void {
@@ -308,7 +308,7 @@ function emitConsolidating(run: Run, k: number, loss: number | null): void {
 }
 
 /** Greedy episodes of `q` on every game of the schedule (the same episodes for every arm after game k). */
-function evaluateScholar(run: Run, q: Solver, k: number): Evaluation {
+function evaluateScholar(run: Run, q: Solver, k: number): Promise<Evaluation> {
   const { episodes, maxSteps } = run.config.evaluation;
   return greedyScores(q, run.schedule.tasks.map((t) => t.task), run.record.reference, episodes, maxSteps, evaluationSeed(run, k));
 }

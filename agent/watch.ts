@@ -5,6 +5,7 @@
  * (frames are built only while someone subscribes, side-by-side games only while someone asks) and yields to the
  * event loop now and then, so control messages reach a run in a worker thread.
  */
+import { turnEventLoop, TURN_EVERY_MS } from '../core/event-loop.ts';
 import type { EventStream } from '../core/events.ts';
 import type { Schedule } from '../env/schedule.ts';
 import type { AgentControl, AgentEvent } from './events.ts';
@@ -13,8 +14,6 @@ import type { ArmScholar } from './scholar.ts';
 import { scholarGame, scholarStep, type ScholarGame } from './scholar-play.ts';
 import { SideBySide } from './side-by-side.ts';
 
-/** Yield to the event loop at least this often (ms), so control messages and sockets are served. */
-const YIELD_EVERY = 50;
 const PAUSE_POLL = 50;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -102,7 +101,7 @@ export class Watcher {
       const due = this.speedMark.at + ((frame - this.speedMark.frame) * 1000) / control.speed;
       if (due > now) return this.wait(due - now);
     } else this.speedMark = null;
-    if (control.paused || now - this.lastYield > YIELD_EVERY) return this.wait(0);
+    if (control.paused || now - this.lastYield > TURN_EVERY_MS) return this.wait(0);
   }
 
   private async wait(ms: number): Promise<void> {
@@ -116,7 +115,7 @@ export class Watcher {
   /** Lets queued messages through; while paused, waits until resumed or stopped (doing `whilePaused` between
    *  polls). */
   static async yieldToEvents(control: AgentControl, whilePaused?: () => void): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
+    await turnEventLoop();
     while (control.paused && !control.stop) {
       whilePaused?.();
       await sleep(PAUSE_POLL);

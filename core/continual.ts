@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { saveCheckpoint, type CheckpointArray } from './checkpoint.ts';
+import { turnEventLoop } from './event-loop.ts';
 import type { RunConfig } from './config.ts';
 import type { Inputs } from './data/types.ts';
 import type { BackendName } from './engine/backend.ts';
@@ -92,8 +93,8 @@ export interface ContinualDomain<L extends Lesson, Row, Audit> {
   learn?(t: number): Promise<void>;
   /** What student s learns from task t. */
   lesson(t: number, s: number): L;
-  /** The student's solver on every task: its row of R. */
-  evaluate(s: number, t: number): Row;
+  /** The student's solver on every task: its row of R (a promise where evaluating lets the event loop turn). */
+  evaluate(s: number, t: number): Row | Promise<Row>;
   /** What the student's new scholar would hand on. */
   audit(lesson: L, s: number, t: number): Audit;
   record(lesson: L, learnt: Learnt<Row, Audit>, s: number, t: number): void;
@@ -167,7 +168,7 @@ async function learnLesson<L extends Lesson, Row, Audit>(domain: ContinualDomain
   const loss = await trainSolver(student.scholar.solver, student.regulariser, lesson.solver(), generator.check);
   await generator.finish();
   consolidate(student, lesson);
-  const row = domain.evaluate(s, t);
+  const row = await domain.evaluate(s, t);
   const audit = domain.audit(lesson, s, t);
   domain.record(lesson, { row, audit, loss }, s, t);
 }
@@ -226,7 +227,7 @@ export async function trainSolver(solver: Solver, regulariser: Regulariser | nul
     if (reporting) {
       await lesson.report(it, last);
       // Let the worker's messages through, and stop at once if it failed.
-      await new Promise((resolve) => setImmediate(resolve));
+      await turnEventLoop();
       check();
     }
     lesson.afterStep?.(it);

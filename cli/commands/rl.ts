@@ -13,6 +13,7 @@ import { readJsonFile } from '../../core/json-files.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
 import { rlOutput } from '../reporters/rl-progress.ts';
+import { stoppableRun } from '../stop-signals.ts';
 
 interface RlOptions {
   preset: AgentPresetName;
@@ -110,21 +111,7 @@ export function registerRl(program: Command): void {
       const command = ['dgr', ...process.argv.slice(2)].join(' ');
       // Ctrl-C (or SIGTERM) asks the run to stop at its next step with a checkpoint (of its learner mid-game, if it
       // is learning); a second one ends the process at once.
-      let stop = false;
-      const onSignal = (): void => {
-        if (stop) process.exit(130);
-        stop = true;
-        process.stderr.write('\ndgr: stopping at the next step with a checkpoint (again to quit at once)\n');
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      let files: Awaited<ReturnType<typeof runSeeds>>;
-      try {
-        files = await runSeeds(config, seeds, backend, out, command, { ...rlOutput(), shouldStop: () => stop, learnerCache: opts.learnerCache });
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      const files = await stoppableRun((shouldStop) => runSeeds(config, seeds, backend, out, command, { ...rlOutput(), shouldStop, learnerCache: opts.learnerCache }));
       if (files === 'stopped') {
         process.stderr.write(`dgr: stopped; the same command resumes it from its checkpoint in ${out}\n`);
         process.exitCode = 130;

@@ -28,6 +28,7 @@ import { requireSvhn } from '../../runner/experiment-configs.ts';
 import { checkExperimentFolder } from '../../runner/experiment-runs.ts';
 import { overrideOptions } from '../experiment-options.ts';
 import { allowManyFramesOption, backendOption, distinctChoices, nativeOption, nativeWanted } from '../options.ts';
+import { quitAtOnce } from '../stop-signals.ts';
 import { configsFor, timestamp, type ExperimentOptions } from './experiment.ts';
 import { rlConfigFrom } from './rl.ts';
 
@@ -218,10 +219,7 @@ async function serveJob({ job, checkpoint }: TrainingJob, opts: ServeOptions): P
   let stopping = false;
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
-      if (stopping) {
-        logLine(`dgr serve: ${signal} again: exiting without waiting for the job`);
-        process.exit(130);
-      }
+      if (stopping) quitAtOnce('dgr serve', signal);
       stopping = true;
       logLine(`dgr serve: ${signal}: stopping the job at its next step ...`);
       void job.stop().then(resolve);

@@ -37,22 +37,22 @@ describe('the short-term learner', () => {
     learned = outcome.learned;
   }, 600_000);
 
-  it('learns a trivially learnable task well above random on wasm', () => {
+  it('learns a trivially learnable task well above random on wasm', async () => {
     const reference = referenceScores(task, 10, 1);
-    const score = evaluateGreedy(learned.network, task, 16, 1_000, 99);
+    const score = await evaluateGreedy(learned.network, task, 16, 1_000, 99);
     expect(normalisedScore(score, reference)).toBeGreaterThan(0.1);
     expect(score).toBeGreaterThan(reference.random + 3);
   });
 
-  it('gives the standard error of a greedy evaluation beside the same mean', () => {
+  it('gives the standard error of a greedy evaluation beside the same mean', async () => {
     const reference = { random: 1, scripted: 5 };
-    const { mean, sem } = greedyScore(learned.network, task, 16, 1_000, 99);
-    expect(mean).toBe(evaluateGreedy(learned.network, task, 16, 1_000, 99));
+    const { mean, sem } = await greedyScore(learned.network, task, 16, 1_000, 99);
+    expect(mean).toBe(await evaluateGreedy(learned.network, task, 16, 1_000, 99));
     expect(sem).toBeGreaterThanOrEqual(0);
     // A return's error of 2 on a span of 5 − 1 = 4 is 0.5 normalised; one episode has no error.
     expect(normalisedError(2, reference)).toBe(0.5);
-    expect(greedyScore(learned.network, task, 1, 1_000, 99).sem).toBeNull();
-    const scores = greedyScores(learned.network, [task, task], [reference, { random: 1, scripted: 3 }], 16, 1_000, 99);
+    expect((await greedyScore(learned.network, task, 1, 1_000, 99)).sem).toBeNull();
+    const scores = await greedyScores(learned.network, [task, task], [reference, { random: 1, scripted: 3 }], 16, 1_000, 99);
     expect(scores.raw).toEqual([mean, mean]);
     expect(scores.se[0]).toBeCloseTo((sem as number) / 4, 12);
     expect(scores.se[1]).toBeCloseTo((sem as number) / 2, 12);

@@ -1,0 +1,30 @@
+/**
+ * Ctrl-C (or SIGTERM) while a command runs: the first asks the run to stop at its next step with a checkpoint,
+ * so the same command resumes it; a second quits at once with status 130 (what a shell reports for an interrupted
+ * command), losing what the run did since its last checkpoint. A signal is handled only when the event loop turns,
+ * so every long step of a run lets it turn now and then (core/event-loop.ts).
+ */
+
+/** Ends the process now, saying what is lost: the second Ctrl-C of a command (`who` names it in the message). */
+export function quitAtOnce(who: string, signal: string): never {
+  process.stderr.write(`\n${who}: ${signal} again: quitting at once; nothing after the run's last checkpoint is kept (the same command resumes from that checkpoint)\n`);
+  process.exit(130);
+}
+
+/** Runs `run` with the two-step Ctrl-C: its `shouldStop` turns true at the first signal, the second quits. */
+export async function stoppableRun<T>(run: (shouldStop: () => boolean) => Promise<T>): Promise<T> {
+  let stop = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop) quitAtOnce('dgr', signal);
+    stop = true;
+    process.stderr.write(`\ndgr: ${signal}: stopping at the next step with a checkpoint (again to quit at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await run(() => stop);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
