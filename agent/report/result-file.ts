@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { provenanceSchema, provenanceWarnings, RESULT_FORMAT, unknownProvenance, type Provenance } from '../../core/provenance.ts';
 import { aggregate, spread } from '../../core/report/aggregate.ts';
 import { agentConfigSchema, type AgentArm, type AgentConfig } from '../config.ts';
-import type { AgentResult } from '../result.ts';
+import type { ReplayAuditRL } from '../audit.ts';
+import type { AgentResult, LearnerRecord } from '../result.ts';
 
 const matrix = z.array(z.array(z.number()));
 const nullableNumbers = z.array(z.number().nullable());
@@ -60,6 +61,8 @@ const seedSchema = z.strictObject({
   path: ['RSe'],
 });
 export type RlSeedResult = z.infer<typeof seedSchema>;
+type RlAudit = z.infer<typeof auditSchema>;
+type RlLearner = z.infer<typeof learnerSchema>;
 
 export const rlResultSchema = z.strictObject({
   /** The file's format version (core/provenance.ts, RESULT_FORMAT). */
@@ -126,19 +129,8 @@ export function seedResult(seed: number, result: AgentResult, arm: AgentArm, pro
     bwt: a.bwt,
     fwt: a.fwt,
     forgetting: a.forgetting,
-    learners: result.learners.map((l) => ({ ...l })),
-    audits: a.audits.map((x) => {
-      if (!x) return null;
-      const { exact, pool, ...audit } = x;
-      return {
-        ...audit,
-        valid: [...audit.valid],
-        resembles: [...audit.resembles],
-        agreement: [...audit.agreement],
-        ...(exact ? { exact: [...exact] } : {}),
-        ...(pool ? { pool: { draws: pool.draws, kept: [...pool.kept] } } : {}),
-      };
-    }),
+    learners: result.learners.map(learnerEntry),
+    audits: a.audits.map((x) => x && auditEntry(x)),
     frames: result.frames,
     seconds: result.seconds,
     learnerSeconds: result.learnerSeconds,
@@ -148,9 +140,63 @@ export function seedResult(seed: number, result: AgentResult, arm: AgentArm, pro
   };
 }
 
+/**
+ * The entries of result.json in one order, the schema's, whatever order they arrive in (a run's record, or a
+ * file parsed back by `dgr merge`): rlResultFile writes every seed through these, so a run's file and its merge
+ * are the same bytes. A field absent stays absent.
+ */
+function seedEntry(s: RlSeedResult): RlSeedResult {
+  return {
+    seed: s.seed,
+    R: s.R,
+    ...(s.RSe ? { RSe: s.RSe } : {}),
+    raw: s.raw,
+    retention: s.retention,
+    acc: s.acc,
+    bwt: s.bwt,
+    fwt: s.fwt,
+    forgetting: s.forgetting,
+    learners: s.learners.map(learnerEntry),
+    audits: s.audits.map((x) => x && auditEntry(x)),
+    frames: s.frames,
+    seconds: s.seconds,
+    learnerSeconds: s.learnerSeconds,
+    consolidationSeconds: s.consolidationSeconds,
+    framesPerSecond: s.framesPerSecond,
+    provenance: s.provenance,
+  };
+}
+
+function learnerEntry(l: LearnerRecord): RlLearner {
+  return {
+    game: l.game,
+    score: l.score,
+    normalised: l.normalised,
+    ...(l.normalisedSe !== undefined ? { normalisedSe: l.normalisedSe } : {}),
+    frames: l.frames,
+    updates: l.updates,
+    ...(l.trainingReturn !== undefined ? { trainingReturn: l.trainingReturn } : {}),
+    seconds: l.seconds,
+    ...(l.reused !== undefined ? { reused: l.reused } : {}),
+  };
+}
+
+function auditEntry(a: ReplayAuditRL): RlAudit {
+  return {
+    samples: a.samples,
+    valid: [...a.valid],
+    ...(a.exact ? { exact: [...a.exact] } : {}),
+    resembles: [...a.resembles],
+    none: a.none,
+    agreement: [...a.agreement],
+    ...(a.pool ? { pool: { draws: a.pool.draws, kept: [...a.pool.kept] } } : {}),
+  };
+}
+
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-/** result.json of one arm from its seeds (each a seed result of the same config, but for the seed). */
+/** result.json of one arm from its seeds (each a seed result of the same config, but for the seed): the one
+ *  function that builds what is written, for a run (`dgr rl`, `dgr serve`) and for a merge (./merge.ts). */
 export function rlResultFile(config: AgentConfig, arm: AgentArm, backend: string, games: readonly string[], reference: RlResultFile['reference'], seeds: readonly RlSeedResult[]): RlResultFile {
   const agg = aggregate(seeds.map((s) => ({ acc: s.acc, bwt: s.bwt, fwt: s.fwt, forgetting: s.forgetting, seconds: s.seconds, taskNames: [...games], accuracyMatrix: s.R })));
   const keys = gameKeys(games);
@@ -182,7 +228,7 @@ export function rlResultFile(config: AgentConfig, arm: AgentArm, backend: string
     reference: reference.map((r) => ({ random: r.random, scripted: r.scripted })),
     framesPerSecond: seeds.reduce((s, x) => s + x.framesPerSecond, 0) / seeds.length,
     seconds: agg.secondsTotal,
-    perSeed: [...seeds],
+    perSeed: seeds.map(seedEntry),
     config: { ...config, arms: [arm], seed: seeds[0].seed },
   };
 }
