@@ -57,7 +57,7 @@ export function probeFrames(settings: ProbeSettings): Uint8Array {
 }
 
 /** Trains a fresh generator of `spec` on `frames` and audits its samples against the tasks' games. */
-export function probeGenerator(spec: GeneratorSpec, frames: Uint8Array, settings: ProbeSettings): GeneratorProbe {
+export async function probeGenerator(spec: GeneratorSpec, frames: Uint8Array, settings: ProbeSettings): Promise<GeneratorProbe> {
   const rng = new Rng(settings.seed);
   const generator = createGenerator(spec, OBSERVATION_SHAPE, rng.fork('generator'));
   const n = frames.length / OBSERVATION_SIZE;
@@ -65,7 +65,7 @@ export function probeGenerator(spec: GeneratorSpec, frames: Uint8Array, settings
   let finalLoss = NaN;
   const start = performance.now();
   const { iterations, batchSize } = settings;
-  trainGeneratorOnTask(generator, null, data, { iterations, batchSize, r: 1, reportEvery: iterations }, rng.fork('batches'), (_, loss) => (finalLoss = loss));
+  await trainGeneratorOnTask(generator, null, data, { iterations, batchSize, r: 1, reportEvery: iterations }, rng.fork('batches'), (_, loss) => (finalLoss = loss));
   const msPerStep = (performance.now() - start) / iterations;
   const drawn = generator.sample(settings.samples);
   const samples = Uint8Array.from(drawn.dataSync());
@@ -104,11 +104,12 @@ async function main(): Promise<void> {
   };
   const frames = probeFrames(settings);
   const specs = [agentPreset('full').generator.model, agentPreset('full', { generator: 'grid-vae' }).generator.model];
-  const results = specs.map((spec) => {
-    const result = probeGenerator(spec, frames, settings);
+  const results: GeneratorProbe[] = [];
+  for (const spec of specs) {
+    const result = await probeGenerator(spec, frames, settings);
     console.log(spec.kind, JSON.stringify(result));
-    return result;
-  });
+    results.push(result);
+  }
   const record = {
     command: `nice -n 10 npx tsx agent/generator-probe.ts ${settings.iterations} ${out}`,
     date: new Date().toISOString(),

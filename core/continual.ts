@@ -165,6 +165,8 @@ async function learnLesson<L extends Lesson, Row, Audit>(domain: ContinualDomain
   const student = domain.students[s];
   const lesson = domain.lesson(t, s);
   const generator = startGenerator(lesson, worker);
+  // Without a worker the generator trains here, before the solver: it lets the event loop turn, so it is awaited.
+  if (worker === null) await generator.finish();
   const loss = await trainSolver(student.scholar.solver, student.regulariser, lesson.solver(), generator.check);
   await generator.finish();
   consolidate(student, lesson);

@@ -16,6 +16,7 @@ import { checkExperimentFolder, runArm } from '../../runner/experiment-runs.ts';
 import { overrideOptions, presetOption } from '../experiment-options.ts';
 import { backendOption, distinctChoices, intOption, nativeOption, startBackend } from '../options.ts';
 import { experimentOutput } from '../reporters/progress.ts';
+import { sayStopped, stoppableRun } from '../stop-signals.ts';
 
 export interface ExperimentOptions extends RunOverrides {
   arm?: ArmName[];
@@ -99,12 +100,16 @@ export function registerExperiment(program: Command): void {
       const seeds = Array.from({ length: opts.seeds }, (_, k) => configs[0].seed + k);
       const commandLine = ['dgr', ...process.argv.slice(2)].join(' ');
       const summary: ResultFile[] = [];
-      for (const config of configs) {
-        const result = await runArm(config, seeds, backend, join(out, config.arm), commandLine, experimentOutput());
-        // Nothing asks this run to stop early.
-        if (result === 'stopped') throw new Error(`${config.arm}: the run stopped before its last task`);
-        summary.push(result);
-      }
+      // Ctrl-C (or SIGTERM) asks the arm running to stop after its task with a checkpoint; a second one quits at once.
+      const stopped = await stoppableRun(async (shouldStop) => {
+        for (const config of configs) {
+          const result = await runArm(config, seeds, backend, join(out, config.arm), commandLine, { ...experimentOutput(), shouldStop });
+          if (result === 'stopped') return true;
+          summary.push(result);
+        }
+        return false;
+      });
+      if (stopped) return sayStopped(out, opts.out !== undefined);
       process.stdout.write(`\nresults in ${out}\n`);
       for (const r of summary) {
         const sem = r.accSem !== null && r.seeds.length > 1 ? ` ± ${(100 * r.accSem).toFixed(2)}` : '';

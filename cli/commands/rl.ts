@@ -13,7 +13,7 @@ import { readJsonFile } from '../../core/json-files.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
 import { rlOutput } from '../reporters/rl-progress.ts';
-import { stoppableRun } from '../stop-signals.ts';
+import { sayStopped, stoppableRun } from '../stop-signals.ts';
 
 interface RlOptions {
   preset: AgentPresetName;
@@ -112,11 +112,7 @@ export function registerRl(program: Command): void {
       // Ctrl-C (or SIGTERM) asks the run to stop at its next step with a checkpoint (of its learner mid-game, if it
       // is learning); a second one ends the process at once.
       const files = await stoppableRun((shouldStop) => runSeeds(config, seeds, backend, out, command, { ...rlOutput(), shouldStop, learnerCache: opts.learnerCache }));
-      if (files === 'stopped') {
-        process.stderr.write(`dgr: stopped; the same command resumes it from its checkpoint in ${out}\n`);
-        process.exitCode = 130;
-        return;
-      }
+      if (files === 'stopped') return sayStopped(out, opts.out !== undefined);
       process.stdout.write(`\nresults in ${out}\n`);
       for (const f of files) {
         const kept = Object.entries(f.retention).map(([g, v]) => `${g} ${v === null ? '-' : `${(100 * v).toFixed(0)} %`}`).join(', ');

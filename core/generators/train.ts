@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { EpochSampler, fillInputs } from '../data/batch.ts';
 import type { Inputs } from '../data/types.ts';
 import { sizedStep } from '../engine/capacity.ts';
+import { EventLoopTurns } from '../event-loop.ts';
 import type { Rng } from '../engine/random.ts';
 import type { Generator } from './generator.ts';
 import type { GeneratorWorker } from './parallel.ts';
@@ -20,15 +21,18 @@ export interface GeneratorTaskSettings {
   readonly reportEvery: number;
 }
 
-export function trainGeneratorOnTask(
+/** G learns the task's inputs mixed with `previous`'s samples. Asynchronous only to let the event loop turn between
+ *  steps (on the main thread a long training would otherwise hold off a second Ctrl-C or a viewer's message). */
+export async function trainGeneratorOnTask(
   generator: Generator,
   previous: Generator | null,
   data: Inputs,
   settings: GeneratorTaskSettings,
   rng: Rng,
   onProgress?: (iteration: number, loss: number) => void,
-): void {
+): Promise<void> {
   const { iterations, batchSize, r, reportEvery } = settings;
+  const turns = new EventLoopTurns();
   if (previous === null && r === 0) throw new Error('a generator with nothing to replay must learn from real data (r > 0)');
   const sampler = new EpochSampler(data.n, batchSize, rng);
   const width = data.shape[0] * data.shape[1] * data.shape[2];
@@ -42,6 +46,7 @@ export function trainGeneratorOnTask(
     );
     if (onProgress && (it % reportEvery === 0 || it === iterations)) onProgress(it, loss.dataSync()[0]);
     loss.dispose();
+    await turns.between();
   }
 }
 
@@ -77,5 +82,5 @@ export async function trainGenerator(
   if (worker) return worker.trainTask(generator, teacher, inputs, settings, rng, onProgress);
   generator.reseed(rng.noise);
   teacher?.reseed(rng.replay);
-  trainGeneratorOnTask(generator, teacher, inputs, settings, rng.train, onProgress);
+  await trainGeneratorOnTask(generator, teacher, inputs, settings, rng.train, onProgress);
 }

@@ -55,7 +55,7 @@ async function handle(request: WorkerRequest): Promise<void> {
     previous.setWeights(request.previous);
     previous.reseed(Rng.fromState(request.rng.replay));
   }
-  trainGeneratorOnTask(
+  await trainGeneratorOnTask(
     generator,
     request.previous === null ? null : previous,
     request.data,

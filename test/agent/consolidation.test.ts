@@ -33,7 +33,7 @@ describe('the generator of observations', () => {
     await useBackend('wasm');
     generator = createGenerator(preset.generator.model, OBSERVATION_SHAPE, new Rng(3));
     const data = { x: breakout, y: new Uint8Array(600), n: 600, shape: OBSERVATION_SHAPE, scale: 1 };
-    trainGeneratorOnTask(generator, null, data, { iterations: 150, batchSize: 32, r: 1, reportEvery: 50 }, new Rng(4));
+    await trainGeneratorOnTask(generator, null, data, { iterations: 150, batchSize: 32, r: 1, reportEvery: 50 }, new Rng(4));
   }, 120_000);
 
   it('samples 0/1 grids of the layout shape', () => {

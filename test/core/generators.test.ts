@@ -25,10 +25,10 @@ let judge: Solver;
 let threesAndSevens: Dataset;
 
 /** Share of each digit among the judge's labels of 400 samples (the same audit a run makes of its scholars). */
-function classify(kind: GeneratorChoice, iterations: number, batchSize: number): number[] {
+async function classify(kind: GeneratorChoice, iterations: number, batchSize: number): Promise<number[]> {
   const rng = new Rng(11);
   const generator = createGenerator(generatorSpec(kind), MNIST_SHAPE, rng.fork('generator'));
-  trainGeneratorOnTask(generator, null, threesAndSevens, { iterations, batchSize, r: 1, reportEvery: iterations }, rng.fork('batches'));
+  await trainGeneratorOnTask(generator, null, threesAndSevens, { iterations, batchSize, r: 1, reportEvery: iterations }, rng.fork('batches'));
   const audit = auditReplay(generator, judge, DIGITS, 400, rng.fork('audit'));
   generator.dispose();
   expect(audit.samples).toBe(400);
@@ -56,23 +56,23 @@ describe('generator samples (wasm)', () => {
     threesAndSevens = select(mnist.train, picked);
   });
 
-  it('VAE samples are 3s and 7s, both of them', () => {
-    const share = classify('vae', 300, 64);
+  it('VAE samples are 3s and 7s, both of them', async () => {
+    const share = await classify('vae', 300, 64);
     expect(share[3] + share[7]).toBeGreaterThan(0.8);
     expect(Math.min(share[3], share[7])).toBeGreaterThan(0.1);
   });
 
   // The slowest generator to train here (200 iterations took 105 s with three other jobs on the 2 cores).
-  it('convolutional VAE samples are 3s and 7s, both of them', { timeout: 300_000 }, () => {
-    const share = classify('conv-vae', 150, 64);
+  it('convolutional VAE samples are 3s and 7s, both of them', { timeout: 300_000 }, async () => {
+    const share = await classify('conv-vae', 150, 64);
     expect(share[3] + share[7]).toBeGreaterThan(0.8);
     expect(Math.min(share[3], share[7])).toBeGreaterThan(0.1);
   });
 
-  it('an audit among some units labels every sample with one of them, with its probability among them', () => {
+  it('an audit among some units labels every sample with one of them, with its probability among them', async () => {
     const rng = new Rng(12);
     const generator = createGenerator(generatorSpec('vae'), MNIST_SHAPE, rng.fork('generator'));
-    trainGeneratorOnTask(generator, null, threesAndSevens, { iterations: 100, batchSize: 64, r: 1, reportEvery: 100 }, rng.fork('batches'));
+    await trainGeneratorOnTask(generator, null, threesAndSevens, { iterations: 100, batchSize: 64, r: 1, reportEvery: 100 }, rng.fork('batches'));
     const audit = auditReplay(generator, judge, [3, 7], 300, rng.fork('audit'));
     const again = auditReplay(generator, judge, [3, 7], 300, rng.fork('audit'));
     generator.dispose();
@@ -85,8 +85,8 @@ describe('generator samples (wasm)', () => {
     expect(again).toEqual(audit);
   });
 
-  it('WGAN-GP samples are 3s and 7s', () => {
-    const share = classify('wgan-gp', 600, 32);
+  it('WGAN-GP samples are 3s and 7s', async () => {
+    const share = await classify('wgan-gp', 600, 32);
     expect(share[3] + share[7]).toBeGreaterThan(0.7);
   });
 });
