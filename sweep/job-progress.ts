@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Subscriber } from '../core/events.ts';
 import { duration } from '../core/report/markdown.ts';
-import type { ContinualEvent, Progress } from '../core/run-events.ts';
+import type { ClassificationEvent, Progress } from '../core/run-events.ts';
 import { EtaEstimator } from '../runner/eta.ts';
 import type { ProgressView } from './kinds/kind.ts';
 
@@ -30,7 +30,7 @@ const EVERY_MS = 1000;
 
 /** A subscriber that turns a run's events into job progress, at most once a second, at the end of each side's
  *  iterations and after each task. */
-export function jobProgressSubscriber(send: (progress: JobProgress) => void): Subscriber<ContinualEvent> {
+export function jobProgressSubscriber(send: (progress: JobProgress) => void): Subscriber<ClassificationEvent> {
   const started = performance.now();
   let eta: EtaEstimator | null = null;
   let resumedAt = 0;
@@ -42,7 +42,7 @@ export function jobProgressSubscriber(send: (progress: JobProgress) => void): Su
     latest = progress;
     send(progress);
   };
-  const onStart = ({ stream, config, resumedAt: at, generatorIterations: g }: Extract<ContinualEvent, { type: 'start' }>): void => {
+  const onStart = ({ stream, config, resumedAt: at, generatorIterations: g }: Extract<ClassificationEvent, { type: 'start' }>): void => {
       resumedAt = at;
       tasksDone = at;
       generatorIterations = g ?? 0;

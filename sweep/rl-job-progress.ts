@@ -38,7 +38,7 @@ export function rlJobProgressSubscriber(send: (progress: RlJobProgress) => void)
   let eta: { seconds: number; at: number } | null = null;
   return (event) => {
     if (event.type === 'start') {
-      games = event.games;
+      games = event.tasks;
       // Where the run resumed: the game whose frames the checkpoint had not yet finished (or the last one).
       let game = 0;
       for (let before = event.frames[0]; game < games.length - 1 && before <= event.resumedAtFrame; before += event.frames[game]) game++;
@@ -55,13 +55,13 @@ export function rlJobProgressSubscriber(send: (progress: RlJobProgress) => void)
       send(latest);
       return;
     }
-    if (event.type !== 'progress' || !latest) return;
+    if (event.type !== 'progress' || event.kind !== 'rl' || !latest) return;
     const now = performance.now();
     if (event.etaSeconds !== null) eta = { seconds: event.etaSeconds, at: now };
     if (now - last < EVERY_MS) return;
     last = now;
     const etaSeconds = eta === null ? null : Math.max(0, eta.seconds - (now - eta.at) / 1000);
-    latest = { ...latest, game: event.game, name: games[event.game], phase: event.phase, frame: event.frame, etaSeconds };
+    latest = { ...latest, game: event.task, name: games[event.task], phase: event.phase, frame: event.frame, etaSeconds };
     send(latest);
   };
 }

@@ -15,7 +15,7 @@ import { experimentConfigs, requireSvhn, withOverrides, type RunOverrides } from
 import { checkExperimentFolder, runArm } from '../../runner/experiment-runs.ts';
 import { overrideOptions, presetOption } from '../experiment-options.ts';
 import { backendOption, distinctChoices, intOption, nativeOption, startBackend } from '../options.ts';
-import { experimentOutput } from '../reporters/progress.ts';
+import { runOutput } from '../reporters/progress.ts';
 
 export interface ExperimentOptions extends RunOverrides {
   arm?: ArmName[];
@@ -100,7 +100,7 @@ export function registerExperiment(program: Command): void {
       const commandLine = ['dgr', ...process.argv.slice(2)].join(' ');
       const summary: ResultFile[] = [];
       for (const config of configs) {
-        const result = await runArm(config, seeds, backend, join(out, config.arm), commandLine, experimentOutput());
+        const result = await runArm(config, seeds, backend, join(out, config.arm), commandLine, runOutput());
         // Nothing asks this run to stop early.
         if (result === 'stopped') throw new Error(`${config.arm}: the run stopped before its last task`);
         summary.push(result);

@@ -12,7 +12,7 @@ import { allowManyFramesOption, backendOption, distinctChoices, intOption, nativ
 import { readJsonFile } from '../../core/json-files.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
-import { rlOutput } from '../reporters/rl-progress.ts';
+import { runOutput } from '../reporters/progress.ts';
 
 interface RlOptions {
   preset: AgentPresetName;
@@ -120,7 +120,7 @@ export function registerRl(program: Command): void {
       process.on('SIGTERM', onSignal);
       let files: Awaited<ReturnType<typeof runSeeds>>;
       try {
-        files = await runSeeds(config, seeds, backend, out, command, { ...rlOutput(), shouldStop: () => stop, learnerCache: opts.learnerCache });
+        files = await runSeeds(config, seeds, backend, out, command, { ...runOutput(), shouldStop: () => stop, learnerCache: opts.learnerCache });
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -25,8 +25,9 @@ export const experimentKind: JobKind<ExperimentPayload, ResultFile, JobProgress>
     requireSvhn([config]);
     const job = { subscriber: jobProgressSubscriber(context.progress) };
     return runArm(config, [config.seed], context.backend, context.folder, context.command, {
-      // The worker's log gets the run's progress lines and notices, as `dgr experiment` prints them.
-      watch: ({ label }) => [progressLog(label), job],
+      // The worker's log gets the run's progress lines (but a seed read back only to join the result's) and
+      // notices, as `dgr experiment` prints them.
+      watch: ({ label, joining }) => (joining ? [job] : [progressLog(label), job]),
       notice: noticeLog(),
       shouldStop: context.shouldStop,
       label: context.label,

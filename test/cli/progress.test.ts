@@ -1,7 +1,7 @@
 /** The progress reporter written to a file or a pipe: plain lines with the time so far and an ETA. */
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ContinualEvent } from '../../core/continual.ts';
+import type { ClassificationEvent } from '../../core/continual.ts';
 import { findExperiment } from '../../core/experiments/presets.ts';
 import { buildStream } from '../../core/stream.ts';
 import { progressReporter } from '../../cli/reporters/progress.ts';
@@ -18,8 +18,9 @@ const config = findExperiment('split-mnist').build('quick', { arm: 'gr', seed: 1
 const stream = buildStream(config.stream, config.seed);
 // Quick split MNIST: 5 tasks of 300 solver and 300 generator iterations, 3000 iterations of work in all.
 const info = { name: stream.name, scenario: stream.scenario, outputs: stream.outputs, shape: [...stream.shape], taskNames: stream.tasks.map((t) => t.name) };
-const at = (task: number, iteration: number, generatorIteration: number): ContinualEvent => ({
+const at = (task: number, iteration: number, generatorIteration: number): ClassificationEvent => ({
   type: 'progress',
+  kind: 'classification',
   task,
   tasks: 5,
   iteration,
@@ -35,7 +36,7 @@ function started(resumedAt: number) {
   const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
   const { out, lines } = captured();
   const reporter = progressReporter('split-mnist/gr', out);
-  reporter.subscriber({ type: 'start', stream: info, config, resumedAt, generatorIterations: 300 });
+  reporter.subscriber({ type: 'start', kind: 'classification', tasks: info.taskNames, stream: info, config, resumedAt, generatorIterations: 300 });
   return { reporter, lines, clock };
 }
 
