@@ -1,41 +1,50 @@
 /**
- * What an RL run tells its watchers (core/events.ts's stream): small, serialisable events with one name per
- * metric, the same names the CLI's progress line, result.json and the viewer use. The run emits; it never
- * waits for a watcher. `frame` events are emitted only while someone subscribes.
+ * What an RL run tells its watchers (core/events.ts's stream): the events every continual run shares
+ * (core/run-events.ts) with the RL payload, one name per metric, the same names the CLI's progress line,
+ * result.json and the viewer use; and the game as it is played (frames, episodes), emitted only while someone
+ * subscribes. The run emits; it never waits for a watcher.
  */
+import type { KindPayloads, RunEvent } from '../core/run-events.ts';
 import type { AgentConfig, AgentArm } from './config.ts';
 
-/** Where a run stands: game `game` (0-based) in phase `phase`. */
+/** Where a run stands: game `task` (0-based) in phase `phase`. */
 export type Phase = 'learn' | 'consolidate' | 'evaluate' | 'done';
 
-export interface AgentStart {
-  readonly type: 'start';
-  readonly config: AgentConfig;
-  /** The schedule's task names, in order (a "game" below is an index into this). */
-  readonly games: readonly string[];
-  /** Each game's frames (its schedule steps) and where it starts in the run's frame count. */
-  readonly frames: readonly number[];
-  /** Frames already done when a run resumes from a checkpoint (0 for a fresh run). */
-  readonly resumedAtFrame: number;
-  /** Mean return of the random and scripted policies per game (what normalised scores are relative to). */
-  readonly reference: { readonly random: readonly number[]; readonly scripted: readonly number[] };
-}
-
-export interface AgentProgress {
-  readonly type: 'progress';
-  readonly game: number;
-  readonly phase: Phase;
-  /** Frames of the whole run done so far (summed over environment copies). */
-  readonly frame: number;
-  readonly totalFrames: number;
-  /** Training frames per second over the last report interval (acting + learning). */
-  readonly framesPerSecond: number;
-  /** Current ε of the learner, its last TD loss, the last consolidation loss (null where not yet). */
-  readonly epsilon: number | null;
-  readonly tdLoss: number | null;
-  readonly consolidationLoss: number | null;
-  /** Estimated seconds left (null until measured). */
-  readonly etaSeconds: number | null;
+/** An RL run's part of the shared events (core/run-events.ts): its tasks are games, measured in frames. */
+export interface RlPayloads extends KindPayloads {
+  readonly start: {
+    readonly kind: 'rl';
+    readonly config: AgentConfig;
+    /** Each game's frames (its schedule steps). */
+    readonly frames: readonly number[];
+    /** Frames already done when a run resumes from a checkpoint (0 for a fresh run). */
+    readonly resumedAtFrame: number;
+    /** Mean return of the random and scripted policies per game (what normalised scores are relative to). */
+    readonly reference: { readonly random: readonly number[]; readonly scripted: readonly number[] };
+  };
+  readonly progress: {
+    readonly kind: 'rl';
+    readonly phase: Phase;
+    /** Frames of the whole run done so far (summed over environment copies). */
+    readonly frame: number;
+    readonly totalFrames: number;
+    /** Training frames per second over the last report interval (acting + learning). */
+    readonly framesPerSecond: number;
+    /** Current ε of the learner, its last TD loss, the last consolidation loss (null where not yet). */
+    readonly epsilon: number | null;
+    readonly tdLoss: number | null;
+    readonly consolidationLoss: number | null;
+    /** Estimated seconds left (null until measured). */
+    readonly etaSeconds: number | null;
+  };
+  /** The curves' values are normalised scores per game; `arm` null for the short-term learner's own curve (on its
+   *  game only), taken at the run's frame `frame`. */
+  readonly curve: { readonly kind: 'rl'; readonly arm: AgentArm | null; readonly frame: number };
+  /** After game `task`'s consolidation of an arm (its row of R in normalised scores): the short-term learner's
+   *  raw score on that game, and the arm's dreams (null without a generator). */
+  readonly taskEnd: { readonly kind: 'rl'; readonly arm: AgentArm; readonly frame: number; readonly learnerScore: number; readonly dreams: Dreams | null };
+  /** Per arm: its ACC and retention per game. */
+  readonly end: { readonly kind: 'rl'; readonly arms: readonly { arm: AgentArm; acc: number; retention: readonly (number | null)[] }[] };
 }
 
 /**
@@ -77,36 +86,8 @@ export interface AgentEpisode {
   readonly length: number;
 }
 
-/** A point of the per-game normalised score curves. */
-export interface AgentCurve {
-  readonly type: 'curve';
-  /** null for the short-term learner's own curve (on its game only). */
-  readonly arm: AgentArm | null;
-  readonly frame: number;
-  /** The game being trained when the point was taken. */
-  readonly game: number;
-  /** Normalised score per game of the schedule (null for games not evaluated at this point). */
-  readonly scores: readonly (number | null)[];
-}
-
-/** After game k's consolidation of an arm: its row of R (normalised score on every game). */
-export interface AgentTaskEnd {
-  readonly type: 'task-end';
-  readonly arm: AgentArm;
-  readonly game: number;
-  readonly frame: number;
-  readonly row: readonly number[];
-  /** The short-term learner's raw and normalised score on its own game at its end. */
-  readonly learnerScore: number;
-}
-
-/** Generated observations of past games after a consolidation, each with the old network's greedy action. */
-export interface AgentDreams {
-  readonly type: 'dreams';
-  readonly arm: AgentArm;
-  /** The game just consolidated: these are G_k's samples, with Q_k's greedy actions. */
-  readonly game: number;
-  readonly count: number;
+/** Generated observations after a consolidation of game k (G_k's samples), each with Q_k's greedy action. */
+export interface Dreams {
   /** count × 700 bytes of 0/1. */
   readonly observations: Uint8Array;
   readonly actions: readonly number[];
@@ -114,19 +95,8 @@ export interface AgentDreams {
   readonly resembles: readonly number[];
 }
 
-export interface AgentEnd {
-  readonly type: 'end';
-  readonly seconds: number;
-  /** Per arm: R's last row and retention per game. */
-  readonly arms: readonly { arm: AgentArm; acc: number; retention: readonly (number | null)[] }[];
-}
-
-export interface AgentError {
-  readonly type: 'error';
-  readonly message: string;
-}
-
-export type AgentEvent = AgentStart | AgentProgress | AgentFrame | AgentArmFrames | AgentEpisode | AgentCurve | AgentTaskEnd | AgentDreams | AgentEnd | AgentError;
+/** An RL run's events: the shared ones with its payloads, and the game as it is played (made only while watched). */
+export type AgentEvent = RunEvent<RlPayloads> | AgentFrame | AgentArmFrames | AgentEpisode;
 
 /**
  * What a watcher with the control token may change while the run goes on; the run reads it between steps.

@@ -53,7 +53,8 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
         lastReport = { at: now, frame };
         run.events.emit({
           type: 'progress',
-          game: k,
+          kind: 'rl',
+          task: k,
           phase: 'learn',
           frame: startFrame + frame,
           totalFrames: run.schedule.totalSteps,
@@ -90,7 +91,7 @@ function replayLearnerCurve(run: Run, k: number, cached: CachedLearner): CachedL
 function addLearnerCurvePoint(run: Run, k: number, frame: number, score: number): void {
   const normalised = normalisedScore(score, run.record.reference[k]);
   run.record.learnerCurves.push({ frame, game: k, score, normalised });
-  run.events.emit({ type: 'curve', arm: null, frame, game: k, scores: run.record.games.map((_, i) => (i === k ? normalised : null)) });
+  run.events.emit({ type: 'curve', kind: 'rl', arm: null, frame, task: k, values: run.record.games.map((_, i) => (i === k ? normalised : null)) });
 }
 
 /** Seconds left: frames at the measured rate, consolidations at their measured (or first) time. */

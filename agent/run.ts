@@ -27,7 +27,7 @@ import { parseSchedule, type Schedule } from '../env/schedule.ts';
 import { auditDreams, channelProfile, type ReplayAuditRL } from './audit.ts';
 import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
 import { consolidationLesson, qScale } from './consolidate.ts';
-import { defaultControl, type AgentControl, type AgentEvent } from './events.ts';
+import { defaultControl, type AgentControl, type AgentEvent, type Dreams } from './events.ts';
 import { greedyScores, referenceScores, type GreedyScores, type Reference } from './evaluate.ts';
 import { evaluationSeed, learnPhase } from './learner-phase.ts';
 import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type LearnerProgress, type LearnerState } from './learner-state.ts';
@@ -89,6 +89,7 @@ export async function runAgent(config: AgentConfig, options: AgentRunOptions): P
   const result = agentResult(run.config, run.record, run.dreamFrames, run.elapsed());
   run.events.emit({
     type: 'end',
+    kind: 'rl',
     seconds: result.seconds,
     arms: result.arms.map((a) => ({ arm: a.arm, acc: a.acc, retention: a.retention })),
   });
@@ -144,8 +145,9 @@ function emptyRecord(config: AgentConfig, schedule: Schedule, reference: Referen
 function emitStart(run: Run): void {
   run.events.emit({
     type: 'start',
+    kind: 'rl',
     config: run.config,
-    games: run.record.games,
+    tasks: run.record.games,
     frames: run.schedule.tasks.map((t) => t.steps),
     resumedAtFrame: run.record.frames + (run.learnerInProgress?.frame ?? 0),
     reference: { random: run.record.reference.map((r) => r.random), scripted: run.record.reference.map((r) => r.scripted) },
@@ -153,7 +155,7 @@ function emitStart(run: Run): void {
 }
 
 /** The RL run as core's loop sees it: games are tasks, arms are students, game k's learner is its learner phase. */
-function agentDomain(run: Run): ContinualDomain<GameLesson, Evaluation, ShownDreams | null> {
+function agentDomain(run: Run): ContinualDomain<GameLesson, Evaluation, Dreams | null> {
   const keepsAll = keepsAllDreams(run.config);
   return {
     tasks: run.schedule.tasks.length,
@@ -267,7 +269,7 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
 type Evaluation = GreedyScores;
 
 /** Row k of R for the arm (greedy episodes of Q_k on every game), what its consolidation measured, its dreams. */
-function recordConsolidation(run: Run, lesson: GameLesson, learnt: Learnt<Evaluation, ShownDreams | null>): void {
+function recordConsolidation(run: Run, lesson: GameLesson, learnt: Learnt<Evaluation, Dreams | null>): void {
   const { arm, game } = lesson;
   const { row, audit: shown } = learnt;
   const record = run.record.arms[arm.arm];
@@ -280,10 +282,9 @@ function recordConsolidation(run: Run, lesson: GameLesson, learnt: Learnt<Evalua
   record.curves.push({ frame: run.record.frames, game: game.k, scores: row.normalised });
   run.dreamFrames[arm.arm][game.k] = shown?.observations ?? null;
   run.record.consolidationSeconds += (performance.now() - lesson.started) / 1000;
-  record.dreams.push(shown && { actions: shown.actions, resembles: shown.resembles });
-  run.events.emit({ type: 'curve', arm: arm.arm, frame: run.record.frames, game: game.k, scores: row.normalised });
-  run.events.emit({ type: 'task-end', arm: arm.arm, game: game.k, frame: run.record.frames, row: row.normalised, learnerScore: run.record.learners[game.k].score });
-  if (shown) run.events.emit({ type: 'dreams', arm: arm.arm, game: game.k, count: shown.actions.length, observations: shown.observations, actions: shown.actions, resembles: shown.resembles });
+  record.dreams.push(shown && { actions: [...shown.actions], resembles: [...shown.resembles] });
+  run.events.emit({ type: 'curve', kind: 'rl', arm: arm.arm, frame: run.record.frames, task: game.k, values: row.normalised });
+  run.events.emit({ type: 'task-end', kind: 'rl', arm: arm.arm, task: game.k, frame: run.record.frames, row: row.normalised, learnerScore: run.record.learners[game.k].score, dreams: shown });
 }
 
 function reportConsolidation(run: Run, k: number, iteration: number, loss: number): Promise<void> | void {
@@ -295,7 +296,8 @@ function reportConsolidation(run: Run, k: number, iteration: number, loss: numbe
 function emitConsolidating(run: Run, k: number, loss: number | null): void {
   run.events.emit({
     type: 'progress',
-    game: k,
+    kind: 'rl',
+    task: k,
     phase: 'consolidate',
     frame: run.record.frames,
     totalFrames: run.schedule.totalSteps,
@@ -342,14 +344,9 @@ function auditReplay(run: Run, k: number, state: ArmScholar): ReplayAuditRL {
   return audit;
 }
 
-interface ShownDreams {
-  readonly observations: Uint8Array;
-  readonly actions: number[];
-  readonly resembles: number[];
-}
 
 /** G_k's dreams after game k with Q_k's greedy actions: what the next game will replay. */
-function showDreams(run: Run, k: number, state: ArmScholar): ShownDreams {
+function showDreams(run: Run, k: number, state: ArmScholar): Dreams {
   const generator = replayedDreams(run, state.scholar.generator, k + 1);
   if (!generator) throw new Error('dreams: the arm has no generator');
   const count = run.config.audit.dreams;

@@ -24,7 +24,7 @@ import { createRegulariser } from './regularisers/create.ts';
 import { AUDIT_SAMPLES, auditReplay, labelSamples, type ReplayAudit } from './replay/audit.ts';
 import { replayBatch, replayGroups, unitsSoFar, type ReplayContext } from './replay/replay.ts';
 import { parseRunProgress, type RunProgress } from './run-progress.ts';
-import type { ContinualEvent, CurvePoint } from './run-events.ts';
+import type { ClassificationEvent, CurvePoint } from './run-events.ts';
 import { ensureWritableDir } from './run-folder.ts';
 import { disposeStudent, restoreStudent, solverObjective, studentArrays, type Scholar, type Student } from './scholar.ts';
 import { createSolver } from './solvers/create.ts';
@@ -50,7 +50,7 @@ const REPORT_EVERY = 25;
 export interface RunOptions {
   readonly backend: BackendName;
   /** Where the run tells what happens: start, progress, curve points, task ends, end, error. */
-  readonly events?: EventStream<ContinualEvent>;
+  readonly events?: EventStream<ClassificationEvent>;
   /** Write a checkpoint here after each task, and resume from it when one exists. */
   readonly checkpointDir?: string;
   /** Stop after this many tasks (a test's stand-in for a killed run). */
@@ -63,7 +63,7 @@ export interface RunOptions {
 }
 
 export async function runContinual(config: RunConfig, options: RunOptions): Promise<RunResult> {
-  const emit = (event: ContinualEvent): void => options.events?.emit(event);
+  const emit = (event: ClassificationEvent): void => options.events?.emit(event);
   let domain: Classification;
   try {
     domain = new Classification(config, options, emit);
@@ -111,7 +111,7 @@ class Classification implements ContinualDomain<TaskLesson, number[], Handed> {
   constructor(
     private readonly config: RunConfig,
     private readonly options: RunOptions,
-    private readonly emit: (event: ContinualEvent) => void,
+    private readonly emit: (event: ClassificationEvent) => void,
   ) {
     const started = performance.now();
     // The output folder is checked before any work: a run must not train a task only to find it cannot save it.
@@ -132,7 +132,8 @@ class Classification implements ContinualDomain<TaskLesson, number[], Handed> {
     this.start = { task: this.progress.nextTask, learned: false, studentsDone: 0 };
     const generator = student.scholar.generator;
     this.worker = config.parallel && generator ? { model: config.generator, shape: this.stream.shape } : null;
-    emit({ type: 'start', config, stream: streamInfo(this.stream), resumedAt: this.progress.nextTask, generatorIterations: generator ? config.generatorIterations : null });
+    const stream = streamInfo(this.stream);
+    emit({ type: 'start', kind: 'classification', tasks: stream.taskNames, config, stream, resumedAt: this.progress.nextTask, generatorIterations: generator ? config.generatorIterations : null });
   }
 
   /** The arm's scholar and the frozen previous scholar, and its regulariser. */
@@ -232,7 +233,7 @@ class Classification implements ContinualDomain<TaskLesson, number[], Handed> {
         if (config.evalEvery > 0 && it % config.evalEvery === 0) {
           const point = { task: t, iteration: it, accuracies: evaluateStream(scholar.solver, stream, config.curveSamples) };
           this.progress.curves.push(point);
-          this.emit({ type: 'curve', ...point });
+          this.emit({ type: 'curve', kind: 'classification', task: t, iteration: it, values: point.accuracies });
         }
       },
     };
@@ -249,6 +250,7 @@ class Classification implements ContinualDomain<TaskLesson, number[], Handed> {
     const report = (): void => {
       this.emit({
         type: 'progress',
+        kind: 'classification',
         task: t,
         tasks: stream.tasks.length,
         iteration: solverState?.iteration ?? 0,
@@ -306,8 +308,9 @@ class Classification implements ContinualDomain<TaskLesson, number[], Handed> {
     };
     this.emit({
       type: 'task-end',
+      kind: 'classification',
       task: t,
-      accuracies: row,
+      row,
       samples: samples?.x ?? null,
       sampleLabels: samples?.labels ?? null,
       replay: audit,
@@ -338,7 +341,7 @@ class Classification implements ContinualDomain<TaskLesson, number[], Handed> {
     const { stream, progress } = this;
     const metrics = continualMetrics(padded(progress.accuracyMatrix, stream.tasks.length));
     const seconds = this.elapsed();
-    this.emit({ type: 'end', ...metrics, accuracyMatrix: progress.accuracyMatrix, seconds });
+    this.emit({ type: 'end', kind: 'classification', ...metrics, accuracyMatrix: progress.accuracyMatrix, seconds });
     return {
       ...metrics,
       accuracyMatrix: progress.accuracyMatrix,

@@ -26,7 +26,7 @@ import { addPenalty, disposeStudent, freeze, type Student } from './scholar.ts';
 import type { Solver } from './solvers/solver.ts';
 
 export { runContinual, type RunOptions, type RunResult } from './classification.ts';
-export type { ContinualEvent, CurvePoint, Progress } from './run-events.ts';
+export type { ClassificationEvent, CurvePoint, Progress } from './run-events.ts';
 
 /** How r is set: fixed, or 1/(tasks so far) so every task weighs the same (RunConfig's and the RL scholar's). */
 export type Importance = RunConfig['importance'];

@@ -9,7 +9,7 @@ import type { RunResult } from '../core/continual.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
 import { writeJson } from '../core/json-files.ts';
 import { resultFile, type ResultFile } from '../core/results.ts';
-import type { ContinualEvent } from '../core/run-events.ts';
+import type { ClassificationEvent } from '../core/run-events.ts';
 import { configFile, finishProvenance, startProvenance, type Provenance } from '../core/provenance.ts';
 import { lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
 import { taskCount } from '../core/stream.ts';
@@ -49,7 +49,7 @@ export async function runArm(
   backend: BackendName,
   dir: string,
   command: string,
-  options: SeedRunOptions<ContinualEvent>,
+  options: SeedRunOptions<ClassificationEvent>,
 ): Promise<ResultFile | 'stopped'> {
   // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
   const { runContinual } = await import('../core/continual.ts');

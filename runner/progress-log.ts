@@ -1,118 +1,175 @@
 /**
- * An experiment run's progress for a person, as lines of a log (`dgr experiment` into a file or a pipe, a sweep
- * worker's log): every 10 % of a task and at each task's end, with the time so far and an ETA, so a logged run
- * says when it will end. On a terminal the caller gives a bar that shows the same fields in place of the 10 %
- * lines (cli/reporters/progress.ts); the task-end lines are written either way.
- *
- * A task's work is the solver's iterations plus the generator's, so the bar keeps moving while the generator
- * trains after the solver (without a worker) or finishes after it (with one). The ETA weighs each side by its own
- * measured rate (./eta.ts).
+ * A run's progress for a person, from its events, for both kinds of run: lines of a log (a run into a file or a
+ * pipe, a sweep worker's log) — a line every tenth of a task's work with the time so far and an ETA, and lines at
+ * the moments that matter (a resume, a task's row of R, the RL learner's score) — or, on a terminal, those same
+ * moment lines beside one line rewritten in place at every progress event (cli/reporters/progress.ts). What the
+ * kinds show differs only in the words: a classification arm's task, iterations, losses and a bar whose ETA is
+ * measured here (./eta.ts: the solver's and the generator's rates apart); an RL run's game, phase, frames, ε and
+ * losses with the run's own ETA. Each kind's words are one function below.
  */
-import type { ContinualEvent, Progress } from '../core/continual.ts';
+import type { AgentEvent } from '../agent/events.ts';
 import type { Subscriber } from '../core/events.ts';
 import { duration } from '../core/report/markdown.ts';
+import type { ClassificationEvent } from '../core/run-events.ts';
 import { EtaEstimator, type Eta } from './eta.ts';
+import type { AnyRunEvent } from './watchers.ts';
 
-const fmt = (v: number | null, digits = 3): string => (v === null ? '-' : v.toFixed(digits));
-const percents = (xs: number[], digits: number): string => xs.map((a) => (100 * a).toFixed(digits)).join(' ');
-/** "23 min 05 s", or "≥ 23 min 05 s" while the generator's share is not known yet. */
-const etaText = (eta: Eta | null): string => (eta === null ? '-' : `${eta.lowerBound ? '≥ ' : ''}${duration(eta.seconds)}`);
-
-/** The fields a bar shows beside its ETA (`left`). */
-export interface BarFields {
-  readonly task: string;
-  readonly it: string;
-  readonly loss: string;
-  readonly gen: string;
-  readonly acc: string;
-  readonly left: string;
-}
-
-/** A bar redrawn in place on a terminal: `value` iterations of work done of `total`. */
-export interface ProgressBar {
-  start(total: number, value: number, fields: BarFields): void;
-  update(value: number, fields: BarFields): void;
-  stop(): void;
+/** A line shown in place on a terminal, each new text replacing the last. */
+export interface LiveLine {
+  show(text: string): void;
+  /** Leaves the line shown, if any, so what is written next starts on a line of its own. */
+  end(): void;
 }
 
 export interface ProgressReporter {
   /** Subscribe this to a run's events. */
-  readonly subscriber: Subscriber<ContinualEvent>;
-  /** Stops the bar (call on completion and on error, so the terminal is left clean). */
+  readonly subscriber: Subscriber<AnyRunEvent>;
+  /** Ends the live line (call on completion and on error, so the terminal is left clean). */
   finish(): void;
 }
 
-/** Progress lines labelled `label` on `out`; with `newBar`, a bar made as the run starts shows the progress in
- * their place. */
-export function progressLog(label: string, out: NodeJS.WritableStream = process.stderr, newBar?: () => ProgressBar): ProgressReporter {
-  let bar: ProgressBar | null = null;
-  let lastAccuracy = '-';
-  let lastLine = -1;
-  let eta: EtaEstimator | null = null;
-  const started = performance.now();
-  const seconds = (): number => (performance.now() - started) / 1000;
-  const perTask = (p: Progress): number => p.iterations + (p.generatorIterations ?? 0);
-  const done = (p: Progress): number => p.iteration + (p.generatorIteration ?? 0);
-  const fields = (p: Progress) => ({
-    task: `${p.task + 1}/${p.tasks}`,
-    it: `${p.iteration}/${p.iterations}`,
-    loss: fmt(p.solverLoss),
-    gen: p.generatorLoss === null ? '-' : `${fmt(p.generatorLoss)}@${p.generatorIteration}`,
-    acc: lastAccuracy,
-  });
-  const say = (line: string): void => {
-    if (bar) out.write('\n');
-    out.write(`${line}\n`);
+/** A progress event in words: the log's line, the live line's text, and which tenth of the work it falls in
+ *  (a log line is written when that changes; null: never). */
+interface ProgressWords {
+  readonly line: string;
+  readonly live: string;
+  readonly tenth: number | null;
+}
+
+/** What the log makes of one event: lines to write, and a progress report. */
+interface Said {
+  readonly lines: readonly string[];
+  readonly progress?: ProgressWords;
+}
+
+/** How one kind's run reads, made from its start event (keeping what later events are read with). */
+interface KindWords<E> {
+  readonly start: readonly string[];
+  read(e: E): Said;
+}
+
+const nothing: Said = { lines: [] };
+
+const fmt = (v: number | null, digits = 3): string => (v === null || !Number.isFinite(v) ? '-' : v.toFixed(digits));
+const kilo = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : String(n));
+const percents = (xs: readonly number[], digits: number): string => xs.map((a) => (100 * a).toFixed(digits)).join(' ');
+/** "23 min 05 s", or "≥ 23 min 05 s" while the generator's share is not known yet. */
+const etaText = (eta: Eta | null): string => (eta === null ? '-' : `${eta.lowerBound ? '≥ ' : ''}${duration(eta.seconds)}`);
+/** A text bar of `width` cells, `share` of them full. */
+const bar = (share: number, width = 24): string => {
+  const full = Math.round(Math.min(1, Math.max(0, share)) * width);
+  return `[${'='.repeat(full)}${'-'.repeat(width - full)}] ${Math.floor(100 * share)}%`;
+};
+
+/**
+ * A classification arm: its work in a task is the solver's iterations plus the generator's, so the bar keeps
+ * moving while the generator trains after the solver (without a worker) or finishes after it (with one).
+ */
+function classificationWords(start: Extract<ClassificationEvent, { type: 'start' }>, seconds: () => number): KindWords<ClassificationEvent> {
+  const { config, resumedAt, generatorIterations, tasks } = start;
+  const eta = new EtaEstimator({ tasks: tasks.length, iterations: config.iterations, generatorIterations: generatorIterations ?? 0, concurrent: config.parallel && generatorIterations !== null });
+  const perTask = config.iterations + (generatorIterations ?? 0);
+  let accuracy = '-';
+  const progress = (p: Extract<ClassificationEvent, { type: 'progress' }>): ProgressWords => {
+    eta.update({ task: p.task, iteration: p.iteration, generatorIteration: p.generatorIteration ?? 0 }, seconds());
+    const left = etaText(eta.remaining());
+    const done = p.iteration + (p.generatorIteration ?? 0);
+    const task = `${p.task + 1}/${p.tasks}`;
+    const it = `${p.iteration}/${p.iterations}`;
+    const gen = p.generatorLoss === null ? '-' : `${fmt(p.generatorLoss)}@${p.generatorIteration}`;
+    return {
+      line: `task ${task} it ${it} loss ${fmt(p.solverLoss)} gen ${gen} acc ${accuracy} (${duration(seconds())}${left === '-' ? '' : `, ETA ${left}`})`,
+      live: `${bar((p.task * perTask + done) / (p.tasks * perTask))} ETA ${left} | task ${task} it ${it} | loss ${fmt(p.solverLoss)} | gen ${gen} | acc ${accuracy}`,
+      tenth: p.task * 11 + Math.floor((10 * done) / perTask),
+    };
   };
-  const handlers = {
-    start({ stream, config, resumedAt, generatorIterations }: Extract<ContinualEvent, { type: 'start' }>): void {
-      if (resumedAt > 0) say(`${label}: resuming from the checkpoint after task ${resumedAt}`);
-      const work = config.iterations + (generatorIterations ?? 0);
-      eta = new EtaEstimator({
-        tasks: stream.taskNames.length,
-        iterations: config.iterations,
-        generatorIterations: generatorIterations ?? 0,
-        concurrent: config.parallel && generatorIterations !== null,
-      });
-      if (!newBar) return;
-      bar = newBar();
-      bar.start(stream.taskNames.length * work, resumedAt * work, { task: '-', it: '-', loss: '-', gen: '-', acc: '-', left: '-' });
-    },
-    progress(p: Progress): void {
-      eta?.update({ task: p.task, iteration: p.iteration, generatorIteration: p.generatorIteration ?? 0 }, seconds());
-      const left = etaText(eta?.remaining() ?? null);
-      if (bar) {
-        bar.update(p.task * perTask(p) + done(p), { ...fields(p), left });
-        return;
-      }
-      const key = p.task * 11 + Math.floor((10 * done(p)) / perTask(p));
-      if (key === lastLine) return;
-      lastLine = key;
-      const f = fields(p);
-      out.write(`${label}: task ${f.task} it ${f.it} loss ${f.loss} gen ${f.gen} acc ${f.acc} (${duration(seconds())}${left === '-' ? '' : `, ETA ${left}`})\n`);
-    },
-    curve(point: { accuracies: number[] }): void {
-      lastAccuracy = percents(point.accuracies, 0);
-    },
-    taskEnd({ task, accuracies, replay }: Extract<ContinualEvent, { type: 'task-end' }>): void {
-      lastAccuracy = percents(accuracies, 0);
-      say(`${label}: after task ${task + 1}, test accuracy per task (%): ${percents(accuracies, 1)}`);
-      if (replay) {
-        const shares = replay.units.map((unit) => `${unit}:${(100 * replay.labelShare[unit]).toFixed(0)}`).join(' ');
-        say(`${label}: replay after task ${task + 1}: solver's labels of ${replay.samples} generated samples (% per class) ${shares}; confidence ${replay.confidence.toFixed(3)}`);
-      }
-    },
+  const taskEnd = ({ task, row, replay }: Extract<ClassificationEvent, { type: 'task-end' }>): string[] => {
+    const lines = [`after task ${task + 1}, test accuracy per task (%): ${percents(row, 1)}`];
+    if (replay) {
+      const shares = replay.units.map((unit) => `${unit}:${(100 * replay.labelShare[unit]).toFixed(0)}`).join(' ');
+      lines.push(`replay after task ${task + 1}: solver's labels of ${replay.samples} generated samples (% per class) ${shares}; confidence ${replay.confidence.toFixed(3)}`);
+    }
+    return lines;
   };
   return {
-    subscriber: (event) => {
-      if (event.type === 'start') handlers.start(event);
-      else if (event.type === 'progress') handlers.progress(event);
-      else if (event.type === 'curve') handlers.curve(event);
-      else if (event.type === 'task-end') handlers.taskEnd(event);
+    start: resumedAt > 0 ? [`resuming from the checkpoint after task ${resumedAt}`] : [],
+    read(e) {
+      if (e.type === 'progress') return { lines: [], progress: progress(e) };
+      if (e.type === 'curve') accuracy = percents(e.values, 0);
+      if (e.type !== 'task-end') return nothing;
+      accuracy = percents(e.row, 0);
+      return { lines: taskEnd(e) };
     },
+  };
+}
+
+/** An RL run: frames of each game, the learner's phase in tenths of its game, consolidations in the live line only. */
+function rlWords(start: Extract<AgentEvent, { type: 'start' }>, seconds: () => number): KindWords<AgentEvent> {
+  const { tasks: games, frames, reference } = start;
+  const resume = start.resumedAtFrame > 0 ? [`resuming from its checkpoint at frame ${kilo(start.resumedAtFrame)}`] : [];
+  const references = games.map((g, i) => `${g} ${reference.random[i].toFixed(1)}/${reference.scripted[i].toFixed(1)}`).join(', ');
+  const progress = (e: Extract<AgentEvent, { type: 'progress' }>): ProgressWords => {
+    const inGame = e.frame - frames.slice(0, e.task).reduce((s, f) => s + f, 0);
+    const line =
+      `game ${e.task + 1}/${games.length} ${games[e.task]} · ${e.phase} · ${kilo(inGame)}/${kilo(frames[e.task] ?? 0)} frames` +
+      (e.phase === 'learn' ? ` · ${e.framesPerSecond.toFixed(0)} frames/s · ε ${fmt(e.epsilon, 2)} · TD ${fmt(e.tdLoss)}` : ` · loss ${fmt(e.consolidationLoss)}`) +
+      ` · ${duration(seconds())}` +
+      (e.etaSeconds === null ? '' : ` · ETA ${duration(e.etaSeconds)}`);
+    const tenth = e.phase === 'learn' ? Math.floor((10 * inGame) / Math.max(1, frames[e.task])) + 10 * e.task : null;
+    return { line, live: line, tenth };
+  };
+  return {
+    start: [...resume, `${games.join(' → ')}; reference (random/scripted): ${references}`],
+    read(e) {
+      switch (e.type) {
+        case 'progress':
+          return { lines: [], progress: progress(e) };
+        case 'curve':
+          return { lines: e.arm === null ? [`learner on ${games[e.task]}: normalised score ${fmt(e.values[e.task], 3)} at frame ${kilo(e.frame)}`] : [] };
+        case 'task-end':
+          return { lines: [`${e.arm} after ${games[e.task]}: ${e.row.map((v, i) => `${games[i]} ${fmt(v, 3)}`).join(', ')} (learner scored ${e.learnerScore.toFixed(2)})`] };
+        default:
+          return nothing;
+      }
+    },
+  };
+}
+
+/** Progress lines labelled `label` on `out`; with `live`, each progress event is shown in place instead of the
+ *  log's tenths. */
+export function progressLog(label: string, out: NodeJS.WritableStream = process.stderr, live?: LiveLine): ProgressReporter {
+  // The run's kind's words, once its start has said which kind it is.
+  let words: { kind: 'rl'; words: KindWords<AgentEvent> } | { kind: 'classification'; words: KindWords<ClassificationEvent> } | null = null;
+  let lastTenth: number | null = null;
+  const started = performance.now();
+  const seconds = (): number => (performance.now() - started) / 1000;
+  const say = (line: string): void => {
+    live?.end();
+    out.write(`${label}: ${line}\n`);
+  };
+  const progress = (p: ProgressWords): void => {
+    if (live) return live.show(`${label}: ${p.live}`);
+    if (p.tenth === null || p.tenth === lastTenth) return;
+    lastTenth = p.tenth;
+    say(p.line);
+  };
+  const subscriber: Subscriber<AnyRunEvent> = (e) => {
+    if (e.type === 'start') {
+      words = e.kind === 'rl' ? { kind: e.kind, words: rlWords(e, seconds) } : { kind: e.kind, words: classificationWords(e, seconds) };
+      for (const line of words.words.start) say(line);
+      return;
+    }
+    if (e.type === 'subscriber-error') return say(`a watcher failed on '${e.event}' and was detached: ${e.message}`);
+    if (words === null) return;
+    // A run's events are all of the kind its start named.
+    const said = words.kind === 'rl' ? words.words.read(e as AgentEvent) : words.words.read(e as ClassificationEvent);
+    for (const line of said.lines) say(line);
+    if (said.progress) progress(said.progress);
+  };
+  return {
+    subscriber,
     finish() {
-      bar?.stop();
-      bar = null;
+      live?.end();
     },
   };
 }

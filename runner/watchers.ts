@@ -3,7 +3,12 @@
  * (progress lines in a terminal or a worker's log, a sweep job's progress), and what it notices of the folder's
  * other seeds goes to the caller's notice.
  */
+import type { AgentEvent } from '../agent/events.ts';
 import { EventStream, type RunEventBase, type Subscriber } from '../core/events.ts';
+import type { ClassificationEvent } from '../core/run-events.ts';
+
+/** The events of a run of either kind (core/run-events.ts): what a watcher of any run takes. */
+export type AnyRunEvent = ClassificationEvent | AgentEvent;
 
 /** Watches one seed's run: its events, and its end, however the run ends (a progress bar is stopped). */
 export interface SeedWatcher<Event> {

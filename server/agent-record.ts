@@ -10,6 +10,7 @@ import { parseSchedule } from '../env/schedule.ts';
 import { encodeDreams } from '../protocol/binary.ts';
 import type { RunInfo } from '../protocol/messages.ts';
 import type { JobOutput } from './job.ts';
+import { rlRunInfo } from './run-messages.ts';
 
 export interface SavedAgentRun {
   readonly config: AgentConfig;
@@ -28,15 +29,8 @@ export function readAgentCheckpoint(dir: string): SavedAgentRun {
 }
 
 export function agentRunInfo(config: AgentConfig, record: RunRecord): RunInfo {
-  const schedule = parseSchedule(config.schedule);
-  return {
-    kind: 'rl',
-    config: { ...config },
-    arms: [...config.arms],
-    games: [...record.games],
-    frames: schedule.tasks.map((t) => t.steps),
-    reference: { random: record.reference.map((r) => r.random), scripted: record.reference.map((r) => r.scripted) },
-  };
+  const frames = parseSchedule(config.schedule).tasks.map((t) => t.steps);
+  return rlRunInfo(config, record.games, frames, { random: record.reference.map((r) => r.random), scripted: record.reference.map((r) => r.scripted) });
 }
 
 /** The messages of everything the record holds: curves (learner and arms), rows of R, dreams. */

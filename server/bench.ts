@@ -143,6 +143,7 @@ function cpuSeconds(): number {
 function timed(job: Job, reports: Report[]): Job {
   return {
     capabilities: job.capabilities,
+    refusal: (request) => job.refusal(request),
     start: (output) =>
       job.start((o) => {
         if (o.kind === 'message' && o.message.type === 'progress' && o.message.phase === 'learn') reports.push({ frame: o.message.done, at: performance.now(), cpu: cpuSeconds() });

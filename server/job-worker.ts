@@ -5,14 +5,13 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunConfig } from '../core/config.ts';
-import type { ContinualEvent } from '../core/run-events.ts';
+import type { ClassificationEvent } from '../core/run-events.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
 import type { AgentConfig } from '../agent/config.ts';
 import type { AgentEvent } from '../agent/events.ts';
-import { agentSubscriber } from './agent-messages.ts';
 import { SharedControl, sharedAgentControl } from './control.ts';
-import { continualSubscriber } from './continual-messages.ts';
 import type { WorkerData, WorkerOutput } from './job.ts';
+import { runMessages } from './run-messages.ts';
 
 const data = workerData as WorkerData;
 const control = new SharedControl(data.control);
@@ -33,10 +32,11 @@ async function runClassification(configs: readonly RunConfig[], backend: Backend
   const { resultFile } = await import('../core/results.ts');
   const { engineOf } = await import('../core/engine/backend.ts');
   const { configFile, finishProvenance, startProvenance } = await import('../core/provenance.ts');
-  for (const [k, config] of configs.entries()) {
+  for (const config of configs) {
     const dir = join(out, config.arm);
-    const events = new EventStream<ContinualEvent>();
-    events.subscribe(continualSubscriber(configs, k, post, () => control.waitWhilePaused()));
+    const events = new EventStream<ClassificationEvent>();
+    const { subscriber } = runMessages(post, { watched: () => control.watched, frameRate: data.frameRate, beforeProgress: () => control.waitWhilePaused(), arms: configs.map((c) => c.arm) });
+    events.subscribe(subscriber);
     const started = startProvenance(engineOf(), command);
     const result = await runContinual(config, { backend, events, checkpointDir: join(dir, `seed-${config.seed}`, 'checkpoint') });
     const provenance = finishProvenance(started);
@@ -66,7 +66,7 @@ async function runRl(config: AgentConfig, backend: BackendName, out: string, com
   const checkpointDir = join(dir, 'checkpoint');
   const past = hasCheckpoint(checkpointDir) ? recordMessages(readAgentCheckpoint(checkpointDir)) : [];
   const events = new EventStream<AgentEvent>();
-  const { subscriber, dispose } = agentSubscriber(
+  const { subscriber, dispose } = runMessages(
     (o) => {
       post(o);
       if (o.kind !== 'message' || o.message.type !== 'run') return;
@@ -75,8 +75,7 @@ async function runRl(config: AgentConfig, backend: BackendName, out: string, com
       writeJson(dir, 'config.json', configFile(config, started));
       for (const p of past.splice(0)) post(p);
     },
-    () => control.watched,
-    data.frameRate,
+    { watched: () => control.watched, frameRate: data.frameRate },
   );
   events.subscribe(subscriber);
   let result: Awaited<ReturnType<typeof runAgent>>;

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { AgentConfig } from '../agent/config.ts';
 import type { RunConfig } from '../core/config.ts';
 import type { BackendRequest } from '../core/engine/backend-names.ts';
-import type { Capability, ControlCommand, ControlState, JobState, ServerMessage } from '../protocol/messages.ts';
+import type { Capability, ControlCommand, ControlState, ErrorCode, JobState, ServerMessage } from '../protocol/messages.ts';
 import { SharedControl } from './control.ts';
 
 /** What a job tells the server. `frame` outputs may be dropped for a slow viewer; nothing else is. */
@@ -26,12 +26,37 @@ export function postLifecycle(e: LifecycleEvent, post: (o: JobOutput) => void): 
   if (e.type === 'error') post({ kind: 'message', message: { type: 'status', state: 'failed', message: e.message } });
 }
 
+/** A viewer's request the job may refuse: a control command, or the arms side by side. */
+export type JobRequest = ControlCommand | { readonly op: 'side-by-side' };
+
+/** Why a job cannot carry out a request, as the error the viewer is sent. */
+export interface Refusal {
+  readonly code: Extract<ErrorCode, 'unsupported' | 'invalid'>;
+  readonly message: string;
+}
+
+const CAPABILITY: Record<JobRequest['op'], Capability> = { pause: 'pause', resume: 'pause', speed: 'speed', watch: 'watch', 'side-by-side': 'side-by-side' };
+
+/** The checks every job makes of a request: the capability it needs, and that a game to watch is one of the run's
+ *  `games` (null: the run has none). */
+export function refusalOf(capabilities: readonly Capability[], games: number | null, request: JobRequest): Refusal | null {
+  if (!capabilities.includes(CAPABILITY[request.op])) {
+    return { code: 'unsupported', message: request.op === 'side-by-side' ? 'this run has no arms playing side by side' : `this run cannot ${request.op}` };
+  }
+  if (request.op === 'watch' && request.game !== null && (games === null || request.game >= games)) {
+    return { code: 'invalid', message: `command.game: no game ${request.game} in this run` };
+  }
+  return null;
+}
+
 export interface Job {
   readonly capabilities: readonly Capability[];
+  /** Why this job cannot do `request` (a capability it lacks, a game it does not have), or null when it can. */
+  refusal(request: JobRequest): Refusal | null;
   /** Starts the job; outputs arrive through `output` until an `end`. */
   start(output: (o: JobOutput) => void): void;
   control(): ControlState;
-  /** Applies a control command the job supports (see capabilities). */
+  /** Applies a control command the job does not refuse. */
   apply(command: ControlCommand): ControlState;
   /** Who watches what (frames, and the arms side by side, are made only while someone does). */
   setWatched(watching: Watching): void;
@@ -74,6 +99,10 @@ export class WorkerJob implements Job {
     private readonly log: (line: string) => void = () => {},
   ) {
     this.capabilities = spec.kind === 'rl' ? ['frames', 'dreams', 'pause', 'speed', 'watch', 'side-by-side'] : ['samples', 'pause'];
+  }
+
+  refusal(request: JobRequest): Refusal | null {
+    return refusalOf(this.capabilities, this.spec.kind === 'rl' ? this.spec.config.schedule.tasks.length : null, request);
   }
 
   start(output: (o: JobOutput) => void): void {

@@ -14,8 +14,8 @@ import { readJsonFile } from '../core/json-files.ts';
 import { encodeSamples } from '../protocol/binary.ts';
 import type { Capability, ControlState } from '../protocol/messages.ts';
 import { agentRunInfo, readAgentCheckpoint, recordMessages } from './agent-record.ts';
-import { classificationRunInfo } from './continual-messages.ts';
-import type { Job, JobOutput } from './job.ts';
+import { classificationRunInfo } from './run-messages.ts';
+import { refusalOf, type Job, type JobOutput, type JobRequest, type Refusal } from './job.ts';
 
 interface SavedArm {
   readonly config: RunConfig;
@@ -83,7 +83,7 @@ function classificationOutputs(dir: string): JobOutput[] {
   const configs = arms.map((a) => a.config);
   const first = arms[0];
   const shape = imageShape(first.config.stream);
-  out.push({ kind: 'message', message: { type: 'run', run: classificationRunInfo(configs, first.taskNames, shape) } });
+  out.push({ kind: 'message', message: { type: 'run', run: classificationRunInfo(configs[0], configs.map((c) => c.arm), first.taskNames, shape) } });
   arms.forEach((arm, a) => {
     const series = arm.config.arm;
     const iterations = arm.config.iterations;
@@ -164,6 +164,10 @@ export class ReplayJob implements Job {
 
   control(): ControlState {
     return { paused: false, framesPerSecond: 0, watch: null };
+  }
+
+  refusal(request: JobRequest): Refusal | null {
+    return refusalOf(this.capabilities, null, request);
   }
 
   apply(): ControlState {

@@ -16,7 +16,7 @@ import {
   MAX_CLIENT_MESSAGE_BYTES,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
-  type Capability,
+  type ClientMessage,
   type ControlCommand,
   type ErrorCode,
   type JobState,
@@ -50,20 +50,6 @@ export interface ServeOptions {
   readonly token?: string;
 }
 
-export interface ViewerServer {
-  readonly url: string;
-  readonly port: number;
-  readonly token: string;
-  readonly session: string;
-  readonly history: RunHistory;
-  /** Per viewer, in the order they connected (the last 64, gone ones too): frames sent and dropped, the largest
-   *  backlog seen, whether still connected. */
-  viewers(): ViewerStats[];
-  /** Resolves when the job has ended (finished, stopped or failed). */
-  readonly jobEnded: Promise<JobState>;
-  close(): Promise<void>;
-}
-
 export interface ViewerStats {
   readonly connected: boolean;
   readonly framesSent: number;
@@ -76,8 +62,6 @@ export interface ViewerStats {
 const STATS_KEPT = 64;
 
 const DEFAULT_LIMITS: BackpressureLimits = { frameCap: 256 * 1024, hardCap: 8 * 1024 * 1024, stuckMs: 10_000 };
-
-const CONTROL_CAPABILITY: Record<ControlCommand['op'], Capability> = { pause: 'pause', resume: 'pause', speed: 'speed', watch: 'watch' };
 
 /** Equal-time comparison of a presented token with the real one (hashes make the lengths equal). */
 function tokenMatches(presented: string, token: string): boolean {
@@ -94,185 +78,127 @@ function refuse(socket: Duplex, status: number, reason: string): void {
   );
 }
 
-export async function startServer(options: ServeOptions): Promise<ViewerServer> {
-  const token = options.token ?? randomBytes(16).toString('hex');
-  const session = randomUUID();
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const maxViewers = options.maxViewers ?? 32;
-  const job = options.job;
-  const history = new RunHistory();
-  const viewers = new Set<Viewer>();
-  const seen: Viewer[] = [];
-  let run: RunInfo | null = null;
-  let state: JobState = 'starting';
-  let endJob: (s: JobState) => void = () => {};
-  const jobEnded = new Promise<JobState>((resolve) => (endJob = resolve));
+/**
+ * The server of one job's viewers. Its surface is small: viewers connect (`connect`, behind the upgrade checks),
+ * send client messages (`receive`: validated, then answered or carried to the job) and are sent the job's output
+ * (`output`: recorded in the history and forwarded). What a request means for the run — whether the job can do
+ * it, whether a game exists — is the job's to say (Job.refusal); the server knows the protocol, not the run.
+ */
+export class ViewerServer {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  readonly session = randomUUID();
+  readonly history = new RunHistory();
+  /** Resolves when the job has ended (finished, stopped or failed). */
+  readonly jobEnded: Promise<JobState>;
+  private readonly job: Job;
+  private readonly limits: BackpressureLimits;
+  private readonly maxViewers: number;
+  private readonly connected = new Set<Viewer>();
+  /** Viewers in the order they connected, the last STATS_KEPT of them (gone ones too). */
+  private readonly seen: Viewer[] = [];
+  private readonly wss: WebSocketServer;
+  private readonly timers: ReturnType<typeof setInterval>[];
+  private run: RunInfo | null = null;
+  private state: JobState = 'starting';
+  private endJob: (state: JobState) => void = () => {};
 
-  const http: Server = createServer((req, res) => serveStatic(options.clientDir, req, res));
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: options.maxPayload ?? 64 * 1024,
-    perMessageDeflate: false,
-    clientTracking: false,
-    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
-  });
+  /** Listens on the options' host and port and starts the job. */
+  static async start(options: ServeOptions): Promise<ViewerServer> {
+    const http = createServer((req, res) => serveStatic(options.clientDir, req, res));
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port, options.host, () => resolve());
+    });
+    return new ViewerServer(options, http);
+  }
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, options.host, () => resolve());
-  });
-  const port = (http.address() as AddressInfo).port;
-  const allowedOrigins = new Set([...ownOrigins(options.host, port), ...(options.allowOrigins ?? [])]);
+  private constructor(
+    options: ServeOptions,
+    private readonly http: Server,
+  ) {
+    this.job = options.job;
+    this.token = options.token ?? randomBytes(16).toString('hex');
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.maxViewers = options.maxViewers ?? 32;
+    this.jobEnded = new Promise<JobState>((resolve) => (this.endJob = resolve));
+    this.port = (http.address() as AddressInfo).port;
+    this.url = viewerUrl(options.host, this.port);
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxPayload ?? 64 * 1024,
+      perMessageDeflate: false,
+      clientTracking: false,
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+    const origins = new Set([...ownOrigins(options.host, this.port), ...(options.allowOrigins ?? [])]);
+    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head, origins));
+    this.timers = [setInterval(() => this.tick(), 50), setInterval(() => this.heartbeat(), options.heartbeatMs ?? 15_000)];
+    this.job.start((o) => this.output(o));
+  }
 
-  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  /** Per viewer, in the order they connected (the last 64, gone ones too): frames sent and dropped, the largest
+   *  backlog seen, whether still connected. */
+  viewers(): ViewerStats[] {
+    return this.seen.map((v) => ({
+      connected: this.connected.has(v),
+      framesSent: v.framesSent,
+      framesDropped: v.framesDropped,
+      maxBuffered: v.maxBuffered,
+      buffered: v.socket.bufferedAmount,
+    }));
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    for (const v of this.connected) v.socket.terminate();
+    this.wss.close();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // connections
+
+  /** The checks before a WebSocket is accepted: path, Origin, subprotocol, and room for one more viewer. */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, origins: ReadonlySet<string>): void {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== WS_PATH) return refuse(socket, 400, `the WebSocket endpoint is ${WS_PATH}`);
     // Browsers always send Origin; a page of another site must not drive this server (cross-site WebSocket
     // hijacking). Clients outside a browser send none.
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins.has(origin)) return refuse(socket, 403, `origin ${origin} is not allowed (see --allow-origin)`);
+    if (origin !== undefined && !origins.has(origin)) return refuse(socket, 403, `origin ${origin} is not allowed (see --allow-origin)`);
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     if (!offered.includes(SUBPROTOCOL)) return refuse(socket, 400, `offer the subprotocol ${SUBPROTOCOL}`);
-    if (viewers.size >= maxViewers) return refuse(socket, 503, `too many viewers (${maxViewers})`);
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
-  });
-
-  const updateWatched = (): void => {
-    const subscribed = [...viewers].filter((v) => v.subscribed);
-    job.setWatched({ frames: subscribed.length > 0, sideBySide: subscribed.some((v) => v.sideBySide) });
-  };
-
-  function broadcast(message: ServerMessage, subscribedOnly: boolean): void {
-    const text = JSON.stringify(message);
-    for (const v of viewers) if (!subscribedOnly || v.subscribed) v.sendText(text);
+    if (this.connected.size >= this.maxViewers) return refuse(socket, 503, `too many viewers (${this.maxViewers})`);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws));
   }
 
-  function connect(ws: WebSocket): void {
-    const viewer = new Viewer(ws, limits);
-    viewers.add(viewer);
-    seen.push(viewer);
-    if (seen.length > STATS_KEPT) seen.shift();
+  /** A viewer joins: it is told who the server is, what the job can do and where the run stands. */
+  private connect(ws: WebSocket): void {
+    const viewer = new Viewer(ws, this.limits);
+    this.connected.add(viewer);
+    this.seen.push(viewer);
+    if (this.seen.length > STATS_KEPT) this.seen.shift();
     ws.on('pong', () => (viewer.alive = true));
     ws.on('close', () => {
-      viewers.delete(viewer);
-      updateWatched();
+      this.connected.delete(viewer);
+      this.updateWatched();
     });
     ws.on('error', () => ws.terminate());
-    ws.on('message', (data, isBinary) => handle(viewer, data, isBinary));
-    viewer.send({
-      type: 'hello',
-      protocol: PROTOCOL_VERSION,
-      session,
-      capabilities: [...job.capabilities],
-      run,
-      state,
-      control: job.control(),
-    });
+    ws.on('message', (data, isBinary) => this.receive(viewer, data, isBinary));
+    const { session, run, state } = this;
+    viewer.send({ type: 'hello', protocol: PROTOCOL_VERSION, session, capabilities: [...this.job.capabilities], run, state, control: this.job.control() });
   }
 
-  function fail(viewer: Viewer, id: string | null, code: ErrorCode, message: string): void {
-    viewer.send({ type: 'error', id, code, message });
-  }
-
-  function handle(viewer: Viewer, data: RawData, isBinary: boolean): void {
-    if (isBinary) return fail(viewer, null, 'binary', 'clients send JSON text messages only');
-    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    if (buffer.length > MAX_CLIENT_MESSAGE_BYTES) {
-      return fail(viewer, null, 'too-large', `a message is at most ${MAX_CLIENT_MESSAGE_BYTES} bytes, got ${buffer.length}`);
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(buffer.toString('utf8'));
-    } catch {
-      return fail(viewer, null, 'malformed', 'not JSON');
-    }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(viewer, null, 'malformed', 'a message is a JSON object');
-    const fields = raw as Record<string, unknown>;
-    const id = typeof fields.id === 'string' && fields.id.length > 0 && fields.id.length <= 64 ? fields.id : null;
-    if (!(CLIENT_MESSAGE_TYPES as readonly unknown[]).includes(fields.type)) {
-      return fail(viewer, id, 'unknown-type', `type must be one of ${CLIENT_MESSAGE_TYPES.join(', ')}, got ${JSON.stringify(fields.type)?.slice(0, 40)}`);
-    }
-    const parsed = clientMessageSchema.safeParse(raw);
-    if (!parsed.success) return fail(viewer, id, 'invalid', describeIssues(parsed.error));
-    const message = parsed.data;
-    if (message.type === 'subscribe') {
-      const { message: reply, binaries } = history.snapshot(message.id, message.historyPoints);
-      viewer.send(reply);
-      for (const bytes of binaries) viewer.sendBinary(bytes);
-      viewer.subscribed = true;
-      updateWatched();
-      return;
-    }
-    if (message.type === 'side-by-side') {
-      // Read-only (it changes only what this viewer is sent), so no token; one flag per viewer, and the run plays
-      // one set of games for all who asked.
-      if (!job.capabilities.includes('side-by-side')) return fail(viewer, message.id, 'unsupported', 'this run has no arms playing side by side');
-      viewer.sideBySide = message.on;
-      updateWatched();
-      viewer.send({ type: 'side-by-side', id: message.id, on: message.on });
-      return;
-    }
-    if (!tokenMatches(message.token, token)) return fail(viewer, message.id, 'unauthorized', 'control needs the token `dgr serve` printed');
-    const { command } = message;
-    if (!job.capabilities.includes(CONTROL_CAPABILITY[command.op])) {
-      return fail(viewer, message.id, 'unsupported', `this run cannot ${command.op}`);
-    }
-    if (command.op === 'watch' && command.game !== null && (run?.kind !== 'rl' || command.game >= run.games.length)) {
-      return fail(viewer, message.id, 'invalid', `command.game: no game ${command.game} in this run`);
-    }
-    const control = job.apply(command);
-    viewer.send({ type: 'ack', id: message.id, control });
-    for (const other of viewers) if (other !== viewer) other.send({ type: 'control', control });
-  }
-
-  function onJob(o: JobOutput): void {
-    if (o.kind === 'binary') {
-      if (o.frame) {
-        for (const v of viewers) v.offerFrame(o.bytes);
-        return;
-      }
-      history.addBinary(o.bytes);
-      for (const v of viewers) if (v.subscribed) v.sendBinary(o.bytes);
-      return;
-    }
-    if (o.kind === 'end') {
-      state = o.state;
-      broadcast({ type: 'status', state, ...(o.message ? { message: o.message } : {}) }, false);
-      endJob(state);
-      return;
-    }
-    const m = o.message;
-    switch (m.type) {
-      case 'run':
-        run = m.run;
-        broadcast(m, false);
-        return;
-      case 'status':
-        state = m.state;
-        broadcast(m, false);
-        return;
-      case 'progress':
-        history.setProgress(m);
-        break;
-      case 'curve':
-        history.addPoint(m.point);
-        break;
-      case 'task-end':
-        history.addTaskEnd(m);
-        break;
-      case 'episode':
-        history.addEpisode(m);
-        break;
-    }
-    broadcast(m, true);
-  }
-
-  const ticker = setInterval(() => {
+  private tick(): void {
     const now = performance.now();
-    for (const v of viewers) v.tick(now);
-  }, 50);
-  const heartbeat = setInterval(() => {
-    for (const v of viewers) {
+    for (const v of this.connected) v.tick(now);
+  }
+
+  /** A viewer that did not answer the last ping is gone. */
+  private heartbeat(): void {
+    for (const v of this.connected) {
       if (!v.alive) {
         v.socket.terminate();
         continue;
@@ -280,31 +206,117 @@ export async function startServer(options: ServeOptions): Promise<ViewerServer> 
       v.alive = false;
       v.socket.ping();
     }
-  }, options.heartbeatMs ?? 15_000);
+  }
 
-  job.start(onJob);
+  /** Tells the job who watches: frames and the arms side by side are made only while someone does. */
+  private updateWatched(): void {
+    const subscribed = [...this.connected].filter((v) => v.subscribed);
+    this.job.setWatched({ frames: subscribed.length > 0, sideBySide: subscribed.some((v) => v.sideBySide) });
+  }
 
-  return {
-    url: viewerUrl(options.host, port),
-    port,
-    token,
-    session,
-    history,
-    jobEnded,
-    viewers: () =>
-      seen.map((v) => ({
-        connected: viewers.has(v),
-        framesSent: v.framesSent,
-        framesDropped: v.framesDropped,
-        maxBuffered: v.maxBuffered,
-        buffered: v.socket.bufferedAmount,
-      })),
-    async close() {
-      clearInterval(ticker);
-      clearInterval(heartbeat);
-      for (const v of viewers) v.socket.terminate();
-      wss.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
-  };
+  // -------------------------------------------------------------------------------------------------------------
+  // client messages
+
+  private receive(viewer: Viewer, data: RawData, isBinary: boolean): void {
+    const message = this.parse(viewer, data, isBinary);
+    if (message === null) return;
+    if (message.type === 'subscribe') return this.subscribe(viewer, message.id, message.historyPoints);
+    if (message.type === 'side-by-side') return this.sideBySide(viewer, message.id, message.on);
+    this.control(viewer, message.id, message.token, message.command);
+  }
+
+  /** The message, validated; null when it was not one (the viewer has been told why). */
+  private parse(viewer: Viewer, data: RawData, isBinary: boolean): ClientMessage | null {
+    const fail = (id: string | null, code: ErrorCode, message: string): null => {
+      viewer.send({ type: 'error', id, code, message });
+      return null;
+    };
+    if (isBinary) return fail(null, 'binary', 'clients send JSON text messages only');
+    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (buffer.length > MAX_CLIENT_MESSAGE_BYTES) return fail(null, 'too-large', `a message is at most ${MAX_CLIENT_MESSAGE_BYTES} bytes, got ${buffer.length}`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(buffer.toString('utf8'));
+    } catch {
+      return fail(null, 'malformed', 'not JSON');
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(null, 'malformed', 'a message is a JSON object');
+    const fields = raw as Record<string, unknown>;
+    const id = typeof fields.id === 'string' && fields.id.length > 0 && fields.id.length <= 64 ? fields.id : null;
+    if (!(CLIENT_MESSAGE_TYPES as readonly unknown[]).includes(fields.type)) {
+      return fail(id, 'unknown-type', `type must be one of ${CLIENT_MESSAGE_TYPES.join(', ')}, got ${JSON.stringify(fields.type)?.slice(0, 40)}`);
+    }
+    const parsed = clientMessageSchema.safeParse(raw);
+    return parsed.success ? parsed.data : fail(id, 'invalid', describeIssues(parsed.error));
+  }
+
+  /** The history so far, then live messages. */
+  private subscribe(viewer: Viewer, id: string, historyPoints: number): void {
+    const { message: reply, binaries } = this.history.snapshot(id, historyPoints);
+    viewer.send(reply);
+    for (const bytes of binaries) viewer.sendBinary(bytes);
+    viewer.subscribed = true;
+    this.updateWatched();
+  }
+
+  /** Read-only (it changes only what this viewer is sent), so no token: one flag per viewer, and the run plays one
+   *  set of games for all who asked. */
+  private sideBySide(viewer: Viewer, id: string, on: boolean): void {
+    const refused = this.job.refusal({ op: 'side-by-side' });
+    if (refused) return viewer.send({ type: 'error', id, code: refused.code, message: refused.message });
+    viewer.sideBySide = on;
+    this.updateWatched();
+    viewer.send({ type: 'side-by-side', id, on });
+  }
+
+  /** A command for the job, with the token; the others are told the new state. */
+  private control(viewer: Viewer, id: string, presented: string, command: ControlCommand): void {
+    if (!tokenMatches(presented, this.token)) return viewer.send({ type: 'error', id, code: 'unauthorized', message: 'control needs the token `dgr serve` printed' });
+    const refused = this.job.refusal(command);
+    if (refused) return viewer.send({ type: 'error', id, code: refused.code, message: refused.message });
+    const control = this.job.apply(command);
+    viewer.send({ type: 'ack', id, control });
+    for (const other of this.connected) if (other !== viewer) other.send({ type: 'control', control });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // job output
+
+  /** Frames go to every viewer (dropped for a slow one); the rest is kept in the history and sent to subscribers,
+   *  but what the run is and how it stands, which every viewer is told. */
+  private output(o: JobOutput): void {
+    if (o.kind === 'binary') {
+      if (o.frame) {
+        for (const v of this.connected) v.offerFrame(o.bytes);
+        return;
+      }
+      this.history.addBinary(o.bytes);
+      for (const v of this.connected) if (v.subscribed) v.sendBinary(o.bytes);
+      return;
+    }
+    if (o.kind === 'end') {
+      this.state = o.state;
+      this.broadcast({ type: 'status', state: o.state, ...(o.message ? { message: o.message } : {}) }, false);
+      this.endJob(o.state);
+      return;
+    }
+    const m = o.message;
+    if (m.type === 'run') this.run = m.run;
+    else if (m.type === 'status') this.state = m.state;
+    else if (m.type === 'progress') this.history.setProgress(m);
+    else if (m.type === 'curve') this.history.addPoint(m.point);
+    else if (m.type === 'task-end') this.history.addTaskEnd(m);
+    else if (m.type === 'episode') this.history.addEpisode(m);
+    this.broadcast(m, m.type !== 'run' && m.type !== 'status');
+  }
+
+  private broadcast(message: ServerMessage, subscribedOnly: boolean): void {
+    const text = JSON.stringify(message);
+    for (const v of this.connected) if (!subscribedOnly || v.subscribed) v.sendText(text);
+  }
+}
+
+/** Starts a server for the options' job (ViewerServer.start). */
+export function startServer(options: ServeOptions): Promise<ViewerServer> {
+  return ViewerServer.start(options);
 }

@@ -1,13 +1,58 @@
 /**
- * An experiment run's progress as its job carries it (BullMQ job progress, read by `dgr sweep status`): where the
- * run is, the share of its work done, and when it will end by its own measured rates (runner/eta.ts).
+ * A run's progress as its job carries it (BullMQ job progress, read by `dgr sweep status`), for both kinds of run:
+ * one subscriber turns the run's events into the job's progress at most once a second, and each kind says what
+ * its progress holds and how a status line reads it. An experiment's: its task and iterations, the share of its
+ * work done and an ETA by its own measured rates (runner/eta.ts). An RL run's: its game and phase, frames done of
+ * the schedule's, and the run's own estimate (agent/learner-phase.ts measures it while a learner plays; between,
+ * during consolidation, the last estimate counts down).
  */
 import { z } from 'zod';
 import type { Subscriber } from '../core/events.ts';
 import { duration } from '../core/report/markdown.ts';
-import type { ContinualEvent, Progress } from '../core/run-events.ts';
 import { EtaEstimator } from '../runner/eta.ts';
+import type { AnyRunEvent } from '../runner/watchers.ts';
 import type { ProgressView } from './kinds/kind.ts';
+
+/** How often progress goes to the job at most (a Redis write each time). */
+const EVERY_MS = 1000;
+
+type Event<T extends AnyRunEvent['type']> = Extract<AnyRunEvent, { type: T }>;
+
+/** How one kind's run events become its job progress; made anew for each run (it keeps what it measures). */
+interface ProgressReading<P> {
+  /** The progress as the run starts; null for a run of another kind. */
+  start(e: Event<'start'>): P | null;
+  /** The progress after a progress event (from the last sent), and whether it goes out within the second. */
+  progress(e: Event<'progress'>, latest: P): { readonly next: P; readonly urgent: boolean } | null;
+  /** The progress after a task's end, when it changes it. */
+  taskEnd(e: Event<'task-end'>, latest: P): P | null;
+}
+
+/** A subscriber that turns a run's events into job progress, by the kind's reading: at its start, at most once a
+ *  second while it runs (and when the reading says it cannot wait), and after a task's end that changes it. */
+export function jobProgressSubscriber<P>(reading: ProgressReading<P>, send: (progress: P) => void): Subscriber<AnyRunEvent> {
+  let latest: P | null = null;
+  let last = -Infinity;
+  const update = (progress: P | null): void => {
+    if (progress === null) return;
+    latest = progress;
+    send(progress);
+  };
+  return (event) => {
+    if (event.type === 'start') return update(reading.start(event));
+    if (latest === null) return;
+    if (event.type === 'task-end') return update(reading.taskEnd(event, latest));
+    if (event.type !== 'progress') return;
+    const read = reading.progress(event, latest);
+    const now = performance.now();
+    if (read === null || (now - last < EVERY_MS && !read.urgent)) return;
+    last = now;
+    update(read.next);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// experiments
 
 export const jobProgressSchema = z.object({
   task: z.number().int().nonnegative(),
@@ -25,70 +70,28 @@ export const jobProgressSchema = z.object({
 });
 export type JobProgress = z.infer<typeof jobProgressSchema>;
 
-/** How often progress goes to the job at most (a Redis write each time). */
-const EVERY_MS = 1000;
-
-/** A subscriber that turns a run's events into job progress, at most once a second, at the end of each side's
- *  iterations and after each task. */
-export function jobProgressSubscriber(send: (progress: JobProgress) => void): Subscriber<ContinualEvent> {
+/** An experiment's progress: a side's last iteration of a task is always sent (the share done reaches the task's end). */
+export function experimentProgress(): ProgressReading<JobProgress> {
   const started = performance.now();
   let eta: EtaEstimator | null = null;
-  let resumedAt = 0;
   let generatorIterations = 0;
-  let last = -Infinity;
-  let tasksDone = 0;
-  let latest: JobProgress | null = null;
-  const update = (progress: JobProgress): void => {
-    latest = progress;
-    send(progress);
-  };
-  const onStart = ({ stream, config, resumedAt: at, generatorIterations: g }: Extract<ContinualEvent, { type: 'start' }>): void => {
-      resumedAt = at;
-      tasksDone = at;
-      generatorIterations = g ?? 0;
-      eta = new EtaEstimator({
-        tasks: stream.taskNames.length,
-        iterations: config.iterations,
-        generatorIterations,
-        concurrent: config.parallel && g !== null,
-      });
-      update({
-        task: at,
-        tasks: stream.taskNames.length,
-        iteration: 0,
-        iterations: config.iterations,
-        done: at / stream.taskNames.length,
-        resumedAt,
-        tasksDone,
-        etaSeconds: null,
-      });
-  };
-  const onProgress = (p: Progress): void => {
-      const now = performance.now();
-      eta?.update({ task: p.task, iteration: p.iteration, generatorIteration: p.generatorIteration ?? 0 }, (now - started) / 1000);
-      const finished = p.iteration === p.iterations && (p.generatorIteration ?? 0) === generatorIterations;
-      if (now - last < EVERY_MS && !finished) return;
-      last = now;
-      const perTask = p.iterations + generatorIterations;
-      const done = (p.task + (p.iteration + (p.generatorIteration ?? 0)) / perTask) / p.tasks;
-      update({
-        task: p.task,
-        tasks: p.tasks,
-        iteration: p.iteration,
-        iterations: p.iterations,
-        done: Math.min(1, done),
-        resumedAt,
-        tasksDone,
-        etaSeconds: eta?.remaining()?.seconds ?? null,
-      });
-  };
-  return (event) => {
-    if (event.type === 'start') onStart(event);
-    else if (event.type === 'progress') onProgress(event);
-    else if (event.type === 'task-end') {
-      tasksDone = event.task + 1;
-      if (latest) update({ ...latest, tasksDone });
-    }
+  return {
+    start(e) {
+      if (e.kind !== 'classification') return null;
+      const { config, resumedAt } = e;
+      generatorIterations = e.generatorIterations ?? 0;
+      eta = new EtaEstimator({ tasks: e.tasks.length, iterations: config.iterations, generatorIterations, concurrent: config.parallel && e.generatorIterations !== null });
+      return { task: resumedAt, tasks: e.tasks.length, iteration: 0, iterations: config.iterations, done: resumedAt / e.tasks.length, resumedAt, tasksDone: resumedAt, etaSeconds: null };
+    },
+    progress(p, latest) {
+      if (p.kind !== 'classification') return null;
+      eta?.update({ task: p.task, iteration: p.iteration, generatorIteration: p.generatorIteration ?? 0 }, (performance.now() - started) / 1000);
+      const urgent = p.iteration === p.iterations && (p.generatorIteration ?? 0) === generatorIterations;
+      const done = (p.task + (p.iteration + (p.generatorIteration ?? 0)) / (p.iterations + generatorIterations)) / p.tasks;
+      const next = { ...latest, task: p.task, tasks: p.tasks, iteration: p.iteration, iterations: p.iterations, done: Math.min(1, done), etaSeconds: eta?.remaining()?.seconds ?? null };
+      return { next, urgent };
+    },
+    taskEnd: (e, latest) => ({ ...latest, tasksDone: e.task + 1 }),
   };
 }
 
@@ -101,4 +104,61 @@ export const jobProgressView: ProgressView<JobProgress> = {
     return { parts, etaSeconds: p.etaSeconds, share: 1 - p.resumedAt / p.tasks };
   },
   reached: (p) => `${p.tasksDone} of ${p.tasks} tasks`,
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// RL runs
+
+export const rlJobProgressSchema = z.object({
+  /** The game under way (0-based) and its name. */
+  game: z.number().int().nonnegative(),
+  name: z.string(),
+  games: z.number().int().positive(),
+  phase: z.enum(['learn', 'consolidate', 'evaluate', 'done']),
+  /** Frames of the whole run done, and the schedule's. */
+  frame: z.number().int().nonnegative(),
+  totalFrames: z.number().int().positive(),
+  /** Frames the run resumed at (its checkpoint), 0 when it started from scratch. */
+  resumedAtFrame: z.number().int().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type RlJobProgress = z.infer<typeof rlJobProgressSchema>;
+
+const kilo = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : String(n));
+
+/** An RL run's progress: its last estimate of the time left counts down while no new one comes. */
+export function rlProgress(): ProgressReading<RlJobProgress> {
+  let games: readonly string[] = [];
+  let eta: { seconds: number; at: number } | null = null;
+  return {
+    start(e) {
+      if (e.kind !== 'rl') return null;
+      games = e.tasks;
+      // Where the run resumed: the game whose frames the checkpoint had not yet finished (or the last one).
+      let game = 0;
+      for (let before = e.frames[0]; game < games.length - 1 && before <= e.resumedAtFrame; before += e.frames[game]) game++;
+      const totalFrames = e.frames.reduce((a, b) => a + b, 0);
+      return { game, name: games[game], games: games.length, phase: 'learn', frame: e.resumedAtFrame, totalFrames, resumedAtFrame: e.resumedAtFrame, etaSeconds: null };
+    },
+    progress(e, latest) {
+      if (e.kind !== 'rl') return null;
+      const now = performance.now();
+      if (e.etaSeconds !== null) eta = { seconds: e.etaSeconds, at: now };
+      const etaSeconds = eta === null ? null : Math.max(0, eta.seconds - (now - eta.at) / 1000);
+      return { next: { ...latest, game: e.task, name: games[e.task], phase: e.phase, frame: e.frame, etaSeconds }, urgent: false };
+    },
+    taskEnd: () => null,
+  };
+}
+
+export const rlJobProgressView: ProgressView<RlJobProgress> = {
+  schema: rlJobProgressSchema,
+  running: (p) => {
+    const parts = [`game ${p.game + 1}/${p.games} ${p.name} ${p.phase}`, `frame ${kilo(p.frame)}/${kilo(p.totalFrames)}`];
+    if (p.etaSeconds !== null) parts.push(`ETA ${duration(p.etaSeconds)}`);
+    if (p.resumedAtFrame > 0) parts.push(`resumed at frame ${kilo(p.resumedAtFrame)}`);
+    return { parts, etaSeconds: p.etaSeconds, share: 1 - p.resumedAtFrame / p.totalFrames };
+  },
+  // Its checkpoints are at phase ends: the retry resumes from the last one at or before this.
+  reached: (p) => `frame ${kilo(p.frame)} of ${kilo(p.totalFrames)} (game ${p.game + 1}/${p.games} ${p.name}, ${p.phase})`,
 };

@@ -10,7 +10,7 @@ import { retentionDotsOf } from '../agent/report/retention-dots.ts';
 import { largestEvaluationSe, orderCells, type RetentionCell } from '../agent/report/retention-statistics.ts';
 import { evaluationSeLine, iqmTable, retentionLegend, retentionTable } from '../agent/report/retention-table.ts';
 import { svgToPng } from '../core/report/svg.ts';
-import type { RlGroupResult } from './rl-report.ts';
+import type { RlGroupResult } from './report.ts';
 
 /** One table's worth: an order of games (one schedule) or the orders of the same games pooled. */
 export interface RetentionSection {

@@ -64,7 +64,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   protocol: ['env'],
   agent: ['core', 'env'],
   runner: ['core', 'agent', 'env'],
-  server: ['core', 'agent', 'env', 'protocol'],
+  server: ['runner', 'core', 'agent', 'env', 'protocol'],
   sweep: ['runner', 'core', 'agent', 'env'],
   client: ['env', 'protocol'],
   bin: ['cli'],

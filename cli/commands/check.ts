@@ -1,6 +1,10 @@
 /** `dgr check`: runs the quick presets and fails when a result drifts out of its pinned band. */
 import { Option, type Command } from 'commander';
+import type { AgentEvent } from '../../agent/events.ts';
+import type { AgentResult } from '../../agent/result.ts';
+import type { RunResult } from '../../core/continual.ts';
 import { findExperiment } from '../../core/experiments/presets.ts';
+import type { ClassificationEvent } from '../../core/run-events.ts';
 import { QUICK_TARGETS, type Target } from '../../core/experiments/targets.ts';
 import { backendOption, nativeOption, startBackend } from '../options.ts';
 import { watching } from '../../runner/watchers.ts';
@@ -28,7 +32,7 @@ export function registerCheck(program: Command): void {
       let failures = 0;
       for (const target of targets) {
         const config = findExperiment(target.experiment).build('quick', { arm: target.arm, seed: 1, scenario: target.scenario });
-        const { acc } = await watching([progressReporter(nameOf(target))], (events) => runContinual(config, { backend, events }));
+        const { acc } = await watching<ClassificationEvent, RunResult>([progressReporter(nameOf(target))], (events) => runContinual(config, { backend, events }));
         const ok = acc >= target.min && acc <= target.max;
         if (!ok) failures++;
         rows.push(row(ok, nameOf(target), 'ACC', acc, target.min, target.max, target.measured));
@@ -40,8 +44,7 @@ export function registerCheck(program: Command): void {
         const { RL_QUICK_TARGETS, RL_TARGET_ARMS } = await import('../../agent/targets.ts');
         const { agentPreset } = await import('../../agent/presets.ts');
         const { runAgent } = await import('../../agent/run.ts');
-        const { rlProgressReporter } = await import('../reporters/rl-progress.ts');
-        const result = await watching([rlProgressReporter('rl quick')], (events) => runAgent(agentPreset('quick', { arms: RL_TARGET_ARMS, seed: 1 }), { backend, events }));
+        const result = await watching<AgentEvent, AgentResult>([progressReporter('rl quick')], (events) => runAgent(agentPreset('quick', { arms: RL_TARGET_ARMS, seed: 1 }), { backend, events }));
         for (const target of RL_QUICK_TARGETS.filter((t) => rlWanted.includes(t.name))) {
           const value = target.read(result);
           const ok = value >= target.min && value <= target.max;

@@ -15,7 +15,7 @@ import { experimentConfigs, requireSvhn, withOverrides, type RunOverrides } from
 import { checkExperimentFolder, runArm } from '../../runner/experiment-runs.ts';
 import { overrideOptions, presetOption } from '../experiment-options.ts';
 import { backendOption, distinctChoices, intOption, nativeOption, startBackend } from '../options.ts';
-import { experimentOutput } from '../reporters/progress.ts';
+import { runOutput } from '../reporters/progress.ts';
 import { sayStopped, stoppableRun } from '../stop-signals.ts';
 
 export interface ExperimentOptions extends RunOverrides {
@@ -103,7 +103,7 @@ export function registerExperiment(program: Command): void {
       // Ctrl-C (or SIGTERM) asks the arm running to stop after its task with a checkpoint; a second one quits at once.
       const stopped = await stoppableRun(async (shouldStop) => {
         for (const config of configs) {
-          const result = await runArm(config, seeds, backend, join(out, config.arm), commandLine, { ...experimentOutput(), shouldStop });
+          const result = await runArm(config, seeds, backend, join(out, config.arm), commandLine, { ...runOutput(), shouldStop });
           if (result === 'stopped') return true;
           summary.push(result);
         }

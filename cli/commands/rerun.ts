@@ -17,8 +17,7 @@ import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkExperimentFolder, runArm } from '../../runner/experiment-runs.ts';
 import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
 import { nativeOption, startBackend } from '../options.ts';
-import { experimentOutput } from '../reporters/progress.ts';
-import { rlOutput } from '../reporters/rl-progress.ts';
+import { runOutput } from '../reporters/progress.ts';
 import { timestamp } from './experiment.ts';
 
 type Rerunnable = { kind: 'classification'; file: ResultFile } | { kind: 'rl'; file: RlResultFile };
@@ -59,14 +58,14 @@ async function rerun(path: string, target: Rerunnable, out: string, native: bool
     const dir = join(out, config.arm);
     checkExperimentFolder(out, [config]);
     const backend = await startBackend(request, native);
-    const result = await runArm(config, target.file.seeds, backend, dir, command, experimentOutput());
+    const result = await runArm(config, target.file.seeds, backend, dir, command, runOutput());
     if (result === 'stopped') throw new Error(`${config.arm}: the rerun stopped before its last task`);
     return { result, written: join(dir, 'result.json') };
   }
   const config = target.file.config;
   checkRunFolder(out, config);
   const backend = await startBackend(request, native);
-  const files = await runSeeds(config, target.file.seeds, backend, out, command, rlOutput());
+  const files = await runSeeds(config, target.file.seeds, backend, out, command, runOutput());
   if (files === 'stopped') throw new Error('the rerun stopped before its last game');
   return { result: files[0], written: join(out, target.file.arm, 'result.json') };
 }

@@ -12,7 +12,7 @@ import { allowManyFramesOption, backendOption, distinctChoices, intOption, nativ
 import { readJsonFile } from '../../core/json-files.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
-import { rlOutput } from '../reporters/rl-progress.ts';
+import { runOutput } from '../reporters/progress.ts';
 import { sayStopped, stoppableRun } from '../stop-signals.ts';
 
 interface RlOptions {
@@ -111,7 +111,7 @@ export function registerRl(program: Command): void {
       const command = ['dgr', ...process.argv.slice(2)].join(' ');
       // Ctrl-C (or SIGTERM) asks the run to stop at its next step with a checkpoint (of its learner mid-game, if it
       // is learning); a second one ends the process at once.
-      const files = await stoppableRun((shouldStop) => runSeeds(config, seeds, backend, out, command, { ...rlOutput(), shouldStop, learnerCache: opts.learnerCache }));
+      const files = await stoppableRun((shouldStop) => runSeeds(config, seeds, backend, out, command, { ...runOutput(), shouldStop, learnerCache: opts.learnerCache }));
       if (files === 'stopped') return sayStopped(out, opts.out !== undefined);
       process.stdout.write(`\nresults in ${out}\n`);
       for (const f of files) {

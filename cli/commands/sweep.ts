@@ -12,7 +12,6 @@ import { gatherResults, reportMarkdown, writeGroupResults } from '../../sweep/re
 import { parseSweepSpec, sweepJobs, type SweepEntryInput } from '../../sweep/spec.ts';
 import { statusText } from '../../sweep/status.ts';
 import { submitJobs } from '../../sweep/submit.ts';
-import { gatherRlResults, writeRlGroupResults } from '../../sweep/rl-report.ts';
 import { retentionSections, writeRetentionCharts } from '../../sweep/rl-statistics.ts';
 import type { RunOverrides } from '../../runner/experiment-configs.ts';
 import { overrideOptions } from '../experiment-options.ts';
@@ -152,16 +151,15 @@ export function registerSweep(program: Command): void {
   ).action(async (specPath: string | undefined, opts: WhereOptions & { out?: string }) => {
     const ids = specPath ? specJobs(specPath, opts as SweepOptions).map((j) => j.id) : undefined;
     const jobs = await listJobs(opts.redis, opts.queue, ids);
-    const { groups, leftOut } = gatherResults(jobs);
-    const { groups: rlGroups, leftOut: rlLeftOut } = gatherRlResults(jobs);
+    const results = gatherResults(jobs);
     // With --out, the RL retention charts go to <out>/rl and the report links them relative to <out> (its report.md).
-    const markdown = reportMarkdown(groups, rlGroups, jobs, opts.out ? 'rl' : null, [...leftOut, ...rlLeftOut]);
+    const markdown = reportMarkdown(results, jobs, opts.out ? 'rl' : null);
     process.stdout.write(markdown);
     if (opts.out) {
-      const charts = await writeRetentionCharts(join(opts.out, 'rl'), retentionSections(rlGroups));
+      const charts = await writeRetentionCharts(join(opts.out, 'rl'), retentionSections(results.rl));
       const report = join(opts.out, 'report.md');
       writeFileSync(report, markdown);
-      for (const path of [...writeGroupResults(opts.out, groups), ...writeRlGroupResults(opts.out, rlGroups), ...charts, report]) process.stderr.write(`dgr: wrote ${path}\n`);
+      for (const path of [...writeGroupResults(opts.out, results), ...charts, report]) process.stderr.write(`dgr: wrote ${path}\n`);
     }
   });
 }

@@ -1,27 +1,30 @@
-/** An experiment run's progress in `dgr`'s output: on a terminal, a bar with ETA, task, iteration, losses and the
- * latest accuracy beside the log's task-end lines; in a file or a pipe, the log's lines (runner/progress-log.ts). */
-import { SingleBar } from 'cli-progress';
-import type { ContinualEvent } from '../../core/run-events.ts';
-import { progressLog, type ProgressBar, type ProgressReporter } from '../../runner/progress-log.ts';
+/** A run's progress in `dgr`'s output, for both kinds of run: on a terminal, one line rewritten in place beside the
+ * log's other lines; in a file or a pipe, the log's lines (runner/progress-log.ts). */
+import { progressLog, type LiveLine, type ProgressReporter } from '../../runner/progress-log.ts';
 import type { SeedRunOptions } from '../../runner/seed-folders.ts';
-import { noticeLog } from '../../runner/watchers.ts';
+import { noticeLog, type AnyRunEvent } from '../../runner/watchers.ts';
 
-/** The terminal's bar, labelled `label`. */
-function terminalBar(label: string, out: NodeJS.WriteStream): ProgressBar {
-  return new SingleBar({
-    format: `${label} [{bar}] {percentage}% ETA {left} | task {task} it {it} | loss {loss} | gen {gen} | acc {acc}`,
-    stream: out,
-    hideCursor: true,
-    barsize: 24,
-  });
+/** The terminal's line: cleared and written again on each show. */
+function liveLine(out: NodeJS.WriteStream): LiveLine {
+  let shown = false;
+  return {
+    show(text) {
+      out.write(`\r\x1b[2K${text}`);
+      shown = true;
+    },
+    end() {
+      if (shown) out.write('\n');
+      shown = false;
+    },
+  };
 }
 
 export function progressReporter(label: string, out: NodeJS.WriteStream = process.stderr): ProgressReporter {
-  return progressLog(label, out, out.isTTY ? () => terminalBar(label, out) : undefined);
+  return progressLog(label, out, out.isTTY ? liveLine(out) : undefined);
 }
 
-/** How `dgr experiment` and `dgr rerun` watch an experiment run into a folder: each seed's progress, and the
- * folder's notices, on stderr. */
-export function experimentOutput(): Pick<SeedRunOptions<ContinualEvent>, 'watch' | 'notice'> {
-  return { watch: ({ label }) => [progressReporter(label)], notice: noticeLog() };
+/** How `dgr experiment`, `dgr rl` and `dgr rerun` watch a run into a folder: each seed's progress (but a seed read
+ * back only to join the result), and the folder's notices, on stderr. */
+export function runOutput(): Pick<SeedRunOptions<AnyRunEvent>, 'watch' | 'notice'> {
+  return { watch: ({ label, joining }) => (joining ? [] : [progressReporter(label)]), notice: noticeLog() };
 }

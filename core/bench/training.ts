@@ -3,7 +3,7 @@
  * names them so the two can be read side by side. Each step runs the same code the product trains with.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { runContinual, type ContinualEvent } from '../continual.ts';
+import { runContinual, type ClassificationEvent } from '../continual.ts';
 import { EventStream } from '../events.ts';
 import type { BackendName } from '../engine/backend.ts';
 import { Rng } from '../engine/random.ts';
@@ -76,7 +76,7 @@ async function dgrIteration(settings: BenchSettings): Promise<number> {
   };
   const perIteration: number[] = [];
   let taskStarted: number | null = null;
-  const events = new EventStream<ContinualEvent>();
+  const events = new EventStream<ClassificationEvent>();
   events.subscribe((event) => {
     if (event.type === 'task-end') taskStarted = performance.now();
     const bothDone = event.type === 'progress' && event.iteration === event.iterations && event.generatorIteration === event.generatorIterations;

@@ -6,7 +6,7 @@ import { requireSvhn } from '../../runner/experiment-configs.ts';
 import { runArm } from '../../runner/experiment-runs.ts';
 import { progressLog } from '../../runner/progress-log.ts';
 import { noticeLog } from '../../runner/watchers.ts';
-import { jobProgressSubscriber, jobProgressView, type JobProgress } from '../job-progress.ts';
+import { experimentProgress, jobProgressSubscriber, jobProgressView, type JobProgress } from '../job-progress.ts';
 import type { JobKind } from './kind.ts';
 
 export const experimentPayload = z.object({ kind: z.literal('experiment'), config: runConfigSchema }).strict();
@@ -23,10 +23,11 @@ export const experimentKind: JobKind<ExperimentPayload, ResultFile, JobProgress>
   folder: ({ config }, hash) => [config.experiment, `${resultScenario(config)}-${config.arm}`, `seed-${config.seed}-${hash.slice(0, 8)}`],
   run: async ({ config }, context) => {
     requireSvhn([config]);
-    const job = { subscriber: jobProgressSubscriber(context.progress) };
+    const job = { subscriber: jobProgressSubscriber(experimentProgress(), context.progress) };
     return runArm(config, [config.seed], context.backend, context.folder, context.command, {
-      // The worker's log gets the run's progress lines and notices, as `dgr experiment` prints them.
-      watch: ({ label }) => [progressLog(label), job],
+      // The worker's log gets the run's progress lines (but a seed read back only to join the result's) and
+      // notices, as `dgr experiment` prints them.
+      watch: ({ label, joining }) => (joining ? [job] : [progressLog(label), job]),
       notice: noticeLog(),
       shouldStop: context.shouldStop,
       label: context.label,

@@ -29,6 +29,8 @@ describe('an RL run', () => {
     const events = new EventStream<AgentEvent>();
     events.subscribe((e) => {
       seen.push(e.type);
+      // An arm with a generator shows its dreams at its task's end.
+      if (e.type === 'task-end' && e.dreams) seen.push('dreams');
       if (e.type === 'task-end' && e.arm === 'offline') tensorsAtTaskEnd.push(tf.memory().numTensors);
       if (e.type === 'subscriber-error') errors.push(e.message);
     });

@@ -30,7 +30,7 @@ describe('a run stopped during a learner phase', () => {
     const control = defaultControl();
     const events = new EventStream<AgentEvent>();
     events.subscribe((e) => {
-      if (e.type === 'progress' && e.phase === 'learn' && e.game === 1 && e.frame > config.schedule.tasks[0].steps + 800 && !control.stop) {
+      if (e.type === 'progress' && e.phase === 'learn' && e.task === 1 && e.frame > config.schedule.tasks[0].steps + 800 && !control.stop) {
         control.stop = true;
         stoppedAt = e.frame;
       }

@@ -1,7 +1,9 @@
-/** The progress reporter written to a file or a pipe: plain lines with the time so far and an ETA. */
+/** The progress reporter written to a file or a pipe, for both kinds of run: plain lines with the time so far and an ETA. */
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ContinualEvent } from '../../core/continual.ts';
+import type { AgentEvent } from '../../agent/events.ts';
+import { agentPreset } from '../../agent/presets.ts';
+import type { ClassificationEvent } from '../../core/continual.ts';
 import { findExperiment } from '../../core/experiments/presets.ts';
 import { buildStream } from '../../core/stream.ts';
 import { progressReporter } from '../../cli/reporters/progress.ts';
@@ -18,8 +20,9 @@ const config = findExperiment('split-mnist').build('quick', { arm: 'gr', seed: 1
 const stream = buildStream(config.stream, config.seed);
 // Quick split MNIST: 5 tasks of 300 solver and 300 generator iterations, 3000 iterations of work in all.
 const info = { name: stream.name, scenario: stream.scenario, outputs: stream.outputs, shape: [...stream.shape], taskNames: stream.tasks.map((t) => t.name) };
-const at = (task: number, iteration: number, generatorIteration: number): ContinualEvent => ({
+const at = (task: number, iteration: number, generatorIteration: number): ClassificationEvent => ({
   type: 'progress',
+  kind: 'classification',
   task,
   tasks: 5,
   iteration,
@@ -35,7 +38,7 @@ function started(resumedAt: number) {
   const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
   const { out, lines } = captured();
   const reporter = progressReporter('split-mnist/gr', out);
-  reporter.subscriber({ type: 'start', stream: info, config, resumedAt, generatorIterations: 300 });
+  reporter.subscriber({ type: 'start', kind: 'classification', tasks: info.taskNames, stream: info, config, resumedAt, generatorIterations: 300 });
   return { reporter, lines, clock };
 }
 
@@ -69,5 +72,44 @@ describe('progress as plain lines', () => {
     reporter.subscriber(at(4, 300, 150));
     expect(lines()[0]).toBe('split-mnist/gr: resuming from the checkpoint after task 4');
     expect(lines().at(-1)).toBe('split-mnist/gr: task 5/5 it 300/300 loss 0.500 gen 1.250@150 acc - (1 min 10 s, ETA 30.0 s)');
+  });
+});
+
+describe("an RL run's progress through the same log", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes its games and references, a line a tenth of a learner phase, the learner score and each row of R', () => {
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
+    const { out, lines } = captured();
+    const reporter = progressReporter('rl gr', out);
+    const rl = agentPreset('quick', { framesPerGame: 1000, arms: ['gr'] });
+    const learn = (frame: number): Extract<AgentEvent, { type: 'progress' }> => ({
+      type: 'progress',
+      kind: 'rl',
+      task: 0,
+      phase: 'learn',
+      frame,
+      totalFrames: 2000,
+      framesPerSecond: 500,
+      epsilon: 0.5,
+      tdLoss: 0.25,
+      consolidationLoss: null,
+      etaSeconds: null,
+    });
+    reporter.subscriber({ type: 'start', kind: 'rl', tasks: ['freeway', 'breakout'], config: rl, frames: [1000, 1000], resumedAtFrame: 0, reference: { random: [0, 1], scripted: [10, 20] } });
+    clock.mockReturnValue(2_000);
+    reporter.subscriber(learn(100));
+    // Within the same tenth of the game nothing more; a consolidation's progress is shown only in place.
+    reporter.subscriber(learn(150));
+    reporter.subscriber({ ...learn(1000), phase: 'consolidate', epsilon: null, tdLoss: null, consolidationLoss: 0.1 });
+    reporter.subscriber({ type: 'curve', kind: 'rl', arm: null, frame: 1000, task: 0, values: [0.5, null] });
+    reporter.subscriber({ type: 'task-end', kind: 'rl', arm: 'gr', task: 0, frame: 1000, row: [0.5, 0], learnerScore: 5, dreams: null });
+    reporter.finish();
+    expect(lines()).toEqual([
+      'rl gr: freeway → breakout; reference (random/scripted): freeway 0.0/10.0, breakout 1.0/20.0',
+      'rl gr: game 1/2 freeway · learn · 100/1000 frames · 500 frames/s · ε 0.50 · TD 0.250 · 2.0 s',
+      'rl gr: learner on freeway: normalised score 0.500 at frame 1000',
+      'rl gr: gr after freeway: freeway 0.500, breakout 0.000 (learner scored 5.00)',
+    ]);
   });
 });

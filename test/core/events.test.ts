@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runContinual, type ContinualEvent, type RunResult } from '../../core/continual.ts';
+import { runContinual, type ClassificationEvent, type RunResult } from '../../core/continual.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { EventStream, type SubscriberError } from '../../core/events.ts';
 import { MNIST_SHAPE } from '../../core/data/mnist.ts';
@@ -19,7 +19,7 @@ import { GeneratorWorker } from '../../core/generators/parallel.ts';
 import { buildStream } from '../../core/stream.ts';
 import { twoTaskSplit } from './helpers.ts';
 
-type Seen = ContinualEvent | SubscriberError;
+type Seen = ClassificationEvent | SubscriberError;
 const config = twoTaskSplit('gr', {
   stream: { kind: 'split-mnist', scenario: 'class', tasks: 2, limit: { train: 600, test: 100 } },
   iterations: 50,
@@ -70,7 +70,7 @@ describe('a run as an event stream (wasm)', () => {
   beforeAll(async () => {
     await useBackend('wasm');
     quiet = await runContinual(config, { backend: 'wasm' });
-    const events = new EventStream<ContinualEvent>();
+    const events = new EventStream<ClassificationEvent>();
     events.subscribe((e) => {
       if (e.type === 'progress') throw new Error('the viewer fell over');
     });
@@ -95,14 +95,14 @@ describe('a run as an event stream (wasm)', () => {
     expect(types.filter((t) => t === 'task-end')).toHaveLength(2);
     expect(types.filter((t) => t === 'curve')).toHaveLength(4); // every 25 of 50 iterations, two tasks
     expect(types.indexOf('curve')).toBeLessThan(types.indexOf('task-end'));
-    const start = seen[0] as Extract<ContinualEvent, { type: 'start' }>;
+    const start = seen[0] as Extract<ClassificationEvent, { type: 'start' }>;
     expect(start.stream).toEqual({ name: 'split-mnist', scenario: 'class', outputs: 4, shape: [28, 28, 1], taskNames: ['digits 0/1', 'digits 2/3'] });
     expect(start.resumedAt).toBe(0);
     expect(start.generatorIterations).toBe(50);
-    const end = seen.at(-1) as Extract<ContinualEvent, { type: 'end' }>;
+    const end = seen.at(-1) as Extract<ClassificationEvent, { type: 'end' }>;
     expect(end).toMatchObject({ acc: quiet.acc, bwt: quiet.bwt, fwt: quiet.fwt, forgetting: quiet.forgetting, accuracyMatrix: quiet.accuracyMatrix });
-    const lastTask = seen.filter((e) => e.type === 'task-end').at(-1) as Extract<ContinualEvent, { type: 'task-end' }>;
-    expect(lastTask.accuracies).toEqual(quiet.accuracyMatrix[2]);
+    const lastTask = seen.filter((e) => e.type === 'task-end').at(-1) as Extract<ClassificationEvent, { type: 'task-end' }>;
+    expect(lastTask.row).toEqual(quiet.accuracyMatrix[2]);
     expect(lastTask.samples).toHaveLength(64 * 784);
     expect(lastTask.replay?.samples).toBe(1000);
   });
@@ -123,7 +123,7 @@ describe('a run as an event stream (wasm)', () => {
   });
 
   it('a run that fails tells its subscribers why, then throws the same error', async () => {
-    const events = new EventStream<ContinualEvent>();
+    const events = new EventStream<ClassificationEvent>();
     const failed: Seen[] = [];
     events.subscribe((e) => failed.push(e));
     await runContinual(config, { backend: 'wasm', checkpointDir: dir, stopAfterTasks: 1 });
@@ -140,7 +140,7 @@ describe('a run as an event stream (wasm)', () => {
     const failing = vi
       .spyOn(GeneratorWorker.prototype, 'trainTask')
       .mockImplementation(() => new Promise((_, reject) => setTimeout(() => reject(new Error('generator worker: out of memory')), 50)));
-    const events = new EventStream<ContinualEvent>();
+    const events = new EventStream<ClassificationEvent>();
     const failed: Seen[] = [];
     events.subscribe((e) => failed.push(e));
     try {

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ARMS, type ArmName } from '../../core/arms.ts';
-import { runContinual, type ContinualEvent } from '../../core/continual.ts';
+import { runContinual, type ClassificationEvent } from '../../core/continual.ts';
 import { EventStream } from '../../core/events.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { Rng } from '../../core/engine/random.ts';
@@ -75,7 +75,7 @@ describe('tensor hygiene (wasm)', () => {
       parallel: false,
     });
     const before = tf.memory().numTensors;
-    const events = new EventStream<ContinualEvent>();
+    const events = new EventStream<ClassificationEvent>();
     events.subscribe((event) => {
       if (event.type === 'task-end') counts.push(tf.memory().numTensors);
     });

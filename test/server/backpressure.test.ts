@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeEnv } from '../../env/single.ts';
 import { decodeFrame, encodeFrame, OPCODE_FRAME } from '../../protocol/binary.ts';
 import type { Capability, ControlState } from '../../protocol/messages.ts';
-import type { Job, JobOutput, Watching } from '../../server/job.ts';
+import { refusalOf, type Job, type JobOutput, type JobRequest, type Refusal, type Watching } from '../../server/job.ts';
 import { stalledViewer } from '../../server/bench.ts';
 import { startServer, type ViewerServer } from '../../server/server.ts';
 import { connect } from './helpers.ts';
@@ -23,6 +23,10 @@ class FrameSource implements Job {
   private output: (o: JobOutput) => void = () => {};
 
   constructor(private readonly total: number) {}
+
+  refusal(request: JobRequest): Refusal | null {
+    return refusalOf(this.capabilities, null, request);
+  }
 
   start(output: (o: JobOutput) => void): void {
     this.output = output;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameThrottle } from '../../server/agent-messages.ts';
+import { FrameThrottle } from '../../server/throttle.ts';
 import { downsample } from '../../server/history.ts';
 
 describe('frame throttle (worker side)', () => {

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import type { ListedJob } from '../../sweep/listing.ts';
-import { reportMarkdown } from '../../sweep/report.ts';
-import { gatherRlResults } from '../../sweep/rl-report.ts';
+import { gatherResults, reportMarkdown } from '../../sweep/report.ts';
 
 const results = join(import.meta.dirname, '..', '..', 'docs', 'results', 'rl', 'earlier', 'all-dreams');
 const read = (seed: number, arm: string): unknown => JSON.parse(readFileSync(join(results, `seed-${seed}`, arm, 'result.json'), 'utf8'));
@@ -28,14 +27,15 @@ describe('dgr sweep report', () => {
       done('none+gr.seed-1', [read(1, 'none'), read(1, 'gr')]),
       done('gr+none.seed-3', [edited, read(3, 'none')]),
     ];
-    const { groups, leftOut } = gatherRlResults(jobs);
+    const results = gatherResults(jobs);
+    const { rl: groups, leftOut } = results;
     expect(groups.map((g) => [g.arm, g.merged.seeds])).toEqual([['gr', [1, 2]], ['none', [1, 2, 3]]]);
     expect(leftOut).toEqual([
       'job none+gr.seed-1 (arm 2): seed 1 is also in job gr+none.seed-1 (arm 1); a seed counts once',
       expect.stringMatching(/^job gr\+none\.seed-3 \(arm 1\): seed 3: acc is 0\.9 but its R gives 0\.35\d+; the file was edited/),
       'job none+gr.seed-1 (arm 1): seed 1 is also in job gr+none.seed-1 (arm 2); a seed counts once',
     ]);
-    const markdown = reportMarkdown([], groups, jobs, null, leftOut);
+    const markdown = reportMarkdown(results, jobs, null);
     expect(markdown).toMatch(/\| gr +\| +2 \|/);
     expect(markdown).toContain('Done but not in the table:');
     expect(markdown).toContain('- job none+gr.seed-1 (arm 1): seed 1 is also in');
