@@ -5,6 +5,7 @@ import { table } from '../../../core/report/markdown.ts';
 import { RL_QUICK_TARGETS } from '../../targets.ts';
 import { auditTable, learnersTable, learnersWithReferences } from './rl-learners.ts';
 import { readRl } from './rl-files.ts';
+import { choiceTable, type Candidate } from './rl-choice.ts';
 import { fiveArms, retentionTable, type ArmRow } from './rl-retention.ts';
 
 const retention = (rows: readonly ArmRow[]) => (context: TableContext) => retentionTable(context, rows);
@@ -27,6 +28,14 @@ function quickTargets(context: TableContext): string {
   const rows = RL_QUICK_TARGETS.map((t) => [t.name, t.description, pct(t.measured, 2) + (t.name.includes('minus') ? ' points' : ' %'), `${pct(t.min, 0)} to ${pct(t.max, 0)}`]);
   return [...table(['target', 'what it pins', 'when pinned (OpenBLAS)', 'band'], rows), '', `Source: ${repoLink(context, 'agent/targets.ts')} (\`RL_QUICK_TARGETS\`).`].join('\n');
 }
+
+/** Issue 30's candidates for the scholar, each on all three orders of development seed 101 (./rl-choice.ts). */
+const devFile = (prefix: string) => (order: string, arm: string): string => `rl/earlier/protocol-dev/${prefix}${order}-seed-101/${arm}/result.json`;
+const CANDIDATES: Candidate[] = [
+  { label: 'MSE, MLP VAE (the preset)', file: devFile('') },
+  { label: 'policy distillation, MLP VAE', file: devFile('policy-') },
+  { label: 'policy distillation, grid VAE', file: devFile('policy-grid-vae-') },
+];
 
 const QUICK_ARMS: ArmRow[] = ['gr', 'none', 'er', 'noise', 'offline'].map((arm) => ({ label: arm, file: `rl/quick/${arm}/result.json` }));
 const protocolDev = (order: string): ArmRow[] => ['gr', 'er', 'none'].map((arm) => ({ label: arm, file: `rl/earlier/protocol-dev/${order}-seed-101/${arm}/result.json` }));
@@ -79,6 +88,9 @@ export const RL_TABLES: TableSet = {
     { label: 'gr, policy distillation, grid VAE', file: 'rl/earlier/protocol-dev/policy-grid-vae-three-games-from-freeway-seed-101/gr/result.json' },
     { label: 'er, policy distillation', file: 'rl/earlier/protocol-dev/policy-three-games-from-freeway-seed-101/er/result.json' },
   ]),
+  'rl-protocol-dev-choice-gr': (context) => choiceTable(context, CANDIDATES, 'gr'),
+  'rl-protocol-dev-choice-er': (context) =>
+    choiceTable(context, [{ ...CANDIDATES[0], label: 'MSE (the preset)' }, { ...CANDIDATES[1], label: 'policy distillation' }], 'er'),
   'rl-protocol-dev-regularisers': retention(
     ['ewc', 'online-ewc', 'si', 'lwf'].map((arm) => ({ label: arm, file: `rl/earlier/protocol-dev/regularisers-three-games-seed-101/${arm}/result.json` })),
   ),
