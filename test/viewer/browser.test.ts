@@ -19,6 +19,8 @@ import { BACKGROUND } from '../../env/palette.ts';
 import { cellMismatches, readGif } from '../env/gif-reader.ts';
 import { tinyRl } from '../server/helpers.ts';
 
+const SECOND_GAME_FRAMES = 60_000;
+
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'dgr-viewer-'));
 const out = join(work, 'live');
@@ -123,7 +125,11 @@ describe('the viewer in chromium against dgr serve', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`);
     const config = join(work, 'tiny-rl.json');
-    writeFileSync(config, JSON.stringify(tinyRl()));
+    // The second game is long enough (tens of seconds) for the tests after the first to find it being learnt,
+    // whatever the earlier tests took on a busy machine: frames are only shown while a game is learnt.
+    const tiny = tinyRl();
+    const schedule = { ...tiny.schedule, tasks: tiny.schedule.tasks.map((t, k) => (k === 1 ? { ...t, steps: SECOND_GAME_FRAMES } : t)) };
+    writeFileSync(config, JSON.stringify({ ...tiny, schedule }));
     server = spawn(process.execPath, [join(root, 'bin', 'dgr.js'), 'serve', '--config', config, '--port', '0', '--out', out, '--backend', 'wasm'], { cwd: root });
     server.stderr!.on('data', (d) => (serverLog += String(d)));
     const line = await new Promise<string>((resolve, reject) => {
