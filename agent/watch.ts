@@ -31,36 +31,32 @@ export class Watcher {
   private watchGame: ScholarGame | null = null;
   /** Made at the first request, so a phase nobody watches side by side builds nothing. */
   private sideBySide: SideBySide | null = null;
+  /** The run's frame at the last learner step (the side-by-side games are stamped with it while paused). */
+  private runFrame = 0;
 
   constructor(
     private readonly run: Watched,
     private readonly game: number,
   ) {}
 
-  /** The run's frame at the last learner step (the side-by-side games are stamped with it while paused). */
-  private runFrame = 0;
-
   onLearnerStep(startFrame: number, step: LearnerStep): Promise<void> | void {
     this.runFrame = startFrame + step.frame;
-    if (this.run.events.size > 0) {
-      this.emitFrame(startFrame, step);
-      this.playSideBySide();
-    }
+    if (this.run.events.size > 0) this.emitFrame(startFrame, step);
+    this.playSideBySide();
     return this.checkIn(step.frame);
   }
 
-  /** The arms' games go on while someone asks, also while the run is paused: pausing training to watch the arms
-   *  costs nothing (the games have their own pace, STEPS_PER_SECOND). */
+  /**
+   * Every arm's scholar on the watched game, or the first game (the one longest ago) when none is picked, while
+   * someone asks; also while the run is paused: pausing training to watch the arms costs it nothing (the games
+   * have their own pace, STEPS_PER_SECOND).
+   */
   private playSideBySide(): void {
-    if (this.run.events.size > 0 && this.run.control.sideBySide) this.emitArmFrames(this.runFrame);
-  }
-
-  /** Every arm's scholar on the watched game, or the first game (the one longest ago) when none is picked. */
-  private emitArmFrames(runFrame: number): void {
+    if (this.run.events.size === 0 || !this.run.control.sideBySide) return;
     const watch = this.run.control.watch;
     const game = watch !== null && watch < this.run.schedule.tasks.length ? watch : 0;
     this.sideBySide ??= new SideBySide(this.run.arms, this.run.schedule);
-    const frames = this.sideBySide.step(game, runFrame);
+    const frames = this.sideBySide.step(game, this.runFrame);
     if (frames) this.run.events.emit({ type: 'arm-frames', frames });
   }
 

@@ -10,6 +10,7 @@
  * rises; the second is the same yardstick for every candidate.
  */
 import { resultLink, type TableContext } from '../../../core/report/docs/document.ts';
+import { spread } from '../../../core/report/aggregate.ts';
 import { pct } from '../../../core/report/docs/format.ts';
 import { table } from '../../../core/report/markdown.ts';
 import { ratio, seedSamples, type RetentionReference } from '../retention-statistics.ts';
@@ -24,32 +25,43 @@ export interface Candidate {
 /** The three rotations of the three games, as the presets name their schedules. */
 export const ORDERS = ['three-games', 'three-games-from-freeway', 'three-games-from-space-invaders'] as const;
 
-/** Retention of every earlier game of one file, one seed, against a reference (null: nothing learnt). */
-function kept(context: TableContext, file: string, reference: RetentionReference): { games: string[]; kept: (number | null)[] } {
+/** One file's earlier games and their retention against both references, one seed (null: nothing learnt). */
+interface Kept {
+  readonly games: readonly string[];
+  readonly kept: Record<RetentionReference, (number | null)[]>;
+}
+
+function kept(context: TableContext, file: string): Kept {
   const r = readRl(context, file);
   if (r.perSeed.length !== 1) throw new Error(`${file}: ${r.perSeed.length} seeds; the development table takes one`);
   const earlier = r.games.slice(0, -1);
-  return { games: earlier, kept: earlier.map((_, i) => ratio(seedSamples(r, i)[0], reference)) };
+  const of = (reference: RetentionReference) => earlier.map((_, i) => ratio(seedSamples(r, i)[0], reference));
+  return { games: earlier, kept: { scholar: of('scholar'), learner: of('learner') } };
 }
 
 const cell = (xs: readonly (number | null)[]): string => xs.map((x) => (x === null ? '–' : pct(x, 1))).join(' / ');
 
+/** Mean and lowest over every (order, game) pair; a game with nothing learnt to keep counts as nothing kept. */
+function summary(kepts: readonly Kept[], reference: RetentionReference): string[] {
+  const all = kepts.flatMap((k) => k.kept[reference].map((x) => x ?? 0));
+  return [`${pct(spread(all).mean, 1)} %`, `${pct(Math.min(...all), 1)} %`];
+}
+
 /** One row per candidate: each order's earlier games kept (in the order's own game order), then the mean and the
  *  lowest over every (order, game) pair, against the scholar and against the learner. */
 export function choiceTable(context: TableContext, candidates: readonly Candidate[], arm: string): string {
-  const heads = ORDERS.map((order) => {
-    const { games } = kept(context, candidates[0].file(order, arm), 'scholar');
-    return `${gameTitle(games[0])} first: ${games.map(gameTitle).join(' / ')} kept (of scholar)`;
-  });
-  const body = candidates.map((c) => {
+  const rows = candidates.map((c) => {
     const files = ORDERS.map((order) => c.file(order, arm));
-    const of = (reference: RetentionReference) => files.map((f) => kept(context, f, reference).kept);
-    const summary = (reference: RetentionReference): string[] => {
-      const all = of(reference).flat().map((x) => x ?? 0);
-      return [`${pct(all.reduce((a, b) => a + b, 0) / all.length, 1)} %`, `${pct(Math.min(...all), 1)} %`];
-    };
-    return [c.label, ...of('scholar').map((xs) => `${cell(xs)} %`), ...summary('scholar'), ...summary('learner'), files.map((f, o) => resultLink(context, f, String(o + 1))).join(' ')];
+    return { label: c.label, files, kepts: files.map((f) => kept(context, f)) };
   });
+  const heads = rows[0].kepts.map(({ games }) => `${gameTitle(games[0])} first: ${games.map(gameTitle).join(' / ')} kept (of scholar)`);
+  const body = rows.map(({ label, files, kepts }) => [
+    label,
+    ...kepts.map((k) => `${cell(k.kept.scholar)} %`),
+    ...summary(kepts, 'scholar'),
+    ...summary(kepts, 'learner'),
+    files.map((f, o) => resultLink(context, f, String(o + 1))).join(' '),
+  ]);
   const header = ['candidate', ...heads, 'mean (of scholar)', 'lowest (of scholar)', 'mean (of learner)', 'lowest (of learner)', 'files'];
   return table(header, body).join('\n');
 }
