@@ -14,7 +14,7 @@ import { writeJson } from '../core/json-files.ts';
 import { duration, table } from '../core/report/markdown.ts';
 import { mergeResults, parseResultFile, type ResultFile } from '../core/results.ts';
 import type { ListedJob } from './listing.ts';
-import { retentionSections, retentionSectionsMarkdown } from './rl-statistics.ts';
+import { retentionSections, retentionSectionsMarkdown } from '../agent/report/retention-sections.ts';
 
 export interface GroupResult {
   readonly experiment: string;
@@ -182,7 +182,7 @@ function rlTables(groups: readonly RlGroupResult[]): string[] {
 export function reportMarkdown(results: SweepResults, jobs: readonly ListedJob[], charts: string | null = null): string {
   const { experiments, rl, leftOut } = results;
   const lines = experimentTable(experiments);
-  if (rl.length > 0) lines.push(...(lines.length > 0 ? [''] : []), ...rlTables(rl), ...retentionSectionsMarkdown(retentionSections(rl), charts));
+  if (rl.length > 0) lines.push(...(lines.length > 0 ? [''] : []), ...rlTables(rl), ...retentionSectionsMarkdown(retentionSections(rl.map((g) => g.merged)), charts));
   if (lines.at(-1) === '') lines.pop();
   if (leftOut.length > 0) lines.push('', 'Done but not in the table:', '', ...leftOut.map((why) => `- ${why}`));
   const notDone = jobs.filter((j) => j.state !== 'done');

@@ -32,7 +32,8 @@ export function retentionDotsSvg(columns: readonly DotColumn[], title: string, y
   const left = 64;
   const top = 48;
   const py = (y: number): number => top + (1 - (y - yMin) / (yMax - yMin)) * plotH;
-  const body: string[] = [text(left + plotW / 2, 24, title, { 'font-size': 15, 'font-weight': 'bold', 'text-anchor': 'middle' })];
+  // The title starts at the left edge and the picture widens to hold it: a pooled table's title is long.
+  const body: string[] = [text(12, 24, title, { 'font-size': 15, 'font-weight': 'bold' })];
   for (let g = Math.round(yMin * 5); g <= Math.round(yMax * 5); g++) {
     const y = py(g / 5);
     body.push(el('line', { x1: left, x2: left + plotW, y1: y, y2: y, stroke: g === 0 || g === 5 ? '#909090' : '#ececec', 'stroke-width': 1 }));
@@ -59,7 +60,7 @@ export function retentionDotsSvg(columns: readonly DotColumn[], title: string, y
   const note = top + 34 + arms.length * 20;
   body.push(text(lx, note, 'dot: a seed', { 'font-size': 11, fill: '#444' }), text(lx, note + 16, 'bar: mean, line: 95 % CI', { 'font-size': 11, fill: '#444' }));
   const legendWidth = 28 + Math.max(...[...arms, 'bar: mean, line: 95 % CI'].map((n) => textWidth(n, 12)));
-  return svgDocument(lx + legendWidth, top + plotH + 34, body);
+  return svgDocument(Math.max(lx + legendWidth, 24 + textWidth(title, 15)), top + plotH + 34, body);
 }
 
 /** A column's seeds (spread sideways by seed order so equal values stay visible), mean bar and interval. */

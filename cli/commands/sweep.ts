@@ -12,7 +12,7 @@ import { gatherResults, reportMarkdown, writeGroupResults } from '../../sweep/re
 import { parseSweepSpec, sweepJobs, type SweepEntryInput } from '../../sweep/spec.ts';
 import { statusText } from '../../sweep/status.ts';
 import { submitJobs } from '../../sweep/submit.ts';
-import { retentionSections, writeRetentionCharts } from '../../sweep/rl-statistics.ts';
+import { retentionSections, writeRetentionCharts } from '../../agent/report/retention-sections.ts';
 import type { RunOverrides } from '../../runner/experiment-configs.ts';
 import { overrideOptions } from '../experiment-options.ts';
 import { allowManyFramesOption, distinctChoices, intOption, scheduleFrom } from '../options.ts';
@@ -156,7 +156,7 @@ export function registerSweep(program: Command): void {
     const markdown = reportMarkdown(results, jobs, opts.out ? 'rl' : null);
     process.stdout.write(markdown);
     if (opts.out) {
-      const charts = await writeRetentionCharts(join(opts.out, 'rl'), retentionSections(results.rl));
+      const charts = await writeRetentionCharts(join(opts.out, 'rl'), retentionSections(results.rl.map((g) => g.merged)));
       const report = join(opts.out, 'report.md');
       writeFileSync(report, markdown);
       for (const path of [...writeGroupResults(opts.out, results), ...charts, report]) process.stderr.write(`dgr: wrote ${path}\n`);

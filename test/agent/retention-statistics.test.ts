@@ -11,7 +11,7 @@ import { largestEvaluationSe, orderCells, retentionIqm, seedSamples, summariseRe
 import { retentionStatisticsMarkdown } from '../../agent/report/retention-table.ts';
 import { retention } from '../../agent/result.ts';
 import { continualMetrics } from '../../core/metrics.ts';
-import { retentionSections, retentionSectionsMarkdown } from '../../sweep/rl-statistics.ts';
+import { retentionSections, retentionSectionsMarkdown } from '../../agent/report/retention-sections.ts';
 import { unknownProvenance } from '../../core/provenance.ts';
 import { tinyConfig } from './helpers.ts';
 
@@ -90,8 +90,7 @@ describe('retention statistics', () => {
 
   it('table the sweep per order and pooled over orders of the same games, each order a stratum', () => {
     const other = { ...config.schedule, name: 'two-games-again' };
-    const groups = [file('gr'), file('none'), file('gr', undefined, other)].map((merged) => ({ schedule: merged.schedule, arm: merged.arm, merged }));
-    const sections = retentionSections(groups);
+    const sections = retentionSections([file('gr'), file('none'), file('gr', undefined, other)]);
     expect(sections.map((s) => s.title)).toEqual([
       `order ${config.schedule.name} (breakout → freeway)`,
       'order two-games-again (breakout → freeway)',

@@ -1,12 +1,12 @@
 /**
  * The docs' generated tables (agent/report/docs/, core/report/docs/) are what the committed result files give:
  * run `dgr report docs` after committing a result. Every table is placed, and a changed figure in any of them is
- * found and named.
+ * found and named. The charts they link are committed as their files give them.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DOC_TABLES, DOCUMENTS } from '../../agent/report/docs/index.ts';
+import { DOC_CHARTS, DOC_TABLES, DOCUMENTS } from '../../agent/report/docs/index.ts';
 import { markedTables, staleTables, withTables, type TableSet } from '../../core/report/docs/document.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -50,6 +50,13 @@ describe('docs tables', () => {
       const edited = text.slice(0, at) + changed + text.slice(at + digits.length);
       expect(staleTables(edited, document, root, TABLES)).toEqual([`${document}: table '${name}'`]);
       expect(withTables(edited, document, root, TABLES)).toBe(text);
+    }
+  });
+
+  it('every chart the tables link is committed as its files give it, SVG and PNG', () => {
+    for (const { path, svg } of DOC_CHARTS({ root, document: 'docs/RESULTS.md' })) {
+      expect(read(path), path).toBe(svg);
+      expect(existsSync(join(root, path.replace(/\.svg$/, '.png'))), path).toBe(true);
     }
   });
 

@@ -7,6 +7,7 @@ import { speed } from '../../../core/report/docs/bench.ts';
 import { CLASSIFICATION_TABLES } from '../../../core/report/docs/classification.ts';
 import type { TableSet } from '../../../core/report/docs/document.ts';
 import { glance, invalidDreams, rlGlance } from './glance.ts';
+import { protocolCharts } from './rl-protocol.ts';
 import { RL_TABLES } from './rl-tables.ts';
 
 /** The documents that hold generated tables, relative to the repository's root. */
@@ -20,3 +21,7 @@ export const DOC_TABLES: TableSet = {
   'rl-invalid-dreams': invalidDreams,
   speed,
 };
+
+/** The charts the generated tables link, as SVG text by path (relative to the root), from the same committed files;
+ *  `dgr report docs` writes each (and a PNG beside it), and `--check` fails when one differs. */
+export const DOC_CHARTS = protocolCharts;

@@ -5,6 +5,7 @@ import { table } from '../../../core/report/markdown.ts';
 import { RL_QUICK_TARGETS } from '../../targets.ts';
 import { auditTable, learnersTable, learnersWithReferences } from './rl-learners.ts';
 import { readRl } from './rl-files.ts';
+import { protocolBars, protocolSeeds, protocolTables } from './rl-protocol.ts';
 import { choiceTable, type Candidate } from './rl-choice.ts';
 import { fiveArms, retentionTable, type ArmRow } from './rl-retention.ts';
 
@@ -72,6 +73,9 @@ export const RL_TABLES: TableSet = {
     { label: 'gr, β = 1 (previous section)', file: 'rl/earlier/steady-freeway-preset-learner/three-games-gr.json' },
   ]),
   'rl-beta01-audit': (context) => auditTable(context, 'rl/earlier/steady-freeway-beta01/three-games-gr.json'),
+  'rl-protocol': protocolTables,
+  'rl-protocol-seeds': protocolSeeds,
+  'rl-protocol-bars': protocolBars,
   'rl-protocol-dev-three-games': retention(protocolDev('three-games')),
   'rl-protocol-dev-from-freeway': retention(protocolDev('three-games-from-freeway')),
   'rl-protocol-dev-from-space-invaders': retention(protocolDev('three-games-from-space-invaders')),

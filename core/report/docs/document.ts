@@ -28,10 +28,14 @@ export function readResultJson(context: TableContext, file: string): { path: str
   return { path, data: JSON.parse(readFileSync(path, 'utf8')) };
 }
 
+/** A repository path (relative to the root) as the context's document reaches it. */
+export function pathFrom(context: TableContext, file: string): string {
+  return relative(dirname(context.document), file).split(/[\\/]/).join(posix.sep);
+}
+
 /** `[label](path)` of a repository file (relative to the root), as a link from the context's document. */
 export function repoLink(context: TableContext, file: string, label: string = file): string {
-  const from = dirname(context.document);
-  return `[${label}](${relative(from, file).split(/[\\/]/).join(posix.sep)})`;
+  return `[${label}](${pathFrom(context, file)})`;
 }
 
 /** A link to a committed result file (relative to docs/results), labelled by that path. */

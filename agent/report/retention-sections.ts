@@ -1,16 +1,16 @@
 /**
- * `dgr sweep report`'s retention statistics for RL runs (agent/report/retention-statistics.ts): a table per order of
- * games (per schedule), and one pooled over the orders of the same games, each cell mean [95 % CI] over seeds;
- * when the report is written to a folder, a per-seed dots chart for each. Pooling keeps each (order, game) cell's
+ * Retention statistics of many RL runs (./retention-statistics.ts), as `dgr sweep report` and the docs' protocol
+ * tables give them: a table per order of games (per schedule), and one pooled over the orders of the same games,
+ * each cell mean [95 % CI] over seeds; a per-seed dots chart for each. Pooling keeps each (order, game) cell's
  * seeds as one stratum of the bootstrap, so an order run with more seeds does not lend the others its spread.
  */
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { retentionDotsOf } from '../agent/report/retention-dots.ts';
-import { largestEvaluationSe, orderCells, type RetentionCell } from '../agent/report/retention-statistics.ts';
-import { evaluationSeLine, iqmTable, retentionLegend, retentionTable } from '../agent/report/retention-table.ts';
-import { svgToPng } from '../core/report/svg.ts';
-import type { RlGroupResult } from './report.ts';
+import { svgToPng } from '../../core/report/svg.ts';
+import type { RlResultFile } from './result-file.ts';
+import { retentionDotsOf } from './retention-dots.ts';
+import { largestEvaluationSe, orderCells, type RetentionCell } from './retention-statistics.ts';
+import { evaluationSeLine, iqmTable, retentionLegend, retentionTable } from './retention-table.ts';
 
 /** One table's worth: an order of games (one schedule) or the orders of the same games pooled. */
 export interface RetentionSection {
@@ -23,10 +23,11 @@ export interface RetentionSection {
 
 const slug = (name: string): string => name.replace(/[^a-z0-9-]+/gi, '-');
 
-/** A section per schedule, then one per set of games run in more than one order. */
-export function retentionSections(groups: readonly RlGroupResult[]): RetentionSection[] {
-  const schedules = [...new Set(groups.map((g) => g.schedule))];
-  const filesOf = (schedule: string) => groups.filter((g) => g.schedule === schedule).map((g) => g.merged);
+/** A section per schedule, then one per set of games run in more than one order; `merged` holds one result per
+ *  (schedule, arm), each merged over its seeds. */
+export function retentionSections(merged: readonly RlResultFile[]): RetentionSection[] {
+  const schedules = [...new Set(merged.map((r) => r.schedule))];
+  const filesOf = (schedule: string) => merged.filter((r) => r.schedule === schedule);
   const perOrder = schedules.map((schedule): RetentionSection => {
     const files = filesOf(schedule);
     return { title: `order ${schedule} (${files[0].games.join(' → ')})`, chart: `retention-dots-${slug(schedule)}`, cells: orderCells(files), largestSe: largestEvaluationSe(files) };

@@ -1,0 +1,134 @@
+/**
+ * Issue 30's protocol in the docs: every committed seed of docs/results/rl/protocol/<schedule>/seed-<n>/ (a sweep
+ * job's run folder, checkpoints left out) merged per (order, arm) by `dgr merge`'s rules, tabled per order and
+ * pooled over the orders (../retention-sections.ts: mean [95 % CI] over seeds, the IQM), with a per-seed dots
+ * chart for each table. The protocol runs over several sessions; the committed seeds are its record, so its
+ * tables come from them and not from one session's queue.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathFrom, readResultJson, RESULTS_DIR, repoLink, type TableContext } from '../../../core/report/docs/document.ts';
+import { range } from '../../../core/report/docs/format.ts';
+import { table } from '../../../core/report/markdown.ts';
+import { mergeRlResults } from '../merge.ts';
+import type { RlResultFile } from '../result-file.ts';
+import { retentionDotsOf } from '../retention-dots.ts';
+import { retentionSections, retentionSectionsMarkdown, type RetentionSection } from '../retention-sections.ts';
+import { ratio, summariseRetention } from '../retention-statistics.ts';
+import { readRl } from './rl-files.ts';
+
+/** Where the protocol's seeds are committed, relative to docs/results. */
+export const PROTOCOL_DIR = join('rl', 'protocol');
+/** Where its dots charts are written, relative to docs/results. */
+const CHARTS_DIR = join(PROTOCOL_DIR, 'charts');
+
+const folders = (dir: string, pattern: RegExp): string[] =>
+  existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && pattern.test(e.name)).map((e) => e.name).sort() : [];
+
+/** One committed seed's run folder: its order of games, seed and the result file of each arm (relative to docs/results). */
+interface SeedRun {
+  readonly order: string;
+  readonly seed: number;
+  readonly arms: readonly { readonly arm: string; readonly file: string }[];
+}
+
+function seedRuns(context: TableContext): SeedRun[] {
+  const root = join(context.root, RESULTS_DIR, PROTOCOL_DIR);
+  return folders(root, /^three-games/).flatMap((order) =>
+    folders(join(root, order), /^seed-\d+$/).map((folder): SeedRun => {
+      const dir = join(PROTOCOL_DIR, order, folder);
+      // The arms in the run's own order (its config.json), each with its result file.
+      const { data } = readResultJson(context, join(dir, 'config.json'));
+      const arms = (data as { arms: string[] }).arms.map((arm) => ({ arm, file: join(dir, arm, 'result.json') }));
+      return { order, seed: Number(folder.slice('seed-'.length)), arms };
+    }),
+  );
+}
+
+/** Each (order, arm)'s committed seeds merged into one result, in the order of the orders, then the arms. */
+function mergedResults(context: TableContext): RlResultFile[] {
+  const byKey = new Map<string, { source: string; result: RlResultFile }[]>();
+  for (const run of seedRuns(context)) {
+    for (const { arm, file } of run.arms) {
+      const key = JSON.stringify([run.order, arm]);
+      byKey.set(key, [...(byKey.get(key) ?? []), { source: file, result: readRl(context, file) }]);
+    }
+  }
+  return [...byKey.values()].map(mergeRlResults);
+}
+
+const sections = (context: TableContext): RetentionSection[] => retentionSections(mergedResults(context));
+
+/** The per-order and pooled tables, each followed by its chart. */
+export function protocolTables(context: TableContext): string {
+  const charts = pathFrom(context, join(RESULTS_DIR, CHARTS_DIR));
+  const found = sections(context);
+  if (found.length === 0) return '(no protocol seed committed yet)';
+  return retentionSectionsMarkdown(found, charts).join('\n').trimEnd();
+}
+
+/** Which seeds each order holds, and each seed's wall time split into its learners and its consolidations. */
+export function protocolSeeds(context: TableContext): string {
+  const minutes = (s: number): string => (s / 60).toFixed(0);
+  const rows = seedRuns(context).map((run) => {
+    // Every arm of a seed's run shares its timing (one run, its arms side by side): read the first.
+    const s = readRl(context, run.arms[0].file).perSeed[0];
+    return [run.order, String(run.seed), run.arms.map((a) => a.arm).join(', '), minutes(s.seconds), minutes(s.learnerSeconds), minutes(s.consolidationSeconds), range([s.framesPerSecond], (x) => x.toFixed(0)), repoLink(context, join(RESULTS_DIR, PROTOCOL_DIR, run.order, `seed-${run.seed}`), 'folder')];
+  });
+  return table(['order', 'seed', 'arms', 'wall (min)', 'learners (min)', 'consolidations (min)', 'frames/s', 'run'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'l']).join('\n');
+}
+
+/** The dots charts the protocol's tables link, as `docs/results/rl/protocol/charts/<chart>.svg` (relative to the
+ *  root) and their SVG text; `dgr report docs` writes them (and a PNG beside each) and `--check` compares them. */
+export function protocolCharts(context: TableContext): { path: string; svg: string }[] {
+  return sections(context).map((section) => ({
+    path: join(RESULTS_DIR, CHARTS_DIR, `${section.chart}.svg`),
+    svg: retentionDotsOf(section.cells, `retention per seed · ${section.title}`),
+  }));
+}
+
+/** Issue 30's bars on the retention of the scholar's own score (R[T][i] / R[i][i]). */
+const BARS = { grMean: 0.9, grSeed: 0.75, grLow: 0.8, noneMean: 0.2, erGapPoints: 5 } as const;
+
+/** One table's arm over its earlier games: each game's mean of per-seed ratios and interval, and every seed's ratio. */
+function armRetention(section: RetentionSection, arm: string) {
+  const cells = section.cells.filter((c) => c.arm === arm);
+  const summaries = cells.map((c) => summariseRetention(c.strata, 'scholar'));
+  const seedRatios = cells.flatMap((c) => c.strata.flat().map((s) => ratio(s, 'scholar')).filter((r): r is number => r !== null));
+  const means = summaries.map((s) => s.meanOfRatios).filter((m): m is number => m !== null);
+  return {
+    seeds: Math.max(0, ...cells.map((c) => c.strata.flat().length)),
+    lowestMean: means.length > 0 ? Math.min(...means) : null,
+    highestMean: means.length > 0 ? Math.max(...means) : null,
+    meanOverGames: means.length > 0 ? means.reduce((a, b) => a + b, 0) / means.length : null,
+    lowestSeed: seedRatios.length > 0 ? Math.min(...seedRatios) : null,
+    lowestLow: summaries.some((s) => s.interval === null) ? null : Math.min(...summaries.map((s) => s.interval!.low)),
+  };
+}
+
+/** Each table (order or pooled) against issue 30's numbers: what GR, None and ER reach and whether each bar is met. */
+export function protocolBars(context: TableContext): string {
+  const pct1 = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
+  const mark = (ok: boolean | null): string => (ok === null ? '' : ok ? ' ✓' : ' ✗');
+  const rows = sections(context).map((section) => {
+    const gr = armRetention(section, 'gr');
+    const er = armRetention(section, 'er');
+    const none = armRetention(section, 'none');
+    const gap = gr.meanOverGames !== null && er.meanOverGames !== null ? 100 * (er.meanOverGames - gr.meanOverGames) : null;
+    const test = (value: number | null, ok: (v: number) => boolean): boolean | null => (value === null ? null : ok(value));
+    return [
+      section.title,
+      String(gr.seeds),
+      pct1(gr.lowestMean) + mark(test(gr.lowestMean, (v) => v >= BARS.grMean)),
+      pct1(gr.lowestSeed) + mark(test(gr.lowestSeed, (v) => v >= BARS.grSeed)),
+      (gr.lowestLow === null ? '– (one seed)' : pct1(gr.lowestLow)) + mark(test(gr.lowestLow, (v) => v > BARS.grLow)),
+      pct1(none.highestMean) + mark(test(none.highestMean, (v) => v < BARS.noneMean)),
+      (gap === null ? '–' : `${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(1)}`) + mark(test(gap, (v) => v <= BARS.erGapPoints)),
+    ];
+  });
+  return table(
+    ['table', 'seeds', 'GR, lowest game (≥ 90 %)', 'GR, lowest seed (≥ 75 %)', 'GR, lowest CI end (> 80 %)', 'None, highest game (< 20 %)', 'ER − GR, points (≤ 5)'],
+    rows,
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+  ).join('\n');
+}
