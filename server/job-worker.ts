@@ -5,6 +5,7 @@
  * (./run-messages.ts): everything it reports goes to the server as JobOutputs (binary ones transferred). It reads
  * its controls from shared memory.
  */
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AgentConfig } from '../agent/config.ts';
@@ -28,18 +29,22 @@ function post(o: WorkerOutput): void {
 
 /**
  * What the run layer needs of this job: each seed watched by the server's messages, the folder's notices as log
- * lines, and the stop a viewer's Ctrl-C asks for. `past` is what a resumed seed already did (its curves, R and
- * dreams), sent right after the run's start so viewers of a resumed run see it all. `dgr serve` locked the seed
- * folders for this process before it started this thread: the lock there is this job's own to take over.
+ * lines, and the stop a viewer's Ctrl-C asks for. `started` is called once the seed's run has started (a
+ * checkpoint of another config would have been refused), and what it returns — what a resumed seed already did
+ * (its curves, R and dreams) — is sent right after the run's start, so viewers of a resumed run see it all.
+ * `dgr serve` locked the seed folders for this process before it started this thread: the lock there is this
+ * job's own to take over.
  */
-function served(messages: Omit<MessageOptions, 'watched' | 'frameRate'>, past: (seed: number) => JobOutput[] = () => []): SeedRunOptions<AnyRunEvent> {
+function served(messages: Omit<MessageOptions, 'watched' | 'frameRate'>, started: (seed: number) => JobOutput[] = () => []): SeedRunOptions<AnyRunEvent> {
   return {
     watch: ({ seed }) => {
-      const before = past(seed);
+      let announced = false;
       const { subscriber, dispose } = runMessages(
         (o) => {
           post(o);
-          if (o.kind === 'message' && o.message.type === 'run') for (const p of before.splice(0)) post(p);
+          if (announced || o.kind !== 'message' || o.message.type !== 'run') return;
+          announced = true;
+          for (const p of started(seed)) post(p);
         },
         { ...messages, watched: () => control.watched, frameRate: data.frameRate },
       );
@@ -70,11 +75,19 @@ async function runRl(config: AgentConfig, backend: BackendName, out: string, com
   const { runSeeds } = await import('../runner/rl-runs.ts');
   const { hasCheckpoint } = await import('../core/checkpoint.ts');
   const { readAgentCheckpoint, recordMessages } = await import('./agent-record.ts');
+  // The seed's past is read before its run writes a new checkpoint.
   const past = (seed: number): JobOutput[] => {
     const checkpoint = join(out, `seed-${seed}`, 'checkpoint');
     return hasCheckpoint(checkpoint) ? recordMessages(readAgentCheckpoint(checkpoint)) : [];
   };
-  const files = await runSeeds(config, [config.seed], backend, out, command, { ...served({}, past), control: sharedAgentControl(control) });
+  const pasts = new Map([[config.seed, past(config.seed)]]);
+  // A served run's folder says what it is as soon as it starts, stopped or not: the seed's config.json (which
+  // runSeeds writes as the seed starts) is the run's until its end writes the run's own.
+  const started = (seed: number): JobOutput[] => {
+    copyFileSync(join(out, `seed-${seed}`, 'config.json'), join(out, 'config.json'));
+    return pasts.get(seed) ?? [];
+  };
+  const files = await runSeeds(config, [config.seed], backend, out, command, { ...served({}, started), control: sharedAgentControl(control) });
   return files === 'stopped' ? 'stopped' : 'finished';
 }
 
