@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAgentConfig, type AgentConfig } from '../agent/config.ts';
-import type { AgentEvent } from '../agent/events.ts';
+import type { AgentControl, AgentEvent } from '../agent/events.ts';
 import type { RlResultFile } from '../agent/report/result-file.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
 import { writeJson } from '../core/json-files.ts';
@@ -45,7 +45,12 @@ export async function runSeeds(
   backend: BackendName,
   out: string,
   command: string,
-  options: SeedRunOptions<AgentEvent> & { readonly learnerCache?: string },
+  options: SeedRunOptions<AgentEvent> & {
+    readonly learnerCache?: string;
+    /** The run's controls, read between its steps (a served run's pause, speed, watched game and stop); without
+     *  them the run only stops, when `shouldStop` says so. */
+    readonly control?: AgentControl;
+  },
 ): Promise<RlResultFile[] | 'stopped'> {
   // Loaded on use, so `dgr --help` and the env commands start without TensorFlow.js.
   const { runAgent, RunStopped } = await import('../agent/run.ts');
@@ -56,7 +61,7 @@ export async function runSeeds(
   type Run = { result: Awaited<ReturnType<typeof runAgent>>; provenance: Provenance };
   const shouldStop = options.shouldStop ?? (() => false);
   // The run reads `stop` between steps; here it asks whoever started the run.
-  const control = { ...defaultControl(), get stop() { return shouldStop(); } };
+  const control = options.control ?? { ...defaultControl(), get stop() { return shouldStop(); } };
   const run = async (seed: number, joining: boolean): Promise<Run> => {
     const seeded = { ...config, seed };
     const dir = seedFolder(out, seed);

@@ -1,8 +1,8 @@
 /**
  * The dependency rule, read from the sources' own imports (README.md's Layout): cli/ may import everything and
- * nothing imports cli/; runner/ (how a run goes into a folder, shared by `dgr experiment`, `dgr rl` and the sweep
- * worker) builds on core/, agent/ and env/ only and loads no command-line parser and no terminal library, so a
- * worker that runs jobs loads neither.
+ * nothing imports cli/; runner/ (how a run goes into a folder, shared by `dgr experiment`, `dgr rl`, `dgr serve`'s
+ * job and the sweep worker) builds on core/, agent/ and env/ only and loads no command-line parser and no terminal
+ * library, so a worker that runs jobs loads neither.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
