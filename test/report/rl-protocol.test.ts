@@ -1,0 +1,75 @@
+/**
+ * The protocol's docs tables (agent/report/docs/rl-protocol.ts) from committed seed folders: each (order, arm)'s
+ * seeds are merged, and the issue's bars are read off them as a hand computation gives them.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { protocolBars, protocolCharts, protocolSeeds, protocolTables } from '../../agent/report/docs/rl-protocol.ts';
+import { rlResultFile } from '../../agent/report/result-file.ts';
+import type { RlSeedResult } from '../../agent/result.ts';
+import { retention } from '../../agent/result.ts';
+import { continualMetrics } from '../../core/metrics.ts';
+import { unknownProvenance } from '../../core/provenance.ts';
+import { tinyConfig } from '../agent/helpers.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'dgr-protocol-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const games = ['breakout', 'freeway'];
+const reference = [{ random: 0, scripted: 10 }, { random: 0, scripted: 20 }];
+
+/** Seed s of two games: the scholar scores `own` on Breakout right after it and `final` at the end. */
+function seed(s: number, own: number, final: number): RlSeedResult {
+  const R = [[0, 0], [own, 0], [final, 0.5]];
+  return {
+    seed: s,
+    R,
+    raw: R.slice(1).map((row) => row.map((x, i) => x * reference[i].scripted)),
+    retention: retention(R),
+    ...continualMetrics(R),
+    learners: [0, 1].map((game) => ({ game, score: 1, normalised: 0.6, frames: 1600, updates: 10, seconds: 60 })),
+    audits: [null, null],
+    provenance: unknownProvenance(),
+    frames: 3200,
+    seconds: 600,
+    learnerSeconds: 120,
+    consolidationSeconds: 480,
+    framesPerSecond: 5,
+  };
+}
+
+/** A committed seed folder: config.json naming the arms, and each arm's one-seed result.json. */
+function commitSeed(s: number, arms: Record<'gr' | 'er' | 'none', [number, number]>): void {
+  const config = tinyConfig(['gr', 'er', 'none'], { seed: s });
+  const dir = join(root, 'docs', 'results', 'rl', 'protocol', 'three-games-test', `seed-${s}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  for (const [arm, [own, final]] of Object.entries(arms)) {
+    mkdirSync(join(dir, arm), { recursive: true });
+    const file = rlResultFile({ ...config, schedule: { ...config.schedule, name: 'three-games-test' } }, arm as 'gr', 'wasm', games, reference, [seed(s, own, final)]);
+    writeFileSync(join(dir, arm, 'result.json'), JSON.stringify(file));
+  }
+}
+
+describe('the protocol tables from committed seeds', () => {
+  // Breakout kept, of the scholar's own score: gr 0.9 and 0.7 (mean 0.8); er 1.0 and 0.9 (0.95); none 0.1 and 0.
+  commitSeed(1, { gr: [0.5, 0.45], er: [0.5, 0.5], none: [0.5, 0.05] });
+  commitSeed(2, { gr: [0.4, 0.28], er: [0.4, 0.36], none: [0.4, 0] });
+  const context = { root, document: 'docs/RESULTS.md' };
+
+  it('reads the bars off the merged seeds: means, the lowest seed, the interval, None and the gap to ER', () => {
+    const row = protocolBars(context).split('\n')[2];
+    // Two seeds' bootstrap means are 0.7, 0.8 or 0.9, so the 95 % interval of GR's mean is [70, 90] %.
+    expect(row).toBe('| order three-games-test (breakout → freeway) | 2 | 80.0 % ✗ | 70.0 % ✗ | 70.0 % ✗ | 5.0 % ✓ | +15.0 ✗ |');
+  });
+
+  it('tables each seed with its arms in the run order and its time, and each order with its chart', () => {
+    expect(protocolSeeds(context).split('\n')[2]).toBe('| three-games-test | 1 | gr, er, none | 10 | 2 | 8 | 5 | [folder](results/rl/protocol/three-games-test/seed-1) |');
+    const tables = protocolTables(context);
+    expect(tables).toMatch(/\| gr \| breakout \| 2 of 2 \| 80\.0 \[70\.0, 90\.0\] % \|/);
+    expect(tables).toContain('](results/rl/protocol/charts/retention-dots-three-games-test.png)');
+    expect(protocolCharts(context).map((c) => c.path)).toEqual([join('docs', 'results', 'rl', 'protocol', 'charts', 'retention-dots-three-games-test.svg')]);
+  });
+});
