@@ -59,6 +59,11 @@ export interface RetentionSummary {
 
 const mean = (xs: readonly number[]): number => spread(xs).mean;
 
+/** Whether the strata give an interval: every stratum that has seeds has two or more. Resampling a stratum of one
+ *  seed gives that seed back every time, so an interval over it would be narrower than the seeds can show (with one
+ *  seed per stratum, none at all). */
+const resamplable = (values: readonly (readonly number[])[]): boolean => values.some((v) => v.length > 1) && values.every((v) => v.length !== 1);
+
 /** Ratios of each stratum's seeds against `reference`, seeds without one left out. */
 function ratios(strata: readonly (readonly SeedSample[])[], reference: RetentionReference): number[][] {
   return strata.map((stratum) => stratum.map((s) => ratio(s, reference)).filter((v): v is number => v !== null));
@@ -75,7 +80,7 @@ export function summariseRetention(strata: readonly (readonly SeedSample[])[], r
     seeds: flat.length,
     of: strata.flat().length,
     meanOfRatios: flat.length > 0 ? mean(flat) : null,
-    interval: flat.length > 1 ? stratifiedBootstrap(values, mean, settings) : null,
+    interval: resamplable(values) ? stratifiedBootstrap(values, mean, settings) : null,
     ratioOfMeans: ratioOfMeanScores(strata, reference),
   };
 }
@@ -99,14 +104,14 @@ export function retentionIqm(strata: readonly (readonly SeedSample[])[], referen
   const values = ratios(strata, reference);
   const flat = values.flat();
   if (flat.length === 0) return null;
-  return { pairs: flat.length, value: interquartileMean(flat), interval: flat.length > 1 ? stratifiedBootstrap(values, interquartileMean, settings) : null };
+  return { pairs: flat.length, value: interquartileMean(flat), interval: resamplable(values) ? stratifiedBootstrap(values, interquartileMean, settings) : null };
 }
 
 /** The normalised final score R[T][i] over strata: mean and bootstrap interval (the scripted normalisation alone). */
 export function summariseFinalScore(strata: readonly (readonly SeedSample[])[], settings: BootstrapSettings = DEFAULT_BOOTSTRAP): { mean: number; interval: Interval | null } {
   const values = strata.map((s) => s.map((x) => x.final));
   const flat = values.flat();
-  return { mean: mean(flat), interval: flat.length > 1 ? stratifiedBootstrap(values, mean, settings) : null };
+  return { mean: mean(flat), interval: resamplable(values) ? stratifiedBootstrap(values, mean, settings) : null };
 }
 
 /** The largest evaluation standard error in the files' seeds (R cells and learners); null unless every seed has them. */

@@ -17,7 +17,7 @@ export function retentionLegend(settings: BootstrapSettings = DEFAULT_BOOTSTRAP)
     "(R[T][i] / R[i][i], \"of scholar\") and the score of game i's short-term learner at the end of its game (R[T][i] / learner i, \"of learner\"). " +
     '"Mean of per-seed ratios" averages each seed\'s ratio (seeds whose reference is ≤ 0 left out, n counts the rest); ' +
     '"ratio of mean scores" divides the mean final score by the mean reference over every seed. ' +
-    `[low, high] is the ${Math.round(100 * settings.confidence)} % percentile interval of a stratified bootstrap over seeds (${settings.resamples} resamples, seed ${settings.seed}; strata: each order's seeds of a game; pooled over orders, every (order, seed) counts once, so an order with more seeds weighs more). ` +
+    `[low, high] is the ${Math.round(100 * settings.confidence)} % percentile interval of a stratified bootstrap over seeds (${settings.resamples} resamples, seed ${settings.seed}; strata: each order's seeds of a game; pooled over orders, every (order, seed) counts once, so an order with more seeds weighs more; no interval where a stratum holds a single seed, which resampling cannot spread). ` +
     'R[T][i] is the final score in normalised units (0 random, 1 the scripted policy). IQM: the interquartile mean over every (seed, game) pair (Agarwal et al. 2021).'
   );
 }

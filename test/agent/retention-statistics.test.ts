@@ -88,6 +88,16 @@ describe('retention statistics', () => {
     expect(svg.match(/class="mean"/g)).toHaveLength(2);
   });
 
+  it('give no interval when a stratum holds one seed: resampling it cannot show its spread', () => {
+    const one = seedSamples(file('gr'), 0).slice(0, 1);
+    const two = seedSamples(file('gr'), 0).slice(0, 2);
+    expect(summariseRetention([one], 'scholar').interval).toBeNull();
+    // Two orders of one seed each: two seeds in all, but neither stratum can be resampled.
+    expect(summariseRetention([one, one], 'scholar').interval).toBeNull();
+    expect(summariseRetention([two, one], 'scholar').interval).toBeNull();
+    expect(summariseRetention([two, two], 'scholar').interval).not.toBeNull();
+  });
+
   it('table the sweep per order and pooled over orders of the same games, each order a stratum', () => {
     const other = { ...config.schedule, name: 'two-games-again' };
     const sections = retentionSections([file('gr'), file('none'), file('gr', undefined, other)]);

@@ -121,7 +121,7 @@ export function protocolBars(context: TableContext): string {
       String(gr.seeds),
       pct1(gr.lowestMean) + mark(test(gr.lowestMean, (v) => v >= BARS.grMean)),
       pct1(gr.lowestSeed) + mark(test(gr.lowestSeed, (v) => v >= BARS.grSeed)),
-      (gr.lowestLow === null ? '– (one seed)' : pct1(gr.lowestLow)) + mark(test(gr.lowestLow, (v) => v > BARS.grLow)),
+      (gr.lowestLow === null ? '– (a stratum of one seed)' : pct1(gr.lowestLow)) + mark(test(gr.lowestLow, (v) => v > BARS.grLow)),
       pct1(none.highestMean) + mark(test(none.highestMean, (v) => v < BARS.noneMean)),
       (gap === null ? '–' : `${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(1)}`) + mark(test(gap, (v) => v <= BARS.erGapPoints)),
     ];
