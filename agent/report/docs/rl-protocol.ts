@@ -8,7 +8,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathFrom, readResultJson, RESULTS_DIR, repoLink, type TableContext } from '../../../core/report/docs/document.ts';
-import { range } from '../../../core/report/docs/format.ts';
 import { table } from '../../../core/report/markdown.ts';
 import { mergeRlResults } from '../merge.ts';
 import type { RlResultFile } from '../result-file.ts';
@@ -35,13 +34,17 @@ interface SeedRun {
 function seedRuns(context: TableContext): SeedRun[] {
   const root = join(context.root, RESULTS_DIR, PROTOCOL_DIR);
   return folders(root, /^three-games/).flatMap((order) =>
-    folders(join(root, order), /^seed-\d+$/).map((folder): SeedRun => {
-      const dir = join(PROTOCOL_DIR, order, folder);
-      // The arms in the run's own order (its config.json), each with its result file.
-      const { data } = readResultJson(context, join(dir, 'config.json'));
-      const arms = (data as { arms: string[] }).arms.map((arm) => ({ arm, file: join(dir, arm, 'result.json') }));
-      return { order, seed: Number(folder.slice('seed-'.length)), arms };
-    }),
+    folders(join(root, order), /^seed-\d+$/)
+      .map((folder): SeedRun => {
+        const dir = join(PROTOCOL_DIR, order, folder);
+        // The arms in the run's own order, as its config.json lists them (its result files list them sorted).
+        const { path, data } = readResultJson(context, join(dir, 'config.json'));
+        const listed = (data as { arms?: unknown }).arms;
+        if (!Array.isArray(listed) || !listed.every((a) => typeof a === 'string')) throw new Error(`${path}: no list of arms`);
+        const arms = (listed as string[]).map((arm) => ({ arm, file: join(dir, arm, 'result.json') }));
+        return { order, seed: Number(folder.slice('seed-'.length)), arms };
+      })
+      .sort((a, b) => a.seed - b.seed),
   );
 }
 
@@ -73,7 +76,7 @@ export function protocolSeeds(context: TableContext): string {
   const rows = seedRuns(context).map((run) => {
     // Every arm of a seed's run shares its timing (one run, its arms side by side): read the first.
     const s = readRl(context, run.arms[0].file).perSeed[0];
-    return [run.order, String(run.seed), run.arms.map((a) => a.arm).join(', '), minutes(s.seconds), minutes(s.learnerSeconds), minutes(s.consolidationSeconds), range([s.framesPerSecond], (x) => x.toFixed(0)), repoLink(context, join(RESULTS_DIR, PROTOCOL_DIR, run.order, `seed-${run.seed}`), 'folder')];
+    return [run.order, String(run.seed), run.arms.map((a) => a.arm).join(', '), minutes(s.seconds), minutes(s.learnerSeconds), minutes(s.consolidationSeconds), s.framesPerSecond.toFixed(0), repoLink(context, join(RESULTS_DIR, PROTOCOL_DIR, run.order, `seed-${run.seed}`), 'folder')];
   });
   return table(['order', 'seed', 'arms', 'wall (min)', 'learners (min)', 'consolidations (min)', 'frames/s', 'run'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'l']).join('\n');
 }
