@@ -7,7 +7,7 @@
 import type { ScheduleSchema } from '../env/schedule.ts';
 import type { z } from 'zod';
 import { resolveTask } from '../env/task.ts';
-import { AGENT_ARMS, parseAgentConfig, type AgentArm, type AgentConfig, type AgentConfigInput, type DreamKeep } from './config.ts';
+import { ADDED_SETTINGS, AGENT_ARMS, parseAgentConfig, type AgentArm, type AgentConfig, type AgentConfigInput, type DreamKeep } from './config.ts';
 import { observationGridVae } from './grid-generator.ts';
 
 export const AGENT_PRESETS = ['quick', 'demo', 'full'] as const;
@@ -156,6 +156,10 @@ export interface PresetOverrides {
   readonly parallel?: boolean;
   /** Greedy episodes per evaluation (default: the preset's). */
   readonly evaluationEpisodes?: number;
+  /** EWC's and online EWC's penalty strength λ (default: core's, ADDED_SETTINGS). */
+  readonly ewcLambda?: number;
+  /** SI's penalty strength c (default: core's, ADDED_SETTINGS). */
+  readonly siC?: number;
 }
 
 /** A preset's config with the command line's overrides, validated as a whole like a saved config; labelled
@@ -206,6 +210,9 @@ function buildPreset(name: AgentPresetName, overrides: PresetOverrides): AgentCo
       scholar: { ...scholar, iterations: overrides.iterations ?? scholar.iterations },
       generator: { ...generator, model, iterations: overrides.generatorIterations ?? generator.iterations, keep: overrides.dreams ?? generator.keep },
       evaluation: { ...evaluation, episodes: overrides.evaluationEpisodes ?? evaluation.episodes },
+      // Left out unless set: a config that omits them means their defaults, and a sweep job's id stays what it was.
+      ...(overrides.ewcLambda !== undefined ? { ewc: { ...ADDED_SETTINGS.ewc, lambda: overrides.ewcLambda } } : {}),
+      ...(overrides.siC !== undefined ? { si: { ...ADDED_SETTINGS.si, c: overrides.siC } } : {}),
       parallel: overrides.parallel ?? true,
     },
     'command line',

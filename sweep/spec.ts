@@ -92,6 +92,10 @@ const rlEntry = z
     evaluationEpisodes: z.number().int().positive().optional(),
     /** The scholar's generator (agent/presets.ts: the preset's VAE or the grid VAE); default: the preset's. */
     generator: z.enum(PRESET_GENERATORS).optional(),
+    /** EWC's and online EWC's penalty strength λ (`dgr rl --ewc-lambda`; default: core's). */
+    ewcLambda: z.number().nonnegative().optional(),
+    /** SI's penalty strength c (`dgr rl --si-c`; default: core's). */
+    siC: z.number().nonnegative().optional(),
     /** Train the generator in a worker thread beside the scholar (where the run computes, not what). */
     parallel: z.boolean().default(true),
     /** Keep the games' short-term learners in the store's learner cache (`<store>/learners`, agent/learner-cache.ts):
@@ -142,10 +146,10 @@ export function sweepJobs(spec: SweepSpec, source: string): SweepJob[] {
   spec.runs.forEach((entry, index) => {
     if (entry.kind === 'rl') {
       for (const seed of entry.seeds) {
-        const { schedule, frames, iterations, generatorIterations, evaluationEpisodes, generator, parallel } = entry;
+        const { schedule, frames, iterations, generatorIterations, evaluationEpisodes, generator, ewcLambda, siC, parallel } = entry;
         let config;
         try {
-          config = agentPreset(entry.preset, { schedule, framesPerGame: frames, arms: armSet(entry.arms), seed, iterations, generatorIterations, evaluationEpisodes, generator, parallel });
+          config = agentPreset(entry.preset, { schedule, framesPerGame: frames, arms: armSet(entry.arms), seed, iterations, generatorIterations, evaluationEpisodes, generator, ewcLambda, siC, parallel });
         } catch (error) {
           throw new Error(`${source}: runs.${index}: ${(error as Error).message}`);
         }

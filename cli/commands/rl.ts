@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { AGENT_ARM_DESCRIPTIONS, AGENT_ARMS, DREAM_KEEPS, parseAgentConfig, type DreamKeep, type AgentArm, type AgentConfig } from '../../agent/config.ts';
+import { ADDED_SETTINGS, AGENT_ARM_DESCRIPTIONS, AGENT_ARMS, DREAM_KEEPS, parseAgentConfig, type DreamKeep, type AgentArm, type AgentConfig } from '../../agent/config.ts';
 import { AGENT_PRESETS, agentPreset, describePreset, labelPreset, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
 import { configOf } from '../../core/provenance.ts';
-import { allowManyFramesOption, backendOption, distinctChoices, intOption, nativeOption, requireSaneFrames, scheduleFrom, startBackend } from '../options.ts';
+import { allowManyFramesOption, backendOption, distinctChoices, intOption, nativeOption, numberOption, requireSaneFrames, scheduleFrom, startBackend } from '../options.ts';
 import { readJsonFile } from '../../core/json-files.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
@@ -26,6 +26,8 @@ interface RlOptions {
   iterations?: number;
   generatorIterations?: number;
   dreams?: DreamKeep;
+  ewcLambda?: number;
+  siC?: number;
   backend: string;
   native: boolean;
   out?: string;
@@ -36,7 +38,7 @@ interface RlOptions {
 }
 
 /** Options that shape the run and therefore cannot be given beside --config (the file holds them all). */
-const SHAPING = ['arm', 'schedule', 'frames', 'iterations', 'generatorIterations', 'dreams'] as const;
+const SHAPING = ['arm', 'schedule', 'frames', 'iterations', 'generatorIterations', 'dreams', 'ewcLambda', 'siC'] as const;
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
@@ -62,6 +64,8 @@ export function rlConfigFrom(opts: RlOptions): AgentConfig {
     iterations: opts.iterations,
     generatorIterations: opts.generatorIterations,
     dreams: opts.dreams,
+    ewcLambda: opts.ewcLambda,
+    siC: opts.siC,
     parallel: opts.parallel,
   });
 }
@@ -81,6 +85,8 @@ export function registerRl(program: Command): void {
     .option('--iterations <n>', 'consolidation iterations per game', intOption('--iterations', 1))
     .option('--generator-iterations <n>', 'generator iterations per game', intOption('--generator-iterations', 1))
     .addOption(new Option('--dreams <keep>', "which of gr's dreams are replayed: valid (only those a game seen so far could show, batch by batch; the presets' default), exact (only exact frames of a seen game, drawn once into a pool) or all").choices([...DREAM_KEEPS]))
+    .option('--ewc-lambda <x>', `the ewc and online-ewc arms' penalty strength λ (default ${ADDED_SETTINGS.ewc.lambda})`, numberOption('--ewc-lambda', 0, 1e12))
+    .option('--si-c <x>', `the si arm's penalty strength c (default ${ADDED_SETTINGS.si.c})`, numberOption('--si-c', 0, 1e12))
     .addOption(backendOption())
     .addOption(nativeOption())
     .option('--out <dir>', 'output folder (default runs/rl/<timestamp>); a folder with a checkpoint of the same config resumes')

@@ -24,7 +24,8 @@ describe('dgr rl', () => {
 
   it('writes config, per-arm results with retention, curves, plots, dreams, episode GIFs and a report', async () => {
     const out = join(work, 'run');
-    const r = rl('--frames', '1600', '--iterations', '20', '--generator-iterations', '20', '--arm', 'gr', 'none', '--backend', 'wasm', '--out', out);
+    // --si-c reaches the saved config (gr and none never read it; the regularisers' own test runs them).
+    const r = rl('--frames', '1600', '--iterations', '20', '--generator-iterations', '20', '--arm', 'gr', 'none', '--si-c', '2.5', '--backend', 'wasm', '--out', out);
     expect(r.stderr).toContain('dgr: backend wasm');
     expect(r.status, r.stderr).toBe(0);
     for (const file of ['config.json', 'curves.csv', 'report.md', 'gr/result.json', 'gr/curves.png', 'gr/r-matrix.png', 'gr/dreams-game1.png', 'none/result.json']) {
@@ -36,6 +37,7 @@ describe('dgr rl', () => {
     expect(result.R).toHaveLength(3);
     expect(result.config.arms).toEqual(['gr']);
     expect(result.config.generator.keep).toBe('valid');
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).si).toEqual({ c: 2.5, epsilon: 0.1 });
     // Every evaluation of the scholar is a dot on its curve, the one after the last game too (at the right edge).
     const dots = [...readFileSync(join(out, 'gr', 'curves.svg'), 'utf8').matchAll(/<circle class="evaluation" data-game="(\d)" cx="([\d.]+)"/g)];
     expect(dots).toHaveLength(result.R.length * result.games.length);
@@ -136,6 +138,8 @@ describe('dgr rl', () => {
     const config = join(work, 'config.json');
     writeFileSync(config, '{}');
     expect(rl('--config', config, '--arm', 'gr').stderr).toMatch(/--config holds the whole run; drop --arm/);
+    expect(rl('--config', config, '--ewc-lambda', '10').stderr).toMatch(/--config holds the whole run; drop --ewc-lambda/);
+    expect(rl('--ewc-lambda', '-1').stderr).toMatch(/--ewc-lambda must be a number in \[0, /);
     expect(rl('--config', config).stderr).toMatch(/invalid RL config:\n +experiment: /);
     expect(rl('--arm', 'lwf-gr').stderr).toMatch(/option '--arm <arms\.\.\.>' argument 'lwf-gr' is invalid/);
     expect(rl('--dreams', 'some').stderr).toMatch(/option '--dreams <keep>' argument 'some' is invalid\. Allowed choices are valid, exact, all/);

@@ -106,6 +106,21 @@ describe('sweep specs', () => {
     expect(() => jobsOf({ runs: [{ ...rl, shareLearners: 'yes' }] })).toThrow(/runs\.0\.shareLearners/);
   });
 
+  it("set an RL entry's regulariser strengths (ewcLambda, siC) as dgr rl's flags do, keeping an unset one out of the job id", () => {
+    const [plain] = jobsOf({ runs: [rl] });
+    const [strong] = jobsOf({ runs: [{ ...rl, arms: ['ewc', 'si'], ewcLambda: 5e5, siC: 10 }] });
+    if (strong.data.kind !== 'rl') throw new Error('an RL entry made another job');
+    expect(strong.data.config.ewc).toEqual({ lambda: 5e5, samples: 200, gamma: 1 });
+    expect(strong.data.config.si).toEqual({ c: 10, epsilon: 0.1 });
+    expect(strong.data.config).toEqual(agentPreset('quick', { arms: ['ewc', 'si'], framesPerGame: 1600, iterations: 20, generatorIterations: 20, seed: 1, ewcLambda: 5e5, siC: 10 }));
+    // The default written out is the default: the job is the one queued without it.
+    const [spelled] = jobsOf({ runs: [{ ...rl, ewcLambda: 5000, siC: 0.1 }] });
+    expect(spelled.id).toBe(plain.id);
+    const [other] = jobsOf({ runs: [{ ...rl, ewcLambda: 5e4 }] });
+    expect(other.id).not.toBe(plain.id);
+    expect(() => jobsOf({ runs: [{ ...rl, ewcLambda: -1, siC: 'big' }] })).toThrow(/runs\.0\.ewcLambda[\s\S]*runs\.0\.siC|runs\.0\.siC[\s\S]*runs\.0\.ewcLambda/);
+  });
+
   it('the committed protocol specs parse: three orders, arms gr er none, 5 seeds on the preset order and 3 on the others', () => {
     const protocol = jobsOf(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'protocol', 'rl-orders.json'), 'utf8')));
     const count = (schedule: string) => protocol.filter((j) => j.data.kind === 'rl' && j.data.config.schedule.name === schedule).length;
