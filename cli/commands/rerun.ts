@@ -1,7 +1,8 @@
 /**
  * `dgr rerun <result.json>`: runs exactly the settings a result file holds — its config, each of its seeds one
  * after another, on its backend — into a new folder, then prints every number of the file beside the rerun's
- * and whether the two are identical. A file that cannot be rerun (no config, not a result file, a newer format)
+ * and whether the two are identical (`--seed`: one of its seeds, beside that seed's numbers; `--learner-cache`: RL's
+ * short-term learners loaded where cached). A file that cannot be rerun (no config, not a result file, a newer format)
  * is refused before any work, naming the file and the field.
  */
 import { join } from 'node:path';
@@ -11,12 +12,12 @@ import type { BackendRequest } from '../../core/engine/backend-names.ts';
 import { BACKENDS } from '../../core/engine/backend-names.ts';
 import { readJsonFile, writeJson } from '../../core/json-files.ts';
 import { resultFormat } from '../../core/provenance.ts';
-import { compareNumbers, comparisonText } from '../../core/rerun.ts';
+import { compareNumbers, comparisonText, type ComparedNumber } from '../../core/rerun.ts';
 import { parseResultFile, type ResultFile } from '../../core/results.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkExperimentFolder, runArm } from '../../runner/experiment-runs.ts';
 import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
-import { nativeOption, startBackend } from '../options.ts';
+import { intOption, nativeOption, startBackend } from '../options.ts';
 import { runOutput } from '../reporters/progress.ts';
 import { timestamp } from './experiment.ts';
 
@@ -48,24 +49,55 @@ function backendOf(path: string, backend: string): BackendRequest {
   return backend as BackendRequest;
 }
 
+interface RerunOptions {
+  readonly out?: string;
+  readonly native: boolean;
+  /** One of the file's seeds: rerun only it and compare its own numbers (the file's perSeed entry). */
+  readonly seed?: number;
+  readonly learnerCache?: string;
+}
+
+/** The seeds to rerun: the file's, or the one `--seed` names (which must be one of them). */
+function seedsToRerun(path: string, file: { readonly seeds: readonly number[] }, seed: number | undefined): readonly number[] {
+  if (seed === undefined) return file.seeds;
+  if (!file.seeds.includes(seed)) throw new Error(`--seed: ${path} holds seeds ${file.seeds.join(', ')}, not ${seed}`);
+  return [seed];
+}
+
+type Numbers = { readonly seeds: readonly number[]; readonly perSeed?: readonly { readonly seed: number }[] };
+
+/**
+ * Every number of the file beside the rerun's; with `--seed`, that seed's entry of the file's perSeed beside the
+ * rerun's one seed (its perSeed entry, or the whole file where a one-seed file keeps none). A file of that one
+ * seed is compared whole.
+ */
+function compareRerun(path: string, file: Numbers, rerun: unknown, seed: number | undefined): ComparedNumber[] {
+  if (seed === undefined || (file.seeds.length === 1 && file.seeds[0] === seed)) return compareNumbers(file, rerun);
+  const index = (file.perSeed ?? []).findIndex((s) => s.seed === seed);
+  if (index < 0) throw new Error(`--seed: ${path} keeps no per-seed numbers (perSeed) of seed ${seed}, so they cannot be compared; rerun all its seeds`);
+  const own = (rerun as { perSeed?: unknown[] }).perSeed?.[0] ?? rerun;
+  return compareNumbers(file.perSeed![index], own, `perSeed[${index}]`);
+}
+
 /** Runs the file's settings over its seeds into `out`; returns the rerun's result file and where it is. */
-async function rerun(path: string, target: Rerunnable, out: string, native: boolean): Promise<{ result: unknown; written: string }> {
+async function rerun(path: string, target: Rerunnable, out: string, opts: RerunOptions): Promise<{ result: unknown; written: string }> {
   const command = ['dgr', ...process.argv.slice(2)].join(' ');
   const { file } = target;
   const request = backendOf(path, file.backend);
+  const seeds = seedsToRerun(path, file, opts.seed);
   if (target.kind === 'classification') {
     const config = target.file.config;
     const dir = join(out, config.arm);
     checkExperimentFolder(out, [config]);
-    const backend = await startBackend(request, native);
-    const result = await runArm(config, target.file.seeds, backend, dir, command, runOutput());
+    const backend = await startBackend(request, opts.native);
+    const result = await runArm(config, seeds, backend, dir, command, runOutput());
     if (result === 'stopped') throw new Error(`${config.arm}: the rerun stopped before its last task`);
     return { result, written: join(dir, 'result.json') };
   }
   const config = target.file.config;
   checkRunFolder(out, config);
-  const backend = await startBackend(request, native);
-  const files = await runSeeds(config, target.file.seeds, backend, out, command, runOutput());
+  const backend = await startBackend(request, opts.native);
+  const files = await runSeeds(config, seeds, backend, out, command, { ...runOutput(), learnerCache: opts.learnerCache });
   if (files === 'stopped') throw new Error('the rerun stopped before its last game');
   return { result: files[0], written: join(out, target.file.arm, 'result.json') };
 }
@@ -75,15 +107,21 @@ export function registerRerun(program: Command): void {
     .command('rerun')
     .argument('<result>', 'a result.json written by dgr experiment, dgr rl, dgr merge or a sweep (committed ones are under docs/results)')
     .option('--out <dir>', 'where the rerun writes its folder (default runs/rerun/<timestamp>); a folder with checkpoints of the same run resumes')
+    .option('--seed <n>', "rerun only this one of the file's seeds and compare its numbers (the file's perSeed entry of it)", intOption('--seed', 0, 2 ** 31 - 1))
+    .option('--learner-cache <dir>', "RL: load the short-term learners found in this folder (dgr rl's --learner-cache) instead of training them, and save those trained")
     .addOption(nativeOption())
     .description("run exactly the settings a result file holds (its config, its seeds one by one, its backend) into a new folder, then print each of the file's numbers beside the rerun's and whether they are identical")
-    .action(async (path: string, opts: { out?: string; native: boolean }) => {
-      // Before any work: the file can be rerun and the folder written.
+    .action(async (path: string, opts: RerunOptions) => {
+      // Before any work: the file can be rerun, the seed is one of its, and the folders can be written.
       const target = await readRerunnable(path);
+      seedsToRerun(path, target.file, opts.seed);
+      compareRerun(path, target.file, {}, opts.seed); // refuses a seed the file keeps no numbers of, before any work
+      if (opts.learnerCache !== undefined && target.kind !== 'rl') throw new Error(`--learner-cache: ${path} is a classification result; learners are RL's`);
       const out = opts.out ?? join('runs', 'rerun', timestamp());
       ensureWritableDir(out, '--out');
-      const { result, written } = await rerun(path, target, out, opts.native);
-      const numbers = compareNumbers(target.file, result);
+      if (opts.learnerCache !== undefined) ensureWritableDir(opts.learnerCache, '--learner-cache');
+      const { result, written } = await rerun(path, target, out, opts);
+      const numbers = compareRerun(path, target.file, result, opts.seed);
       const text = comparisonText(numbers);
       writeJson(out, 'comparison.json', { committed: path, rerun: written, numbers });
       process.stdout.write(`\n${path} (committed) beside ${written} (rerun):\n${text}`);
