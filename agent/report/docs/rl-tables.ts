@@ -1,15 +1,31 @@
 /** The docs' tables of RL results (docs/RESULTS.md), one entry per table, each from the committed files it links. */
-import { repoLink, resultLink, type TableContext, type TableSet } from '../../../core/report/docs/document.ts';
+import { readResultJson, repoLink, resultLink, type TableContext, type TableSet } from '../../../core/report/docs/document.ts';
 import { list, pct, range } from '../../../core/report/docs/format.ts';
 import { table } from '../../../core/report/markdown.ts';
 import { RL_QUICK_TARGETS } from '../../targets.ts';
 import { auditTable, learnersTable, learnersWithReferences } from './rl-learners.ts';
 import { readRl } from './rl-files.ts';
+import type { RlResultFile } from '../result-file.ts';
 import { protocolBars, protocolSeeds, protocolTables } from './rl-protocol.ts';
 import { choiceTable, type Candidate } from './rl-choice.ts';
 import { fiveArms, retentionTable, type ArmRow } from './rl-retention.ts';
 
 const retention = (rows: readonly ArmRow[]) => (context: TableContext) => retentionTable(context, rows);
+
+/** The regularisers' strengths tried on development seed 101 (docs/protocol/regulariser-tuning.json), each run
+ *  holding ewc at λ and si at c: every grid point, both arms, so the choice can be read off with what it beat. */
+const REGULARISER_GRID = [
+  [5, 100],
+  [50, 10],
+  [500, 1],
+  [1500, 0.3],
+  [5000, 0.1],
+] as const;
+const tuningRows = (arm: 'ewc' | 'si'): ArmRow[] =>
+  REGULARISER_GRID.map(([lambda, c]) => ({
+    label: arm === 'ewc' ? `ewc, λ ${lambda}` : `si, c ${c}`,
+    file: `rl/earlier/protocol-dev/regulariser-tuning/ewc-lambda-${lambda}-si-c-${c}/${arm}/result.json`,
+  }));
 const minutes = (s: number): string => (s / 60).toFixed(1);
 
 /** Wall time of each seed: the whole run, its learners and its consolidations (`perSeed[]`), in minutes. */
@@ -22,6 +38,33 @@ function wallTable(rows: readonly ArmRow[]) {
     });
     return table(['run', 'wall per seed', 'learners', 'consolidations', 'frames/s over the run', 'file'], body, ['l', 'r', 'r', 'r', 'r', 'l']).join('\n');
   };
+}
+
+/** Committed RL results rerun on later code (`dgr rerun`, its comparison.json and result.json committed in `dir`):
+ *  issue 27's check that the one loop left behaviour unchanged. */
+const RERUNS = [
+  {
+    label: 'si, development seed 101, three games',
+    committed: 'rl/earlier/protocol-dev/regularisers-three-games-seed-101/si/result.json',
+    dir: 'rl/earlier/protocol-dev/regularisers-three-games-seed-101/si-rerun',
+  },
+] as const;
+
+function rerunTable(context: TableContext): string {
+  const made = (r: RlResultFile): string => {
+    const { commit, engine } = r.perSeed[0].provenance;
+    return `commit ${commit === 'unknown' ? 'unknown' : commit.slice(0, 7)}, ${engine}`;
+  };
+  const body = RERUNS.map(({ label, committed, dir }) => {
+    const before = readRl(context, committed);
+    const after = readRl(context, `${dir}/result.json`);
+    const { path, data } = readResultJson(context, `${dir}/comparison.json`);
+    const numbers = (data as { numbers?: unknown }).numbers;
+    if (!Array.isArray(numbers)) throw new Error(`${path}: numbers: not a list (a dgr rerun comparison.json)`);
+    const same = numbers.filter((n) => (n as { identical?: unknown }).identical === true).length;
+    return [label, resultLink(context, committed, made(before)), resultLink(context, `${dir}/result.json`, made(after)), list(after.seeds, String, ', '), resultLink(context, `${dir}/comparison.json`, `${same} of ${numbers.length}`)];
+  });
+  return table(['run', 'committed (made at)', 'rerun (made at)', 'seeds', 'numbers identical'], body, ['l', 'l', 'l', 'r', 'r']).join('\n');
 }
 
 /** The RL quick preset's pinned values (agent/targets.ts), measured by `dgr check`, which writes no result file. */
@@ -95,6 +138,8 @@ export const RL_TABLES: TableSet = {
   'rl-protocol-dev-choice-gr': (context) => choiceTable(context, CANDIDATES, 'gr'),
   'rl-protocol-dev-choice-er': (context) =>
     choiceTable(context, [{ ...CANDIDATES[0], label: 'MSE (the preset)' }, { ...CANDIDATES[1], label: 'policy distillation' }], 'er'),
+  'rl-reruns': rerunTable,
+  'rl-protocol-dev-regulariser-tuning': retention([...tuningRows('ewc'), ...tuningRows('si')]),
   'rl-protocol-dev-regularisers': retention(
     ['ewc', 'online-ewc', 'si', 'lwf'].map((arm) => ({ label: arm, file: `rl/earlier/protocol-dev/regularisers-three-games-seed-101/${arm}/result.json` })),
   ),
