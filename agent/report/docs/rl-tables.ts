@@ -20,6 +20,7 @@ const REGULARISER_GRID = [
   [500, 1],
   [1500, 0.3],
   [5000, 0.1],
+  [50000, 0.01],
 ] as const;
 const tuningRows = (arm: 'ewc' | 'si'): ArmRow[] =>
   REGULARISER_GRID.map(([lambda, c]) => ({
