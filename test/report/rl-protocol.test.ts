@@ -12,6 +12,7 @@ import { retention } from '../../agent/result.ts';
 import { continualMetrics } from '../../core/metrics.ts';
 import { unknownProvenance } from '../../core/provenance.ts';
 import { tinyConfig } from '../agent/helpers.ts';
+import type { AgentArm } from '../../agent/config.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'dgr-protocol-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -39,10 +40,11 @@ function seed(s: number, own: number, final: number): RlSeedResult {
   };
 }
 
-/** A committed seed folder: config.json naming the arms, and each arm's one-seed result.json. */
-function commitSeed(s: number, arms: Record<'gr' | 'er' | 'none', [number, number]>): void {
-  const config = tinyConfig(['gr', 'er', 'none'], { seed: s });
-  const dir = join(root, 'docs', 'results', 'rl', 'protocol', 'three-games-test', `seed-${s}`);
+/** A committed seed folder (`seed-<s>`, or `seed-<s>-<suffix>` for more arms on that seed): config.json naming the
+ *  arms, and each arm's one-seed result.json. */
+function commitSeed(s: number, arms: Partial<Record<AgentArm, [number, number]>>, suffix = ''): void {
+  const config = tinyConfig(Object.keys(arms) as AgentArm[], { seed: s });
+  const dir = join(root, 'docs', 'results', 'rl', 'protocol', 'three-games-test', `seed-${s}${suffix}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   for (const [arm, [own, final]] of Object.entries(arms)) {
@@ -56,6 +58,9 @@ describe('the protocol tables from committed seeds', () => {
   // Breakout kept, of the scholar's own score: gr 0.9 and 0.7 (mean 0.8); er 1.0 and 0.9 (0.95); none 0.1 and 0.
   commitSeed(1, { gr: [0.5, 0.45], er: [0.5, 0.5], none: [0.5, 0.05] });
   commitSeed(2, { gr: [0.4, 0.28], er: [0.4, 0.36], none: [0.4, 0] });
+  // More arms run apart on the same seeds: ewc keeps 0.6 and 0.5 of Breakout (mean 55 %).
+  commitSeed(1, { ewc: [0.5, 0.3] }, '-regularisers');
+  commitSeed(2, { ewc: [0.4, 0.2] }, '-regularisers');
   const context = { root, document: 'docs/RESULTS.md' };
 
   it('reads the bars off the merged seeds: means, the lowest seed, the interval, None and the gap to ER', () => {
@@ -69,6 +74,8 @@ describe('the protocol tables from committed seeds', () => {
     const tables = protocolTables(context);
     expect(tables).toMatch(/\| gr \| breakout \| 2 of 2 \| 80\.0 \[70\.0, 90\.0\] % \|/);
     expect(tables).toContain('](results/rl/protocol/charts/retention-dots-three-games-test.png)');
+    expect(protocolSeeds(context).split('\n')[3]).toBe('| three-games-test | 1 | ewc | 10 | 2 | 8 | 5 | [folder](results/rl/protocol/three-games-test/seed-1-regularisers) |');
+    expect(tables).toMatch(/\| ewc \| breakout \| 2 of 2 \| 55\.0 \[50\.0, 60\.0\] % \|/);
     expect(protocolCharts(context).map((c) => c.path)).toEqual([join('docs', 'results', 'rl', 'protocol', 'charts', 'retention-dots-three-games-test.svg')]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Issue 30's protocol in the docs: every committed seed of docs/results/rl/protocol/<schedule>/seed-<n>/ (a sweep
- * job's run folder, checkpoints left out) merged per (order, arm) by `dgr merge`'s rules, tabled per order and
+ * Issue 30's protocol in the docs: every committed seed of docs/results/rl/protocol/<schedule>/seed-<n>[-<what>]/ (a
+ * sweep job's run folder, checkpoints left out; `-<what>` for more arms run apart on that seed with its learners,
+ * such as issue 27's regularisers) merged per (order, arm) by `dgr merge`'s rules, tabled per order and
  * pooled over the orders (../retention-sections.ts: mean [95 % CI] over seeds, the IQM), with a per-seed dots
  * chart for each table. The protocol runs over several sessions; the committed seeds are its record, so its
  * tables come from them and not from one session's queue.
@@ -24,17 +25,22 @@ const CHARTS_DIR = join(PROTOCOL_DIR, 'charts');
 const folders = (dir: string, pattern: RegExp): string[] =>
   existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && pattern.test(e.name)).map((e) => e.name).sort() : [];
 
+/** A seed's run folder: `seed-<n>` (the protocol's gr, er, none) or `seed-<n>-<what>` (more arms on that seed, run
+ *  apart with its learners, e.g. `seed-1-regularisers`); every arm of an order merges over the seeds it has. */
+const SEED_FOLDER = /^seed-(\d+)(?:-[a-z0-9-]+)?$/;
+
 /** One committed seed's run folder: its order of games, seed and the result file of each arm (relative to docs/results). */
 interface SeedRun {
   readonly order: string;
   readonly seed: number;
+  readonly folder: string;
   readonly arms: readonly { readonly arm: string; readonly file: string }[];
 }
 
 function seedRuns(context: TableContext): SeedRun[] {
   const root = join(context.root, RESULTS_DIR, PROTOCOL_DIR);
   return folders(root, /^three-games/).flatMap((order) =>
-    folders(join(root, order), /^seed-\d+$/)
+    folders(join(root, order), SEED_FOLDER)
       .map((folder): SeedRun => {
         const dir = join(PROTOCOL_DIR, order, folder);
         // The arms in the run's own order, as its config.json lists them (its result files list them sorted).
@@ -42,9 +48,9 @@ function seedRuns(context: TableContext): SeedRun[] {
         const listed = (data as { arms?: unknown }).arms;
         if (!Array.isArray(listed) || !listed.every((a) => typeof a === 'string')) throw new Error(`${path}: no list of arms`);
         const arms = (listed as string[]).map((arm) => ({ arm, file: join(dir, arm, 'result.json') }));
-        return { order, seed: Number(folder.slice('seed-'.length)), arms };
+        return { order, seed: Number(SEED_FOLDER.exec(folder)![1]), folder, arms };
       })
-      .sort((a, b) => a.seed - b.seed),
+      .sort((a, b) => a.seed - b.seed || a.folder.localeCompare(b.folder)),
   );
 }
 
@@ -76,7 +82,7 @@ export function protocolSeeds(context: TableContext): string {
   const rows = seedRuns(context).map((run) => {
     // Every arm of a seed's run shares its timing (one run, its arms side by side): read the first.
     const s = readRl(context, run.arms[0].file).perSeed[0];
-    return [run.order, String(run.seed), run.arms.map((a) => a.arm).join(', '), minutes(s.seconds), minutes(s.learnerSeconds), minutes(s.consolidationSeconds), s.framesPerSecond.toFixed(0), repoLink(context, join(RESULTS_DIR, PROTOCOL_DIR, run.order, `seed-${run.seed}`), 'folder')];
+    return [run.order, String(run.seed), run.arms.map((a) => a.arm).join(', '), minutes(s.seconds), minutes(s.learnerSeconds), minutes(s.consolidationSeconds), s.framesPerSecond.toFixed(0), repoLink(context, join(RESULTS_DIR, PROTOCOL_DIR, run.order, run.folder), 'folder')];
   });
   return table(['order', 'seed', 'arms', 'wall (min)', 'learners (min)', 'consolidations (min)', 'frames/s', 'run'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'l']).join('\n');
 }
