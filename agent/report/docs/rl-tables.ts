@@ -49,12 +49,19 @@ const RERUNS = [
     committed: 'rl/earlier/protocol-dev/regularisers-three-games-seed-101/si/result.json',
     dir: 'rl/earlier/protocol-dev/regularisers-three-games-seed-101/si-rerun',
   },
+  {
+    label: 'the full preset (2026-12-01), GR, seed 1',
+    committed: 'rl/three-games-gr.json',
+    dir: 'rl/three-games-gr-rerun-seed-1',
+  },
 ] as const;
 
 function rerunTable(context: TableContext): string {
   const made = (r: RlResultFile): string => {
-    const { commit, engine } = r.perSeed[0].provenance;
-    return `commit ${commit === 'unknown' ? 'unknown' : commit.slice(0, 7)}, ${engine}`;
+    const { commit, engine, committedIn } = r.provenance;
+    if (commit !== 'unknown') return `commit ${commit.slice(0, 7)}, ${engine}`;
+    // Files from before provenance was recorded name only the commit that committed them.
+    return committedIn ? `committed in ${committedIn.slice(0, 7)}, engine not recorded` : 'not recorded';
   };
   const body = RERUNS.map(({ label, committed, dir }) => {
     const before = readRl(context, committed);
