@@ -24,8 +24,7 @@ describe('dgr rl', () => {
 
   it('writes config, per-arm results with retention, curves, plots, dreams, episode GIFs and a report', async () => {
     const out = join(work, 'run');
-    // --si-c reaches the saved config (gr and none never read it; the regularisers' own test runs them).
-    const r = rl('--frames', '1600', '--iterations', '20', '--generator-iterations', '20', '--arm', 'gr', 'none', '--si-c', '2.5', '--backend', 'wasm', '--out', out);
+    const r = rl('--frames', '1600', '--iterations', '20', '--generator-iterations', '20', '--arm', 'gr', 'none', '--backend', 'wasm', '--out', out);
     expect(r.stderr).toContain('dgr: backend wasm');
     expect(r.status, r.stderr).toBe(0);
     for (const file of ['config.json', 'curves.csv', 'report.md', 'gr/result.json', 'gr/curves.png', 'gr/r-matrix.png', 'gr/dreams-game1.png', 'none/result.json']) {
@@ -37,7 +36,6 @@ describe('dgr rl', () => {
     expect(result.R).toHaveLength(3);
     expect(result.config.arms).toEqual(['gr']);
     expect(result.config.generator.keep).toBe('valid');
-    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).si).toEqual({ c: 2.5, epsilon: 0.1 });
     // Every evaluation of the scholar is a dot on its curve, the one after the last game too (at the right edge).
     const dots = [...readFileSync(join(out, 'gr', 'curves.svg'), 'utf8').matchAll(/<circle class="evaluation" data-game="(\d)" cx="([\d.]+)"/g)];
     expect(dots).toHaveLength(result.R.length * result.games.length);
@@ -110,8 +108,10 @@ describe('dgr rl', () => {
     const first = rl(...tiny, '--out', join(work, 'cached-1'));
     expect(first.status, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/· learn · \d+\/1600 frames/);
-    const second = rl(...tiny, '--iterations', '10', '--out', join(work, 'cached-2'));
+    // A regulariser's strength is the scholar's, not the learners': the learners still load (none never reads it).
+    const second = rl(...tiny, '--iterations', '10', '--si-c', '2.5', '--out', join(work, 'cached-2'));
     expect(second.status, second.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(work, 'cached-2', 'config.json'), 'utf8')).si).toEqual({ c: 2.5, epsilon: 0.1 });
     expect(second.stderr).not.toMatch(/· learn ·/);
     expect(readFileSync(join(work, 'cached-2', 'report.md'), 'utf8')).toContain('Learners loaded from a learner cache (`--learner-cache`), their time being that of the run that trained them: seed 1: freeway/slow, breakout.');
     const file = join(work, 'not-a-folder');
