@@ -67,24 +67,28 @@ function seedsToRerun(path: string, file: { readonly seeds: readonly number[] },
 type Numbers = { readonly seeds: readonly number[]; readonly perSeed?: readonly { readonly seed: number }[] };
 
 /**
- * Every number of the file beside the rerun's; with `--seed`, that seed's entry of the file's perSeed beside the
- * rerun's one seed (its perSeed entry, or the whole file where a one-seed file keeps none). A file of that one
- * seed is compared whole.
+ * What the rerun is compared with: null for the whole file (no `--seed`, or a file of that one seed), else the
+ * index of `--seed`'s entry in the file's perSeed; a file that keeps no numbers of that seed is refused.
  */
-function compareRerun(path: string, file: Numbers, rerun: unknown, seed: number | undefined): ComparedNumber[] {
-  if (seed === undefined || (file.seeds.length === 1 && file.seeds[0] === seed)) return compareNumbers(file, rerun);
+function comparedEntry(path: string, file: Numbers, seed: number | undefined): number | null {
+  if (seed === undefined || (file.seeds.length === 1 && file.seeds[0] === seed)) return null;
   const index = (file.perSeed ?? []).findIndex((s) => s.seed === seed);
   if (index < 0) throw new Error(`--seed: ${path} keeps no per-seed numbers (perSeed) of seed ${seed}, so they cannot be compared; rerun all its seeds`);
+  return index;
+}
+
+/** Every number of the file (or of its perSeed entry `entry`) beside the rerun's; the rerun of one seed keeps it
+ *  as its perSeed entry, or as the whole file where a one-seed file keeps none. */
+function compareRerun(file: Numbers, rerun: unknown, entry: number | null): ComparedNumber[] {
+  if (entry === null) return compareNumbers(file, rerun);
   const own = (rerun as { perSeed?: unknown[] }).perSeed?.[0] ?? rerun;
-  return compareNumbers(file.perSeed![index], own, `perSeed[${index}]`);
+  return compareNumbers(file.perSeed![entry], own, `perSeed[${entry}]`);
 }
 
 /** Runs the file's settings over its seeds into `out`; returns the rerun's result file and where it is. */
-async function rerun(path: string, target: Rerunnable, out: string, opts: RerunOptions): Promise<{ result: unknown; written: string }> {
+async function rerun(path: string, target: Rerunnable, seeds: readonly number[], out: string, opts: RerunOptions): Promise<{ result: unknown; written: string }> {
   const command = ['dgr', ...process.argv.slice(2)].join(' ');
-  const { file } = target;
-  const request = backendOf(path, file.backend);
-  const seeds = seedsToRerun(path, file, opts.seed);
+  const request = backendOf(path, target.file.backend);
   if (target.kind === 'classification') {
     const config = target.file.config;
     const dir = join(out, config.arm);
@@ -114,14 +118,14 @@ export function registerRerun(program: Command): void {
     .action(async (path: string, opts: RerunOptions) => {
       // Before any work: the file can be rerun, the seed is one of its, and the folders can be written.
       const target = await readRerunnable(path);
-      seedsToRerun(path, target.file, opts.seed);
-      compareRerun(path, target.file, {}, opts.seed); // refuses a seed the file keeps no numbers of, before any work
+      const seeds = seedsToRerun(path, target.file, opts.seed);
+      const entry = comparedEntry(path, target.file, opts.seed);
       if (opts.learnerCache !== undefined && target.kind !== 'rl') throw new Error(`--learner-cache: ${path} is a classification result; learners are RL's`);
       const out = opts.out ?? join('runs', 'rerun', timestamp());
       ensureWritableDir(out, '--out');
       if (opts.learnerCache !== undefined) ensureWritableDir(opts.learnerCache, '--learner-cache');
-      const { result, written } = await rerun(path, target, out, opts);
-      const numbers = compareRerun(path, target.file, result, opts.seed);
+      const { result, written } = await rerun(path, target, seeds, out, opts);
+      const numbers = compareRerun(target.file, result, entry);
       const text = comparisonText(numbers);
       writeJson(out, 'comparison.json', { committed: path, rerun: written, numbers });
       process.stdout.write(`\n${path} (committed) beside ${written} (rerun):\n${text}`);
