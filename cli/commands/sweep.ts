@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ARM_NAMES } from '../../core/arms.ts';
+import { collectRuns } from '../../sweep/collect.ts';
 import { listJobs } from '../../sweep/listing.ts';
 import { DEFAULT_QUEUE, DEFAULT_REDIS_URL, shownUrl } from '../../sweep/redis.ts';
 import { gatherResults, reportMarkdown, writeGroupResults } from '../../sweep/report.ts';
@@ -141,6 +142,27 @@ export function registerSweep(program: Command): void {
     const ids = specPath ? specJobs(specPath, opts as SweepOptions).map((j) => j.id) : undefined;
     process.stdout.write(statusText(where(opts), await listJobs(opts.redis, opts.queue, ids)));
   });
+
+  sweep
+    .command('collect')
+    .argument('<spec>', 'a sweep spec: its finished RL runs')
+    .description(
+      "copy a sweep's finished RL runs from the store into a results tree, <out>/<schedule>/seed-<n>[-<name>], without checkpoints and locks, " +
+        'as docs/results/rl/protocol/ holds them (then `dgr report docs`); reads the store, not Redis',
+    )
+    .requiredOption('--store <dir>', "the workers' store (their --store)")
+    .requiredOption('--out <dir>', 'the results tree, e.g. docs/results/rl/protocol')
+    .option('--name <word>', "a second set of arms on the same seeds goes to seed-<n>-<word> (e.g. 'regularisers')")
+    .action((specPath: string, opts: { store: string; out: string; name?: string }) => {
+      const collected = collectRuns(specJobs(specPath, {} as SweepOptions), opts.store, opts.out, opts.name);
+      for (const c of collected) process.stdout.write(`${c.outcome.padEnd(14)} ${c.id}${c.outcome === 'not an RL run' ? '' : ` → ${c.to}`}\n`);
+      const count = (outcome: string): number => collected.filter((c) => c.outcome === outcome).length;
+      process.stdout.write(
+        `${count('collected')} collected, ${count('already there')} already there, ${count('not finished')} not finished` +
+          `${count('not an RL run') ? `, ${count('not an RL run')} not RL runs (\`dgr sweep report --out\` merges those)` : ''}` +
+          `${count('collected') ? '; `npx dgr report docs` regenerates the tables and charts from them' : ''}\n`,
+      );
+    });
 
   whereOptions(
     sweep

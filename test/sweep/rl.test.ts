@@ -3,7 +3,7 @@
  * processes on tiny `dgr rl` runs (two games of 1600 frames, 20 consolidation and generator iterations; arms gr
  * and none in one job, sharing the learners).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -110,6 +110,40 @@ describe('RL sweeps: dgr sweep --rl and dgr worker', () => {
     const status = dgrRun('sweep', 'status', spec, '--redis', redis.url, '--queue', 'rl');
     expect(status.stdout).toContain('3 runs: 1 waiting, 0 active, 2 done, 0 failed');
     expect(status.stdout).toMatch(/waiting +two-games\/gr\+none seed 3/);
+  }, 300_000);
+
+  it('collects the finished runs of a spec into a results tree, whole, without checkpoints or locks, and refuses a folder of another run', () => {
+    const spec = join(work, 'spec.json'); // seeds 1-3; seed 3 is queued, not run
+    const out = join(work, 'collected');
+    const collect = (...extra: string[]) => dgrRun('sweep', 'collect', spec, '--store', store, '--out', out, ...extra);
+    const first = collect();
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('2 collected, 0 already there, 1 not finished');
+    expect(first.stdout).toMatch(/not finished +rl\.two-games\.gr\+none\.seed-3\.\S+ → \S+two-games\/seed-3/);
+    const files = storeResults(out);
+    expect(files.map((f) => f.slice(out.length))).toEqual(['/two-games/seed-1/gr/result.json', '/two-games/seed-1/none/result.json', '/two-games/seed-2/gr/result.json', '/two-games/seed-2/none/result.json']);
+    const inStore = storeResults(store);
+    for (const file of files) {
+      const [, seed, arm] = /seed-(\d)\/(\w+)\/result\.json$/.exec(file)!;
+      expect(readJson(file)).toEqual(readJson(inStore.find((f) => f.includes(`/gr+none/seed-${seed}-`) && f.endsWith(`/${arm}/result.json`))!));
+    }
+    const seed1 = join(out, 'two-games', 'seed-1');
+    expect(readdirSync(seed1).sort()).toEqual(expect.arrayContaining(['config.json', 'gr', 'none', 'report.md', 'seed-1']));
+    expect(readdirSync(join(seed1, 'seed-1'))).not.toContain('checkpoint');
+    expect(readdirSync(join(seed1, 'seed-1'))).not.toContain('run.lock');
+    expect(existsSync(join(out, 'two-games', 'seed-3'))).toBe(false);
+
+    const again = collect();
+    expect(again.stdout).toContain('0 collected, 2 already there, 1 not finished');
+    // Another run where seed 2 would go: refused, naming it, and nothing else is copied.
+    const named = join(out, 'two-games', 'seed-2-other');
+    mkdirSync(named, { recursive: true });
+    writeFileSync(join(named, 'config.json'), '{}');
+    const refused = collect('--name', 'other');
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain(`${named} holds another run`);
+    expect(existsSync(join(out, 'two-games', 'seed-1-other'))).toBe(false);
+    expect(collect('--name', 'Other Arms').stderr).toContain("--name: 'Other Arms' is not a folder word");
   }, 300_000);
 
   it("returns a SIGTERMed worker's run to the queue, and finishes a SIGKILLed worker's run on another worker from its checkpoint", async () => {
