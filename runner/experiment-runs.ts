@@ -13,7 +13,7 @@ import type { ClassificationEvent } from '../core/run-events.ts';
 import { configFile, finishProvenance, startProvenance, type Provenance } from '../core/provenance.ts';
 import { lockRunFolder, lockRunFolderWhenFree } from '../core/run-folder.ts';
 import { taskCount } from '../core/stream.ts';
-import { addFinishedSeeds, checkRunKind, checkSeedFolders, refuseOtherSeeds, savedProvenance, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
+import { addFinishedSeeds, checkRunKind, checkSeedFolders, savedProvenance, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
 import { watching } from './watchers.ts';
 
 /** The seeds an arm folder holds; a seed is finished when its checkpoint is past the last task. */
@@ -31,9 +31,7 @@ export function checkExperimentFolder(out: string, configs: readonly RunConfig[]
   checkRunKind(out, 'experiment');
   for (const config of configs) {
     const dir = join(out, config.arm);
-    const seeds = seedsOfArm(dir, config);
-    checkSeedFolders(dir, config, seeds, parseRunConfig);
-    if (options.served) refuseOtherSeeds(dir, config.seed, seeds, 'dgr experiment');
+    checkSeedFolders(dir, config, seedsOfArm(dir, config), parseRunConfig, options.served ? 'dgr experiment' : undefined);
   }
 }
 

@@ -12,7 +12,7 @@ import type { BackendName } from '../core/engine/backend-names.ts';
 import { writeJson } from '../core/json-files.ts';
 import { configFile, finishProvenance, startProvenance, type Provenance } from '../core/provenance.ts';
 import { lockRunFolder, lockRunFolderWhenFree, SEED_ERROR_FILE } from '../core/run-folder.ts';
-import { addFinishedSeeds, checkRunKind, checkSeedFolders, refuseOtherSeeds, savedProvenance, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
+import { addFinishedSeeds, checkRunKind, checkSeedFolders, savedProvenance, takeOverLock, type SeedRunOptions, seedFolder, seedsIn, type SeedInFolder } from './seed-folders.ts';
 import { watching } from './watchers.ts';
 
 /** The seeds a run folder holds; a seed is finished when its checkpoint is past the schedule's last game. */
@@ -28,9 +28,7 @@ function seedsOfRun(out: string, config: AgentConfig): SeedInFolder<AgentConfig>
  * would mix or be replaced. */
 export function checkRunFolder(out: string, config: AgentConfig, options: { readonly served?: boolean } = {}): void {
   checkRunKind(out, 'rl');
-  const seeds = seedsOfRun(out, config);
-  checkSeedFolders(out, config, seeds, parseAgentConfig);
-  if (options.served) refuseOtherSeeds(out, config.seed, seeds, 'dgr rl');
+  checkSeedFolders(out, config, seedsOfRun(out, config), parseAgentConfig, options.served ? 'dgr rl' : undefined);
 }
 
 /**

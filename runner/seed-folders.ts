@@ -41,13 +41,15 @@ export function seedsIn<C extends RunSettings>(
 
 /**
  * Refuses, before any work, a folder that holds seeds of another config, or a config.json of another config
- * (the folder's own, or a seed's that stopped before its first checkpoint): their results would mix.
+ * (the folder's own, or a seed's that stopped before its first checkpoint): their results would mix. A served
+ * run (`served`: the command that adds seeds instead) also refuses the run's other seeds (refuseOtherSeeds).
  */
 export function checkSeedFolders<C extends RunSettings>(
   dir: string,
   config: C,
   seeds: readonly SeedInFolder<C>[],
   parseConfig: (raw: unknown, source: string) => C,
+  served?: string,
 ): void {
   const refuse = (what: string, other: C): never => {
     throw new Error(
@@ -63,13 +65,14 @@ export function checkSeedFolders<C extends RunSettings>(
     const other = parseConfig(configOf(readJsonFile(path, 'the run folder\'s')), path);
     if (!sameRun({ ...other, seed: 0 }, { ...config, seed: 0 })) refuse(path.slice(dir.length + 1), other);
   }
+  if (served) refuseOtherSeeds(dir, config.seed, seeds, served);
 }
 
 /**
  * For `dgr serve`, whose job writes the result of its one seed alone: refuses a folder that holds other seeds of
  * the run, whose results would drop out of its result.json (`command`, which joins seeds, adds one instead).
  */
-export function refuseOtherSeeds<C>(dir: string, seed: number, seeds: readonly SeedInFolder<C>[], command: string): void {
+function refuseOtherSeeds<C>(dir: string, seed: number, seeds: readonly SeedInFolder<C>[], command: string): void {
   const others = seeds.filter((s) => s.seed !== seed).map((s) => s.seed);
   if (others.length === 0) return;
   throw new Error(

@@ -19,7 +19,7 @@ const EVERY_MS = 1000;
 type Event<T extends AnyRunEvent['type']> = Extract<AnyRunEvent, { type: T }>;
 
 /** How one kind's run events become its job progress; made anew for each run (it keeps what it measures). */
-interface ProgressReading<P> {
+export interface ProgressReading<P> {
   /** The progress as the run starts; null for a run of another kind. */
   start(e: Event<'start'>): P | null;
   /** The progress after a progress event (from the last sent), and whether it goes out within the second. */

@@ -4,10 +4,8 @@ import { runConfigSchema } from '../../core/config.ts';
 import { resultFileSchema, resultScenario, type ResultFile } from '../../core/results.ts';
 import { requireSvhn } from '../../runner/experiment-configs.ts';
 import { runArm } from '../../runner/experiment-runs.ts';
-import { progressLog } from '../../runner/progress-log.ts';
-import { noticeLog } from '../../runner/watchers.ts';
-import { experimentProgress, jobProgressSubscriber, jobProgressView, type JobProgress } from '../job-progress.ts';
-import type { JobKind } from './kind.ts';
+import { experimentProgress, jobProgressView, type JobProgress } from '../job-progress.ts';
+import { seedJobOptions, type JobKind } from './kind.ts';
 
 export const experimentPayload = z.object({ kind: z.literal('experiment'), config: runConfigSchema }).strict();
 export type ExperimentPayload = z.infer<typeof experimentPayload>;
@@ -23,17 +21,7 @@ export const experimentKind: JobKind<ExperimentPayload, ResultFile, JobProgress>
   folder: ({ config }, hash) => [config.experiment, `${resultScenario(config)}-${config.arm}`, `seed-${config.seed}-${hash.slice(0, 8)}`],
   run: async ({ config }, context) => {
     requireSvhn([config]);
-    const job = { subscriber: jobProgressSubscriber(experimentProgress(), context.progress) };
-    return runArm(config, [config.seed], context.backend, context.folder, context.command, {
-      // The worker's log gets the run's progress lines (but a seed read back only to join the result's) and
-      // notices, as `dgr experiment` prints them.
-      watch: ({ label, joining }) => (joining ? [job] : [progressLog(label), job]),
-      notice: noticeLog(),
-      shouldStop: context.shouldStop,
-      label: context.label,
-      // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale.
-      takeOverLocks: true,
-    });
+    return runArm(config, [config.seed], context.backend, context.folder, context.command, seedJobOptions(context, experimentProgress()));
   },
   progress: jobProgressView,
   summary: (result) => `ACC ${(100 * result.acc).toFixed(2)} %`,

@@ -6,6 +6,10 @@
  */
 import type { z } from 'zod';
 import type { BackendName } from '../../core/engine/backend-names.ts';
+import { progressLog } from '../../runner/progress-log.ts';
+import type { SeedRunOptions } from '../../runner/seed-folders.ts';
+import { noticeLog, type AnyRunEvent } from '../../runner/watchers.ts';
+import { jobProgressSubscriber, type ProgressReading } from '../job-progress.ts';
 
 export interface RunContext<Progress> {
   readonly backend: BackendName;
@@ -67,4 +71,20 @@ export interface JobKind<Payload, Result, Progress = unknown> {
   summary(result: Result): string;
   /** The run's compute time in seconds (across resumptions), for the sweep's ETA. */
   seconds(result: Result): number;
+}
+
+/**
+ * How a job runs its one seed into its folder, as the command would run it: the worker's log gets the run's
+ * progress lines (but a seed read back only to join the result's) and notices, the queue the job's progress.
+ */
+export function seedJobOptions<Progress>(context: RunContext<Progress>, reading: ProgressReading<Progress>): SeedRunOptions<AnyRunEvent> {
+  const job = { subscriber: jobProgressSubscriber(reading, context.progress) };
+  return {
+    watch: ({ label, joining }) => (joining ? [job] : [progressLog(label), job]),
+    notice: noticeLog(),
+    shouldStop: context.shouldStop,
+    label: context.label,
+    // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale.
+    takeOverLocks: true,
+  };
 }

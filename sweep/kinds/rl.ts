@@ -8,11 +8,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { ADDED_SETTINGS, agentConfigSchema } from '../../agent/config.ts';
 import { rlResultSchema, type RlResultFile } from '../../agent/report/result-file.ts';
-import { progressLog } from '../../runner/progress-log.ts';
 import { runSeeds } from '../../runner/rl-runs.ts';
-import { noticeLog } from '../../runner/watchers.ts';
-import { jobProgressSubscriber, rlJobProgressView, rlProgress, type RlJobProgress } from '../job-progress.ts';
-import type { JobKind } from './kind.ts';
+import { rlJobProgressView, rlProgress, type RlJobProgress } from '../job-progress.ts';
+import { seedJobOptions, type JobKind } from './kind.ts';
 
 export const rlPayload = z
   .object({
@@ -46,20 +44,11 @@ export const rlKind: JobKind<RlPayload, RlResultFile[], RlJobProgress> = {
   },
   words: (payload) => ({ what: scheduleWord(payload), variant: [armsWord(payload)], seed: payload.config.seed }),
   folder: (payload, hash) => ['rl', scheduleWord(payload), armsWord(payload), `seed-${payload.config.seed}-${hash.slice(0, 8)}`],
-  run: ({ config, shareLearners }, context) => {
-    const job = { subscriber: jobProgressSubscriber(rlProgress(), context.progress) };
-    return runSeeds(config, [config.seed], context.backend, context.folder, context.command, {
-      // The worker's log gets the run's progress lines (but a seed read back only to join the result's) and
-      // notices, as `dgr rl` prints them.
-      watch: ({ label, joining }) => (joining ? [job] : [progressLog(label), job]),
-      notice: noticeLog(),
-      shouldStop: context.shouldStop,
-      label: context.label,
-      // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale.
-      takeOverLocks: true,
+  run: ({ config, shareLearners }, context) =>
+    runSeeds(config, [config.seed], context.backend, context.folder, context.command, {
+      ...seedJobOptions(context, rlProgress()),
       ...(shareLearners ? { learnerCache: join(context.store, LEARNER_CACHE) } : {}),
-    });
-  },
+    }),
   progress: rlJobProgressView,
   summary: (files) => files.map((f) => `${f.arm} ACC ${(100 * f.acc).toFixed(2)} %`).join(', '),
   // The arms share one run: each file holds its wall time.
