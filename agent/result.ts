@@ -4,10 +4,19 @@
  * metrics (ACC, BWT, FWT, forgetting) apply unchanged; retention of game i is R[T][i] / R[i][i], how much of what
  * the scholar had right after its own game it still has at the end (Continual World's forgetting, as a ratio).
  */
+import type { LessonSeconds } from '../core/continual.ts';
 import { continualMetrics, type Metrics } from '../core/metrics.ts';
 import type { ReplayAuditRL } from './audit.ts';
 import type { AgentArm, AgentConfig } from './config.ts';
 import type { Reference } from './evaluate.ts';
+import type { DrawStats } from './valid-dreams.ts';
+
+/** Where one game's consolidation of one arm spent its time (the loop's steps), and what its dream filter drew. */
+export interface ConsolidationSeconds extends LessonSeconds {
+  /** The generator's samples the filter drew, the dreams it replayed (to Q_k and G_k) and its seconds; null
+   *  without a filter (no generator, the first game, or `keep: 'all'`). */
+  readonly dreams: DrawStats | null;
+}
 
 export interface CurvePointRL {
   readonly frame: number;
@@ -31,6 +40,8 @@ export interface ArmRecord {
   /** The last consolidation loss per game. */
   losses: number[];
   curves: CurvePointRL[];
+  /** Per game, where its consolidation's time went; absent in records (checkpoints) written before it was kept. */
+  seconds?: ConsolidationSeconds[];
 }
 
 export interface LearnerRecord {
@@ -77,6 +88,8 @@ export interface ArmResult extends Metrics {
   readonly dreams: ({ observations: Uint8Array; actions: number[]; resembles: number[] } | null)[];
   readonly losses: number[];
   readonly curves: CurvePointRL[];
+  /** Per game (null: not recorded for every game, as in a run resumed from an older checkpoint). */
+  readonly seconds: ConsolidationSeconds[] | null;
 }
 
 export interface AgentResult {
@@ -113,7 +126,7 @@ export function retention(rows: readonly (readonly number[])[]): (number | null)
 export function agentResult(config: AgentConfig, record: RunRecord, dreamFrames: Record<string, (Uint8Array | null)[]>, seconds: number): AgentResult {
   const arms = config.arms.map((arm): ArmResult => {
     const a = record.arms[arm];
-    return { arm, ...continualMetrics(a.rows), R: a.rows, RSe: a.rowsSe?.length === a.rows.length ? a.rowsSe : null, raw: a.raw, retention: retention(a.rows), audits: a.audits, dreams: a.dreams.map((d, k) => (d && dreamFrames[arm]?.[k] ? { observations: dreamFrames[arm][k] as Uint8Array, ...d } : null)), losses: a.losses, curves: a.curves };
+    return { arm, ...continualMetrics(a.rows), R: a.rows, RSe: a.rowsSe?.length === a.rows.length ? a.rowsSe : null, raw: a.raw, retention: retention(a.rows), audits: a.audits, dreams: a.dreams.map((d, k) => (d && dreamFrames[arm]?.[k] ? { observations: dreamFrames[arm][k] as Uint8Array, ...d } : null)), losses: a.losses, curves: a.curves, seconds: a.seconds?.length === a.rows.length - 1 ? a.seconds : null };
   });
   return {
     config,

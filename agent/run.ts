@@ -138,7 +138,7 @@ async function setUp(config: AgentConfig, options: AgentRunOptions): Promise<Run
 
 function emptyRecord(config: AgentConfig, schedule: Schedule, reference: Reference[]): RunRecord {
   const arms = {} as Record<AgentArm, ArmRecord>;
-  for (const arm of config.arms) arms[arm] = { rows: [], rowsSe: [], raw: [], audits: [], dreams: [], losses: [], curves: [] };
+  for (const arm of config.arms) arms[arm] = { rows: [], rowsSe: [], raw: [], audits: [], dreams: [], losses: [], curves: [], seconds: [] };
   return { games: schedule.tasks.map((t) => t.task.name), reference, learners: [], learnerCurves: [], arms, frames: 0, learnerSeconds: 0, consolidationSeconds: 0 };
 }
 
@@ -279,6 +279,7 @@ function recordConsolidation(run: Run, lesson: GameLesson, learnt: Learnt<Evalua
   const pool = lesson.dreams instanceof ValidDreams ? lesson.dreams.poolStats() : null;
   record.audits.push(lesson.audit && pool ? { ...lesson.audit, pool } : lesson.audit);
   record.losses.push(learnt.loss);
+  record.seconds?.push({ ...learnt.seconds, dreams: lesson.dreams instanceof ValidDreams ? lesson.dreams.drawStats() : null });
   record.curves.push({ frame: run.record.frames, game: game.k, scores: row.normalised });
   run.dreamFrames[arm.arm][game.k] = shown?.observations ?? null;
   run.record.consolidationSeconds += (performance.now() - lesson.started) / 1000;

@@ -40,10 +40,18 @@ export interface DreamPoolSettings {
   readonly rng: Rng;
 }
 
+/** What a filter cost: the generator's samples it drew, the dreams it handed on, and its seconds. */
+export interface DrawStats {
+  readonly drawn: number;
+  readonly replayed: number;
+  readonly seconds: number;
+}
+
 export class ValidDreams implements Generator {
   readonly kind: Generator['kind'];
 
   private pool: { readonly dreams: Uint8Array[]; readonly kept: number[]; readonly draws: number } | null = null;
+  private draws = { drawn: 0, replayed: 0, seconds: 0 };
 
   constructor(
     private readonly inner: Generator,
@@ -58,9 +66,27 @@ export class ValidDreams implements Generator {
     return this.pool && { draws: this.pool.draws, kept: [...this.pool.kept] };
   }
 
+  /** Samples drawn and dreams handed on so far, and the time it took: where a rare game's dreams cost. */
+  drawStats(): DrawStats {
+    return { ...this.draws };
+  }
+
   /** n dreams of the seen games, by the keep's rule: exact ones from the pool, or valid ones batch by batch. */
   sample(n: number): tf.Tensor2D {
-    return this.exact ? this.sampleFromPool(n, this.exact) : this.sampleValid(n);
+    const started = performance.now();
+    const dreams = this.exact ? this.sampleFromPool(n, this.exact) : this.sampleValid(n);
+    this.draws.replayed += n;
+    this.draws.seconds += (performance.now() - started) / 1000;
+    return dreams;
+  }
+
+  /** n of the inner generator's samples, counted. */
+  private drawInner(n: number): Float32Array {
+    const drawn = this.inner.sample(n);
+    const values = drawn.dataSync() as Float32Array;
+    drawn.dispose();
+    this.draws.drawn += n;
+    return values;
   }
 
   /**
@@ -84,9 +110,7 @@ export class ValidDreams implements Generator {
       filled += 1;
     };
     for (let round = 0; round < MAX_ROUNDS && filled < n; round++) {
-      const drawn = this.inner.sample(n);
-      const values = drawn.dataSync() as Float32Array;
-      drawn.dispose();
+      const values = this.drawInner(n);
       rejected = [];
       for (let k = 0; k < n && filled < n; k++) {
         const row = values.subarray(k * OBSERVATION_SIZE, (k + 1) * OBSERVATION_SIZE);
@@ -130,9 +154,7 @@ export class ValidDreams implements Generator {
     const cells = new Uint8Array(OBSERVATION_SIZE);
     let draws = 0;
     while (draws < POOL_DRAWS && kept.some((k) => k < perGame)) {
-      const drawn = this.inner.sample(POOL_ROUND);
-      const values = drawn.dataSync() as Float32Array;
-      drawn.dispose();
+      const values = this.drawInner(POOL_ROUND);
       draws += POOL_ROUND;
       for (let k = 0; k < POOL_ROUND; k++) {
         drawnCells(values.subarray(k * OBSERVATION_SIZE, (k + 1) * OBSERVATION_SIZE), cells);

@@ -71,12 +71,26 @@ export interface Lesson {
   keep?(): void;
 }
 
+/** Where one lesson's wall time went, in seconds (the loop's steps, in order). */
+export interface LessonSeconds {
+  /** The domain's preparation of the lesson (e.g. RL's audit of what G_(i−1) replays). */
+  readonly prepare: number;
+  /** The generator's training on this thread, or the wait for its worker once the solver is done. */
+  readonly generator: number;
+  readonly solver: number;
+  /** The regulariser's anchor on the task and what the domain keeps of it. */
+  readonly consolidate: number;
+  readonly evaluate: number;
+  readonly audit: number;
+}
+
 /** What the loop measured of one lesson. */
 export interface Learnt<Row, Audit> {
   readonly row: Row;
   readonly audit: Audit;
   /** The solver's last reported loss. */
   readonly loss: number;
+  readonly seconds: LessonSeconds;
 }
 
 /** A kind of continual run: its tasks, its students, and what the loop asks of them. */
@@ -163,16 +177,36 @@ export async function continualLoop<L extends Lesson, Row, Audit>(domain: Contin
 /** Student s learns task t: generator and solver, then consolidation, its row of R, the audit and the record. */
 async function learnLesson<L extends Lesson, Row, Audit>(domain: ContinualDomain<L, Row, Audit>, s: number, t: number, worker: GeneratorWorker | null): Promise<void> {
   const student = domain.students[s];
+  const lap = stopwatch();
   const lesson = domain.lesson(t, s);
+  const prepare = lap();
   const generator = startGenerator(lesson, worker);
   // Without a worker the generator trains here, before the solver: it lets the event loop turn, so it is awaited.
   if (worker === null) await generator.finish();
+  const generatorHere = lap();
   const loss = await trainSolver(student.scholar.solver, student.regulariser, lesson.solver(), generator.check);
+  const solver = lap();
   await generator.finish();
+  const generatorWait = lap();
   consolidate(student, lesson);
+  const consolidated = lap();
   const row = await domain.evaluate(s, t);
+  const evaluate = lap();
   const audit = domain.audit(lesson, s, t);
-  domain.record(lesson, { row, audit, loss }, s, t);
+  // A student without a generator spent nothing on one (its awaits above were of nothing).
+  const seconds = { prepare, generator: lesson.generator ? generatorHere + generatorWait : 0, solver, consolidate: consolidated, evaluate, audit: lap() };
+  domain.record(lesson, { row, audit, loss, seconds }, s, t);
+}
+
+/** Seconds since the last call (or since it was made). */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const seconds = (now - last) / 1000;
+    last = now;
+    return seconds;
+  };
 }
 
 interface GeneratorJob {

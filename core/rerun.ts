@@ -4,8 +4,9 @@
  * what was measured, and are left out; the config was run as it is, and is not compared either.
  */
 
-/** Keys whose numbers are times or throughput of the machine, not results. */
-const NOT_MEASURED = new Set(['seconds', 'framesPerSecond', 'learnerSeconds', 'consolidationSeconds', 'provenance', 'provenanceWarnings', 'config', 'format']);
+/** Keys whose numbers are times or throughput of the machine, not results (`consolidationTime`: an RL seed's
+ *  time per step, with the dream draws that explain it). */
+const NOT_MEASURED = new Set(['seconds', 'framesPerSecond', 'learnerSeconds', 'consolidationSeconds', 'consolidationTime', 'provenance', 'provenanceWarnings', 'config', 'format']);
 
 export interface ComparedNumber {
   /** Where the number is, e.g. `perSeed[0].accuracyMatrix[2][1]`. */

@@ -7,6 +7,7 @@ import { duration } from '../../core/report/markdown.ts';
 import { parseSchedule } from '../../env/schedule.ts';
 import { gameKeys, type RlResultFile } from './result-file.ts';
 import { retentionStatisticsMarkdown } from './retention-table.ts';
+import { consolidationTimeMarkdown } from './time-table.ts';
 
 /**
  * MinAtar's DQN (Young & Tian 2019, Fig. 2, read by eye; ../shared/PAPER.md §4 and issue 14): mean return of
@@ -140,6 +141,7 @@ export function rlReportMarkdown({ results, command, plots, retentionPlot, episo
     lines.push(`Learners loaded from a learner cache (\`--learner-cache\`), their time being that of the run that trained them: ${reused.join('; ')}. The whole run's time does not include them.`);
   }
   lines.push('');
+  lines.push(...consolidationTimeMarkdown(results));
 
   lines.push('## Anchors', '');
   lines.push('- MinAtar DQN (Young & Tian 2019), by eye at 1M frames: Breakout ≈ 9, Freeway ≈ 47, Space Invaders ≈ 32 (5M frames: 10, 50, 43).');

@@ -8,7 +8,7 @@ import { provenanceSchema, provenanceWarnings, RESULT_FORMAT, unknownProvenance,
 import { aggregate, spread } from '../../core/report/aggregate.ts';
 import { agentConfigSchema, type AgentArm, type AgentConfig } from '../config.ts';
 import type { ReplayAuditRL } from '../audit.ts';
-import type { AgentResult, LearnerRecord } from '../result.ts';
+import type { AgentResult, ConsolidationSeconds, LearnerRecord } from '../result.ts';
 
 const matrix = z.array(z.array(z.number()));
 const nullableNumbers = z.array(z.number().nullable());
@@ -36,6 +36,18 @@ const learnerSchema = z.strictObject({
   reused: z.boolean().optional(),
 });
 
+const seconds = z.number().nonnegative();
+/** Where one game's consolidation spent its time (agent/result.ts ConsolidationSeconds). */
+const consolidationSecondsSchema = z.strictObject({
+  prepare: seconds,
+  generator: seconds,
+  solver: seconds,
+  consolidate: seconds,
+  evaluate: seconds,
+  audit: seconds,
+  dreams: z.strictObject({ drawn: z.int().nonnegative(), replayed: z.int().nonnegative(), seconds }).nullable(),
+});
+
 const seedSchema = z.strictObject({
   seed: z.int(),
   R: matrix,
@@ -53,6 +65,8 @@ const seedSchema = z.strictObject({
   seconds: z.number().nonnegative(),
   learnerSeconds: z.number().nonnegative(),
   consolidationSeconds: z.number().nonnegative(),
+  /** Per game, where this arm's consolidation spent its time; absent: not recorded (results before it was kept). */
+  consolidationTime: z.array(consolidationSecondsSchema).optional(),
   framesPerSecond: z.number().nonnegative(),
   /** Who and what computed this seed (core/provenance.ts). */
   provenance: provenanceSchema,
@@ -135,6 +149,7 @@ export function seedResult(seed: number, result: AgentResult, arm: AgentArm, pro
     seconds: result.seconds,
     learnerSeconds: result.learnerSeconds,
     consolidationSeconds: result.consolidationSeconds,
+    ...(a.seconds ? { consolidationTime: a.seconds } : {}),
     framesPerSecond: result.framesPerSecond,
     provenance,
   };
@@ -162,9 +177,15 @@ function seedEntry(s: RlSeedResult): RlSeedResult {
     seconds: s.seconds,
     learnerSeconds: s.learnerSeconds,
     consolidationSeconds: s.consolidationSeconds,
+    ...(s.consolidationTime ? { consolidationTime: s.consolidationTime.map(timeEntry) } : {}),
     framesPerSecond: s.framesPerSecond,
     provenance: s.provenance,
   };
+}
+
+function timeEntry(t: ConsolidationSeconds): ConsolidationSeconds {
+  const { prepare, generator, solver, consolidate, evaluate, audit, dreams } = t;
+  return { prepare, generator, solver, consolidate, evaluate, audit, dreams: dreams && { drawn: dreams.drawn, replayed: dreams.replayed, seconds: dreams.seconds } };
 }
 
 function learnerEntry(l: LearnerRecord): RlLearner {

@@ -31,12 +31,17 @@ export function playedFrames(game: string, n: number, seed: number, stride: numb
   return out;
 }
 
-/** What must agree between two runs of the same config (an uninterrupted one and a resumed one): all but wall times. */
+/** What must agree between two runs of the same config (an uninterrupted one and a resumed one): all but wall
+ *  times (of the consolidations' time, the dream filter's draws, which are counts). */
 export function numbers(r: AgentResult) {
   return {
     learners: r.learners.map(({ seconds: _s, ...rest }) => rest),
     learnerCurves: r.learnerCurves,
-    arms: r.arms.map((a) => ({ ...a, dreams: a.dreams.map((d) => d && { ...d, observations: Array.from(d.observations) }) })),
+    arms: r.arms.map(({ seconds, ...a }) => ({
+      ...a,
+      dreams: a.dreams.map((d) => d && { ...d, observations: Array.from(d.observations) }),
+      draws: seconds?.map((t) => t.dreams && { drawn: t.dreams.drawn, replayed: t.dreams.replayed }),
+    })),
     reference: r.reference,
   };
 }

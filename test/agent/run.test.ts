@@ -70,6 +70,29 @@ describe('an RL run', () => {
     expect(uninterrupted.arms.find((a) => a.arm === 'none')?.audits.every((a) => a === null)).toBe(true);
   });
 
+  it('records where each consolidation spent its time, and what its dream filter drew', () => {
+    for (const arm of uninterrupted.arms) {
+      expect(arm.seconds, arm.arm).toHaveLength(3);
+      for (const t of arm.seconds!) for (const step of ['prepare', 'generator', 'solver', 'consolidate', 'evaluate', 'audit'] as const) expect(t[step]).toBeGreaterThanOrEqual(0);
+      // The scholar's steps take time on every game; only an arm with a generator trains one.
+      expect(arm.seconds!.every((t) => t.solver > 0)).toBe(true);
+      expect(arm.seconds!.every((t) => (t.generator > 0) === (arm.arm === 'gr'))).toBe(true);
+    }
+    // GR's filter (the preset keeps valid dreams) replays from the second game on: the scholar's and the
+    // generator's batches, each drawn whole from G's samples at least once.
+    const gr = uninterrupted.arms.find((a) => a.arm === 'gr')!.seconds!;
+    expect(gr[0].dreams).toBeNull();
+    for (const t of gr.slice(1)) {
+      const { scholar, generator } = config;
+      expect(t.dreams!.replayed).toBe(scholar.iterations * scholar.batchSize + generator.iterations * generator.batchSize);
+      expect(t.dreams!.drawn).toBeGreaterThanOrEqual(t.dreams!.replayed);
+      expect(t.dreams!.seconds).toBeLessThanOrEqual(t.generator + t.solver);
+    }
+    for (const arm of uninterrupted.arms.filter((a) => a.arm !== 'gr')) expect(arm.seconds!.every((t) => t.dreams === null)).toBe(true);
+    const total = uninterrupted.arms.flatMap((a) => a.seconds!).reduce((sum, t) => sum + t.prepare + t.generator + t.solver + t.consolidate + t.evaluate + t.audit, 0);
+    expect(total).toBeLessThanOrEqual(uninterrupted.seconds);
+  });
+
   it('keeps the tensor count flat from game to game', () => {
     expect(tensorsAtTaskEnd).toHaveLength(3);
     expect(new Set(tensorsAtTaskEnd).size).toBe(1);

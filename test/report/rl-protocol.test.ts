@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { protocolBars, protocolCharts, protocolSeeds, protocolTables } from '../../agent/report/docs/rl-protocol.ts';
 import { rlResultFile, type RlSeedResult } from '../../agent/report/result-file.ts';
+import { consolidationTimeMarkdown } from '../../agent/report/time-table.ts';
 import { retention } from '../../agent/result.ts';
 import { continualMetrics } from '../../core/metrics.ts';
 import { unknownProvenance } from '../../core/provenance.ts';
@@ -20,8 +21,21 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const games = ['breakout', 'freeway'];
 const reference = [{ random: 0, scripted: 10 }, { random: 0, scripted: 20 }];
 
+/** Where an arm's two consolidations spent their time: GR trains a generator, and its filter draws 3 samples a
+ *  dream on the second game. */
+const timeOf = (arm: string): RlSeedResult['consolidationTime'] =>
+  [0, 1].map((game) => ({
+    prepare: 6,
+    generator: arm === 'gr' ? 60 : 0,
+    solver: 120,
+    consolidate: 6,
+    evaluate: 30,
+    audit: 18,
+    dreams: arm === 'gr' && game === 1 ? { drawn: 3000, replayed: 1000, seconds: 20 } : null,
+  }));
+
 /** Seed s of two games: the scholar scores `own` on Breakout right after it and `final` at the end. */
-function seed(s: number, own: number, final: number): RlSeedResult {
+function seed(s: number, own: number, final: number, time?: RlSeedResult['consolidationTime']): RlSeedResult {
   const R = [[0, 0], [own, 0], [final, 0.5]];
   return {
     seed: s,
@@ -36,20 +50,21 @@ function seed(s: number, own: number, final: number): RlSeedResult {
     seconds: 600,
     learnerSeconds: 120,
     consolidationSeconds: 480,
+    ...(time ? { consolidationTime: time } : {}),
     framesPerSecond: 5,
   };
 }
 
 /** A committed seed folder (`seed-<s>`, or `seed-<s>-<suffix>` for more arms on that seed): config.json naming the
  *  arms, and each arm's one-seed result.json. */
-function commitSeed(s: number, arms: Partial<Record<AgentArm, [number, number]>>, suffix = ''): void {
+function commitSeed(s: number, arms: Partial<Record<AgentArm, [number, number]>>, suffix = '', timed = false): void {
   const config = tinyConfig(Object.keys(arms) as AgentArm[], { seed: s });
   const dir = join(root, 'docs', 'results', 'rl', 'protocol', 'three-games-test', `seed-${s}${suffix}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   for (const [arm, [own, final]] of Object.entries(arms)) {
     mkdirSync(join(dir, arm), { recursive: true });
-    const file = rlResultFile({ ...config, schedule: { ...config.schedule, name: 'three-games-test' } }, arm as 'gr', 'wasm', games, reference, [seed(s, own, final)]);
+    const file = rlResultFile({ ...config, schedule: { ...config.schedule, name: 'three-games-test' } }, arm as 'gr', 'wasm', games, reference, [seed(s, own, final, timed ? timeOf(arm) : undefined)]);
     writeFileSync(join(dir, arm, 'result.json'), JSON.stringify(file));
   }
 }
@@ -57,11 +72,20 @@ function commitSeed(s: number, arms: Partial<Record<AgentArm, [number, number]>>
 describe('the protocol tables from committed seeds', () => {
   // Breakout kept, of the scholar's own score: gr 0.9 and 0.7 (mean 0.8); er 1.0 and 0.9 (0.95); none 0.1 and 0.
   commitSeed(1, { gr: [0.5, 0.45], er: [0.5, 0.5], none: [0.5, 0.05] });
-  commitSeed(2, { gr: [0.4, 0.28], er: [0.4, 0.36], none: [0.4, 0] });
+  commitSeed(2, { gr: [0.4, 0.28], er: [0.4, 0.36], none: [0.4, 0] }, '', true);
   // More arms run apart on the same seeds: ewc keeps 0.6 and 0.5 of Breakout (mean 55 %).
   commitSeed(1, { ewc: [0.5, 0.3] }, '-regularisers');
   commitSeed(2, { ewc: [0.4, 0.2] }, '-regularisers');
   const context = { root, document: 'docs/RESULTS.md' };
+
+  it("tables a run's consolidation steps per arm, seed and game in its report, and nothing for a run that did not record them", () => {
+    const file = (seedNumber: number, time?: RlSeedResult['consolidationTime']) =>
+      rlResultFile(tinyConfig(['gr'], { seed: seedNumber }), 'gr', 'wasm', games, reference, [seed(seedNumber, 0.5, 0.45, time)]);
+    const lines = consolidationTimeMarkdown([file(2, timeOf('gr'))]);
+    expect(lines).toContain('| gr | 2 | breakout | 6.0 s | 1 min 00 s | 2 min 00 s | 6.0 s | 30.0 s | 18.0 s | – |');
+    expect(lines).toContain('| gr | 2 | freeway | 6.0 s | 1 min 00 s | 2 min 00 s | 6.0 s | 30.0 s | 18.0 s | 3.0 drawn a dream, 20.0 s |');
+    expect(consolidationTimeMarkdown([file(1)])).toEqual([]);
+  });
 
   it('reads the bars off the merged seeds: means, the lowest seed, the interval, None and the gap to ER', () => {
     const row = protocolBars(context).split('\n')[2];
@@ -70,11 +94,14 @@ describe('the protocol tables from committed seeds', () => {
   });
 
   it('tables each seed with its arms in the run order and its time, and each order with its chart', () => {
-    expect(protocolSeeds(context).split('\n')[2]).toBe('| three-games-test | 1 | gr, er, none | 10 | 2 | 8 | 5 | [folder](results/rl/protocol/three-games-test/seed-1) |');
+    expect(protocolSeeds(context).split('\n')[2]).toBe('| three-games-test | 1 | gr, er, none | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/protocol/three-games-test/seed-1) |');
+    // Seed 2 recorded its steps: over three arms and two games, generators 2 × 60 s, scholars 6 × 120 s,
+    // evaluations and audits 6 × (6 + 6 + 30 + 18) s; GR's filter drew 3000 samples for 1000 dreams.
+    expect(protocolSeeds(context).split('\n')[4]).toBe('| three-games-test | 2 | gr, er, none | 10 | 2 | 8 | 2 | 12 | 6 | 3.0 | 5 | [folder](results/rl/protocol/three-games-test/seed-2) |');
     const tables = protocolTables(context);
     expect(tables).toMatch(/\| gr \| breakout \| 2 of 2 \| 80\.0 \[70\.0, 90\.0\] % \|/);
     expect(tables).toContain('](results/rl/protocol/charts/retention-dots-three-games-test.png)');
-    expect(protocolSeeds(context).split('\n')[3]).toBe('| three-games-test | 1 | ewc | 10 | 2 | 8 | 5 | [folder](results/rl/protocol/three-games-test/seed-1-regularisers) |');
+    expect(protocolSeeds(context).split('\n')[3]).toBe('| three-games-test | 1 | ewc | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/protocol/three-games-test/seed-1-regularisers) |');
     expect(tables).toMatch(/\| ewc \| breakout \| 2 of 2 \| 55\.0 \[50\.0, 60\.0\] % \|/);
     expect(protocolCharts(context).map((c) => c.path)).toEqual([join('docs', 'results', 'rl', 'protocol', 'charts', 'retention-dots-three-games-test.svg')]);
   });

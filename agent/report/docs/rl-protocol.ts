@@ -15,6 +15,7 @@ import type { RlResultFile } from '../result-file.ts';
 import { retentionDotsOf } from '../retention-dots.ts';
 import { retentionSections, retentionSectionsMarkdown, type RetentionSection } from '../retention-sections.ts';
 import { ratio, summariseRetention } from '../retention-statistics.ts';
+import { totalSeconds } from '../time-table.ts';
 import { readRl } from './rl-files.ts';
 
 /** Where the protocol's seeds are committed, relative to docs/results. */
@@ -76,15 +77,23 @@ export function protocolTables(context: TableContext): string {
   return retentionSectionsMarkdown(found, charts).join('\n').trimEnd();
 }
 
-/** Which seeds each order holds, and each seed's wall time split into its learners and its consolidations. */
+/** Which seeds each order holds, and each seed's wall time split into its learners and its consolidations, and
+ *  the consolidations into the loop's steps over all arms and games (../time-table.ts; '–' for seeds run before
+ *  runs recorded them). */
 export function protocolSeeds(context: TableContext): string {
   const minutes = (s: number): string => (s / 60).toFixed(0);
   const rows = seedRuns(context).map((run) => {
     // Every arm of a seed's run shares its timing (one run, its arms side by side): read the first.
     const s = readRl(context, run.arms[0].file).perSeed[0];
-    return [run.order, String(run.seed), run.arms.map((a) => a.arm).join(', '), minutes(s.seconds), minutes(s.learnerSeconds), minutes(s.consolidationSeconds), s.framesPerSecond.toFixed(0), repoLink(context, join(RESULTS_DIR, PROTOCOL_DIR, run.order, run.folder), 'folder')];
+    const times = run.arms.map(({ file }) => readRl(context, file).perSeed[0].consolidationTime);
+    const steps = times.every((t) => t !== undefined) ? totalSeconds(times.flatMap((t) => t!)) : null;
+    const stepCells = steps
+      ? [minutes(steps.generator), minutes(steps.solver), minutes(steps.prepare + steps.consolidate + steps.evaluate + steps.audit), steps.dreams && steps.dreams.replayed > 0 ? (steps.dreams.drawn / steps.dreams.replayed).toFixed(1) : '–']
+      : ['–', '–', '–', '–'];
+    return [run.order, String(run.seed), run.arms.map((a) => a.arm).join(', '), minutes(s.seconds), minutes(s.learnerSeconds), minutes(s.consolidationSeconds), ...stepCells, s.framesPerSecond.toFixed(0), repoLink(context, join(RESULTS_DIR, PROTOCOL_DIR, run.order, run.folder), 'folder')];
   });
-  return table(['order', 'seed', 'arms', 'wall (min)', 'learners (min)', 'consolidations (min)', 'frames/s', 'run'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'l']).join('\n');
+  const header = ['order', 'seed', 'arms', 'wall (min)', 'learners (min)', 'consolidations (min)', 'of which generators', 'scholars', 'evaluations and audits', 'dreams drawn a dream replayed', 'frames/s', 'run'];
+  return table(header, rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']).join('\n');
 }
 
 /** The dots charts the protocol's tables link, as `docs/results/rl/protocol/charts/<chart>.svg` (relative to the
