@@ -402,6 +402,9 @@ function restore(run: Run, dir: string, started: number): void {
   run.auditFrames = (arrays.auditFrames ?? []) as Uint8Array[];
   for (const arm of run.config.arms) run.dreamFrames[arm] = ((arrays[`${arm}.dreams`] ?? []) as Uint8Array[]).map((f) => (f.length > 0 ? f : null));
   run.record = saved.progress.record;
+  // A checkpoint written before runs timed their consolidations: an arm that has consolidated nothing yet starts
+  // timing now; one that has keeps none (its result says "not recorded" rather than time for some games only).
+  for (const arm of Object.values(run.record.arms)) if (arm.seconds === undefined && arm.losses.length === 0) arm.seconds = [];
   const { game, learned, armsDone } = saved.progress.position;
   run.start = { task: game, learned, studentsDone: armsDone };
   run.elapsed = clock(saved.progress.seconds, started);
