@@ -1,9 +1,9 @@
 /**
  * `dgr sweep collect`: a sweep's finished RL runs copied out of the store into a results tree, one folder per
- * (schedule, seed) — `<out>/<schedule>/seed-<n>`, or `seed-<n>-<name>` for a second set of arms on the same
- * seeds — as docs/results/rl/protocol/ holds them and `dgr report docs` merges them. A protocol outlives a
- * session's machine, so each seed is committed as it finishes; this is that step, read from the spec instead of
- * typed by hand. The copy leaves out what only a running or resuming run needs (its checkpoint, its locks) and
+ * (schedule, seed) — `<out>/<schedule>/seed-<n>`, or `seed-<n>-<name>` for other arms or settings on the same
+ * seeds (the spec entry's `name`, or --name) — as docs/results/rl/protocol/ holds them and `dgr report docs`
+ * merges them. A protocol outlives a session's machine, so each seed is committed as it finishes; this is that
+ * step, read from the spec instead of typed by hand. The copy leaves out what only a running or resuming run needs (its checkpoint, its locks) and
  * the SVG twins of the dream sheets (the PNGs stay; the SVGs are most of a folder's size). It reads the store
  * only: no Redis, so it works wherever the store is.
  */
@@ -11,6 +11,7 @@ import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { kindOf } from './kinds/index.ts';
 import type { SweepJob } from './jobs.ts';
+import { FOLDER_WORD } from './spec.ts';
 
 export type CollectOutcome = 'collected' | 'already there' | 'not finished' | 'not an RL run';
 
@@ -20,9 +21,6 @@ export interface Collected {
   /** Where the run is (collected, already there) or would go. */
   readonly to: string;
 }
-
-/** A name for a second set of arms on the same seeds: `seed-3-regularisers`. */
-export const COLLECT_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /** What a finished run's arms wrote last: each arm's result.json (and the run's report). */
 const finishedFiles = (arms: readonly string[]): string[] => [...arms.map((arm) => join(arm, 'result.json')), 'report.md'];
@@ -46,8 +44,15 @@ const same = (a: string, b: string): boolean => readFileSync(a).equals(readFileS
  * another run is refused, naming it, before anything is copied.
  */
 export function collectRuns(jobs: readonly SweepJob[], store: string, out: string, name?: string): Collected[] {
-  if (name !== undefined && !COLLECT_NAME.test(name)) throw new Error(`--name: '${name}' is not a folder word (lower-case letters, digits and '-')`);
-  const plans = jobs.map((job) => plan(job, store, out, name));
+  if (name !== undefined && !FOLDER_WORD.test(name)) throw new Error(`--name: '${name}' is not a folder word (lower-case letters, digits and '-')`);
+  const plans = jobs.map((job) => plan(job, store, out, job.collectAs ?? name));
+  // Two runs of the spec bound for one folder: the second would be refused, or taken for the first.
+  const bound = new Map<string, string>();
+  for (const p of plans.filter((x) => x.outcome !== 'not an RL run')) {
+    const other = bound.get(p.to);
+    if (other) throw new Error(`${other} and ${p.id} would both be collected to ${p.to}: give their spec entries each a "name" (or collect them with --name from specs of their own)`);
+    bound.set(p.to, p.id);
+  }
   // The same run is the same config (a run resumed after it finished rewrites its files with a new wall time).
   for (const p of plans) {
     if (p.outcome !== 'collect' || !existsSync(p.to)) continue;

@@ -12,6 +12,8 @@ export interface SweepJob {
   /** The hash of the run's settings (hex). */
   readonly hash: string;
   readonly data: JobPayload;
+  /** The word its spec entry gives its collected folder (./collect.ts); not part of the id. */
+  readonly collectAs?: string;
 }
 
 /** JSON with every object's keys in sorted order: one text per value, whatever order it was built in. */

@@ -67,6 +67,9 @@ const experimentEntry = z
   })
   .strict();
 
+/** A word for a folder name: lower-case letters, digits and '-'. */
+export const FOLDER_WORD = /^[a-z0-9][a-z0-9-]*$/;
+
 /** One block of RL runs: a schedule's arms × seeds with one preset and its overrides (`dgr rl`'s options). */
 const rlEntry = z
   .object({
@@ -102,6 +105,10 @@ const rlEntry = z
      *  a run that differs from an earlier one only in its arms, scholar or generator loads them instead of training
      *  them. Where the run's learners come from, not what it computes: the job id does not depend on it. */
     shareLearners: z.boolean().default(false),
+    /** The word `dgr sweep collect` gives this entry's runs' folders (`<schedule>/seed-<n>-<name>`), so entries
+     *  that differ on the same seeds (other arms, a variant's settings) are collected side by side. Where the
+     *  runs are committed, not what they compute: not part of the job id. */
+    name: z.string().regex(FOLDER_WORD, 'a folder word: lower-case letters, digits and -').optional(),
   })
   .strict()
   .superRefine((entry, ctx) => {
@@ -153,7 +160,8 @@ export function sweepJobs(spec: SweepSpec, source: string): SweepJob[] {
         } catch (error) {
           throw new Error(`${source}: runs.${index}: ${(error as Error).message}`);
         }
-        add(jobFor({ kind: 'rl', config, ...(entry.shareLearners ? { shareLearners: true } : {}) }));
+        const job = jobFor({ kind: 'rl', config, ...(entry.shareLearners ? { shareLearners: true } : {}) });
+        add(entry.name ? { ...job, collectAs: entry.name } : job);
       }
       return;
     }

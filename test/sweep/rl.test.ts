@@ -144,6 +144,19 @@ describe('RL sweeps: dgr sweep --rl and dgr worker', () => {
     expect(refused.stderr).toContain(`${named} holds another run`);
     expect(existsSync(join(out, 'two-games', 'seed-1-other'))).toBe(false);
     expect(collect('--name', 'Other Arms').stderr).toContain("--name: 'Other Arms' is not a folder word");
+
+    // Two entries on the same seed (a variant's settings) need a folder each: refused unnamed, side by side named.
+    const entry = { kind: 'rl', parallel: false, seeds: 1, generatorIterations: 20, iterations: 20, frames: 1600, arms: ['gr', 'none'] };
+    const variants = join(work, 'variants.json');
+    writeFileSync(variants, JSON.stringify({ runs: [entry, { ...entry, iterations: 21 }] }));
+    const unnamed = dgrRun('sweep', 'collect', variants, '--store', store, '--out', join(work, 'variants'));
+    expect(unnamed.status).not.toBe(0);
+    expect(unnamed.stderr).toMatch(/rl\.two-games\.gr\+none\.seed-1\.\S+ and rl\.two-games\.gr\+none\.seed-1\.\S+ would both be collected to \S+seed-1: give their spec entries each a "name"/);
+    writeFileSync(variants, JSON.stringify({ runs: [{ ...entry, name: 'short' }, { ...entry, iterations: 21, name: 'longer' }] }));
+    const sideBySide = dgrRun('sweep', 'collect', variants, '--store', store, '--out', join(work, 'variants'));
+    expect(sideBySide.status, sideBySide.stderr).toBe(0);
+    expect(sideBySide.stdout).toMatch(/collected +\S+ → \S+two-games\/seed-1-short\n/);
+    expect(sideBySide.stdout).toMatch(/not finished +\S+ → \S+two-games\/seed-1-longer\n/);
   }, 300_000);
 
   it("returns a SIGTERMed worker's run to the queue, and finishes a SIGKILLed worker's run on another worker from its checkpoint", async () => {
