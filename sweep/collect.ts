@@ -44,6 +44,7 @@ const same = (a: string, b: string): boolean => readFileSync(a).equals(readFileS
  * another run is refused, naming it, before anything is copied.
  */
 export function collectRuns(jobs: readonly SweepJob[], store: string, out: string, name?: string): Collected[] {
+  if (!existsSync(store)) throw new Error(`--store: ${store} does not exist (the folder the workers were given as --store)`);
   if (name !== undefined && !FOLDER_WORD.test(name)) throw new Error(`--name: '${name}' is not a folder word (lower-case letters, digits and '-')`);
   const plans = jobs.map((job) => plan(job, store, out, job.collectAs ?? name));
   // Two runs of the spec bound for one folder: the second would be refused, or taken for the first.

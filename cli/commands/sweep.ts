@@ -152,7 +152,7 @@ export function registerSweep(program: Command): void {
     )
     .requiredOption('--store <dir>', "the workers' store (their --store)")
     .requiredOption('--out <dir>', 'the results tree, e.g. docs/results/rl/protocol')
-    .option('--name <word>', "a second set of arms on the same seeds goes to seed-<n>-<word> (e.g. 'regularisers')")
+    .option('--name <word>', "entries without a \"name\" go to seed-<n>-<word> (for other arms or settings on the same seeds)")
     .action((specPath: string, opts: { store: string; out: string; name?: string }) => {
       const collected = collectRuns(specJobs(specPath, {} as SweepOptions), opts.store, opts.out, opts.name);
       for (const c of collected) process.stdout.write(`${c.outcome.padEnd(14)} ${c.id}${c.outcome === 'not an RL run' ? '' : ` → ${c.to}`}\n`);

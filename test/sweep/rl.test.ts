@@ -144,6 +144,9 @@ describe('RL sweeps: dgr sweep --rl and dgr worker', () => {
     expect(refused.stderr).toContain(`${named} holds another run`);
     expect(existsSync(join(out, 'two-games', 'seed-1-other'))).toBe(false);
     expect(collect('--name', 'Other Arms').stderr).toContain("--name: 'Other Arms' is not a folder word");
+    const noStore = dgrRun('sweep', 'collect', spec, '--store', join(work, 'no-store'), '--out', out);
+    expect(noStore.status).not.toBe(0);
+    expect(noStore.stderr).toContain(`--store: ${join(work, 'no-store')} does not exist`);
 
     // Two entries on the same seed (a variant's settings) need a folder each: refused unnamed, side by side named.
     const entry = { kind: 'rl', parallel: false, seeds: 1, generatorIterations: 20, iterations: 20, frames: 1600, arms: ['gr', 'none'] };
