@@ -3,15 +3,15 @@
  * (schedule, seed) — `<out>/<schedule>/seed-<n>`, or `seed-<n>-<name>` for other arms or settings on the same
  * seeds (the spec entry's `name`, or --name) — as docs/results/rl/protocol/ holds them and `dgr report docs`
  * merges them. A protocol outlives a session's machine, so each seed is committed as it finishes; this is that
- * step, read from the spec instead of typed by hand. The copy leaves out what only a running or resuming run needs (its checkpoint, its locks) and
- * the SVG twins of the dream sheets (the PNGs stay; the SVGs are most of a folder's size). It reads the store
- * only: no Redis, so it works wherever the store is.
+ * step, read from the spec instead of typed by hand. The copy leaves out what only a running or resuming run
+ * needs (its checkpoint, its locks) and the SVG twins of the dream sheets (the PNGs stay; the SVGs are most of a
+ * folder's size). It reads the store only: no Redis, so it works wherever the store is.
  */
 import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { FOLDER_WORD, seedFolderName } from '../agent/report/protocol-folders.ts';
 import { kindOf } from './kinds/index.ts';
 import type { SweepJob } from './jobs.ts';
-import { FOLDER_WORD } from './spec.ts';
 
 export type CollectOutcome = 'collected' | 'already there' | 'not finished' | 'not an RL run';
 
@@ -84,7 +84,7 @@ function plan(job: SweepJob, store: string, out: string, name: string | undefine
   const from = join(store, ...kindOf(job.data).folder(job.data, job.hash));
   if (job.data.kind !== 'rl') return { id: job.id, outcome: 'not an RL run', from, to: from };
   const { config } = job.data;
-  const to = join(out, config.schedule.name ?? 'custom-schedule', `seed-${config.seed}${name ? `-${name}` : ''}`);
+  const to = join(out, config.schedule.name ?? 'custom-schedule', seedFolderName(config.seed, name));
   const finished = [RUN_CONFIG, ...finishedFiles(config.arms)].every((f) => existsSync(join(from, f)));
   return { id: job.id, outcome: finished ? 'collect' : 'not finished', from, to };
 }

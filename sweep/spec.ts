@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { AGENT_ARMS, type AgentArm } from '../agent/config.ts';
 import { AGENT_PRESETS, agentPreset, PRESET_GENERATORS, SCHEDULES } from '../agent/presets.ts';
+import { FOLDER_WORD } from '../agent/report/protocol-folders.ts';
 import { ScheduleSchema } from '../env/schedule.ts';
 import { ARM_NAMES } from '../core/arms.ts';
 import { distinctItems, problemsOf } from '../core/config.ts';
@@ -66,9 +67,6 @@ const experimentEntry = z
     parallel: z.boolean().default(true),
   })
   .strict();
-
-/** A word for a folder name: lower-case letters, digits and '-'. */
-export const FOLDER_WORD = /^[a-z0-9][a-z0-9-]*$/;
 
 /** One block of RL runs: a schedule's arms × seeds with one preset and its overrides (`dgr rl`'s options). */
 const rlEntry = z

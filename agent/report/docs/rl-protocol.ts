@@ -15,6 +15,7 @@ import type { RlResultFile } from '../result-file.ts';
 import { retentionDotsOf } from '../retention-dots.ts';
 import { retentionSections, retentionSectionsMarkdown, type RetentionSection } from '../retention-sections.ts';
 import { ratio, summariseRetention } from '../retention-statistics.ts';
+import { SEED_FOLDER } from '../protocol-folders.ts';
 import { totalSeconds } from '../time-table.ts';
 import { readRl } from './rl-files.ts';
 
@@ -25,10 +26,6 @@ const CHARTS_DIR = join(PROTOCOL_DIR, 'charts');
 
 const folders = (dir: string, pattern: RegExp): string[] =>
   existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && pattern.test(e.name)).map((e) => e.name).sort() : [];
-
-/** A seed's run folder: `seed-<n>` (the protocol's gr, er, none) or `seed-<n>-<what>` (more arms on that seed, run
- *  apart with its learners, e.g. `seed-1-regularisers`); every arm of an order merges over the seeds it has. */
-const SEED_FOLDER = /^seed-(\d+)(?:-[a-z0-9-]+)?$/;
 
 /** One committed seed's run folder: its order of games, seed and the result file of each arm (relative to docs/results). */
 interface SeedRun {
@@ -83,9 +80,10 @@ export function protocolTables(context: TableContext): string {
 export function protocolSeeds(context: TableContext): string {
   const minutes = (s: number): string => (s / 60).toFixed(0);
   const rows = seedRuns(context).map((run) => {
-    // Every arm of a seed's run shares its timing (one run, its arms side by side): read the first.
-    const s = readRl(context, run.arms[0].file).perSeed[0];
-    const times = run.arms.map(({ file }) => readRl(context, file).perSeed[0].consolidationTime);
+    const seeds = run.arms.map(({ file }) => readRl(context, file).perSeed[0]);
+    // Every arm of a seed's run shares its wall times (one run, its arms side by side): read the first's.
+    const [s] = seeds;
+    const times = seeds.map((seed) => seed.consolidationTime);
     const steps = times.every((t) => t !== undefined) ? totalSeconds(times.flatMap((t) => t!)) : null;
     const stepCells = steps
       ? [minutes(steps.generator), minutes(steps.solver), minutes(steps.prepare + steps.consolidate + steps.evaluate + steps.audit), steps.dreams && steps.dreams.replayed > 0 ? (steps.dreams.drawn / steps.dreams.replayed).toFixed(1) : '–']
