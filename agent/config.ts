@@ -138,9 +138,11 @@ export const agentConfigSchema = z.strictObject({
     /** Episodes of the random and scripted reference policies per game, for normalised scores. */
     referenceEpisodes: positiveInt,
   }),
-  /** Train the generator in a worker thread while the scholar consolidates (where it runs, not what it computes).
-   *  With generator.keep 'valid' the generator trains on this thread: the worker runs core's generators only. */
-  parallel: z.boolean(),
+  /** Where the run computes, never what (a run gives the same numbers either way): false, all on this thread;
+   *  true, the generator in a worker thread while the scholar consolidates (generator.keep 'all' only: the
+   *  worker runs core's generators, not the dream filter); 'arms', every arm in a thread of its own and the
+   *  games' learners in another, so a comparison of arms uses every core (./arm-threads.ts). */
+  parallel: z.union([z.boolean(), z.literal('arms')]),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

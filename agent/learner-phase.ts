@@ -10,7 +10,7 @@ import type { Rng } from '../core/engine/random.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { greedyScore, normalisedError, normalisedScore } from './evaluate.ts';
 import { learnGame } from './learner.ts';
-import { learnerKey, loadLearner, saveLearner, type CachedLearner } from './learner-cache.ts';
+import { learnerKey, loadLearner, saveLearner, type CachedLearner, type LearnerKey } from './learner-cache.ts';
 import { checkpointOf, RunStopped, type Run } from './run.ts';
 import { Watcher } from './watch.ts';
 
@@ -18,7 +18,8 @@ import { Watcher } from './watch.ts';
 export async function learnPhase(run: Run, k: number): Promise<void> {
   const { schedule, options } = run;
   const key = options.learnerCache ? learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, describeBackend()) : null;
-  const cached = options.learnerCache && key ? loadLearner(options.learnerCache, key) : null;
+  const cache = options.learnerCache;
+  const cached = !cache || !key ? null : options.awaitLearners ? await awaitLearner(cache, key, run) : loadLearner(cache, key);
   const learner = cached ? replayLearnerCurve(run, k, cached) : await trainLearner(run, k);
   if (options.learnerCache && key && !cached) saveLearner(options.learnerCache, key, learner);
   run.learnerInProgress = null;
@@ -27,6 +28,20 @@ export async function learnPhase(run: Run, k: number): Promise<void> {
   run.record.frames += schedule.tasks[k].steps;
   run.learned = { network: learner.network, observations: learner.observations };
   run.auditFrames[k] = sampleFrames(learner.observations, run.config.audit.frames, run.root.fork(`game ${k} audit frames`));
+}
+
+/** How often a run whose learners another thread trains looks for the next one in the cache. */
+const AWAIT_POLL_MS = 1000;
+
+/** Game k's learner once another thread has put it in the cache (./arm-threads.ts); a stop asked for meanwhile
+ *  ends the run at its last checkpoint. */
+async function awaitLearner(cache: string, key: LearnerKey, run: Run): Promise<CachedLearner> {
+  for (;;) {
+    const learner = loadLearner(cache, key);
+    if (learner) return learner;
+    if (run.control.stop) throw new RunStopped(run.phasesDone);
+    await new Promise((resolve) => setTimeout(resolve, AWAIT_POLL_MS));
+  }
 }
 
 /** Game k's short-term learner trained here (from where a stopped one left off), then evaluated greedily. */

@@ -153,7 +153,7 @@ export interface PresetOverrides {
   readonly generatorIterations?: number;
   readonly dreams?: DreamKeep;
   readonly generator?: PresetGenerator;
-  readonly parallel?: boolean;
+  readonly parallel?: AgentConfig['parallel'];
   /** Greedy episodes per evaluation (default: the preset's). */
   readonly evaluationEpisodes?: number;
   /** EWC's and online EWC's penalty strength λ (default: core's, ADDED_SETTINGS). */

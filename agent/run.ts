@@ -32,6 +32,7 @@ import { greedyScores, referenceScores, type GreedyScores, type Reference } from
 import { evaluationSeed, learnPhase } from './learner-phase.ts';
 import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type LearnerProgress, type LearnerState } from './learner-state.ts';
 import { ACTION_UNITS, createQSolver, greedy } from './network.ts';
+import { runArmsInThreads } from './arm-threads.ts';
 import { agentResult, type AgentResult, type ArmRecord, type RunRecord } from './result.ts';
 import { armArrays, createArmScholar, OBSERVATION_SHAPE, observationInputs, restoreArm, type ArmScholar } from './scholar.ts';
 import { ValidDreams } from './valid-dreams.ts';
@@ -55,6 +56,9 @@ export interface AgentRunOptions {
   /** A folder of learners kept for reuse (./learner-cache.ts): a learner found there is loaded instead of trained,
    *  one trained here is saved there. */
   readonly learnerCache?: string;
+  /** Wait for each learner to appear in the learner cache instead of training it: another thread trains them
+   *  (./arm-threads.ts). */
+  readonly awaitLearners?: boolean;
 }
 
 /** What an RL run holds between the loop's steps. */
@@ -82,7 +86,10 @@ export interface Run {
 }
 
 export async function runAgent(config: AgentConfig, options: AgentRunOptions): Promise<AgentResult> {
-  const run = await setUp(config, options);
+  // A run whose arms compute in threads of their own, unless it has a checkpoint of its own already: one it
+  // finished (the threads' checkpoints became the run's) or one a run on one thread left.
+  if (config.parallel === 'arms' && !(options.checkpointDir && hasCheckpoint(options.checkpointDir))) return runArmsInThreads(config, options);
+  const run = await setUp(config, options, config.arms);
   emitStart(run);
   const end = await continualLoop(agentDomain(run), options);
   if (end.stopped) throw new RunStopped(end.phasesDone);
@@ -96,11 +103,20 @@ export async function runAgent(config: AgentConfig, options: AgentRunOptions): P
   return result;
 }
 
-async function setUp(config: AgentConfig, options: AgentRunOptions): Promise<Run> {
+/** The games' short-term learners alone, each trained into the learner cache (the learner thread of a run whose
+ *  arms compute in threads, ./arm-threads.ts); checkpointed after each, as a run is. */
+export async function runLearners(config: AgentConfig, options: AgentRunOptions & { readonly learnerCache: string }): Promise<void> {
+  const run = await setUp(config, options, []);
+  emitStart(run);
+  const end = await continualLoop(agentDomain(run), options);
+  if (end.stopped) throw new RunStopped(end.phasesDone);
+}
+
+async function setUp(config: AgentConfig, options: AgentRunOptions, armNames: readonly AgentArm[]): Promise<Run> {
   const started = performance.now();
   const schedule = parseSchedule(config.schedule);
   const root = new Rng(config.seed);
-  const arms = config.arms.map((arm) => createArmScholar(arm, config, root));
+  const arms = armNames.map((arm) => createArmScholar(arm, config, root));
   const reference = schedule.tasks.map((t, k) => referenceScores(t.task, config.evaluation.referenceEpisodes, root.fork(`reference ${k}`).int(2 ** 31)));
   const run: Run = {
     config,
@@ -110,21 +126,21 @@ async function setUp(config: AgentConfig, options: AgentRunOptions): Promise<Run
     control: options.control ?? defaultControl(),
     options,
     arms,
-    record: emptyRecord(config, schedule, reference),
+    record: emptyRecord(armNames, schedule, reference),
     start: { task: 0, learned: false, studentsDone: 0 },
     learned: null,
     learnerInProgress: null,
     auditFrames: [],
-    dreamFrames: Object.fromEntries(config.arms.map((arm) => [arm, []])),
+    dreamFrames: Object.fromEntries(armNames.map((arm) => [arm, []])),
     phasesDone: 0,
     elapsed: clock(0, started),
   };
   try {
     if (options.checkpointDir && hasCheckpoint(options.checkpointDir)) restore(run, options.checkpointDir, started);
-    else {
+    else if (arms.length > 0) {
       // Row 0 of R: the untrained scholar (every arm starts from the same network) on every game.
       const row = await evaluateScholar(run, arms[0].scholar.solver, -1);
-      for (const arm of config.arms) {
+      for (const arm of armNames) {
         run.record.arms[arm].rows.push(row.normalised);
         run.record.arms[arm].rowsSe?.push(row.se);
       }
@@ -136,9 +152,9 @@ async function setUp(config: AgentConfig, options: AgentRunOptions): Promise<Run
   return run;
 }
 
-function emptyRecord(config: AgentConfig, schedule: Schedule, reference: Reference[]): RunRecord {
+function emptyRecord(armNames: readonly AgentArm[], schedule: Schedule, reference: Reference[]): RunRecord {
   const arms = {} as Record<AgentArm, ArmRecord>;
-  for (const arm of config.arms) arms[arm] = { rows: [], rowsSe: [], raw: [], audits: [], dreams: [], losses: [], curves: [], seconds: [] };
+  for (const arm of armNames) arms[arm] = { rows: [], rowsSe: [], raw: [], audits: [], dreams: [], losses: [], curves: [], seconds: [] };
   return { games: schedule.tasks.map((t) => t.task.name), reference, learners: [], learnerCurves: [], arms, frames: 0, learnerSeconds: 0, consolidationSeconds: 0 };
 }
 
@@ -161,9 +177,9 @@ function agentDomain(run: Run): ContinualDomain<GameLesson, Evaluation, Dreams |
     tasks: run.schedule.tasks.length,
     students: run.arms,
     start: run.start,
-    worker: run.config.parallel && keepsAll && run.arms.some((a) => a.scholar.generator) ? { model: run.config.generator.model, shape: OBSERVATION_SHAPE } : null,
+    worker: run.config.parallel === true && keepsAll && run.arms.some((a) => a.scholar.generator) ? { model: run.config.generator.model, shape: OBSERVATION_SHAPE } : null,
     learn: (k) => learnPhase(run, k),
-    lesson: (k, a) => gameLesson(run, k, run.arms[a], keepsAll && run.config.parallel),
+    lesson: (k, a) => gameLesson(run, k, run.arms[a], keepsAll && run.config.parallel === true),
     evaluate: (a, k) => evaluateScholar(run, run.arms[a].scholar.solver, k),
     audit: (lesson) => {
       const { arm, game } = lesson;
@@ -370,7 +386,7 @@ function generatedFrames(generator: Generator, n: number): Uint8Array {
 // checkpoints
 
 /** Where the run stands, as its checkpoint keeps it (the loop's position under the names games and arms). */
-interface SavedProgress {
+export interface SavedProgress {
   readonly position: { readonly game: number; readonly learned: boolean; readonly armsDone: number };
   readonly record: RunRecord;
   readonly seconds: number;
@@ -395,12 +411,17 @@ export function checkpointOf(run: Run, position: Position, learner: LearnerState
   return { config: run.config, progress, arrays };
 }
 
+/** Each arm's dreamt frames after each game, as checkpointOf keeps them (an empty array: no dreams that game). */
+export function dreamFramesOf(arrays: Record<string, CheckpointArray[]>, arms: readonly AgentArm[]): Record<string, (Uint8Array | null)[]> {
+  return Object.fromEntries(arms.map((arm) => [arm, ((arrays[`${arm}.dreams`] ?? []) as Uint8Array[]).map((f) => (f.length > 0 ? f : null))]));
+}
+
 function restore(run: Run, dir: string, started: number): void {
   const saved = loadCheckpoint<AgentConfig, SavedProgress>(dir, { parseConfig: parseAgentConfig, expected: run.config, same: sameRun });
   const { arrays } = saved;
   for (const arm of run.arms) restoreArm(arm, arrays);
   run.auditFrames = (arrays.auditFrames ?? []) as Uint8Array[];
-  for (const arm of run.config.arms) run.dreamFrames[arm] = ((arrays[`${arm}.dreams`] ?? []) as Uint8Array[]).map((f) => (f.length > 0 ? f : null));
+  run.dreamFrames = dreamFramesOf(arrays, run.arms.map((a) => a.arm));
   run.record = saved.progress.record;
   // A checkpoint written before runs timed their consolidations: an arm that has consolidated nothing yet starts
   // timing now; one that has keeps none (its result says "not recorded" rather than time for some games only).

@@ -99,3 +99,9 @@ export async function startBackend(request: BackendRequest, native: boolean): Pr
   process.stderr.write(`dgr: backend ${describeBackend()}\n`);
   return name;
 }
+
+/** Where an RL run computes, from --no-parallel and --parallel-arms (which contradict each other). */
+export function rlParallel(parallel: boolean, parallelArms: boolean | undefined): boolean | 'arms' {
+  if (parallelArms && !parallel) throw new Error('--parallel-arms puts the arms and the learners in threads; drop --no-parallel, which keeps them on one');
+  return parallelArms ? 'arms' : parallel;
+}

@@ -158,7 +158,8 @@ export function problemsOf(error: z.ZodError): string[] {
 /** What every run's settings (classification or RL) have: a seed, and where the work runs. */
 export interface RunSettings {
   readonly seed: number;
-  readonly parallel: boolean;
+  /** A generator thread (true), or a thread per arm of a run of several (an RL run's 'arms'). */
+  readonly parallel: boolean | 'arms';
 }
 
 /** Keys of a config that are not settings of the run: where the work runs (`parallel`: a run checkpointed with

@@ -152,7 +152,10 @@ export async function continualLoop<L extends Lesson, Row, Audit>(domain: Contin
     for (let t = position.task; t < domain.tasks; t++) {
       if (domain.learn && !position.learned) {
         await domain.learn(t);
-        if (endPhase({ task: t, learned: true, studentsDone: 0 })) return { stopped: true, phasesDone };
+        // A run of learner phases alone (no students: agent/arm-threads.ts's learner thread) is done with the task.
+        const alone = domain.students.length === 0;
+        if (alone) domain.taskDone?.(t);
+        if (endPhase(alone ? { task: t + 1, learned: false, studentsDone: 0 } : { task: t, learned: true, studentsDone: 0 })) return { stopped: true, phasesDone };
       }
       for (let s = position.studentsDone; s < domain.students.length; s++) {
         await learnLesson(domain, s, t, worker);

@@ -97,8 +97,9 @@ const rlEntry = z
     ewcLambda: z.number().nonnegative().optional(),
     /** SI's penalty strength c (`dgr rl --si-c`; default: core's). */
     siC: z.number().nonnegative().optional(),
-    /** Train the generator in a worker thread beside the scholar (where the run computes, not what). */
-    parallel: z.boolean().default(true),
+    /** Where the run computes, not what: true, the generator in a worker thread beside the scholar; 'arms', every
+     *  arm in a thread of its own and the learners in another (`dgr rl --parallel-arms`). */
+    parallel: z.union([z.boolean(), z.literal('arms')]).default(true),
     /** Keep the games' short-term learners in the store's learner cache (`<store>/learners`, agent/learner-cache.ts):
      *  a run that differs from an earlier one only in its arms, scholar or generator loads them instead of training
      *  them. Where the run's learners come from, not what it computes: the job id does not depend on it. */

@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import { ADDED_SETTINGS, AGENT_ARM_DESCRIPTIONS, AGENT_ARMS, DREAM_KEEPS, parseAgentConfig, type DreamKeep, type AgentArm, type AgentConfig } from '../../agent/config.ts';
 import { AGENT_PRESETS, agentPreset, describePreset, labelPreset, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
 import { configOf } from '../../core/provenance.ts';
-import { allowManyFramesOption, backendOption, distinctChoices, intOption, nativeOption, numberOption, requireSaneFrames, scheduleFrom, startBackend } from '../options.ts';
+import { allowManyFramesOption, backendOption, distinctChoices, intOption, nativeOption, numberOption, requireSaneFrames, rlParallel, scheduleFrom, startBackend } from '../options.ts';
 import { readJsonFile } from '../../core/json-files.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
@@ -33,6 +33,7 @@ interface RlOptions {
   out?: string;
   config?: string;
   parallel: boolean;
+  parallelArms?: boolean;
   learnerCache?: string;
   list?: boolean;
 }
@@ -46,6 +47,7 @@ function timestamp(): string {
 
 export function rlConfigFrom(opts: RlOptions): AgentConfig {
   requireSaneFrames(opts.frames, opts.allowManyFrames);
+  const parallel = rlParallel(opts.parallel, opts.parallelArms);
   if (opts.config) {
     const given = SHAPING.filter((k) => opts[k] !== undefined);
     if (given.length > 0) {
@@ -54,7 +56,7 @@ export function rlConfigFrom(opts: RlOptions): AgentConfig {
     }
     const config = parseAgentConfig(configOf(readJsonFile(opts.config, '--config')), opts.config);
     // Labelled by today's presets: a saved 'full' whose settings are no longer the full preset's is custom.
-    return labelPreset({ ...config, seed: opts.seed ?? config.seed, parallel: opts.parallel });
+    return labelPreset({ ...config, seed: opts.seed ?? config.seed, parallel });
   }
   return agentPreset(opts.preset, {
     schedule: scheduleFrom(opts.schedule),
@@ -66,7 +68,7 @@ export function rlConfigFrom(opts: RlOptions): AgentConfig {
     dreams: opts.dreams,
     ewcLambda: opts.ewcLambda,
     siC: opts.siC,
-    parallel: opts.parallel,
+    parallel,
   });
 }
 
@@ -92,6 +94,10 @@ export function registerRl(program: Command): void {
     .option('--out <dir>', 'output folder (default runs/rl/<timestamp>); a folder with a checkpoint of the same config resumes')
     .option('--config <file>', 'rerun a saved config.json exactly (other settings come from the file)')
     .option('--no-parallel', 'train the generator in the main thread instead of a worker')
+    .option(
+      '--parallel-arms',
+      "every arm in a thread of its own and the games' learners in another, so a run of several arms uses every core (the same numbers as on one thread)",
+    )
     .option(
       '--learner-cache <dir>',
       'keep short-term learners in this folder: a learner found there (same seed, game, frames, learner and evaluation settings, engine) is loaded instead of trained, one trained is saved; for runs that change only the scholar or the generator',

@@ -16,7 +16,7 @@ import { submitJobs } from '../../sweep/submit.ts';
 import { retentionSections, writeRetentionCharts } from '../../agent/report/retention-sections.ts';
 import type { RunOverrides } from '../../runner/experiment-configs.ts';
 import { overrideOptions } from '../experiment-options.ts';
-import { allowManyFramesOption, distinctChoices, intOption, scheduleFrom } from '../options.ts';
+import { allowManyFramesOption, distinctChoices, intOption, rlParallel, scheduleFrom } from '../options.ts';
 import { PRESETS } from '../../core/experiments/presets.ts';
 import { AGENT_PRESETS, SCHEDULES } from '../../agent/presets.ts';
 import { readJsonFile } from '../../core/json-files.ts';
@@ -36,11 +36,12 @@ interface SweepOptions extends WhereOptions, Omit<RunOverrides, 'seed' | 'scenar
   schedule?: string;
   frames?: number;
   allowManyFrames?: boolean;
+  parallelArms?: boolean;
 }
 
 /** Options of experiment runs only, and of RL runs only, as the command line names them. */
 const EXPERIMENT_ONLY = ['scenario', 'batchSize', 'lr', 'r', 'generator', 'solver', 'evalEvery', 'svhnDir'] as const;
-const RL_ONLY = ['schedule', 'frames', 'allowManyFrames'] as const;
+const RL_ONLY = ['schedule', 'frames', 'allowManyFrames', 'parallelArms'] as const;
 const flag = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Refuses options that the kind of run given does not have: they would be ignored. */
@@ -75,7 +76,7 @@ function specJobs(specPath: string | undefined, opts: SweepOptions) {
       allowManyFrames: opts.allowManyFrames,
       iterations: opts.iterations,
       generatorIterations: opts.generatorIterations,
-      parallel: opts.parallel,
+      parallel: rlParallel(opts.parallel, opts.parallelArms),
     };
     return sweepJobs(parseSweepSpec({ runs: [entry] }, 'command line'), 'command line');
   }
@@ -122,7 +123,8 @@ export function registerSweep(program: Command): void {
       )
       .option('--schedule <name|file>', `RL: a named schedule (${Object.keys(SCHEDULES).join(', ')}) or a schedule JSON file (default: the preset's)`)
       .option('--frames <n>', 'RL: frames per game of a named schedule', intOption('--frames', 1000))
-      .addOption(allowManyFramesOption()),
+      .addOption(allowManyFramesOption())
+      .option('--parallel-arms', "RL: every arm of a job in a thread of its own and the games' learners in another, so one job uses every core (the same numbers)"),
   );
   for (const option of overrideOptions()) sweep.addOption(option);
   sweep.action(async (specPath: string | undefined, opts: SweepOptions) => {

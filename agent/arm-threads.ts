@@ -1,0 +1,138 @@
+/**
+ * A run whose arms compute side by side (config.parallel 'arms'): one worker thread trains the games' short-term
+ * learners into a learner cache, and one thread per arm runs that arm alone (./run.ts), loading each game's
+ * learner from the cache as soon as it is there. A wasm engine computes on one core, so on two cores the learner
+ * of game k+1 and the arms' consolidations of game k run at once.
+ *
+ * Where the run computes, not what: arms never share a random stream (each forks its own by name,
+ * core/engine/random.ts) and every arm consolidates the same learner (./learner-cache.ts), so an arm's thread
+ * computes what that arm computes in a run of all the arms on one thread, number for number
+ * (test/agent/arm-threads.test.ts).
+ *
+ * Each thread checkpoints in its own folder (`<checkpoint>/threads/<part>`) and resumes from it. At the end the
+ * threads' checkpoints become the run's, as one thread would have left it (the arms' arrays side by side, the
+ * learners' record), and their folders are removed; a finished run is then read back on one thread like any
+ * other.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { loadCheckpoint, saveCheckpoint, type CheckpointArray, type CheckpointData } from '../core/checkpoint.ts';
+import { sameRun } from '../core/config.ts';
+import { clock } from '../core/continual.ts';
+import { matMulPath } from '../core/engine/wasm-kernels.ts';
+import { EventStream } from '../core/events.ts';
+import type { ArmThreadInput, ArmThreadMessage, ArmThreadRequest } from './arm-thread.ts';
+import { parseAgentConfig, type AgentConfig } from './config.ts';
+import { defaultControl, type AgentEvent } from './events.ts';
+import { agentResult, type AgentResult, type RunRecord } from './result.ts';
+import { dreamFramesOf, RunStopped, type AgentRunOptions, type SavedProgress } from './run.ts';
+
+/** How often the parent passes a stop on to its threads. */
+const STOP_POLL_MS = 250;
+
+type Part = ArmThreadInput['part'];
+type Saved = CheckpointData<AgentConfig, SavedProgress>;
+
+/** What each part's thread runs: the whole config for the learners, the arm alone for an arm (on its thread). */
+const partConfig = (config: AgentConfig, part: Part): AgentConfig => ({ ...config, ...(part === 'learners' ? {} : { arms: [part] }), parallel: false });
+
+export async function runArmsInThreads(config: AgentConfig, options: AgentRunOptions): Promise<AgentResult> {
+  const started = performance.now();
+  const scratch = options.checkpointDir ? null : mkdtempSync(join(tmpdir(), 'dgr-arm-threads-'));
+  const threads = join(options.checkpointDir ?? (scratch as string), 'threads');
+  const folder = (part: Part): string => join(threads, part);
+  const events = options.events ?? new EventStream<AgentEvent>();
+  try {
+    const parts: Part[] = ['learners', ...config.arms];
+    const cache = options.learnerCache ?? join(threads, 'learner-cache');
+    await runParts(parts, config, options, events, (part) => ({ checkpointDir: folder(part), learnerCache: cache }));
+    const saved = mergedCheckpoint(config, parts.map((part) => loadCheckpoint<AgentConfig, SavedProgress>(folder(part), { parseConfig: parseAgentConfig, expected: partConfig(config, part), same: sameRun })));
+    if (options.checkpointDir) {
+      saveCheckpoint(options.checkpointDir, saved);
+      rmSync(threads, { recursive: true, force: true });
+    }
+    const { record, seconds } = saved.progress;
+    const result = agentResult(config, record, dreamFramesOf(saved.arrays, config.arms), Math.max(seconds, clock(0, started)()));
+    events.emit({ type: 'end', kind: 'rl', seconds: result.seconds, arms: result.arms.map((a) => ({ arm: a.arm, acc: a.acc, retention: a.retention })) });
+    return result;
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs every part in its thread until all are done; passes the run's stop on to them (each stops at its next
+ * checkpoint, and the run throws RunStopped once all have), and ends the others at once when one fails.
+ */
+async function runParts(parts: readonly Part[], config: AgentConfig, options: AgentRunOptions, events: EventStream<AgentEvent>, where: (part: Part) => Pick<ArmThreadInput, 'checkpointDir' | 'learnerCache'>): Promise<void> {
+  const control = options.control ?? defaultControl();
+  const native = options.backend === 'wasm' && matMulPath() === 'openblas';
+  const workers = parts.map((part) => {
+    const input: ArmThreadInput = { config: partConfig(config, part), part, backend: options.backend, native, ...where(part) };
+    return { part, worker: new Worker(new URL('./arm-thread-entry.mjs', import.meta.url), { workerData: input }) };
+  });
+  const stopAll = (): void => {
+    for (const { worker } of workers) worker.postMessage({ type: 'stop' } satisfies ArmThreadRequest);
+  };
+  let stopSent = false;
+  const poll = setInterval(() => {
+    if (control.stop && !stopSent) {
+      stopSent = true;
+      stopAll();
+    }
+  }, STOP_POLL_MS);
+  try {
+    const ends = await Promise.all(workers.map(({ part, worker }) => partEnd(part, worker, events, config)));
+    if (ends.includes('stopped')) throw new RunStopped(0);
+  } catch (error) {
+    await Promise.all(workers.map(({ worker }) => worker.terminate()));
+    throw error;
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+/** A part's thread to its end: its events forwarded as the whole run's, then done or stopped; an error, or an
+ *  exit without either, rejects naming the part. */
+function partEnd(part: Part, worker: Worker, events: EventStream<AgentEvent>, whole: AgentConfig): Promise<'done' | 'stopped'> {
+  const name = part === 'learners' ? 'the learner thread' : `arm ${part}'s thread`;
+  return new Promise((resolve, reject) => {
+    let ended = false;
+    worker.on('message', (message: ArmThreadMessage) => {
+      if (message.type === 'event') return events.emit(asWholeRun(message.event, whole));
+      ended = true;
+      if (message.type === 'error') reject(new Error(`${name}: ${message.message}`));
+      else resolve(message.type);
+    });
+    worker.on('error', (error) => reject(new Error(`${name}: ${error.message}`)));
+    worker.on('exit', (code) => {
+      if (!ended) reject(new Error(`${name} exited (code ${code}) before the end of its part`));
+    });
+  });
+}
+
+/** A part's event as the whole run's: the learner thread's start with the run's config; no time left from the
+ *  learner thread's progress, which counts its own learners only (the arms' consolidations run on after them). */
+function asWholeRun(event: AgentEvent, whole: AgentConfig): AgentEvent {
+  if (event.type === 'start') return { ...event, config: whole };
+  if (event.type === 'progress' && event.phase === 'learn') return { ...event, etaSeconds: null };
+  return event;
+}
+
+/**
+ * The run's checkpoint at its end, from its parts' (the learners first, then each arm's): the learners' record with
+ * each arm's rows and the arms' consolidation time summed, every arm's arrays (each named by its arm; the audit
+ * frames are the same in every part), and the longest part's seconds, which include its waits.
+ */
+function mergedCheckpoint(config: AgentConfig, [learners, ...arms]: readonly Saved[]): Saved {
+  const record: RunRecord = {
+    ...learners.progress.record,
+    arms: Object.fromEntries(config.arms.map((arm, i) => [arm, arms[i].progress.record.arms[arm]])) as RunRecord['arms'],
+    consolidationSeconds: arms.reduce((sum, a) => sum + a.progress.record.consolidationSeconds, 0),
+  };
+  const arrays: Record<string, CheckpointArray[]> = Object.assign({}, ...arms.map((a) => a.arrays));
+  const seconds = Math.max(...[learners, ...arms].map((p) => p.progress.seconds));
+  return { config, progress: { position: { game: config.schedule.tasks.length, learned: false, armsDone: 0 }, record, seconds }, arrays };
+}

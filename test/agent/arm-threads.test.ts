@@ -1,0 +1,106 @@
+/**
+ * A run whose arms compute in threads (config.parallel 'arms'): a learner thread and a thread per arm, on real
+ * engines, give exactly the numbers of the same run on one thread; its watchers see one run (one start, each arm's
+ * rows, one end); stopped part way (Ctrl-C) it keeps each thread's checkpoint and, started again, ends with the
+ * same numbers, leaving the run's checkpoint as one thread would and no thread folders; read back, it is that
+ * run's result again. A thread that fails ends the run with its error, naming it, instead of leaving the arms
+ * waiting for a learner that will not come.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultControl, type AgentEvent } from '../../agent/events.ts';
+import type { AgentResult } from '../../agent/result.ts';
+import { RunStopped, runAgent } from '../../agent/run.ts';
+import { useBackend } from '../../core/engine/backend.ts';
+import { EventStream } from '../../core/events.ts';
+import { numbers, tinyConfig } from './helpers.ts';
+
+const onOneThread = tinyConfig(['gr', 'er', 'none']);
+const inThreads = { ...onOneThread, parallel: 'arms' as const };
+const dir = mkdtempSync(join(tmpdir(), 'dgr-arm-threads-'));
+const checkpointDir = join(dir, 'checkpoint');
+
+let reference: AgentResult;
+let threaded: AgentResult;
+let resumed: AgentResult;
+let readBack: AgentResult;
+const seen: AgentEvent[] = [];
+let stoppedIn: string[] = [];
+let readBackProgress = 0;
+
+function watched(into: AgentEvent[]): EventStream<AgentEvent> {
+  const events = new EventStream<AgentEvent>();
+  events.subscribe((e) => {
+    if (e.type !== 'subscriber-error') into.push(e);
+  });
+  return events;
+}
+
+describe('a run whose arms compute in threads', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    reference = await runAgent(onOneThread, { backend: 'wasm' });
+    threaded = await runAgent(inThreads, { backend: 'wasm', events: watched(seen) });
+
+    // Ctrl-C once the second game's learner is learning: every thread stops at its next checkpoint.
+    const control = defaultControl();
+    const events = new EventStream<AgentEvent>();
+    events.subscribe((e) => {
+      if (e.type === 'progress' && e.phase === 'learn' && e.task === 1) control.stop = true;
+    });
+    await expect(runAgent(inThreads, { backend: 'wasm', checkpointDir, control, events })).rejects.toBeInstanceOf(RunStopped);
+    stoppedIn = readdirSync(join(checkpointDir, 'threads')).sort();
+    resumed = await runAgent(inThreads, { backend: 'wasm', checkpointDir });
+
+    const again = new EventStream<AgentEvent>();
+    again.subscribe((e) => {
+      if (e.type === 'progress') readBackProgress += 1;
+    });
+    readBack = await runAgent(inThreads, { backend: 'wasm', checkpointDir, events: again });
+  }, 900_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives every arm exactly the numbers it has on one thread', () => {
+    expect(threaded.arms.map((a) => a.arm)).toEqual(['gr', 'er', 'none']);
+    expect(numbers(threaded)).toEqual(numbers(reference));
+    // The learners were trained by the run (its learner thread), not found in a cache.
+    expect(threaded.learners.every((l) => l.reused === undefined)).toBe(true);
+    expect(threaded.config.parallel).toBe('arms');
+  });
+
+  it('shows its watchers one run: one start with its own config, every arm after every game, one end', () => {
+    const starts = seen.filter((e) => e.type === 'start');
+    expect(starts).toHaveLength(1);
+    expect(starts[0].type === 'start' && starts[0].config.parallel).toBe('arms');
+    const taskEnds = seen.flatMap((e) => (e.type === 'task-end' ? [`${e.arm} ${e.task}`] : [])).sort();
+    expect(taskEnds).toEqual(['er 0', 'er 1', 'gr 0', 'gr 1', 'none 0', 'none 1']);
+    expect(seen.filter((e) => e.type === 'progress' && e.phase === 'learn').length).toBeGreaterThan(0);
+    expect(seen.filter((e) => e.type === 'progress' && e.phase === 'consolidate').length).toBeGreaterThan(0);
+    expect(seen.filter((e) => e.type === 'frame')).toHaveLength(0);
+    const ends = seen.filter((e) => e.type === 'end');
+    expect(ends).toHaveLength(1);
+    expect(ends[0].type === 'end' && ends[0].kind === 'rl' && ends[0].arms.map((a) => a.acc)).toEqual(reference.arms.map((a) => a.acc));
+  });
+
+  it('stopped part way, keeps a checkpoint per thread and resumes to the same numbers', () => {
+    expect(stoppedIn).toEqual(['er', 'gr', 'learner-cache', 'learners', 'none']);
+    expect(numbers(resumed)).toEqual(numbers(reference));
+  });
+
+  it("leaves the run's checkpoint as one thread would, and reads it back on one thread", () => {
+    expect(existsSync(join(checkpointDir, 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(checkpointDir, 'threads'))).toBe(false);
+    expect(numbers(readBack)).toEqual(numbers(reference));
+    expect(readBackProgress).toBe(0);
+  });
+
+  it('ends with the error of a thread that fails, naming it, rather than waiting for ever', async () => {
+    // The learner cache under a file: the learner thread cannot save game 0's learner, which the arms wait for.
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, '');
+    const failing = runAgent(inThreads, { backend: 'wasm', checkpointDir: join(dir, 'failing'), learnerCache: join(blocker, 'cache') });
+    await expect(failing).rejects.toThrow(/^the learner thread: .*a-file/);
+  }, 300_000);
+});
