@@ -83,15 +83,17 @@ export function protocolSeeds(context: TableContext): string {
     const seeds = run.arms.map(({ file }) => readRl(context, file).perSeed[0]);
     // Every arm of a seed's run shares its wall times (one run, its arms side by side): read the first's.
     const [s] = seeds;
+    // A run of its arms side by side (config.parallel 'arms') used every core; the others, one.
+    const threads = readRl(context, run.arms[0].file).config.parallel === 'arms' ? 'learners + one per arm' : 'one';
     const times = seeds.map((seed) => seed.consolidationTime);
     const steps = times.every((t) => t !== undefined) ? totalSeconds(times.flatMap((t) => t!)) : null;
     const stepCells = steps
       ? [minutes(steps.generator), minutes(steps.solver), minutes(steps.prepare + steps.consolidate + steps.evaluate + steps.audit), steps.dreams && steps.dreams.replayed > 0 ? (steps.dreams.drawn / steps.dreams.replayed).toFixed(1) : '–']
       : ['–', '–', '–', '–'];
-    return [run.order, String(run.seed), run.arms.map((a) => a.arm).join(', '), minutes(s.seconds), minutes(s.learnerSeconds), minutes(s.consolidationSeconds), ...stepCells, s.framesPerSecond.toFixed(0), repoLink(context, join(RESULTS_DIR, PROTOCOL_DIR, run.order, run.folder), 'folder')];
+    return [run.order, String(run.seed), run.arms.map((a) => a.arm).join(', '), threads, minutes(s.seconds), minutes(s.learnerSeconds), minutes(s.consolidationSeconds), ...stepCells, s.framesPerSecond.toFixed(0), repoLink(context, join(RESULTS_DIR, PROTOCOL_DIR, run.order, run.folder), 'folder')];
   });
-  const header = ['order', 'seed', 'arms', 'wall (min)', 'learners (min)', 'consolidations (min)', 'of which generators', 'scholars', 'evaluations and audits', 'dreams drawn a dream replayed', 'frames/s', 'run'];
-  return table(header, rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']).join('\n');
+  const header = ['order', 'seed', 'arms', 'threads', 'wall (min)', 'learners (min)', 'consolidations (min)', 'of which generators', 'scholars', 'evaluations and audits', 'dreams drawn a dream replayed', 'frames/s', 'run'];
+  return table(header, rows, ['l', 'r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']).join('\n');
 }
 
 /** The dots charts the protocol's tables link, as `docs/results/rl/protocol/charts/<chart>.svg` (relative to the
