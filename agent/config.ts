@@ -111,6 +111,10 @@ export const agentConfigSchema = z.strictObject({
      *  a seen game ('exact': drawn once into a pool of up to scholar.observations dreams per game), see
      *  ./valid-dreams.ts. Absent in configs saved before the option, which replayed all. */
     keep: z.enum(DREAM_KEEPS).optional(),
+    /** One generator per game, each learning its game's real frames alone, dreams in equal shares from each
+     *  (core/generators/per-task.ts), instead of one generator that learns each game beside its predecessor's
+     *  dreams. Absent: one generator, the paper's scholar. */
+    perGame: z.literal(true).optional(),
   }),
   /** ER's buffer of real past observations (spread evenly over the games seen). */
   er: z.strictObject({ capacity: positiveInt }),

@@ -153,6 +153,8 @@ export interface PresetOverrides {
   readonly generatorIterations?: number;
   readonly dreams?: DreamKeep;
   readonly generator?: PresetGenerator;
+  /** One generator per game (config generator.perGame); default: one generator. */
+  readonly generatorPerGame?: boolean;
   readonly parallel?: AgentConfig['parallel'];
   /** Greedy episodes per evaluation (default: the preset's). */
   readonly evaluationEpisodes?: number;
@@ -208,7 +210,7 @@ function buildPreset(name: AgentPresetName, overrides: PresetOverrides): AgentCo
       seed: overrides.seed ?? 1,
       ...preset.config,
       scholar: { ...scholar, iterations: overrides.iterations ?? scholar.iterations },
-      generator: { ...generator, model, iterations: overrides.generatorIterations ?? generator.iterations, keep: overrides.dreams ?? generator.keep },
+      generator: { ...generator, model, iterations: overrides.generatorIterations ?? generator.iterations, keep: overrides.dreams ?? generator.keep, ...(overrides.generatorPerGame ? { perGame: true } : {}) },
       evaluation: { ...evaluation, episodes: overrides.evaluationEpisodes ?? evaluation.episodes },
       // Left out unless set: a config that omits them means their defaults, and a sweep job's id stays what it was.
       ...(overrides.ewcLambda !== undefined ? { ewc: { ...ADDED_SETTINGS.ewc, lambda: overrides.ewcLambda } } : {}),

@@ -20,6 +20,7 @@ import type { BackendName } from '../core/engine/backend-names.ts';
 import { Rng } from '../core/engine/random.ts';
 import { EventStream } from '../core/events.ts';
 import type { Generator } from '../core/generators/generator.ts';
+import { PerTaskGenerators } from '../core/generators/per-task.ts';
 import { disposeStudent } from '../core/scholar.ts';
 import type { Solver } from '../core/solvers/solver.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
@@ -172,14 +173,15 @@ function emitStart(run: Run): void {
 
 /** The RL run as core's loop sees it: games are tasks, arms are students, game k's learner is its learner phase. */
 function agentDomain(run: Run): ContinualDomain<GameLesson, Evaluation, Dreams | null> {
-  const keepsAll = keepsAllDreams(run.config);
+  // The generator worker runs core's generators alone: not the dream filter, nor a generator per game.
+  const inWorker = run.config.parallel === true && keepsAllDreams(run.config) && !run.config.generator.perGame;
   return {
     tasks: run.schedule.tasks.length,
     students: run.arms,
     start: run.start,
-    worker: run.config.parallel === true && keepsAll && run.arms.some((a) => a.scholar.generator) ? { model: run.config.generator.model, shape: OBSERVATION_SHAPE } : null,
+    worker: inWorker && run.arms.some((a) => a.scholar.generator) ? { model: run.config.generator.model, shape: OBSERVATION_SHAPE } : null,
     learn: (k) => learnPhase(run, k),
-    lesson: (k, a) => gameLesson(run, k, run.arms[a], keepsAll && run.config.parallel === true),
+    lesson: (k, a) => gameLesson(run, k, run.arms[a], inWorker),
     evaluate: (a, k) => evaluateScholar(run, run.arms[a].scholar.solver, k),
     audit: (lesson) => {
       const { arm, game } = lesson;
@@ -244,10 +246,13 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
   const audit = k > 0 && arm.previous.generator ? auditReplay(run, k, arm) : null;
   const dreams = k > 0 ? replayedDreams(run, arm.previous.generator, k) : null;
   const inputs = observationInputs(game.observations);
+  const perGame = arm.scholar.generator instanceof PerTaskGenerators ? arm.scholar.generator : null;
+  perGame?.beginTask(k);
   const generator = arm.scholar.generator && {
     task: {
       generator: arm.scholar.generator,
-      teacher: dreams,
+      // A generator per game learns its game's frames alone; the scholar still replays the earlier games' dreams.
+      teacher: perGame ? null : dreams,
       inputs,
       settings: { iterations: config.generator.iterations, batchSize: config.generator.batchSize, r: game.r, reportEvery: config.progress.every },
       rng: { train: rng.fork('generator batches'), noise: rng.fork('generator noise'), replay: rng.fork('generator replay') },

@@ -8,6 +8,8 @@ import type { CheckpointArray } from '../core/checkpoint.ts';
 import type { Inputs } from '../core/data/types.ts';
 import type { Rng } from '../core/engine/random.ts';
 import { createGenerator } from '../core/generators/create.ts';
+import type { Generator } from '../core/generators/generator.ts';
+import { PerTaskGenerators } from '../core/generators/per-task.ts';
 import { restoreStudent, studentArrays, type Scholar, type Student } from '../core/scholar.ts';
 import { createRegulariser } from '../core/regularisers/create.ts';
 import { OBSERVATION_SIZE, GRID, CHANNEL_COUNT } from '../env/layout.ts';
@@ -36,12 +38,19 @@ export function createArmScholar(arm: AgentArm, config: AgentConfig, root: Rng):
   const plan = RL_ARMS[arm];
   const make = (label: string): Scholar => ({
     solver: createQSolver(config.scholar.network, config.scholar.adam, root.fork('scholar network')),
-    generator: plan.generator ? createGenerator(config.generator.model, OBSERVATION_SHAPE, root.fork(`${label} generator`)) : null,
+    generator: plan.generator ? createArmGenerator(config, root, label) : null,
   });
   const scholar = make('scholar');
   // Its Fisher inputs are drawn from each game's own stream (endTask's rng), so this one is never drawn from.
   const regulariser = plan.regulariser && createRegulariser(plan.regulariser, config, scholar.solver, root.fork(`${arm} regulariser`));
   return { arm, scholar, previous: make('previous'), source: plan.replay(config), regulariser };
+}
+
+/** The scholar's generator: one, or one per game of the schedule (config generator.perGame). */
+function createArmGenerator(config: AgentConfig, root: Rng, label: string): Generator {
+  const { model, perGame } = config.generator;
+  if (!perGame) return createGenerator(model, OBSERVATION_SHAPE, root.fork(`${label} generator`));
+  return new PerTaskGenerators(config.schedule.tasks.map((_, k) => createGenerator(model, OBSERVATION_SHAPE, root.fork(`${label} generator of game ${k}`))));
 }
 
 /** The arm's scholar, source and regulariser as checkpoint arrays, under names prefixed by the arm. */

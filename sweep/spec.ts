@@ -93,6 +93,8 @@ const rlEntry = z
     evaluationEpisodes: z.number().int().positive().optional(),
     /** The scholar's generator (agent/presets.ts: the preset's VAE or the grid VAE); default: the preset's. */
     generator: z.enum(PRESET_GENERATORS).optional(),
+    /** One generator per game, each learning its game alone (`dgr rl --generator-per-game`); default: one. */
+    generatorPerGame: z.boolean().optional(),
     /** EWC's and online EWC's penalty strength λ (`dgr rl --ewc-lambda`; default: core's). */
     ewcLambda: z.number().nonnegative().optional(),
     /** SI's penalty strength c (`dgr rl --si-c`; default: core's). */
@@ -152,10 +154,10 @@ export function sweepJobs(spec: SweepSpec, source: string): SweepJob[] {
   spec.runs.forEach((entry, index) => {
     if (entry.kind === 'rl') {
       for (const seed of entry.seeds) {
-        const { schedule, frames, iterations, generatorIterations, evaluationEpisodes, generator, ewcLambda, siC, parallel } = entry;
+        const { schedule, frames, iterations, generatorIterations, evaluationEpisodes, generator, generatorPerGame, ewcLambda, siC, parallel } = entry;
         let config;
         try {
-          config = agentPreset(entry.preset, { schedule, framesPerGame: frames, arms: armSet(entry.arms), seed, iterations, generatorIterations, evaluationEpisodes, generator, ewcLambda, siC, parallel });
+          config = agentPreset(entry.preset, { schedule, framesPerGame: frames, arms: armSet(entry.arms), seed, iterations, generatorIterations, evaluationEpisodes, generator, generatorPerGame, ewcLambda, siC, parallel });
         } catch (error) {
           throw new Error(`${source}: runs.${index}: ${(error as Error).message}`);
         }

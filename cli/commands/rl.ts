@@ -25,6 +25,7 @@ interface RlOptions {
   allowManyFrames?: boolean;
   iterations?: number;
   generatorIterations?: number;
+  generatorPerGame?: boolean;
   dreams?: DreamKeep;
   ewcLambda?: number;
   siC?: number;
@@ -39,7 +40,7 @@ interface RlOptions {
 }
 
 /** Options that shape the run and therefore cannot be given beside --config (the file holds them all). */
-const SHAPING = ['arm', 'schedule', 'frames', 'iterations', 'generatorIterations', 'dreams', 'ewcLambda', 'siC'] as const;
+const SHAPING = ['arm', 'schedule', 'frames', 'iterations', 'generatorIterations', 'generatorPerGame', 'dreams', 'ewcLambda', 'siC'] as const;
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
@@ -65,6 +66,7 @@ export function rlConfigFrom(opts: RlOptions): AgentConfig {
     seed: opts.seed,
     iterations: opts.iterations,
     generatorIterations: opts.generatorIterations,
+    generatorPerGame: opts.generatorPerGame,
     dreams: opts.dreams,
     ewcLambda: opts.ewcLambda,
     siC: opts.siC,
@@ -86,6 +88,7 @@ export function registerRl(program: Command): void {
     .addOption(allowManyFramesOption())
     .option('--iterations <n>', 'consolidation iterations per game', intOption('--iterations', 1))
     .option('--generator-iterations <n>', 'generator iterations per game', intOption('--generator-iterations', 1))
+    .option('--generator-per-game', "one generator per game, each learning its game's frames alone, dreams in equal shares from each (default: one generator learning each game beside the last one's dreams, the paper's)")
     .addOption(new Option('--dreams <keep>', "which of gr's dreams are replayed: valid (only those a game seen so far could show, batch by batch; the presets' default), exact (only exact frames of a seen game, drawn once into a pool) or all").choices([...DREAM_KEEPS]))
     .option('--ewc-lambda <x>', `the ewc and online-ewc arms' penalty strength λ (default ${ADDED_SETTINGS.ewc.lambda})`, numberOption('--ewc-lambda', 0, 1e12))
     .option('--si-c <x>', `the si arm's penalty strength c (default ${ADDED_SETTINGS.si.c})`, numberOption('--si-c', 0, 1e12))

@@ -13,7 +13,7 @@ import { retention } from '../../agent/result.ts';
 import { continualMetrics } from '../../core/metrics.ts';
 import { unknownProvenance } from '../../core/provenance.ts';
 import { tinyConfig } from '../agent/helpers.ts';
-import type { AgentArm } from '../../agent/config.ts';
+import type { AgentArm, AgentConfig } from '../../agent/config.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'dgr-protocol-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -56,15 +56,15 @@ function seed(s: number, own: number, final: number, time?: RlSeedResult['consol
 }
 
 /** A committed seed folder (`seed-<s>`, or `seed-<s>-<suffix>` for more arms on that seed): config.json naming the
- *  arms, and each arm's one-seed result.json. */
-function commitSeed(s: number, arms: Partial<Record<AgentArm, [number, number]>>, suffix = '', timed = false): void {
-  const config = tinyConfig(Object.keys(arms) as AgentArm[], { seed: s });
+ *  arms, and each arm's one-seed result.json; `timed` with its consolidations' steps, `parallel` where it ran. */
+function commitSeed(s: number, arms: Partial<Record<AgentArm, [number, number]>>, suffix = '', run: { timed?: boolean; parallel?: AgentConfig['parallel'] } = {}): void {
+  const config = tinyConfig(Object.keys(arms) as AgentArm[], { seed: s, ...(run.parallel !== undefined ? { parallel: run.parallel } : {}) });
   const dir = join(root, 'docs', 'results', 'rl', 'protocol', 'three-games-test', `seed-${s}${suffix}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   for (const [arm, [own, final]] of Object.entries(arms)) {
     mkdirSync(join(dir, arm), { recursive: true });
-    const file = rlResultFile({ ...config, schedule: { ...config.schedule, name: 'three-games-test' } }, arm as 'gr', 'wasm', games, reference, [seed(s, own, final, timed ? timeOf(arm) : undefined)]);
+    const file = rlResultFile({ ...config, schedule: { ...config.schedule, name: 'three-games-test' } }, arm as 'gr', 'wasm', games, reference, [seed(s, own, final, run.timed ? timeOf(arm) : undefined)]);
     writeFileSync(join(dir, arm, 'result.json'), JSON.stringify(file));
   }
 }
@@ -72,7 +72,8 @@ function commitSeed(s: number, arms: Partial<Record<AgentArm, [number, number]>>
 describe('the protocol tables from committed seeds', () => {
   // Breakout kept, of the scholar's own score: gr 0.9 and 0.7 (mean 0.8); er 1.0 and 0.9 (0.95); none 0.1 and 0.
   commitSeed(1, { gr: [0.5, 0.45], er: [0.5, 0.5], none: [0.5, 0.05] });
-  commitSeed(2, { gr: [0.4, 0.28], er: [0.4, 0.36], none: [0.4, 0] }, '', true);
+  // Seed 2 recorded its consolidations' steps and ran its arms in threads of their own.
+  commitSeed(2, { gr: [0.4, 0.28], er: [0.4, 0.36], none: [0.4, 0] }, '', { timed: true, parallel: 'arms' });
   // More arms run apart on the same seeds: ewc keeps 0.6 and 0.5 of Breakout (mean 55 %).
   commitSeed(1, { ewc: [0.5, 0.3] }, '-regularisers');
   commitSeed(2, { ewc: [0.4, 0.2] }, '-regularisers');
@@ -94,14 +95,14 @@ describe('the protocol tables from committed seeds', () => {
   });
 
   it('tables each seed with its arms in the run order and its time, and each order with its chart', () => {
-    expect(protocolSeeds(context).split('\n')[2]).toBe('| three-games-test | 1 | gr, er, none | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/protocol/three-games-test/seed-1) |');
+    expect(protocolSeeds(context).split('\n')[2]).toBe('| three-games-test | 1 | gr, er, none | one | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/protocol/three-games-test/seed-1) |');
     // Seed 2 recorded its steps: over three arms and two games, generators 2 × 60 s, scholars 6 × 120 s,
     // evaluations and audits 6 × (6 + 6 + 30 + 18) s; GR's filter drew 3000 samples for 1000 dreams.
-    expect(protocolSeeds(context).split('\n')[4]).toBe('| three-games-test | 2 | gr, er, none | 10 | 2 | 8 | 2 | 12 | 6 | 3.0 | 5 | [folder](results/rl/protocol/three-games-test/seed-2) |');
+    expect(protocolSeeds(context).split('\n')[4]).toBe('| three-games-test | 2 | gr, er, none | learners + one per arm | 10 | 2 | 8 | 2 | 12 | 6 | 3.0 | 5 | [folder](results/rl/protocol/three-games-test/seed-2) |');
     const tables = protocolTables(context);
     expect(tables).toMatch(/\| gr \| breakout \| 2 of 2 \| 80\.0 \[70\.0, 90\.0\] % \|/);
     expect(tables).toContain('](results/rl/protocol/charts/retention-dots-three-games-test.png)');
-    expect(protocolSeeds(context).split('\n')[3]).toBe('| three-games-test | 1 | ewc | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/protocol/three-games-test/seed-1-regularisers) |');
+    expect(protocolSeeds(context).split('\n')[3]).toBe('| three-games-test | 1 | ewc | one | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/protocol/three-games-test/seed-1-regularisers) |');
     expect(tables).toMatch(/\| ewc \| breakout \| 2 of 2 \| 55\.0 \[50\.0, 60\.0\] % \|/);
     expect(protocolCharts(context).map((c) => c.path)).toEqual([join('docs', 'results', 'rl', 'protocol', 'charts', 'retention-dots-three-games-test.svg')]);
   });
