@@ -3,7 +3,7 @@
  * alone, and samples come in equal shares from the generators of the tasks learnt so far. The paper's single
  * generator learns each new task mixed with its predecessor's samples (§3), so what it dreams of task 1 has passed
  * through every later generator; measured on the RL protocol, Space Invaders' dreams agreed with the old network's
- * actions 83-86 % of the time from G_1 and 74-78 % from G_2 (docs/RESULTS.md). Here no generator learns from
+ * actions 83-86 % of the time from G_1 and 70-78 % from G_2 (docs/RESULTS.md). Here no generator learns from
  * another's samples, so none drifts, at the price of one generator's weights per task.
  *
  * It is a Generator like any other: the continual loop trains it (trainStep trains the generator of the task set
