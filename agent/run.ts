@@ -90,10 +90,7 @@ export async function runAgent(config: AgentConfig, options: AgentRunOptions): P
   // A run whose arms compute in threads of their own, unless it has a checkpoint of its own already: one it
   // finished (the threads' checkpoints became the run's) or one a run on one thread left.
   if (config.parallel === 'arms' && !(options.checkpointDir && hasCheckpoint(options.checkpointDir))) return runArmsInThreads(config, options);
-  const run = await setUp(config, options, config.arms);
-  emitStart(run);
-  const end = await continualLoop(agentDomain(run), options);
-  if (end.stopped) throw new RunStopped(end.phasesDone);
+  const run = await runLoop(config, options, config.arms);
   const result = agentResult(run.config, run.record, run.dreamFrames, run.elapsed());
   run.events.emit({
     type: 'end',
@@ -107,10 +104,16 @@ export async function runAgent(config: AgentConfig, options: AgentRunOptions): P
 /** The games' short-term learners alone, each trained into the learner cache (the learner thread of a run whose
  *  arms compute in threads, ./arm-threads.ts); checkpointed after each, as a run is. */
 export async function runLearners(config: AgentConfig, options: AgentRunOptions & { readonly learnerCache: string }): Promise<void> {
-  const run = await setUp(config, options, []);
+  await runLoop(config, options, []);
+}
+
+/** The loop over the games for these arms (none: the learners alone), from the checkpoint when there is one. */
+async function runLoop(config: AgentConfig, options: AgentRunOptions, armNames: readonly AgentArm[]): Promise<Run> {
+  const run = await setUp(config, options, armNames);
   emitStart(run);
   const end = await continualLoop(agentDomain(run), options);
   if (end.stopped) throw new RunStopped(end.phasesDone);
+  return run;
 }
 
 async function setUp(config: AgentConfig, options: AgentRunOptions, armNames: readonly AgentArm[]): Promise<Run> {
