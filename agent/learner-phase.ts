@@ -21,7 +21,7 @@ export async function learnPhase(run: Run, k: number): Promise<void> {
   const cache = options.learnerCache;
   const cached = !cache || !key ? null : options.awaitLearners ? await awaitLearner(cache, key, run) : loadLearner(cache, key);
   const learner = cached ? replayLearnerCurve(run, k, cached) : await trainLearner(run, k);
-  if (options.learnerCache && key && !cached) saveLearner(options.learnerCache, key, learner);
+  if (cache && key && !cached) saveLearner(cache, key, learner);
   run.learnerInProgress = null;
   run.record.learners.push(learner.record);
   run.record.learnerSeconds += learner.record.seconds;

@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../core/engine/random.ts';
 import type { Generator } from '../core/generators/generator.ts';
+import { equalShares } from '../core/replay/shares.ts';
 import type { AdamState } from '../core/nn/adam.ts';
 import type { WeightSet } from '../core/nn/weights.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
@@ -195,10 +196,6 @@ export class ValidDreams implements Generator {
   dispose(): void {}
 }
 
-/** n split into `parts` shares as equal as integers allow (the first n mod parts one larger). */
-function equalShares(n: number, parts: number): number[] {
-  return Array.from({ length: parts }, (_, g) => Math.floor(n / parts) + (g < n % parts ? 1 : 0));
-}
 
 /** One drawn sample's cells as 0/1 bytes, the form the games' rules read. */
 function drawnCells(sample: Float32Array, cells: Uint8Array): void {

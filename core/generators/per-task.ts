@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../engine/random.ts';
 import type { AdamState } from '../nn/adam.ts';
 import type { WeightSet } from '../nn/weights.ts';
+import { equalShares } from '../replay/shares.ts';
 import type { Generator, GeneratorKind } from './generator.ts';
 
 export class PerTaskGenerators implements Generator {
@@ -51,8 +52,8 @@ export class PerTaskGenerators implements Generator {
   sample(n: number): tf.Tensor2D {
     const ready = this.generators.filter((_, t) => this.learnt[t]);
     const from = ready.length > 0 ? ready : [this.generators[0]];
-    const parts = from.map((g, i) => Math.floor(n / from.length) + (i < n % from.length ? 1 : 0)).map((size, i) => (size > 0 ? from[i].sample(size) : null));
-    const drawn = parts.filter((p): p is tf.Tensor2D => p !== null);
+    const shares = equalShares(n, from.length);
+    const drawn = from.flatMap((g, i) => (shares[i] > 0 ? [g.sample(shares[i])] : []));
     if (drawn.length === 1) return drawn[0];
     const all = tf.concat(drawn) as tf.Tensor2D;
     for (const p of drawn) p.dispose();
@@ -73,17 +74,19 @@ export class PerTaskGenerators implements Generator {
     };
   }
 
+  /** Checked whole before any generator takes its part, so weights that do not fit leave the set as it was. */
   setWeights(weights: WeightSet): void {
+    const tensors = this.sizes.reduce((sum, s) => sum + s.weights, 0);
+    const flags = weights.values[tensors];
+    if (weights.values.length !== tensors + 1 || flags.length !== this.generators.length) {
+      throw new Error(`PerTaskGenerators: weights of ${weights.values.length} tensors do not fit ${this.generators.length} generators`);
+    }
     let at = 0;
     this.generators.forEach((g, t) => {
       const end = at + this.sizes[t].weights;
       g.setWeights({ shapes: weights.shapes.slice(at, end), values: weights.values.slice(at, end) });
       at = end;
     });
-    const flags = weights.values[at];
-    if (!flags || flags.length !== this.generators.length || at + 1 !== weights.values.length) {
-      throw new Error(`PerTaskGenerators: weights of ${weights.values.length} tensors do not fit ${this.generators.length} generators`);
-    }
     this.learnt = Array.from(flags, (f) => f === 1);
   }
 

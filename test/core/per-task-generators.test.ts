@@ -95,7 +95,9 @@ describe('one generator per task', () => {
     expect(() => g.trainStep(real, real, 0.5)).toThrow(/learns its task alone/);
     expect(() => g.beginTask(3)).toThrow(/task 3 of 3/);
     const w = g.weights();
-    expect(() => g.setWeights({ shapes: w.shapes.slice(1), values: w.values.slice(1) })).toThrow();
+    expect(() => g.setWeights({ shapes: w.shapes.slice(1), values: w.values.slice(1) })).toThrow(/do not fit 3 generators/);
+    // Refused whole: no generator took a part of them.
+    expect(flat(g)).toEqual(w.values.map((v) => Array.from(v)));
     real.dispose();
     g.dispose();
   });

@@ -80,11 +80,12 @@ export function protocolTables(context: TableContext): string {
 export function protocolSeeds(context: TableContext): string {
   const minutes = (s: number): string => (s / 60).toFixed(0);
   const rows = seedRuns(context).map((run) => {
-    const seeds = run.arms.map(({ file }) => readRl(context, file).perSeed[0]);
+    const files = run.arms.map(({ file }) => readRl(context, file));
+    const seeds = files.map((f) => f.perSeed[0]);
     // Every arm of a seed's run shares its wall times (one run, its arms side by side): read the first's.
     const [s] = seeds;
     // A run of its arms side by side (config.parallel 'arms') used every core; the others, one.
-    const threads = readRl(context, run.arms[0].file).config.parallel === 'arms' ? 'learners + one per arm' : 'one';
+    const threads = files[0].config.parallel === 'arms' ? 'learners + one per arm' : 'one';
     const times = seeds.map((seed) => seed.consolidationTime);
     const steps = times.every((t) => t !== undefined) ? totalSeconds(times.flatMap((t) => t!)) : null;
     const stepCells = steps
