@@ -1,29 +1,45 @@
 /**
  * Issue 30's development choice, as a table: for each candidate setting of the scholar, how much of each earlier
- * game an arm keeps on each order of the three games (development seed 101), and the mean and the lowest over all
- * (order, game) pairs. The default is chosen by the mean over all orders, never by one order, so a candidate is
- * tabled whole: every order's file must be committed.
+ * game an arm keeps on each development run (an order of the three games and a seed), and the mean and the lowest
+ * over the (run, game) pairs. The default is chosen by the mean over all orders, never by one order. A run not
+ * committed yet shows as such and counts in no mean; the table says how many pairs each mean holds, so a
+ * candidate is compared only once its runs are all in.
  *
  * Both references of ../retention-statistics.ts, named: against the scholar's own score right after the game
  * (R[T][i] / R[i][i]) and against the game's learner (R[T][i] / learner i). They differ in what they reward: a
  * loss that distils the current game better raises R[i][i], so the first reference can fall while the final score
  * rises; the second is the same yardstick for every candidate.
  */
-import { resultLink, type TableContext } from '../../../core/report/docs/document.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { RESULTS_DIR, resultLink, type TableContext } from '../../../core/report/docs/document.ts';
 import { spread } from '../../../core/report/aggregate.ts';
 import { pct } from '../../../core/report/docs/format.ts';
 import { table } from '../../../core/report/markdown.ts';
 import { ratio, seedSamples, type RetentionReference } from '../retention-statistics.ts';
+import { parseSchedule } from '../../../env/schedule.ts';
+import { SCHEDULES } from '../../presets.ts';
 import { gameTitle, readRl } from './rl-files.ts';
 
-/** A candidate setting: how the tables name it, and its file for an order of games and an arm. */
+/** One development run: an order of the games (a preset's schedule name) and a seed. */
+export interface DevRun {
+  readonly order: string;
+  readonly seed: number;
+}
+
+/** A candidate setting: how the tables name it, its file for a run and an arm, and the arm it is read for when
+ *  not the table's (a comparison row: ER from the same runs as GR's reference). */
 export interface Candidate {
   readonly label: string;
-  readonly file: (order: string, arm: string) => string;
+  readonly file: (run: DevRun, arm: string) => string;
+  readonly arm?: string;
 }
 
 /** The three rotations of the three games, as the presets name their schedules. */
 export const ORDERS = ['three-games', 'three-games-from-freeway', 'three-games-from-space-invaders'] as const;
+
+/** The first round of development runs: every order on seed 101. */
+export const SEED_101_RUNS: readonly DevRun[] = ORDERS.map((order) => ({ order, seed: 101 }));
 
 /** One file's earlier games and their retention against both references, one seed (null: nothing learnt). */
 interface Kept {
@@ -39,29 +55,37 @@ function kept(context: TableContext, file: string): Kept {
   return { games: earlier, kept: { scholar: of('scholar'), learner: of('learner') } };
 }
 
-const cell = (xs: readonly (number | null)[]): string => xs.map((x) => (x === null ? '–' : pct(x, 1))).join(' / ');
+const cell = (k: Kept | null): string => (k === null ? 'not run yet' : `${k.kept.scholar.map((x) => (x === null ? '–' : pct(x, 1))).join(' / ')} %`);
 
-/** Mean and lowest over every (order, game) pair; a game with nothing learnt to keep counts as nothing kept. */
-function summary(kepts: readonly Kept[], reference: RetentionReference): string[] {
-  const all = kepts.flatMap((k) => k.kept[reference].map((x) => x ?? 0));
-  return [`${pct(spread(all).mean, 1)} %`, `${pct(Math.min(...all), 1)} %`];
+/** Mean and lowest over every (run, game) pair committed; a game with nothing learnt to keep counts as nothing kept. */
+function summary(kepts: readonly (Kept | null)[], reference: RetentionReference): string[] {
+  const all = kepts.flatMap((k) => (k === null ? [] : k.kept[reference].map((x) => x ?? 0)));
+  return all.length === 0 ? ['–', '–'] : [`${pct(spread(all).mean, 1)} %`, `${pct(Math.min(...all), 1)} %`];
 }
 
-/** One row per candidate: each order's earlier games kept (in the order's own game order), then the mean and the
- *  lowest over every (order, game) pair, against the scholar and against the learner. */
-export function choiceTable(context: TableContext, candidates: readonly Candidate[], arm: string): string {
+/** The run's heading: its order's earlier games, as the named schedule (agent/presets.ts) plays them. */
+function runHead(run: DevRun): string {
+  const earlier = parseSchedule(SCHEDULES[run.order].build(1)).tasks.slice(0, -1).map((t) => gameTitle(t.task.name));
+  return `${earlier[0]} first, seed ${run.seed}: ${earlier.join(' / ')} kept (of scholar)`;
+}
+
+/** One row per candidate: each run's earlier games kept (in the order's own game order), then the mean and the
+ *  lowest over the (run, game) pairs committed, against the scholar and against the learner, and how many. */
+export function choiceTable(context: TableContext, candidates: readonly Candidate[], arm: string, runs: readonly DevRun[] = SEED_101_RUNS): string {
+  const committed = (file: string): boolean => existsSync(join(context.root, RESULTS_DIR, file));
   const rows = candidates.map((c) => {
-    const files = ORDERS.map((order) => c.file(order, arm));
-    return { label: c.label, files, kepts: files.map((f) => kept(context, f)) };
+    const files = runs.map((run) => c.file(run, c.arm ?? arm));
+    return { label: c.label, files, kepts: files.map((f) => (committed(f) ? kept(context, f) : null)) };
   });
-  const heads = rows[0].kepts.map(({ games }) => `${gameTitle(games[0])} first: ${games.map(gameTitle).join(' / ')} kept (of scholar)`);
+  const heads = runs.map(runHead);
   const body = rows.map(({ label, files, kepts }) => [
     label,
-    ...kepts.map((k) => `${cell(k.kept.scholar)} %`),
+    ...kepts.map(cell),
+    String(kepts.reduce((n, k) => n + (k?.games.length ?? 0), 0)),
     ...summary(kepts, 'scholar'),
     ...summary(kepts, 'learner'),
-    files.map((f, o) => resultLink(context, f, String(o + 1))).join(' '),
+    files.map((f, i) => (kepts[i] === null ? null : resultLink(context, f, String(i + 1)))).filter((link) => link !== null).join(' ') || '–',
   ]);
-  const header = ['candidate', ...heads, 'mean (of scholar)', 'lowest (of scholar)', 'mean (of learner)', 'lowest (of learner)', 'files'];
+  const header = ['candidate', ...heads, 'pairs', 'mean (of scholar)', 'lowest (of scholar)', 'mean (of learner)', 'lowest (of learner)', 'files'];
   return table(header, body).join('\n');
 }

@@ -7,7 +7,7 @@ import { auditTable, learnersTable, learnersWithReferences } from './rl-learners
 import { readRl } from './rl-files.ts';
 import type { RlResultFile } from '../result-file.ts';
 import { protocolBars, protocolSeeds, protocolTables } from './rl-protocol.ts';
-import { choiceTable, type Candidate } from './rl-choice.ts';
+import { choiceTable, type Candidate, type DevRun } from './rl-choice.ts';
 import { fiveArms, retentionTable, type ArmRow } from './rl-retention.ts';
 
 const retention = (rows: readonly ArmRow[]) => (context: TableContext) => retentionTable(context, rows);
@@ -82,11 +82,29 @@ function quickTargets(context: TableContext): string {
 }
 
 /** Issue 30's candidates for the scholar, each on all three orders of development seed 101 (./rl-choice.ts). */
-const devFile = (prefix: string) => (order: string, arm: string): string => `rl/earlier/protocol-dev/${prefix}${order}-seed-101/${arm}/result.json`;
+const devFile = (prefix: string) => (run: DevRun, arm: string): string => `rl/earlier/protocol-dev/${prefix}${run.order}-seed-${run.seed}/${arm}/result.json`;
 const CANDIDATES: Candidate[] = [
   { label: 'MSE, MLP VAE (the preset)', file: devFile('') },
   { label: 'policy distillation, MLP VAE', file: devFile('policy-') },
   { label: 'policy distillation, grid VAE', file: devFile('policy-grid-vae-') },
+];
+
+/** The second round, on fresh development seeds (docs/protocol/rl-dev-per-game.json and rl-dev-longer.json,
+ *  collected by `dgr sweep collect` to `<schedule>/seed-<n>[-<name>]`): the order that fell short on the reported
+ *  seeds on two seeds, the others on one. */
+const SECOND_ROUND_RUNS: readonly DevRun[] = [
+  { order: 'three-games-from-space-invaders', seed: 102 },
+  { order: 'three-games-from-space-invaders', seed: 103 },
+  { order: 'three-games', seed: 102 },
+  { order: 'three-games-from-freeway', seed: 102 },
+];
+const secondRound = (name: string) => (run: DevRun, arm: string): string =>
+  `rl/earlier/protocol-dev/longer/${run.order}/seed-${run.seed}${name && `-${name}`}/${arm}/result.json`;
+const SECOND_ROUND: Candidate[] = [
+  { label: 'gr, the preset', file: secondRound('') },
+  { label: 'gr, a generator per game', file: secondRound('generator-per-game') },
+  { label: 'gr, generator 15 000 iterations a game', file: secondRound('generator-15000') },
+  { label: 'er, the preset (beside)', file: secondRound(''), arm: 'er' },
 ];
 
 const QUICK_ARMS: ArmRow[] = ['gr', 'none', 'er', 'noise', 'offline'].map((arm) => ({ label: arm, file: `rl/quick/${arm}/result.json` }));
@@ -146,6 +164,7 @@ export const RL_TABLES: TableSet = {
   'rl-protocol-dev-choice-gr': (context) => choiceTable(context, CANDIDATES, 'gr'),
   'rl-protocol-dev-choice-er': (context) =>
     choiceTable(context, [{ ...CANDIDATES[0], label: 'MSE (the preset)' }, { ...CANDIDATES[1], label: 'policy distillation' }], 'er'),
+  'rl-protocol-dev-scholar': (context) => choiceTable(context, SECOND_ROUND, 'gr', SECOND_ROUND_RUNS),
   'rl-reruns': rerunTable,
   'rl-protocol-dev-regulariser-tuning': retention([...tuningRows('ewc'), ...tuningRows('si')]),
   'rl-protocol-dev-regularisers': retention(
