@@ -101,7 +101,7 @@ function partEnd(part: Part, worker: Worker, events: EventStream<AgentEvent>, wh
   return new Promise((resolve, reject) => {
     let ended = false;
     worker.on('message', (message: ArmThreadMessage) => {
-      if (message.type === 'event') return events.emit(asWholeRun(message.event, whole));
+      if (message.type === 'event') return events.emit(asWholeRun(message.event, whole, part));
       ended = true;
       if (message.type === 'error') reject(new Error(`${name}: ${message.message}`));
       else resolve(message.type);
@@ -113,11 +113,12 @@ function partEnd(part: Part, worker: Worker, events: EventStream<AgentEvent>, wh
   });
 }
 
-/** A part's event as the whole run's: the learner thread's start with the run's config; no time left from the
- *  learner thread's progress, which counts its own learners only (the arms' consolidations run on after them). */
-function asWholeRun(event: AgentEvent, whole: AgentConfig): AgentEvent {
+/** A part's event as the whole run's: the learner thread's start with the run's config; progress named by its
+ *  part, and no time left from the learner thread's, which counts its own learners only (the arms'
+ *  consolidations run on after them). */
+function asWholeRun(event: AgentEvent, whole: AgentConfig, part: Part): AgentEvent {
   if (event.type === 'start') return { ...event, config: whole };
-  if (event.type === 'progress' && event.phase === 'learn') return { ...event, etaSeconds: null };
+  if (event.type === 'progress') return { ...event, part, ...(event.phase === 'learn' ? { etaSeconds: null } : {}) };
   return event;
 }
 

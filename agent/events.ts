@@ -36,6 +36,9 @@ export interface RlPayloads extends KindPayloads {
     readonly consolidationLoss: number | null;
     /** Estimated seconds left (null until measured). */
     readonly etaSeconds: number | null;
+    /** In a run whose arms compute in threads (agent/arm-threads.ts), the thread it comes from: 'learners' or an
+     *  arm; absent on one thread. */
+    readonly part?: string;
   };
   /** The curves' values are normalised scores per game; `arm` null for the short-term learner's own curve (on its
    *  game only), taken at the run's frame `frame`. */

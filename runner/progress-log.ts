@@ -111,6 +111,7 @@ function rlWords(start: Extract<AgentEvent, { type: 'start' }>, seconds: () => n
   const progress = (e: Extract<AgentEvent, { type: 'progress' }>): ProgressWords => {
     const inGame = e.frame - frames.slice(0, e.task).reduce((s, f) => s + f, 0);
     const line =
+      (e.part === undefined ? '' : `${e.part}: `) +
       `game ${e.task + 1}/${games.length} ${games[e.task]} · ${e.phase} · ${kilo(inGame)}/${kilo(frames[e.task] ?? 0)} frames` +
       (e.phase === 'learn' ? ` · ${e.framesPerSecond.toFixed(0)} frames/s · ε ${fmt(e.epsilon, 2)} · TD ${fmt(e.tdLoss)}` : ` · loss ${fmt(e.consolidationLoss)}`) +
       ` · ${duration(seconds())}` +

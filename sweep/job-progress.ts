@@ -121,6 +121,8 @@ export const rlJobProgressSchema = z.object({
   /** Frames the run resumed at (its checkpoint), 0 when it started from scratch. */
   resumedAtFrame: z.number().int().nonnegative(),
   etaSeconds: z.number().nonnegative().nullable(),
+  /** A run whose arms compute in threads: where each thread is ('learners', then each arm, as they first report). */
+  parts: z.array(z.object({ part: z.string(), game: z.number().int().nonnegative(), phase: z.enum(['learn', 'consolidate', 'evaluate', 'done']) })).optional(),
 });
 export type RlJobProgress = z.infer<typeof rlJobProgressSchema>;
 
@@ -145,7 +147,12 @@ export function rlProgress(): ProgressReading<RlJobProgress> {
       const now = performance.now();
       if (e.etaSeconds !== null) eta = { seconds: e.etaSeconds, at: now };
       const etaSeconds = eta === null ? null : Math.max(0, eta.seconds - (now - eta.at) / 1000);
-      return { next: { ...latest, game: e.task, name: games[e.task], phase: e.phase, frame: e.frame, etaSeconds }, urgent: false };
+      const next = { ...latest, game: e.task, name: games[e.task], phase: e.phase, frame: e.frame, etaSeconds };
+      if (e.part === undefined) return { next, urgent: false };
+      // Threads report in turn: each keeps its own place, and the run's frame is the furthest any has reached.
+      const here = { part: e.part, game: e.task, phase: e.phase };
+      const parts = latest.parts?.some((p) => p.part === e.part) ? latest.parts.map((p) => (p.part === e.part ? here : p)) : [...(latest.parts ?? []), here];
+      return { next: { ...next, frame: Math.max(latest.frame, e.frame), parts }, urgent: false };
     },
     taskEnd: () => null,
   };
@@ -154,7 +161,8 @@ export function rlProgress(): ProgressReading<RlJobProgress> {
 export const rlJobProgressView: ProgressView<RlJobProgress> = {
   schema: rlJobProgressSchema,
   running: (p) => {
-    const parts = [`game ${p.game + 1}/${p.games} ${p.name} ${p.phase}`, `frame ${kilo(p.frame)}/${kilo(p.totalFrames)}`];
+    const where = p.parts ? p.parts.map((t) => `${t.part} game ${t.game + 1}/${p.games} ${t.phase}`).join(', ') : `game ${p.game + 1}/${p.games} ${p.name} ${p.phase}`;
+    const parts = [where, `frame ${kilo(p.frame)}/${kilo(p.totalFrames)}`];
     if (p.etaSeconds !== null) parts.push(`ETA ${duration(p.etaSeconds)}`);
     if (p.resumedAtFrame > 0) parts.push(`resumed at frame ${kilo(p.resumedAtFrame)}`);
     return { parts, etaSeconds: p.etaSeconds, share: 1 - p.resumedAtFrame / p.totalFrames };

@@ -15,6 +15,7 @@ import type { AgentResult } from '../../agent/result.ts';
 import { RunStopped, runAgent } from '../../agent/run.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { EventStream } from '../../core/events.ts';
+import { rlJobProgressView, rlProgress, type RlJobProgress } from '../../sweep/job-progress.ts';
 import { numbers, tinyConfig } from './helpers.ts';
 
 const onOneThread = tinyConfig(['gr', 'er', 'none']);
@@ -82,6 +83,20 @@ describe('a run whose arms compute in threads', () => {
     const ends = seen.filter((e) => e.type === 'end');
     expect(ends).toHaveLength(1);
     expect(ends[0].type === 'end' && ends[0].kind === 'rl' && ends[0].arms.map((a) => a.acc)).toEqual(reference.arms.map((a) => a.acc));
+  });
+
+  it("names each progress event's thread, and the sweep's status line shows where every thread is", () => {
+    const progress = seen.filter((e) => e.type === 'progress');
+    expect([...new Set(progress.map((e) => e.type === 'progress' && e.part))].sort()).toEqual(['er', 'gr', 'learners', 'none']);
+    const reading = rlProgress();
+    let latest = reading.start(seen[0] as Extract<AgentEvent, { type: 'start' }>);
+    for (const e of progress) if (e.type === 'progress' && latest !== null) latest = reading.progress(e, latest)?.next ?? latest;
+    expect(latest?.parts?.map((p) => p.part).sort()).toEqual(['er', 'gr', 'learners', 'none']);
+    // The learner thread's last report is of the last game's learner; the run's frame is the furthest reached.
+    expect(latest?.parts?.find((p) => p.part === 'learners')).toEqual({ part: 'learners', game: 1, phase: 'learn' });
+    expect(latest?.frame).toBe(Math.max(...progress.map((e) => (e.type === 'progress' ? e.frame : 0))));
+    const line = rlJobProgressView.running(latest as RlJobProgress).parts[0];
+    for (const part of ['learners game', 'gr game 2/2', 'er game 2/2', 'none game 2/2']) expect(line).toContain(part);
   });
 
   it('stopped part way, keeps a checkpoint per thread and resumes to the same numbers', () => {
