@@ -89,7 +89,8 @@ const CANDIDATES: Candidate[] = [
   { label: 'policy distillation, grid VAE', file: devFile('policy-grid-vae-') },
 ];
 
-/** The second round, on fresh development seeds (docs/protocol/rl-dev-per-game.json and rl-dev-longer.json,
+/** The second round, on fresh development seeds (docs/protocol/rl-dev-per-game.json, rl-dev-longer.json and
+ *  rl-dev-longer-scholar.json,
  *  collected by `dgr sweep collect` to `<schedule>/seed-<n>[-<name>]`): the order that fell short on the reported
  *  seeds on two seeds, the others on one. */
 const SECOND_ROUND_RUNS: readonly DevRun[] = [
@@ -104,6 +105,7 @@ const SECOND_ROUND: Candidate[] = [
   { label: 'gr, the preset', file: secondRound('') },
   { label: 'gr, a generator per game', file: secondRound('generator-per-game') },
   { label: 'gr, generator 15 000 iterations a game', file: secondRound('generator-15000') },
+  { label: 'gr, scholar 15 000 iterations a game', file: secondRound('scholar-15000') },
   { label: 'er, the preset (beside)', file: secondRound(''), arm: 'er' },
 ];
 
