@@ -196,7 +196,6 @@ export class ValidDreams implements Generator {
   dispose(): void {}
 }
 
-
 /** One drawn sample's cells as 0/1 bytes, the form the games' rules read. */
 function drawnCells(sample: Float32Array, cells: Uint8Array): void {
   for (let c = 0; c < OBSERVATION_SIZE; c++) cells[c] = sample[c] >= 0.5 ? 1 : 0;

@@ -109,12 +109,15 @@ export const jobProgressView: ProgressView<JobProgress> = {
 // ---------------------------------------------------------------------------------------------------------------
 // RL runs
 
+/** Where an RL run (or one of its threads) stands in a game. */
+const rlPhase = z.enum(['learn', 'consolidate', 'evaluate', 'done']);
+
 export const rlJobProgressSchema = z.object({
   /** The game under way (0-based) and its name. */
   game: z.number().int().nonnegative(),
   name: z.string(),
   games: z.number().int().positive(),
-  phase: z.enum(['learn', 'consolidate', 'evaluate', 'done']),
+  phase: rlPhase,
   /** Frames of the whole run done, and the schedule's. */
   frame: z.number().int().nonnegative(),
   totalFrames: z.number().int().positive(),
@@ -122,7 +125,7 @@ export const rlJobProgressSchema = z.object({
   resumedAtFrame: z.number().int().nonnegative(),
   etaSeconds: z.number().nonnegative().nullable(),
   /** A run whose arms compute in threads: where each thread is ('learners', then each arm, as they first report). */
-  parts: z.array(z.object({ part: z.string(), game: z.number().int().nonnegative(), phase: z.enum(['learn', 'consolidate', 'evaluate', 'done']) })).optional(),
+  parts: z.array(z.object({ part: z.string(), game: z.number().int().nonnegative(), phase: rlPhase })).optional(),
 });
 export type RlJobProgress = z.infer<typeof rlJobProgressSchema>;
 

@@ -39,7 +39,7 @@ export interface Candidate {
 export const ORDERS = ['three-games', 'three-games-from-freeway', 'three-games-from-space-invaders'] as const;
 
 /** The first round of development runs: every order on seed 101. */
-export const SEED_101_RUNS: readonly DevRun[] = ORDERS.map((order) => ({ order, seed: 101 }));
+const SEED_101_RUNS: readonly DevRun[] = ORDERS.map((order) => ({ order, seed: 101 }));
 
 /** One file's earlier games and their retention against both references, one seed (null: nothing learnt). */
 interface Kept {

@@ -90,9 +90,8 @@ const CANDIDATES: Candidate[] = [
 ];
 
 /** The second round, on fresh development seeds (docs/protocol/rl-dev-per-game.json, rl-dev-longer.json and
- *  rl-dev-longer-scholar.json,
- *  collected by `dgr sweep collect` to `<schedule>/seed-<n>[-<name>]`): the order that fell short on the reported
- *  seeds on two seeds, the others on one. */
+ *  rl-dev-longer-scholar.json, collected by `dgr sweep collect` to `<schedule>/seed-<n>[-<name>]`): the order that
+ *  fell short on the reported seeds on two seeds, the others on one. */
 const SECOND_ROUND_RUNS: readonly DevRun[] = [
   { order: 'three-games-from-space-invaders', seed: 102 },
   { order: 'three-games-from-space-invaders', seed: 103 },
