@@ -8,7 +8,8 @@
  *   whose mean number of set cells per channel is nearest), -1 when it satisfies none;
  * - agreement: per game, 1 − the total-variation distance between Q_(k−1)'s greedy-action histogram on the
  *   generated frames resembling the game and on real frames of that game (1: the old network acts on dreams as it
- *   acts on the real game). The real frames are a small audit set kept only for this measurement, never trained on.
+ *   acts on the real game). The real frames are a small audit set drawn from the game's
+ *   kept observations (its own consolidation learnt from them; an arm replaying real frames, as er, may hold some).
  */
 import { channelCounts, FrameView } from '../env/frame-rules.ts';
 import { FRAME_RULES } from '../env/games/index.ts';

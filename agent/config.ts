@@ -126,8 +126,9 @@ export const agentConfigSchema = z.strictObject({
   ewc: ewcSchema.default(ADDED_SETTINGS.ewc),
   /** SI on the scholar's Q-network (core's settings; classification's values, not tuned for Q-networks). */
   si: siSchema.default(ADDED_SETTINGS.si),
-  /** What the replay audit measures after each game: real frames kept per game (never trained on), the dreams
-   *  audited (core's AUDIT_SAMPLES, as the classification audit) and the dreams kept for the viewer. */
+  /** What the replay audit measures after each game: real frames kept per game (drawn from the observations its
+   *  consolidation learnt from; an arm replaying real frames, as er, may hold some), the dreams audited (core's
+   *  AUDIT_SAMPLES, as the classification audit) and the dreams kept for the viewer. */
   audit: z.strictObject({ frames: positiveInt, samples: positiveInt, dreams: positiveInt }).default(ADDED_SETTINGS.audit),
   /** A consolidation reads its loss every `every` iterations (and so reports progress) and lets the event loop
    *  run (a viewer's controls, a stop) every `yieldEvery`; how often, not what it computes. */

@@ -6,6 +6,7 @@
  */
 import type { LessonSeconds } from '../core/continual.ts';
 import { continualMetrics, type Metrics } from '../core/metrics.ts';
+import type { ActionsKept } from './actions-kept.ts';
 import type { ReplayAuditRL } from './audit.ts';
 import type { AgentArm, AgentConfig } from './config.ts';
 import type { Reference } from './evaluate.ts';
@@ -34,6 +35,9 @@ export interface ArmRecord {
   raw: number[][];
   /** Per game: the audit of what was replayed to consolidate it (null without a generator or for game 1). */
   audits: (ReplayAuditRL | null)[];
+  /** Per game: how often Q_k keeps Q_(k−1)'s actions on the earlier games (null for game 1); absent in records
+   *  (checkpoints) written before it was kept. */
+  actionsKept?: (ActionsKept | null)[];
   /** Per game: Q_k's greedy actions on G_k's dreams and the game each resembles (null without a generator);
    *  the dreamt frames themselves travel beside the record (Run.dreamFrames), as bytes. */
   dreams: ({ actions: number[]; resembles: number[] } | null)[];
@@ -84,6 +88,8 @@ export interface ArmResult extends Metrics {
   /** Per game: R[T][i] / R[i][i] (null where R[i][i] ≤ 0: nothing was learned to keep). */
   readonly retention: (number | null)[];
   readonly audits: (ReplayAuditRL | null)[];
+  /** Per game (null: not recorded for every game, as in a run resumed from an older checkpoint). */
+  readonly actionsKept: (ActionsKept | null)[] | null;
   /** G_k's dreams after each game: frames (n × 700 bytes), Q_k's greedy actions, the game each resembles. */
   readonly dreams: ({ observations: Uint8Array; actions: number[]; resembles: number[] } | null)[];
   readonly losses: number[];
@@ -126,7 +132,7 @@ export function retention(rows: readonly (readonly number[])[]): (number | null)
 export function agentResult(config: AgentConfig, record: RunRecord, dreamFrames: Record<string, (Uint8Array | null)[]>, seconds: number): AgentResult {
   const arms = config.arms.map((arm): ArmResult => {
     const a = record.arms[arm];
-    return { arm, ...continualMetrics(a.rows), R: a.rows, RSe: a.rowsSe?.length === a.rows.length ? a.rowsSe : null, raw: a.raw, retention: retention(a.rows), audits: a.audits, dreams: a.dreams.map((d, k) => (d && dreamFrames[arm]?.[k] ? { observations: dreamFrames[arm][k] as Uint8Array, ...d } : null)), losses: a.losses, curves: a.curves, seconds: a.seconds?.length === a.rows.length - 1 ? a.seconds : null };
+    return { arm, ...continualMetrics(a.rows), R: a.rows, RSe: a.rowsSe?.length === a.rows.length ? a.rowsSe : null, raw: a.raw, retention: retention(a.rows), audits: a.audits, actionsKept: a.actionsKept?.length === a.rows.length - 1 ? a.actionsKept : null, dreams: a.dreams.map((d, k) => (d && dreamFrames[arm]?.[k] ? { observations: dreamFrames[arm][k] as Uint8Array, ...d } : null)), losses: a.losses, curves: a.curves, seconds: a.seconds?.length === a.rows.length - 1 ? a.seconds : null };
   });
   return {
     config,

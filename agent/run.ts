@@ -8,7 +8,8 @@
  *                   learns real game-k frames mixed with G_(k−1)'s dreams (arms with a generator); then the arm
  *                   keeps what it needs of game k;
  *      evaluate     greedy episodes of Q_k on every game of the schedule: row k of R, in normalised scores;
- *      audit        what G_(k−1) replayed, and G_k's dreams with Q_k's greedy actions for the viewer;
+ *      audit        what G_(k−1) replayed, how often Q_k keeps Q_(k−1)'s actions on the earlier games' real
+ *                   frames and dreams (./actions-kept.ts), and G_k's dreams with Q_k's greedy actions for the viewer;
  *   and a checkpoint after every phase, so a killed run resumes to the identical result. A run asked to stop
  *   (control.stop: Ctrl-C) during a learner phase checkpoints the learner where it stands (./learner-state.ts)
  *   and goes on from there when started again; during a consolidation, it stops at the phase's end.
@@ -25,6 +26,7 @@ import { disposeStudent } from '../core/scholar.ts';
 import type { Solver } from '../core/solvers/solver.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { parseSchedule, type Schedule } from '../env/schedule.ts';
+import { actionsKept, teacherActions, type TeacherActions } from './actions-kept.ts';
 import { auditDreams, channelProfile, type ReplayAuditRL } from './audit.ts';
 import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
 import { consolidationLesson, qScale } from './consolidate.ts';
@@ -158,7 +160,7 @@ async function setUp(config: AgentConfig, options: AgentRunOptions, armNames: re
 
 function emptyRecord(armNames: readonly AgentArm[], schedule: Schedule, reference: Reference[]): RunRecord {
   const arms = {} as Record<AgentArm, ArmRecord>;
-  for (const arm of armNames) arms[arm] = { rows: [], rowsSe: [], raw: [], audits: [], dreams: [], losses: [], curves: [], seconds: [] };
+  for (const arm of armNames) arms[arm] = { rows: [], rowsSe: [], raw: [], audits: [], actionsKept: [], dreams: [], losses: [], curves: [], seconds: [] };
   return { games: schedule.tasks.map((t) => t.task.name), reference, learners: [], learnerCurves: [], arms, frames: 0, learnerSeconds: 0, consolidationSeconds: 0 };
 }
 
@@ -215,6 +217,8 @@ interface GameLesson extends Lesson {
   readonly arm: ArmScholar;
   readonly game: GamePlan;
   readonly audit: ReplayAuditRL | null;
+  /** Q_(k−1)'s actions on the earlier games' audit frames and dreams, kept to compare Q_k's with (null on game 1). */
+  readonly teacher: TeacherActions | null;
   readonly dreams: Generator | null;
   readonly started: number;
 }
@@ -246,7 +250,8 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
   // The generators draw from streams named by phase (the audit's, the replay's, the dreams'), so a resumed run
   // and a run with the generator on this thread draw exactly what an uninterrupted one draws.
   arm.previous.generator?.reseed(rng.fork('audit noise'));
-  const audit = k > 0 && arm.previous.generator ? auditReplay(run, k, arm) : null;
+  const audited = k > 0 && arm.previous.generator ? auditReplay(run, k, arm) : null;
+  const teacher = k > 0 ? teacherActions(arm.previous.solver, run.auditFrames.slice(0, k), audited?.dreams ?? null) : null;
   const dreams = k > 0 ? replayedDreams(run, arm.previous.generator, k) : null;
   const inputs = observationInputs(game.observations);
   const perGame = arm.scholar.generator instanceof PerTaskGenerators ? arm.scholar.generator : null;
@@ -279,7 +284,8 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
   return {
     arm,
     game,
-    audit,
+    audit: audited?.audit ?? null,
+    teacher,
     dreams,
     started,
     generator,
@@ -302,6 +308,7 @@ function recordConsolidation(run: Run, lesson: GameLesson, learnt: Learnt<Evalua
   record.raw.push(row.raw);
   const pool = lesson.dreams instanceof ValidDreams ? lesson.dreams.poolStats() : null;
   record.audits.push(lesson.audit && pool ? { ...lesson.audit, pool } : lesson.audit);
+  record.actionsKept?.push(lesson.teacher && actionsKept(arm.scholar.solver, lesson.teacher));
   record.losses.push(learnt.loss);
   record.seconds?.push({ ...learnt.seconds, dreams: lesson.dreams instanceof ValidDreams ? lesson.dreams.drawStats() : null });
   record.curves.push({ frame: run.record.frames, game: game.k, scores: row.normalised });
@@ -350,8 +357,9 @@ function replayedDreams(run: Run, generator: Generator | null, games: number): G
   return new ValidDreams(generator, run.schedule.tasks.slice(0, games).map((t) => t.task.game), pool);
 }
 
-/** The audit of what G_(k−1) replays to Q_k, judged by Q_(k−1)'s actions (./audit.ts). */
-function auditReplay(run: Run, k: number, state: ArmScholar): ReplayAuditRL {
+/** The audit of what G_(k−1) replays to Q_k, judged by Q_(k−1)'s actions (./audit.ts), and the audited dreams
+ *  with those actions (./actions-kept.ts compares Q_k's with them). */
+function auditReplay(run: Run, k: number, state: ArmScholar): { audit: ReplayAuditRL; dreams: NonNullable<TeacherActions['dreams']> } {
   const generator = state.previous.generator;
   if (!generator) throw new Error('auditReplay: the arm has no generator');
   const count = run.config.audit.samples;
@@ -359,16 +367,16 @@ function auditReplay(run: Run, k: number, state: ArmScholar): ReplayAuditRL {
   const games = run.schedule.tasks.slice(0, k).map((t) => t.task.game);
   const real = run.auditFrames.slice(0, k);
   const previous = state.previous.solver;
-  const { audit } = auditDreams(
+  const actions = greedy(previous, samples, count).actions;
+  const { audit, resembles } = auditDreams(
     samples,
     games,
     real.map(channelProfile),
-    greedy(previous, samples, count).actions,
+    actions,
     real.map((frames) => greedy(previous, frames, frames.length / OBSERVATION_SIZE).actions),
   );
-  return audit;
+  return { audit, dreams: { frames: samples, actions, resembles } };
 }
-
 
 /** G_k's dreams after game k with Q_k's greedy actions: what the next game will replay. */
 function showDreams(run: Run, k: number, state: ArmScholar): Dreams {
@@ -431,9 +439,13 @@ function restore(run: Run, dir: string, started: number): void {
   run.auditFrames = (arrays.auditFrames ?? []) as Uint8Array[];
   run.dreamFrames = dreamFramesOf(arrays, run.arms.map((a) => a.arm));
   run.record = saved.progress.record;
-  // A checkpoint written before runs timed their consolidations: an arm that has consolidated nothing yet starts
-  // timing now; one that has keeps none (its result says "not recorded" rather than time for some games only).
-  for (const arm of Object.values(run.record.arms)) if (arm.seconds === undefined && arm.losses.length === 0) arm.seconds = [];
+  // A checkpoint written before runs timed their consolidations (or counted the actions kept): an arm that has
+  // consolidated nothing yet starts now; one that has keeps none (its result says "not recorded" rather than
+  // numbers for some games only).
+  for (const arm of Object.values(run.record.arms)) {
+    if (arm.seconds === undefined && arm.losses.length === 0) arm.seconds = [];
+    if (arm.actionsKept === undefined && arm.losses.length === 0) arm.actionsKept = [];
+  }
   const { game, learned, armsDone } = saved.progress.position;
   run.start = { task: game, learned, studentsDone: armsDone };
   run.elapsed = clock(saved.progress.seconds, started);

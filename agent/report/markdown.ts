@@ -7,6 +7,7 @@ import { duration } from '../../core/report/markdown.ts';
 import { parseSchedule } from '../../env/schedule.ts';
 import { gameKeys, type RlResultFile } from './result-file.ts';
 import { retentionStatisticsMarkdown } from './retention-table.ts';
+import { actionsKeptMarkdown } from './actions-kept-table.ts';
 import { consolidationTimeMarkdown } from './time-table.ts';
 
 /**
@@ -108,6 +109,7 @@ export function rlReportMarkdown({ results, command, plots, retentionPlot, episo
   lines.push('## Retention over seeds: intervals, both ratios, both references', '');
   lines.push(retentionStatisticsMarkdown(results), '');
   if (retentionPlot) lines.push(`![retention per seed](${retentionPlot})`, '');
+  lines.push(...actionsKeptMarkdown(results));
 
   for (const r of results) {
     lines.push(`## ${r.arm}: R[k][i], normalised score on game i after game k`, '');

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { provenanceSchema, provenanceWarnings, RESULT_FORMAT, unknownProvenance, type Provenance } from '../../core/provenance.ts';
 import { aggregate, spread } from '../../core/report/aggregate.ts';
 import { agentConfigSchema, type AgentArm, type AgentConfig } from '../config.ts';
+import type { ActionsKept } from '../actions-kept.ts';
 import type { ReplayAuditRL } from '../audit.ts';
 import type { AgentResult, ConsolidationSeconds, LearnerRecord } from '../result.ts';
 
@@ -21,6 +22,13 @@ const auditSchema = z.strictObject({
   none: z.number().min(0).max(1),
   agreement: z.array(z.number().min(0).max(1).nullable()),
   pool: z.strictObject({ draws: z.int().nonnegative(), kept: z.array(z.int().nonnegative()) }).optional(),
+});
+
+const share = z.number().min(0).max(1);
+/** After game k, per earlier game: how often Q_k keeps Q_(k−1)'s greedy action (agent/actions-kept.ts). */
+const actionsKeptSchema = z.strictObject({
+  real: z.array(share),
+  dreams: z.array(share.nullable()).nullable(),
 });
 
 const learnerSchema = z.strictObject({
@@ -61,6 +69,8 @@ const seedSchema = z.strictObject({
   forgetting: z.number(),
   learners: z.array(learnerSchema),
   audits: z.array(auditSchema.nullable()),
+  /** Per game (null for the first); absent: not recorded (results before it was kept). */
+  actionsKept: z.array(actionsKeptSchema.nullable()).optional(),
   frames: z.int().nonnegative(),
   seconds: z.number().nonnegative(),
   learnerSeconds: z.number().nonnegative(),
@@ -76,6 +86,7 @@ const seedSchema = z.strictObject({
 });
 export type RlSeedResult = z.infer<typeof seedSchema>;
 type RlAudit = z.infer<typeof auditSchema>;
+type RlActionsKept = z.infer<typeof actionsKeptSchema>;
 type RlLearner = z.infer<typeof learnerSchema>;
 
 export const rlResultSchema = z.strictObject({
@@ -145,6 +156,7 @@ export function seedResult(seed: number, result: AgentResult, arm: AgentArm, pro
     forgetting: a.forgetting,
     learners: result.learners.map(learnerEntry),
     audits: a.audits.map((x) => x && auditEntry(x)),
+    ...(a.actionsKept ? { actionsKept: a.actionsKept.map((x) => x && keptEntry(x)) } : {}),
     frames: result.frames,
     seconds: result.seconds,
     learnerSeconds: result.learnerSeconds,
@@ -173,6 +185,7 @@ function seedEntry(s: RlSeedResult): RlSeedResult {
     forgetting: s.forgetting,
     learners: s.learners.map(learnerEntry),
     audits: s.audits.map((x) => x && auditEntry(x)),
+    ...(s.actionsKept ? { actionsKept: s.actionsKept.map((x) => x && keptEntry(x)) } : {}),
     frames: s.frames,
     seconds: s.seconds,
     learnerSeconds: s.learnerSeconds,
@@ -200,6 +213,10 @@ function learnerEntry(l: LearnerRecord): RlLearner {
     seconds: l.seconds,
     ...(l.reused !== undefined ? { reused: l.reused } : {}),
   };
+}
+
+function keptEntry(k: ActionsKept): RlActionsKept {
+  return { real: [...k.real], dreams: k.dreams && [...k.dreams] };
 }
 
 function auditEntry(a: ReplayAuditRL): RlAudit {

@@ -51,6 +51,15 @@ describe('dgr rl', () => {
     expect(report).toContain('![retention per seed](retention-dots.png)');
     expect(existsSync(join(out, 'retention-dots.png'))).toBe(true);
     expect(result.perSeed[0].RSe).toHaveLength(3);
+    // The actions game 2's consolidation kept of Q_1's, on freeway's real frames and on gr's dreams of it, read
+    // back from the file and shown for both arms (none replays nothing: real frames only).
+    const kept = result.perSeed[0].actionsKept;
+    expect(kept?.[0]).toBeNull();
+    expect(kept?.[1]?.real).toHaveLength(1);
+    expect(kept?.[1]?.dreams).toHaveLength(1);
+    const pct = (x: number | null | undefined): string => `${(100 * (x as number)).toFixed(1)} %`;
+    const none = rlResultSchema.parse(JSON.parse(readFileSync(join(out, 'none', 'result.json'), 'utf8'))).perSeed[0].actionsKept?.[1];
+    expect(report).toContain(`| 1 | breakout | freeway/slow | ${pct(kept?.[1]?.real[0])} / ${kept?.[1]?.dreams?.[0] == null ? '–' : pct(kept[1].dreams[0])} | ${pct(none?.real[0])} |`);
     // Each arm's final scholar plays the earlier game (freeway) in a GIF the report shows; both play the same
     // episode, which starts from the game's own first frame of that seed.
     await useBackend('wasm');

@@ -70,6 +70,20 @@ describe('an RL run', () => {
     expect(uninterrupted.arms.find((a) => a.arm === 'none')?.audits.every((a) => a === null)).toBe(true);
   });
 
+  it("counts, state by state, how often each consolidation kept the previous scholar's actions", () => {
+    for (const arm of uninterrupted.arms) {
+      expect(arm.actionsKept, arm.arm).toHaveLength(3);
+      expect(arm.actionsKept![0]).toBeNull();
+      // After game k, one share per earlier game, on its real frames; on dreams only for the arm with a generator.
+      arm.actionsKept!.slice(1).forEach((kept, j) => {
+        expect(kept!.real).toHaveLength(j + 1);
+        for (const share of kept!.real) expect(share >= 0 && share <= 1).toBe(true);
+        if (arm.arm === 'gr') expect(kept!.dreams).toHaveLength(j + 1);
+        else expect(kept!.dreams).toBeNull();
+      });
+    }
+  });
+
   it('records where each consolidation spent its time, and what its dream filter drew', () => {
     for (const arm of uninterrupted.arms) {
       expect(arm.seconds, arm.arm).toHaveLength(3);
