@@ -8,8 +8,15 @@
  * An entry is a core checkpoint: its config is the key below (written out, so a reader can see what it holds, and
  * compared whole on loading), its arrays the network and the observations, its progress the learner's record and
  * evaluation curve. The folder name is the key's digest.
+ *
+ * Runs sharing a cache (the workers of a sweep) train each learner once: a run claims a learner before training it
+ * (a `.training` file beside the entry, naming its process), and a run that finds the claim held waits for the
+ * entry instead. A claim whose process has died on this machine is taken over; one from another machine is
+ * honoured (its process cannot be checked from here).
  */
 import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { floatArrays, hasCheckpoint, loadCheckpoint, publishCheckpoint } from '../core/checkpoint.ts';
 import { Rng } from '../core/engine/random.ts';
@@ -85,8 +92,8 @@ export function loadLearner(cache: string, key: LearnerKey): CachedLearner | nul
 }
 
 /**
- * Saves a learner this run trained (its record as measured here). Two runs sharing a cache (two workers of a sweep)
- * may train the same learner at once: the entry is published whole (core's publishCheckpoint), the first kept.
+ * Saves a learner this run trained (its record as measured here), published whole (core's publishCheckpoint; were
+ * two runs to train it despite the claim, as with a claim from another machine gone stale, the first is kept).
  */
 export function saveLearner(cache: string, key: LearnerKey, learner: CachedLearner): void {
   publishCheckpoint<LearnerKey, Entry>(entryDir(cache, key), {
@@ -94,4 +101,56 @@ export function saveLearner(cache: string, key: LearnerKey, learner: CachedLearn
     progress: { record: learner.record, curve: learner.curve },
     arrays: { network: weightsOf(learner.network), observations: [learner.observations] },
   });
+}
+
+/** A claim on training one learner; released when the learner is saved, or when its training ends otherwise. */
+export interface LearnerClaim {
+  release(): void;
+}
+
+interface ClaimHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly started: string;
+}
+
+/** Claims `key`'s learner for this process, or says who holds the claim (null: claimed here). */
+export function claimLearner(cache: string, key: LearnerKey): { claim: LearnerClaim } | { heldBy: string } {
+  const file = `${entryDir(cache, key)}.training`;
+  mkdirSync(cache, { recursive: true });
+  for (;;) {
+    const holder: ClaimHolder = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+    try {
+      writeFileSync(file, JSON.stringify(holder), { flag: 'wx' });
+      return { claim: { release: () => rmSync(file, { force: true }) } };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const held = readHolder(file);
+    // Gone between our write and our read: claim again.
+    if (held === 'gone') continue;
+    if (held !== 'unreadable' && held.host === hostname() && !processAlive(held.pid)) {
+      rmSync(file, { force: true });
+      continue;
+    }
+    return { heldBy: held === 'unreadable' ? `${file} (being written)` : `process ${held.pid} on ${held.host} since ${held.started}` };
+  }
+}
+
+function readHolder(file: string): ClaimHolder | 'gone' | 'unreadable' {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ClaimHolder;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable';
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -10,18 +10,16 @@ import type { Rng } from '../core/engine/random.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { greedyScore, normalisedError, normalisedScore } from './evaluate.ts';
 import { learnGame } from './learner.ts';
-import { learnerKey, loadLearner, saveLearner, type CachedLearner, type LearnerKey } from './learner-cache.ts';
+import { claimLearner, learnerKey, loadLearner, saveLearner, type CachedLearner, type LearnerKey } from './learner-cache.ts';
 import { checkpointOf, RunStopped, type Run } from './run.ts';
 import { Watcher } from './watch.ts';
 
 /** Game k's learner: trained (or loaded from the learner cache), recorded, and kept for the arms to consolidate. */
 export async function learnPhase(run: Run, k: number): Promise<void> {
   const { schedule, options } = run;
-  const key = options.learnerCache ? learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, describeBackend()) : null;
   const cache = options.learnerCache;
-  const cached = !cache || !key ? null : options.awaitLearners ? await awaitLearner(cache, key, run) : loadLearner(cache, key);
-  const learner = cached ? replayLearnerCurve(run, k, cached) : await trainLearner(run, k);
-  if (cache && key && !cached) saveLearner(cache, key, learner);
+  const key = cache ? learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, describeBackend()) : null;
+  const learner = !cache || !key ? await trainLearner(run, k) : options.awaitLearners ? replayLearnerCurve(run, k, await awaitLearner(cache, key, run)) : await sharedLearner(run, k, cache, key);
   run.learnerInProgress = null;
   run.record.learners.push(learner.record);
   run.record.learnerSeconds += learner.record.seconds;
@@ -30,7 +28,7 @@ export async function learnPhase(run: Run, k: number): Promise<void> {
   run.auditFrames[k] = sampleFrames(learner.observations, run.config.audit.frames, run.root.fork(`game ${k} audit frames`));
 }
 
-/** How often a run whose learners another thread trains looks for the next one in the cache. */
+/** How often a run whose learners another thread or run trains looks for the next one in the cache. */
 const AWAIT_POLL_MS = 1000;
 
 /** Game k's learner once another thread has put it in the cache (./arm-threads.ts); a stop asked for meanwhile
@@ -39,9 +37,41 @@ async function awaitLearner(cache: string, key: LearnerKey, run: Run): Promise<C
   for (;;) {
     const learner = loadLearner(cache, key);
     if (learner) return learner;
-    if (run.control.stop) throw new RunStopped(run.phasesDone);
-    await new Promise((resolve) => setTimeout(resolve, AWAIT_POLL_MS));
+    await pollPause(run);
   }
+}
+
+/** Game k's learner from a cache other runs share: loaded when there, trained and saved here under a claim when
+ *  not, waited for while another run's claim is held (./learner-cache.ts). */
+async function sharedLearner(run: Run, k: number, cache: string, key: LearnerKey): Promise<CachedLearner> {
+  let told = false;
+  for (;;) {
+    const found = loadLearner(cache, key);
+    if (found) return replayLearnerCurve(run, k, found);
+    const claimed = claimLearner(cache, key);
+    if ('claim' in claimed) {
+      try {
+        // Saved between our look and our claim: load it after all.
+        const saved = loadLearner(cache, key);
+        if (saved) return replayLearnerCurve(run, k, saved);
+        const learner = await trainLearner(run, k);
+        saveLearner(cache, key, learner);
+        return learner;
+      } finally {
+        claimed.claim.release();
+      }
+    }
+    // Said once on stderr (the CLI's and a worker's log), where an operator looks when a run seems to stand still.
+    if (!told) process.emitWarning(`game ${k + 1}'s learner is being trained by ${claimed.heldBy} into ${cache}: waiting for it`, { code: 'DGR_LEARNER_CLAIMED' });
+    told = true;
+    await pollPause(run);
+  }
+}
+
+/** A pause between looks at the cache; a stop asked for meanwhile ends the run at its last checkpoint. */
+async function pollPause(run: Run): Promise<void> {
+  if (run.control.stop) throw new RunStopped(run.phasesDone);
+  await new Promise((resolve) => setTimeout(resolve, AWAIT_POLL_MS));
 }
 
 /** Game k's short-term learner trained here (from where a stopped one left off), then evaluated greedily. */

@@ -1,18 +1,22 @@
 /**
  * The learner cache: a run that finds its learners in the cache loads them instead of training, and ends with
  * exactly the result of the run that trained them; a run that changes only the scholar reuses them; a run that
- * changes the learner trains its own; a damaged entry is an error naming it.
+ * changes the learner trains its own; a damaged entry is an error naming it; runs sharing a cache at once train
+ * each learner once (one claims it, the other waits), and a claim left by a dead process is taken over.
  */
-import { mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../agent/events.ts';
+import { claimLearner, learnerKey } from '../../agent/learner-cache.ts';
 import { runAgent } from '../../agent/run.ts';
 import type { AgentResult } from '../../agent/result.ts';
 import type { AgentConfig } from '../../agent/config.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { EventStream } from '../../core/events.ts';
+import { parseSchedule } from '../../env/schedule.ts';
 import { numbers, tinyConfig } from './helpers.ts';
 
 const config = tinyConfig(['gr', 'none']);
@@ -85,4 +89,50 @@ describe('the learner cache', () => {
       rmSync(damaged, { recursive: true, force: true });
     }
   }, 600_000);
+
+  it('runs sharing a cache at once train each learner once: the other waits for it and ends with the same result', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'dgr-learners-shared-'));
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }): void => void (w.code === 'DGR_LEARNER_CLAIMED' && warnings.push(w.message));
+    process.on('warning', onWarning);
+    try {
+      const both = await Promise.all([run(config, shared), run({ ...config, arms: ['none'] }, shared)]);
+      // Each game's learner is trained by one run and loaded by the other, which said it waited.
+      for (const k of [0, 1]) expect(both.map((b) => b.result.learners[k].reused ?? false).sort()).toEqual([false, true]);
+      expect(warnings.length).toBeGreaterThan(0);
+      expect(warnings[0]).toMatch(new RegExp(`learner is being trained by process ${process.pid} on ${hostname()}`));
+      expect(withoutReuse(both[0].result).learners).toEqual(withoutReuse(trainedHere.result).learners);
+      expect(withoutReuse(both[1].result).learners).toEqual(withoutReuse(trainedHere.result).learners);
+      // No claim is left behind.
+      expect(readdirSync(shared).filter((f) => f.endsWith('.training'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      rmSync(shared, { recursive: true, force: true });
+    }
+  }, 900_000);
+
+  it("holds a claim against other runs, honours another machine's, and takes over a dead process's", () => {
+    const claims = mkdtempSync(join(tmpdir(), 'dgr-learner-claims-'));
+    try {
+      const { task, steps } = parseSchedule(config.schedule).tasks[0];
+      const key = learnerKey(config, 0, task, steps, 'wasm');
+      const first = claimLearner(claims, key);
+      expect('claim' in first).toBe(true);
+      const file = join(claims, readdirSync(claims).find((f) => f.endsWith('.training')) as string);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+      expect(claimLearner(claims, key)).toEqual({ heldBy: expect.stringContaining(`process ${process.pid} on ${hostname()}`) });
+      if ('claim' in first) first.claim.release();
+      const again = claimLearner(claims, key);
+      expect('claim' in again).toBe(true);
+      if ('claim' in again) again.claim.release();
+      // A process that has exited: its claim is taken over. One on another machine cannot be checked: honoured.
+      const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+      writeFileSync(file, JSON.stringify({ pid: dead, host: hostname(), started: '2026-01-01T00:00:00.000Z' }));
+      expect('claim' in claimLearner(claims, key)).toBe(true);
+      writeFileSync(file, JSON.stringify({ pid: dead, host: 'elsewhere', started: '2026-01-01T00:00:00.000Z' }));
+      expect(claimLearner(claims, key)).toEqual({ heldBy: `process ${dead} on elsewhere since 2026-01-01T00:00:00.000Z` });
+    } finally {
+      rmSync(claims, { recursive: true, force: true });
+    }
+  });
 });
