@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { pinOpenBlasCore } from './native/openblas-core.mjs';
+
+// The test processes (forks) inherit it: the kernels dgr runs with (native/openblas-core.mjs).
+pinOpenBlasCore();
 
 export default defineConfig({
   test: {

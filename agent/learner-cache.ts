@@ -40,7 +40,8 @@ export interface LearnerKey {
   readonly learner: AgentConfig['learner'];
   readonly evaluation: AgentConfig['evaluation'];
   readonly observations: number;
-  /** The engine as runs name it (`wasm + OpenBLAS`, ...): another engine's rounding gives another learner. */
+  /** The engine as a result's provenance names it (`wasm + OpenBLAS (Zen)`, ...): another engine's rounding, OpenBLAS's
+   *  kernels for another CPU included, gives another learner. */
   readonly engine: string;
 }
 

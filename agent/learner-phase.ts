@@ -5,7 +5,7 @@
  * trained. A run asked to stop mid-game checkpoints the learner where it stands (./learner-state.ts).
  */
 import { saveCheckpoint } from '../core/checkpoint.ts';
-import { describeBackend } from '../core/engine/backend.ts';
+import { engineOf } from '../core/engine/backend.ts';
 import type { Rng } from '../core/engine/random.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { greedyScore, normalisedError, normalisedScore } from './evaluate.ts';
@@ -18,7 +18,7 @@ import { Watcher } from './watch.ts';
 export async function learnPhase(run: Run, k: number): Promise<void> {
   const { schedule, options } = run;
   const cache = options.learnerCache;
-  const key = cache ? learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, describeBackend()) : null;
+  const key = cache ? learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, engineOf()) : null;
   const learner = !cache || !key ? await trainLearner(run, k) : options.awaitLearners ? replayLearnerCurve(run, k, await awaitLearner(cache, key, run)) : await sharedLearner(run, k, cache, key);
   run.learnerInProgress = null;
   run.record.learners.push(learner.record);
