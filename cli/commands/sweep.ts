@@ -50,6 +50,17 @@ function refuseOptions(opts: SweepOptions, keys: readonly (keyof SweepOptions)[]
   if (given.length > 0) throw new Error(`${given.map(flag).join(', ')}: not an option of ${kind}`);
 }
 
+/** Refuses the options that shape runs beside a spec file, which holds the runs: they would be ignored. */
+function refuseBesideSpec(opts: SweepOptions): void {
+  const where = new Set(['redis', 'queue']);
+  // --no-parallel's default (true) is no choice.
+  const given = Object.entries(opts).filter(([key, value]) => !where.has(key) && value !== undefined && !(key === 'parallel' && value === true));
+  if (given.length > 0) {
+    const named = given.map(([key]) => (key === 'parallel' ? '--no-parallel' : flag(key)));
+    throw new Error(`${named.join(', ')}: not given beside a spec file, which holds the runs: set it in the spec's runs ("parallel": "arms" for --parallel-arms, "seeds": "1-3" for --seeds)`);
+  }
+}
+
 /** Ranges stay text ('1-20'); single seeds become numbers, as a spec file would hold them. */
 const seedsOf = (opts: SweepOptions): (number | string)[] => (opts.seeds ?? ['1']).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 
@@ -63,7 +74,10 @@ function whereOptions(command: Command): Command {
 function specJobs(specPath: string | undefined, opts: SweepOptions) {
   if (opts.experiment && opts.rl) throw new Error('give --experiment or --rl, not both');
   if (specPath && (opts.experiment || opts.rl)) throw new Error(`give a spec file or ${opts.rl ? '--rl' : '--experiment'}, not both`);
-  if (specPath) return sweepJobs(parseSweepSpec(readJsonFile(specPath, 'sweep spec'), specPath), specPath);
+  if (specPath) {
+    refuseBesideSpec(opts);
+    return sweepJobs(parseSweepSpec(readJsonFile(specPath, 'sweep spec'), specPath), specPath);
+  }
   if (opts.rl) {
     refuseOptions(opts, EXPERIMENT_ONLY, 'RL runs (--rl)');
     const entry = {

@@ -43,6 +43,13 @@ describe('sweep errors', { timeout: 300_000 }, () => {
     const both = dgrRun('sweep', spec, '--experiment', 'split-mnist');
     expect(both.status).toBe(1);
     expect(both.stderr).toContain('give a spec file or --experiment, not both');
+    // A spec file holds the runs: options that shape runs beside it would be ignored, so they are refused by name.
+    const valid = join(work, 'valid.json');
+    writeFileSync(valid, JSON.stringify({ runs: [{ kind: 'rl', arms: ['gr'], seeds: 1 }] }));
+    const beside = dgrRun('sweep', valid, '--parallel-arms', '--seeds', '3', '--no-parallel', '--redis', nowhere);
+    expect(beside.status).toBe(1);
+    expect(beside.stderr).toContain('dgr: error: --no-parallel, --parallel-arms, --seeds: not given beside a spec file, which holds the runs');
+    expect(beside.stderr).not.toContain('Redis');
     // The command-line form of RL runs: the spec's rules, and no option of the other kind.
     const rl = dgrRun('sweep', '--rl', '--arm', 'gr', 'lwf-gr', '--seeds', '2-1', '--redis', nowhere);
     expect(rl.status).toBe(1);
