@@ -9,6 +9,10 @@
  * (R[T][i] / R[i][i]) and against the game's learner (R[T][i] / learner i). They differ in what they reward: a
  * loss that distils the current game better raises R[i][i], so the first reference can fall while the final score
  * rises; the second is the same yardstick for every candidate.
+ *
+ * Candidates are compared on the same learners (the learner cache): a cell whose learners differ from the first
+ * row's on that run (trained again on another engine, e.g. OpenBLAS's kernels for another CPU) is marked, and is
+ * no paired comparison.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +49,9 @@ const SEED_101_RUNS: readonly DevRun[] = ORDERS.map((order) => ({ order, seed: 1
 interface Kept {
   readonly games: readonly string[];
   readonly kept: Record<RetentionReference, (number | null)[]>;
+  /** The learners' greedy scores, which tell whether two files share their learners, and the engine. */
+  readonly learners: readonly number[];
+  readonly engine: string;
 }
 
 function kept(context: TableContext, file: string): Kept {
@@ -52,10 +59,15 @@ function kept(context: TableContext, file: string): Kept {
   if (r.perSeed.length !== 1) throw new Error(`${file}: ${r.perSeed.length} seeds; the development table takes one`);
   const earlier = r.games.slice(0, -1);
   const of = (reference: RetentionReference) => earlier.map((_, i) => ratio(seedSamples(r, i)[0], reference));
-  return { games: earlier, kept: { scholar: of('scholar'), learner: of('learner') } };
+  return { games: earlier, kept: { scholar: of('scholar'), learner: of('learner') }, learners: r.perSeed[0].learners.map((l) => l.score), engine: r.perSeed[0].provenance.engine };
 }
 
-const cell = (k: Kept | null): string => (k === null ? 'not run yet' : `${k.kept.scholar.map((x) => (x === null ? '–' : pct(x, 1))).join(' / ')} %`);
+const cell = (k: Kept | null, unpaired: boolean): string =>
+  k === null ? 'not run yet' : `${k.kept.scholar.map((x) => (x === null ? '–' : pct(x, 1))).join(' / ')} %${unpaired ? ' †' : ''}`;
+
+/** Whether `k` was run on other learners than `reference` (the first row's file of the same run). */
+const unpaired = (k: Kept | null, reference: Kept | null): boolean =>
+  k !== null && reference !== null && k.learners.some((score, i) => score !== reference.learners[i]);
 
 /** Mean and lowest over every (run, game) pair committed; a game with nothing learnt to keep counts as nothing kept. */
 function summary(kepts: readonly (Kept | null)[], reference: RetentionReference): string[] {
@@ -78,14 +90,17 @@ export function choiceTable(context: TableContext, candidates: readonly Candidat
     return { label: c.label, files, kepts: files.map((f) => (committed(f) ? kept(context, f) : null)) };
   });
   const heads = runs.map(runHead);
+  const marked = (kepts: readonly (Kept | null)[]) => kepts.map((k, i) => unpaired(k, rows[0].kepts[i]));
   const body = rows.map(({ label, files, kepts }) => [
     label,
-    ...kepts.map(cell),
+    ...kepts.map((k, i) => cell(k, marked(kepts)[i])),
     String(kepts.reduce((n, k) => n + (k?.games.length ?? 0), 0)),
     ...summary(kepts, 'scholar'),
     ...summary(kepts, 'learner'),
     files.map((f, i) => (kepts[i] === null ? null : resultLink(context, f, String(i + 1)))).filter((link) => link !== null).join(' ') || '–',
   ]);
   const header = ['candidate', ...heads, 'pairs', 'mean (of scholar)', 'lowest (of scholar)', 'mean (of learner)', 'lowest (of learner)', 'files'];
-  return table(header, body).join('\n');
+  const engines = [...new Set(rows.flatMap(({ kepts }) => kepts.filter((k, i) => marked(kepts)[i]).map((k) => k!.engine)))];
+  const note = engines.length === 0 ? [] : ['', `† On other learners than the first row's run of the same order and seed (trained again, on ${engines.join(', ')}; the first row's: ${[...new Set(rows[0].kepts.map((k) => k?.engine).filter((e) => e))].join(', ')}): not a paired comparison.`];
+  return [...table(header, body), ...note].join('\n');
 }
