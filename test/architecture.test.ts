@@ -67,7 +67,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   server: ['runner', 'core', 'agent', 'env', 'protocol'],
   sweep: ['runner', 'core', 'agent', 'env'],
   client: ['env', 'protocol'],
-  bin: ['cli'],
+  // bin/ pins OpenBLAS's kernels (native/openblas-core.mjs) before anything loads the library.
+  bin: ['cli', 'native'],
 };
 
 const shown = (list: readonly Edge[]): string[] => list.map((e) => `${e.file} imports ${e.specifier}`);

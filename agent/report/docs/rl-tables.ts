@@ -8,6 +8,7 @@ import { readRl } from './rl-files.ts';
 import type { RlResultFile } from '../result-file.ts';
 import { protocolBars, protocolSeeds, protocolTables } from './rl-protocol.ts';
 import { choiceTable, type Candidate, type DevRun } from './rl-choice.ts';
+import { actionsKeptTable, type DiagnosticRun } from './rl-actions-kept.ts';
 import { fiveArms, retentionTable, type ArmRow } from './rl-retention.ts';
 
 const retention = (rows: readonly ArmRow[]) => (context: TableContext) => retentionTable(context, rows);
@@ -108,6 +109,15 @@ const SECOND_ROUND: Candidate[] = [
   { label: 'er, the preset (beside)', file: secondRound(''), arm: 'er' },
 ];
 
+/** The actions-kept diagnostic (docs/protocol/rl-dev-actions-kept.json): its runs on learners trained with
+ *  OpenBLAS's Cooperlake kernels, and seed 103 again on the Zen kernels of the committed preset run. */
+const actionsKept = (kernels: string, seed: number): string => `rl/earlier/protocol-dev/actions-kept/${kernels}/three-games-from-space-invaders/seed-${seed}-actions-kept`;
+const ACTIONS_KEPT_RUNS: DiagnosticRun[] = [
+  { label: 'seed 103, Cooperlake learners', folder: actionsKept('cooperlake', 103), seed: 103 },
+  { label: 'seed 102, Cooperlake learners', folder: actionsKept('cooperlake', 102), seed: 102 },
+  { label: 'seed 103, Zen learners (the committed run)', folder: actionsKept('zen', 103), seed: 103 },
+];
+
 const QUICK_ARMS: ArmRow[] = ['gr', 'none', 'er', 'noise', 'offline'].map((arm) => ({ label: arm, file: `rl/quick/${arm}/result.json` }));
 const protocolDev = (order: string): ArmRow[] => ['gr', 'er', 'none'].map((arm) => ({ label: arm, file: `rl/earlier/protocol-dev/${order}-seed-101/${arm}/result.json` }));
 
@@ -166,6 +176,7 @@ export const RL_TABLES: TableSet = {
   'rl-protocol-dev-choice-er': (context) =>
     choiceTable(context, [{ ...CANDIDATES[0], label: 'MSE (the preset)' }, { ...CANDIDATES[1], label: 'policy distillation' }], 'er'),
   'rl-protocol-dev-scholar': (context) => choiceTable(context, SECOND_ROUND, 'gr', SECOND_ROUND_RUNS),
+  'rl-protocol-dev-actions-kept': (context) => actionsKeptTable(context, ACTIONS_KEPT_RUNS),
   'rl-reruns': rerunTable,
   'rl-protocol-dev-regulariser-tuning': retention([...tuningRows('ewc'), ...tuningRows('si')]),
   'rl-protocol-dev-regularisers': retention(
