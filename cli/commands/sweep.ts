@@ -50,7 +50,8 @@ function refuseOptions(opts: SweepOptions, keys: readonly (keyof SweepOptions)[]
   if (given.length > 0) throw new Error(`${given.map(flag).join(', ')}: not an option of ${kind}`);
 }
 
-/** Refuses the options that shape runs beside a spec file, which holds the runs: they would be ignored. */
+/** Refuses the options that shape runs beside a spec file given to be queued, which holds the runs: they would be
+ *  ignored. */
 function refuseBesideSpec(opts: SweepOptions): void {
   const where = new Set(['redis', 'queue']);
   // --no-parallel's default (true) is no choice.
@@ -74,10 +75,7 @@ function whereOptions(command: Command): Command {
 function specJobs(specPath: string | undefined, opts: SweepOptions) {
   if (opts.experiment && opts.rl) throw new Error('give --experiment or --rl, not both');
   if (specPath && (opts.experiment || opts.rl)) throw new Error(`give a spec file or ${opts.rl ? '--rl' : '--experiment'}, not both`);
-  if (specPath) {
-    refuseBesideSpec(opts);
-    return sweepJobs(parseSweepSpec(readJsonFile(specPath, 'sweep spec'), specPath), specPath);
-  }
+  if (specPath) return sweepJobs(parseSweepSpec(readJsonFile(specPath, 'sweep spec'), specPath), specPath);
   if (opts.rl) {
     refuseOptions(opts, EXPERIMENT_ONLY, 'RL runs (--rl)');
     const entry = {
@@ -142,6 +140,7 @@ export function registerSweep(program: Command): void {
   );
   for (const option of overrideOptions()) sweep.addOption(option);
   sweep.action(async (specPath: string | undefined, opts: SweepOptions) => {
+    if (specPath && !opts.experiment && !opts.rl) refuseBesideSpec(opts);
     const jobs = specJobs(specPath, opts);
     const { added, retried, kept } = await submitJobs(opts.redis, opts.queue, jobs);
     process.stdout.write(
