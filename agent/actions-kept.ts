@@ -27,9 +27,9 @@ export interface TeacherActions {
   readonly dreams: { readonly frames: Uint8Array; readonly actions: ArrayLike<number>; readonly resembles: Int32Array } | null;
 }
 
-/** Q_(k−1)'s greedy actions on each earlier game's real audit frames (`dreams`: the replay audit's, already acted on). */
-export function teacherActions(previous: Solver, realFrames: readonly Uint8Array[], dreams: TeacherActions['dreams']): TeacherActions {
-  return { real: realFrames.map((frames) => ({ frames, actions: greedyActions(previous, frames) })), dreams };
+/** Q_(k−1)'s greedy actions on each earlier game's real audit frames (the replay audit reads them too). */
+export function teacherOnReal(previous: Solver, realFrames: readonly Uint8Array[]): TeacherActions['real'] {
+  return realFrames.map((frames) => ({ frames, actions: greedyActions(previous, frames) }));
 }
 
 /** The share of each earlier game's states on which `scholar` (Q_k) takes the teacher's action. */

@@ -15,11 +15,11 @@
  * honoured (its process cannot be checked from here).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { floatArrays, hasCheckpoint, loadCheckpoint, publishCheckpoint } from '../core/checkpoint.ts';
 import { Rng } from '../core/engine/random.ts';
+import { takeLock } from '../core/run-folder.ts';
 import type { Solver } from '../core/solvers/solver.ts';
 import type { Task } from '../env/task.ts';
 import type { AgentConfig } from './config.ts';
@@ -109,49 +109,17 @@ export interface LearnerClaim {
   release(): void;
 }
 
-interface ClaimHolder {
-  readonly pid: number;
-  readonly host: string;
-  readonly started: string;
-}
-
-/** Claims `key`'s learner for this process, or says who holds the claim (null: claimed here). */
+/** Claims `key`'s learner for this process (core's lock file, `.training` beside the entry), or says who holds
+ *  the claim. */
 export function claimLearner(cache: string, key: LearnerKey): { claim: LearnerClaim } | { heldBy: string } {
   const file = `${entryDir(cache, key)}.training`;
   mkdirSync(cache, { recursive: true });
   for (;;) {
-    const holder: ClaimHolder = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
-    try {
-      writeFileSync(file, JSON.stringify(holder), { flag: 'wx' });
-      return { claim: { release: () => rmSync(file, { force: true }) } };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const held = readHolder(file);
-    // Gone between our write and our read: claim again.
-    if (held === 'gone') continue;
-    if (held !== 'unreadable' && held.host === hostname() && !processAlive(held.pid)) {
-      rmSync(file, { force: true });
-      continue;
-    }
-    return { heldBy: held === 'unreadable' ? `${file} (being written)` : `process ${held.pid} on ${held.host} since ${held.started}` };
-  }
-}
-
-function readHolder(file: string): ClaimHolder | 'gone' | 'unreadable' {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as ClaimHolder;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable';
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, owned by someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const taken = takeLock(file);
+    // null: another process claimed it while a stale claim was removed; look again.
+    if (taken === null) continue;
+    if ('release' in taken) return { claim: { release: taken.release } };
+    const { holder } = taken;
+    return { heldBy: `process ${holder.pid} on ${holder.host} since ${holder.started}` };
   }
 }

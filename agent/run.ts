@@ -24,9 +24,8 @@ import type { Generator } from '../core/generators/generator.ts';
 import { PerTaskGenerators } from '../core/generators/per-task.ts';
 import { disposeStudent } from '../core/scholar.ts';
 import type { Solver } from '../core/solvers/solver.ts';
-import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { parseSchedule, type Schedule } from '../env/schedule.ts';
-import { actionsKept, teacherActions, type TeacherActions } from './actions-kept.ts';
+import { actionsKept, teacherOnReal, type TeacherActions } from './actions-kept.ts';
 import { auditDreams, channelProfile, type ReplayAuditRL } from './audit.ts';
 import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
 import { consolidationLesson, qScale } from './consolidate.ts';
@@ -250,8 +249,9 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
   // The generators draw from streams named by phase (the audit's, the replay's, the dreams'), so a resumed run
   // and a run with the generator on this thread draw exactly what an uninterrupted one draws.
   arm.previous.generator?.reseed(rng.fork('audit noise'));
-  const audited = k > 0 && arm.previous.generator ? auditReplay(run, k, arm) : null;
-  const teacher = k > 0 ? teacherActions(arm.previous.solver, run.auditFrames.slice(0, k), audited?.dreams ?? null) : null;
+  const real = k > 0 ? teacherOnReal(arm.previous.solver, run.auditFrames.slice(0, k)) : null;
+  const audited = real && arm.previous.generator ? auditReplay(run, k, arm, real) : null;
+  const teacher = real && { real, dreams: audited?.dreams ?? null };
   const dreams = k > 0 ? replayedDreams(run, arm.previous.generator, k) : null;
   const inputs = observationInputs(game.observations);
   const perGame = arm.scholar.generator instanceof PerTaskGenerators ? arm.scholar.generator : null;
@@ -357,23 +357,21 @@ function replayedDreams(run: Run, generator: Generator | null, games: number): G
   return new ValidDreams(generator, run.schedule.tasks.slice(0, games).map((t) => t.task.game), pool);
 }
 
-/** The audit of what G_(k−1) replays to Q_k, judged by Q_(k−1)'s actions (./audit.ts), and the audited dreams
- *  with those actions (./actions-kept.ts compares Q_k's with them). */
-function auditReplay(run: Run, k: number, state: ArmScholar): { audit: ReplayAuditRL; dreams: NonNullable<TeacherActions['dreams']> } {
+/** The audit of what G_(k−1) replays to Q_k, judged by Q_(k−1)'s actions (./audit.ts; `real`: its actions on the
+ *  earlier games' audit frames), and the audited dreams with its actions (./actions-kept.ts compares Q_k's with them). */
+function auditReplay(run: Run, k: number, state: ArmScholar, real: TeacherActions['real']): { audit: ReplayAuditRL; dreams: NonNullable<TeacherActions['dreams']> } {
   const generator = state.previous.generator;
   if (!generator) throw new Error('auditReplay: the arm has no generator');
   const count = run.config.audit.samples;
   const samples = generatedFrames(generator, count);
   const games = run.schedule.tasks.slice(0, k).map((t) => t.task.game);
-  const real = run.auditFrames.slice(0, k);
-  const previous = state.previous.solver;
-  const actions = greedy(previous, samples, count).actions;
+  const actions = greedy(state.previous.solver, samples, count).actions;
   const { audit, resembles } = auditDreams(
     samples,
     games,
-    real.map(channelProfile),
+    real.map((r) => channelProfile(r.frames)),
     actions,
-    real.map((frames) => greedy(previous, frames, frames.length / OBSERVATION_SIZE).actions),
+    real.map((r) => r.actions),
   );
   return { audit, dreams: { frames: samples, actions, resembles } };
 }

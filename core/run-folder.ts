@@ -76,7 +76,7 @@ export function ensureWritableFile(path: string, what: string): void {
   ensureWritableDir(dirname(path), `${what} ${path}: its folder`);
 }
 
-interface LockOwner {
+export interface LockOwner {
   readonly pid: number;
   readonly host: string;
   readonly started: string;
@@ -112,11 +112,45 @@ function readOwner(path: string): LockOwner | null {
   }
 }
 
-/** The process holding `dir`'s lock, when it is still running (on this host, where it can be checked). */
-export function lockHolder(dir: string): LockOwner | null {
-  const owner = readOwner(join(dir, 'run.lock'));
+/** The process holding the lock file at `path`, when it is still running (on this host, where it can be checked). */
+function liveOwner(path: string): LockOwner | null {
+  const owner = readOwner(path);
   if (owner === null) return null;
   return owner.host !== hostname() || alive(owner.pid) ? owner : null;
+}
+
+/** The process holding `dir`'s lock, when it is still running (on this host, where it can be checked). */
+export function lockHolder(dir: string): LockOwner | null {
+  return liveOwner(join(dir, 'run.lock'));
+}
+
+/**
+ * Takes the lock file at `path` for this process (its folder must exist): the release, the live process that holds
+ * it, or null when another process took it while a stale one was being removed. A lock whose process is gone, or
+ * that was left half-written, is stale and taken over.
+ */
+export function takeLock(path: string): { readonly release: () => void } | { readonly holder: LockOwner } | null {
+  const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = liveOwner(path);
+      if (holder !== null) return { holder };
+      rmSync(path, { force: true }); // stale: its process is gone
+      continue;
+    }
+    writeSync(fd, JSON.stringify(me));
+    closeSync(fd);
+    return {
+      release: () => {
+        if (readOwner(path)?.pid === me.pid) rmSync(path, { force: true });
+      },
+    };
+  }
+  return null;
 }
 
 /**
@@ -125,31 +159,21 @@ export function lockHolder(dir: string): LockOwner | null {
  */
 export function lockRunFolder(dir: string, what: string): () => void {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'run.lock');
-  const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${what} ${dir}: cannot lock: ${cause(error)}`);
-      const holder = lockHolder(dir);
-      if (holder !== null) {
-        throw new Error(
-          `${what} ${dir} is being written by process ${holder.pid} on ${holder.host} (since ${holder.started}); ` +
-            'two processes never write one run: wait for it to end, or choose another --out',
-        );
-      }
-      rmSync(path, { force: true }); // stale: its process is gone
-      continue;
-    }
-    writeSync(fd, JSON.stringify(me));
-    closeSync(fd);
-    return () => {
-      if (readOwner(path)?.pid === me.pid) rmSync(path, { force: true });
-    };
+  let taken: ReturnType<typeof takeLock>;
+  try {
+    taken = takeLock(join(dir, 'run.lock'));
+  } catch (error) {
+    throw new Error(`${what} ${dir}: cannot lock: ${cause(error)}`);
   }
-  throw new Error(`${what} ${dir}: another process took the lock while a stale one was removed; try again`);
+  if (taken === null) throw new Error(`${what} ${dir}: another process took the lock while a stale one was removed; try again`);
+  if ('holder' in taken) {
+    const { holder } = taken;
+    throw new Error(
+      `${what} ${dir} is being written by process ${holder.pid} on ${holder.host} (since ${holder.started}); ` +
+        'two processes never write one run: wait for it to end, or choose another --out',
+    );
+  }
+  return taken.release;
 }
 
 /** Takes `dir`'s lock, waiting up to `timeoutMs` while a live process holds it (a short write, such as another

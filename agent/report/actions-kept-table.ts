@@ -4,9 +4,10 @@
  * same share on the audited dreams that resemble game i. A replay that teaches the old policy on states unlike
  * the game's own shows as dreams ≫ real; a replay of real frames (er) has no dream column.
  */
+import { pct as percent } from '../../core/report/docs/format.ts';
 import type { RlResultFile } from './result-file.ts';
 
-const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)} %`);
+const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${percent(x, 1)} %`);
 
 /** What the table says under its title. */
 export const ACTIONS_KEPT_LEGEND =

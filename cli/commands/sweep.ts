@@ -53,9 +53,9 @@ function refuseOptions(opts: SweepOptions, keys: readonly (keyof SweepOptions)[]
 /** Refuses the options that shape runs beside a spec file given to be queued, which holds the runs: they would be
  *  ignored. */
 function refuseBesideSpec(opts: SweepOptions): void {
-  const where = new Set(['redis', 'queue']);
+  const placement = new Set(['redis', 'queue']);
   // --no-parallel's default (true) is no choice.
-  const given = Object.entries(opts).filter(([key, value]) => !where.has(key) && value !== undefined && !(key === 'parallel' && value === true));
+  const given = Object.entries(opts).filter(([key, value]) => !placement.has(key) && value !== undefined && !(key === 'parallel' && value === true));
   if (given.length > 0) {
     const named = given.map(([key]) => (key === 'parallel' ? '--no-parallel' : flag(key)));
     throw new Error(`${named.join(', ')}: not given beside a spec file, which holds the runs: set it in the spec's runs ("parallel": "arms" for --parallel-arms, "seeds": "1-3" for --seeds)`);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionsKept, agreement, teacherActions } from '../../agent/actions-kept.ts';
+import { actionsKept, agreement, teacherOnReal, type TeacherActions } from '../../agent/actions-kept.ts';
 import { createQSolver, greedy } from '../../agent/network.ts';
 import { agentPreset } from '../../agent/presets.ts';
 import { useBackend } from '../../core/engine/backend.ts';
@@ -24,6 +24,8 @@ const dreamFrames = new Uint8Array([...breakout.subarray(0, 10 * OBSERVATION_SIZ
 const resembles = Int32Array.from({ length: 16 }, (_, k) => (k === 15 ? -1 : k < 10 ? 0 : 1));
 
 const actions = (q: Solver, frames: Uint8Array): Int32Array => greedy(q, frames, frames.length / OBSERVATION_SIZE).actions;
+/** What a run keeps before a consolidation: the teacher's actions on real frames, and on dreams when there are. */
+const teacherActions = (teacher: Solver, real: Uint8Array[], dreams: TeacherActions['dreams']): TeacherActions => ({ real: teacherOnReal(teacher, real), dreams });
 
 describe('actions kept', () => {
   beforeAll(async () => {

@@ -90,17 +90,17 @@ export function choiceTable(context: TableContext, candidates: readonly Candidat
     return { label: c.label, files, kepts: files.map((f) => (committed(f) ? kept(context, f) : null)) };
   });
   const heads = runs.map(runHead);
-  const marked = (kepts: readonly (Kept | null)[]) => kepts.map((k, i) => unpaired(k, rows[0].kepts[i]));
-  const body = rows.map(({ label, files, kepts }) => [
+  const marked = rows.map(({ kepts }) => kepts.map((k, i) => unpaired(k, rows[0].kepts[i])));
+  const body = rows.map(({ label, files, kepts }, row) => [
     label,
-    ...kepts.map((k, i) => cell(k, marked(kepts)[i])),
+    ...kepts.map((k, i) => cell(k, marked[row][i])),
     String(kepts.reduce((n, k) => n + (k?.games.length ?? 0), 0)),
     ...summary(kepts, 'scholar'),
     ...summary(kepts, 'learner'),
     files.map((f, i) => (kepts[i] === null ? null : resultLink(context, f, String(i + 1)))).filter((link) => link !== null).join(' ') || '–',
   ]);
   const header = ['candidate', ...heads, 'pairs', 'mean (of scholar)', 'lowest (of scholar)', 'mean (of learner)', 'lowest (of learner)', 'files'];
-  const engines = [...new Set(rows.flatMap(({ kepts }) => kepts.filter((k, i) => marked(kepts)[i]).map((k) => k!.engine)))];
+  const engines = [...new Set(rows.flatMap(({ kepts }, row) => kepts.filter((_, i) => marked[row][i]).map((k) => k!.engine)))];
   const note = engines.length === 0 ? [] : ['', `† On other learners than the first row's run of the same order and seed (trained again, on ${engines.join(', ')}; the first row's: ${[...new Set(rows[0].kepts.map((k) => k?.engine).filter((e) => e))].join(', ')}): not a paired comparison.`];
   return [...table(header, body), ...note].join('\n');
 }
