@@ -116,6 +116,10 @@ export const agentConfigSchema = z.strictObject({
      *  dreams. Absent: one generator, the paper's scholar. */
     perGame: z.literal(true).optional(),
   }),
+  /** Hidden replay's generator (the gr-hidden arm, ./hidden-features.ts): core's generator of the first game's
+   *  learner's convolution features, read as values in [0, 1] (a VAE or WGAN-GP; not the grid VAE, which draws 0/1
+   *  cells). Present when the arms include gr-hidden; its iterations and batches are generator's. */
+  hidden: z.strictObject({ model: generatorSchema }).optional(),
   /** ER's buffer of real past observations (spread evenly over the games seen). */
   er: z.strictObject({ capacity: positiveInt }),
   /** The noise arm's grids: each cell set with probability `density` ("uniformly random binary grids": ½). */
@@ -148,6 +152,11 @@ export const agentConfigSchema = z.strictObject({
    *  worker runs core's generators, not the dream filter); 'arms', every arm in a thread of its own and the
    *  games' learners in another, so a comparison of arms uses every core (./arm-threads.ts). */
   parallel: z.union([z.boolean(), z.literal('arms')]),
+}).superRefine((config, ctx) => {
+  if (!config.arms.includes('gr-hidden')) return;
+  if (!config.hidden) ctx.addIssue({ code: 'custom', path: ['hidden'], message: 'the gr-hidden arm needs hidden.model, the generator of its features' });
+  else if (config.hidden.model.kind === 'grid-vae') ctx.addIssue({ code: 'custom', path: ['hidden', 'model', 'kind'], message: "features are values in [0, 1], not the 0/1 cells 'grid-vae' draws: use 'vae' or 'wgan-gp'" });
+  else if (config.hidden.model.draw === 'bernoulli') ctx.addIssue({ code: 'custom', path: ['hidden', 'model', 'draw'], message: "features are values in [0, 1]: draw them as means, not 'bernoulli' 0/1" });
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

@@ -17,7 +17,7 @@ import { mixByImportance, valueLoss, type ValueLossKind } from '../core/scholar.
 import type { Solver } from '../core/solvers/solver.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import type { ReplaySource } from './arms/source.ts';
-import { observationTensor } from './network.ts';
+import { observationTensor, qNetworkOf } from './network.ts';
 import { sampleObservations } from './replay.ts';
 
 /** What Q_k keeps the earlier games with: the arm's replay source and the previous scholar (its regulariser is
@@ -83,7 +83,9 @@ export function consolidationLesson(
       const s = tf.tensor2d(sampleObservations(observations, run.batchSize, streams.current).x, [run.batchSize, OBSERVATION_SIZE]);
       const taught = tf.div(learner.logits(s), run.scale) as tf.Tensor2D;
       const past = source.sample(run.batchSize, { previous, dreams, current: s }, streams.replayed);
-      return () => mixByImportance(run.r, valueLoss(scholar.logits(s), taught, run.loss), past && valueLoss(scholar.logits(past.x), past.targets, run.loss));
+      // Replayed features (hidden replay) enter Q_k above its convolution; frames enter at the bottom.
+      const read = (x: tf.Tensor2D): tf.Tensor2D => (past?.features ? qNetworkOf(scholar).head(x) : scholar.logits(x));
+      return () => mixByImportance(run.r, valueLoss(scholar.logits(s), taught, run.loss), past && valueLoss(read(past.x), past.targets, run.loss));
     },
     report,
   };

@@ -23,7 +23,13 @@ export class QNetwork implements Network {
   private readonly hidden: Dense;
   private readonly out: Dense;
 
-  constructor(settings: NetworkSettings, rng: Rng) {
+  /** `frozenFeatures`: its optimiser trains the dense layers only, the convolution stays as set (hidden replay,
+   *  ./hidden-features.ts, keeps it as the first game's learner left it). */
+  constructor(
+    settings: NetworkSettings,
+    rng: Rng,
+    private readonly frozenFeatures = false,
+  ) {
     this.conv = new Conv2d(CHANNEL_COUNT, settings.channels, 3, 1, rng);
     this.hidden = new Dense(GRID * GRID * settings.channels, settings.hidden, 'relu', rng);
     this.out = new Dense(settings.hidden, ACTION_COUNT, 'linear', rng);
@@ -31,20 +37,44 @@ export class QNetwork implements Network {
 
   /** Q-values [n, 6] of observations given as [n, 700] rows of 0/1. */
   apply(x: tf.Tensor2D): tf.Tensor2D {
+    return this.head(this.features(x));
+  }
+
+  /** The convolution's features [n, 100 · channels] (ReLU, flat HWC) of observations [n, 700]. */
+  features(x: tf.Tensor2D): tf.Tensor2D {
     const n = x.shape[0];
     const grid = tf.reshape(x, [n, GRID, GRID, CHANNEL_COUNT]) as tf.Tensor4D;
-    const features = tf.reshape(this.conv.apply(grid), [n, -1]) as tf.Tensor2D;
+    return tf.reshape(this.conv.apply(grid), [n, -1]) as tf.Tensor2D;
+  }
+
+  /** Q-values [n, 6] from the convolution's features: the layers above it. */
+  head(features: tf.Tensor2D): tf.Tensor2D {
     return this.out.apply(this.hidden.apply(features));
+  }
+
+  /** The convolution's weights (a learner's, to be copied into a scholar that replays its features). */
+  featureVariables(): tf.Variable[] {
+    return this.conv.variables();
   }
 
   variables(): tf.Variable[] {
     return [...this.conv.variables(), ...this.hidden.variables(), ...this.out.variables()];
   }
+
+  trainable(): tf.Variable[] {
+    return this.frozenFeatures ? [...this.hidden.variables(), ...this.out.variables()] : this.variables();
+  }
+}
+
+/** The QNetwork of a Q-network solver (every solver of the RL agent is one). */
+export function qNetworkOf(solver: Solver): QNetwork {
+  if (!(solver.network instanceof QNetwork)) throw new Error('qNetworkOf: the solver is not a Q-network');
+  return solver.network;
 }
 
 /** A Q-network with its Adam optimiser, as a core Solver (outputs: one per action). */
-export function createQSolver(network: NetworkSettings, adam: AdamSettings, rng: Rng): Solver {
-  return new Solver(new QNetwork(network, rng), ACTION_COUNT, adam);
+export function createQSolver(network: NetworkSettings, adam: AdamSettings, rng: Rng, frozenFeatures = false): Solver {
+  return new Solver(new QNetwork(network, rng, frozenFeatures), ACTION_COUNT, adam);
 }
 
 /** Observations (n × 700 bytes of 0/1) as a float tensor [n, 700]. */

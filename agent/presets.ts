@@ -57,6 +57,10 @@ const observationVae = { kind: 'vae' as const, hidden: [400, 400], latent: 32, d
  *  as the schedule's games occupy it (./grid-generator.ts); a training step costs about what the VAE's does. */
 const observationGridVaeSize = { channels: [32], hidden: 256, latent: 32, adam: adam(1e-3) };
 
+/** Hidden replay's generator (the gr-hidden arm): a VAE of the learner's convolution features (10×10×16 values in
+ *  [0, 1]) with the observation VAE's layers and β, its samples the decoder's means. */
+const featureVae = { kind: 'vae' as const, hidden: [400, 400], latent: 32, beta: 0.1, adam: adam(1e-3) };
+
 /** Generators a preset can replay with: its own VAE, or the grid VAE at the same β. */
 export const PRESET_GENERATORS = ['vae', 'grid-vae'] as const;
 export type PresetGenerator = (typeof PRESET_GENERATORS)[number];
@@ -198,6 +202,7 @@ function buildPreset(name: AgentPresetName, overrides: PresetOverrides): AgentCo
   const frames = overrides.framesPerGame ?? preset.framesPerGame;
   const schedule = typeof overrides.schedule === 'object' ? overrides.schedule : namedSchedule(overrides.schedule ?? preset.schedule, frames);
   const { scholar, generator, evaluation } = preset.config;
+  const arms = [...(overrides.arms ?? preset.arms)];
   const games = schedule.tasks.map((t) => resolveTask(t.task).game);
   const beta = generator.model.kind === 'wgan-gp' ? undefined : generator.model.beta;
   const model = (overrides.generator ?? preset.generator) === 'grid-vae' ? observationGridVae(games, { ...observationGridVaeSize, ...(beta !== undefined ? { beta } : {}) }) : generator.model;
@@ -206,11 +211,12 @@ function buildPreset(name: AgentPresetName, overrides: PresetOverrides): AgentCo
       experiment: 'rl',
       preset: name,
       schedule,
-      arms: [...(overrides.arms ?? preset.arms)],
+      arms,
       seed: overrides.seed ?? 1,
       ...preset.config,
       scholar: { ...scholar, iterations: overrides.iterations ?? scholar.iterations },
       generator: { ...generator, model, iterations: overrides.generatorIterations ?? generator.iterations, keep: overrides.dreams ?? generator.keep, ...(overrides.generatorPerGame ? { perGame: true } : {}) },
+      ...(arms.includes('gr-hidden') ? { hidden: { model: featureVae } } : {}),
       evaluation: { ...evaluation, episodes: overrides.evaluationEpisodes ?? evaluation.episodes },
       // Left out unless set: a config that omits them means their defaults, and a sweep job's id stays what it was.
       ...(overrides.ewcLambda !== undefined ? { ewc: { ...ADDED_SETTINGS.ewc, lambda: overrides.ewcLambda } } : {}),

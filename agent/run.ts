@@ -35,6 +35,7 @@ import { evaluationSeed, learnPhase } from './learner-phase.ts';
 import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type LearnerProgress, type LearnerState } from './learner-state.ts';
 import { ACTION_UNITS, createQSolver, greedy } from './network.ts';
 import { runArmsInThreads } from './arm-threads.ts';
+import { RL_ARMS, type RlArm } from './arms/index.ts';
 import { agentResult, type AgentResult, type ArmRecord, type RunRecord } from './result.ts';
 import { armArrays, createArmScholar, OBSERVATION_SHAPE, observationInputs, restoreArm, type ArmScholar } from './scholar.ts';
 import { ValidDreams } from './valid-dreams.ts';
@@ -142,12 +143,16 @@ async function setUp(config: AgentConfig, options: AgentRunOptions, armNames: re
   };
   try {
     if (options.checkpointDir && hasCheckpoint(options.checkpointDir)) restore(run, options.checkpointDir, started);
-    else if (arms.length > 0) {
-      // Row 0 of R: the untrained scholar (every arm starts from the same network) on every game.
-      const row = await evaluateScholar(run, arms[0].scholar.solver, -1);
-      for (const arm of armNames) {
-        run.record.arms[arm].rows.push(row.normalised);
-        run.record.arms[arm].rowsSe?.push(row.se);
+    else {
+      // Row 0 of R: the untrained scholar on every game. Every arm starts from the same network, except that hidden
+      // replay's has the learner's convolution size: one evaluation for each.
+      const untrained = new Map<boolean, Evaluation>();
+      for (const arm of arms) {
+        const key = replaysFeatures(arm);
+        const row = untrained.get(key) ?? (await evaluateScholar(run, arm.scholar.solver, -1));
+        untrained.set(key, row);
+        run.record.arms[arm.arm].rows.push(row.normalised);
+        run.record.arms[arm.arm].rowsSe?.push(row.se);
       }
     }
   } catch (error) {
@@ -177,8 +182,9 @@ function emitStart(run: Run): void {
 
 /** The RL run as core's loop sees it: games are tasks, arms are students, game k's learner is its learner phase. */
 function agentDomain(run: Run): ContinualDomain<GameLesson, Evaluation, Dreams | null> {
-  // The generator worker runs core's generators alone: not the dream filter, nor a generator per game.
-  const inWorker = run.config.parallel === true && keepsAllDreams(run.config) && !run.config.generator.perGame;
+  // The generator worker runs core's generators alone: not the dream filter, nor a generator per game, nor a
+  // second model beside GR's (hidden replay's of features).
+  const inWorker = run.config.parallel === true && keepsAllDreams(run.config) && !run.config.generator.perGame && !run.arms.some(replaysFeatures);
   return {
     tasks: run.schedule.tasks.length,
     students: run.arms,
@@ -190,7 +196,7 @@ function agentDomain(run: Run): ContinualDomain<GameLesson, Evaluation, Dreams |
     audit: (lesson) => {
       const { arm, game } = lesson;
       arm.scholar.generator?.reseed(game.rng.fork('dream noise'));
-      return arm.scholar.generator ? showDreams(run, game.k, arm) : null;
+      return arm.scholar.generator && !replaysFeatures(arm) ? showDreams(run, game.k, arm) : null;
     },
     record: (lesson, learnt) => recordConsolidation(run, lesson, learnt),
     // Every arm has consolidated the game: its learner is done with.
@@ -249,10 +255,13 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
   // The generators draw from streams named by phase (the audit's, the replay's, the dreams'), so a resumed run
   // and a run with the generator on this thread draw exactly what an uninterrupted one draws.
   arm.previous.generator?.reseed(rng.fork('audit noise'));
+  arm.source.beforeTask?.({ k, observations: game.observations, learner: game.learner }, arm.scholar.solver);
+  // Dreamt features have no frames to audit or filter: hidden replay is measured on the real audit frames alone.
+  const frames = !replaysFeatures(arm);
   const real = k > 0 ? teacherOnReal(arm.previous.solver, run.auditFrames.slice(0, k)) : null;
-  const audited = real && arm.previous.generator ? auditReplay(run, k, arm, real) : null;
+  const audited = real && arm.previous.generator && frames ? auditReplay(run, k, arm, real) : null;
   const teacher = real && { real, dreams: audited?.dreams ?? null };
-  const dreams = k > 0 ? replayedDreams(run, arm.previous.generator, k) : null;
+  const dreams = k === 0 ? null : frames ? replayedDreams(run, arm.previous.generator, k) : arm.previous.generator;
   const inputs = observationInputs(game.observations);
   const perGame = arm.scholar.generator instanceof PerTaskGenerators ? arm.scholar.generator : null;
   perGame?.beginTask(k);
@@ -261,7 +270,7 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
       generator: arm.scholar.generator,
       // A generator per game learns its game's frames alone; the scholar still replays the earlier games' dreams.
       teacher: perGame ? null : dreams,
-      inputs,
+      inputs: arm.source.generatorInputs?.(game.observations, arm.scholar.solver) ?? inputs,
       settings: { iterations: config.generator.iterations, batchSize: config.generator.batchSize, r: game.r, reportEvery: config.progress.every },
       rng: { train: rng.fork('generator batches'), noise: rng.fork('generator noise'), replay: rng.fork('generator replay') },
     },
@@ -348,6 +357,9 @@ function evaluateScholar(run: Run, q: Solver, k: number): Promise<Evaluation> {
 }
 
 const keepsAllDreams = (config: AgentConfig): boolean => (config.generator.keep ?? 'all') === 'all';
+
+/** Whether the arm replays its convolution's features rather than frames (hidden replay, ./arms/hidden-dreams.ts). */
+const replaysFeatures = (arm: ArmScholar): boolean => (RL_ARMS[arm.arm] as RlArm).hidden === true;
 
 /** What G's dreams after the first `games` games are replayed through: all its samples, or only those one of
  *  those games could show (config.generator.keep, ./valid-dreams.ts). */

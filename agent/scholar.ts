@@ -5,15 +5,15 @@
  * source's arrays (frames stored as uint8) and the regulariser's state.
  */
 import type { CheckpointArray } from '../core/checkpoint.ts';
-import type { Inputs } from '../core/data/types.ts';
+import type { ImageShape, Inputs } from '../core/data/types.ts';
 import type { Rng } from '../core/engine/random.ts';
-import { createGenerator } from '../core/generators/create.ts';
+import { createGenerator, type GeneratorSpec } from '../core/generators/create.ts';
 import type { Generator } from '../core/generators/generator.ts';
 import { PerTaskGenerators } from '../core/generators/per-task.ts';
 import { restoreStudent, studentArrays, type Scholar, type Student } from '../core/scholar.ts';
 import { createRegulariser } from '../core/regularisers/create.ts';
 import { OBSERVATION_SIZE, GRID, CHANNEL_COUNT } from '../env/layout.ts';
-import { RL_ARMS } from './arms/index.ts';
+import { RL_ARMS, type RlArm } from './arms/index.ts';
 import type { ReplaySource } from './arms/source.ts';
 import type { AgentArm, AgentConfig } from './config.ts';
 import { createQSolver } from './network.ts';
@@ -35,10 +35,14 @@ export interface ArmScholar extends Student {
 /** Every arm starts from the same network (and generator): the same seed forks, so arms differ only by what they
  *  keep the old games with. */
 export function createArmScholar(arm: AgentArm, config: AgentConfig, root: Rng): ArmScholar {
-  const plan = RL_ARMS[arm];
+  const plan: RlArm = RL_ARMS[arm];
+  // Hidden replay's scholar takes the learner's convolution (its filter count), frozen; its G learns features.
+  const hidden = plan.hidden === true;
+  const network = hidden ? { ...config.scholar.network, channels: config.learner.network.channels } : config.scholar.network;
+  const dreamt = hidden ? featureGenerator(config) : { model: config.generator.model, shape: OBSERVATION_SHAPE };
   const make = (label: string): Scholar => ({
-    solver: createQSolver(config.scholar.network, config.scholar.adam, root.fork('scholar network')),
-    generator: plan.generator ? createArmGenerator(config, root, label) : null,
+    solver: createQSolver(network, config.scholar.adam, root.fork('scholar network'), hidden),
+    generator: plan.generator ? createArmGenerator(config, dreamt, root, label) : null,
   });
   const scholar = make('scholar');
   // Its Fisher inputs are drawn from each game's own stream (endTask's rng), so this one is never drawn from.
@@ -46,11 +50,22 @@ export function createArmScholar(arm: AgentArm, config: AgentConfig, root: Rng):
   return { arm, scholar, previous: make('previous'), source: plan.replay(config), regulariser };
 }
 
+/** What a scholar's generator models: a spec and the shape of its inputs. */
+interface Dreamt {
+  readonly model: GeneratorSpec;
+  readonly shape: ImageShape;
+}
+
+/** Hidden replay's generator: config.hidden's model of the features of the learner's convolution. */
+function featureGenerator(config: AgentConfig): Dreamt {
+  if (!config.hidden) throw new Error('the gr-hidden arm needs config hidden.model');
+  return { model: config.hidden.model, shape: [GRID, GRID, config.learner.network.channels] };
+}
+
 /** The scholar's generator: one, or one per game of the schedule (config generator.perGame). */
-function createArmGenerator(config: AgentConfig, root: Rng, label: string): Generator {
-  const { model, perGame } = config.generator;
-  if (!perGame) return createGenerator(model, OBSERVATION_SHAPE, root.fork(`${label} generator`));
-  return new PerTaskGenerators(config.schedule.tasks.map((_, k) => createGenerator(model, OBSERVATION_SHAPE, root.fork(`${label} generator of game ${k}`))));
+function createArmGenerator(config: AgentConfig, { model, shape }: Dreamt, root: Rng, label: string): Generator {
+  if (!config.generator.perGame) return createGenerator(model, shape, root.fork(`${label} generator`));
+  return new PerTaskGenerators(config.schedule.tasks.map((_, k) => createGenerator(model, shape, root.fork(`${label} generator of game ${k}`))));
 }
 
 /** The arm's scholar, source and regulariser as checkpoint arrays, under names prefixed by the arm. */

@@ -2,12 +2,13 @@
  * The arms of the RL comparison, one table as core/arms.ts is for classification: each arm is a replay source
  * (what s' is and who teaches it, one file each in this folder) and/or a regulariser on the scholar's Q-network
  * (core/regularisers, the same EWC, online EWC and SI as the classification arms). Whether the scholar keeps a
- * generator follows from the source: only Dreams reads one. Adding an arm is one entry here plus its source's
- * file (docs/RL.md, "Adding an arm").
+ * generator follows from the source: only Dreams and HiddenDreams read one. Adding an arm is one entry here plus its
+ * source's file (docs/RL.md, "Adding an arm").
  */
 import type { RegulariserName } from '../../core/arms.ts';
 import { CurrentFrames } from './current-frames.ts';
 import { Dreams } from './dreams.ts';
+import { HiddenDreams } from './hidden-dreams.ts';
 import { NoReplay } from './no-replay.ts';
 import { Noise } from './noise.ts';
 import { PastFrames } from './past-frames.ts';
@@ -19,6 +20,7 @@ import type { ReplaySource } from './source.ts';
 export interface SourceSettings {
   readonly er: { readonly capacity: number };
   readonly noise: { readonly density: number };
+  readonly learner: { readonly network: { readonly channels: number } };
 }
 
 export interface RlArm {
@@ -29,6 +31,9 @@ export interface RlArm {
   readonly generator: boolean;
   /** A penalty on Q_k's weights, measured on each game's own observations; null for none. */
   readonly regulariser: RegulariserName | null;
+  /** The scholar replays its convolution's features (./hidden-dreams.ts): the convolution is the first game's
+   *  learner's, frozen, and G (config.hidden) learns features, not frames. */
+  readonly hidden?: true;
 }
 
 export const RL_ARMS = {
@@ -85,5 +90,13 @@ export const RL_ARMS = {
     replay: () => new CurrentFrames(),
     generator: false,
     regulariser: null,
+  },
+  // Last: the sweep orders a job's arms as this table does, so the ids of jobs queued before it stay as they were.
+  'gr-hidden': {
+    description: 'hidden replay: features of the first learner’s frozen convolution dreamt by the previous generator, taught the previous network’s Q-values through the layers above it',
+    replay: (settings) => new HiddenDreams(settings.learner.network.channels),
+    generator: true,
+    regulariser: null,
+    hidden: true,
   },
 } as const satisfies Record<string, RlArm>;

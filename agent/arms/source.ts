@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CheckpointArray } from '../../core/checkpoint.ts';
+import type { Inputs } from '../../core/data/types.ts';
 import type { Rng } from '../../core/engine/random.ts';
 import type { Generator } from '../../core/generators/generator.ts';
 import type { Solver } from '../../core/solvers/solver.ts';
@@ -12,6 +13,9 @@ import type { Solver } from '../../core/solvers/solver.ts';
 export interface ReplayedBatch {
   readonly x: tf.Tensor2D;
   readonly targets: tf.Tensor2D;
+  /** x holds the convolution's features, not observations: the scholar reads them through the layers above it
+   *  (hidden replay, ./hidden-dreams.ts). */
+  readonly features?: true;
 }
 
 /** What one consolidation step offers a source to replay from. */
@@ -33,10 +37,23 @@ export interface ConsolidatedGame {
   readonly scale: number;
 }
 
+/** Game k as its consolidation starts. */
+export interface GameStart {
+  readonly k: number;
+  readonly observations: Uint8Array;
+  readonly learner: Solver;
+}
+
 export interface ReplaySource {
   /** n replayed observations s' and their targets y' for one step (tensors kept by the caller's tidy), or null
    *  where nothing is replayed. */
   sample(n: number, step: ReplayStep, rng: Rng): ReplayedBatch | null;
+  /** Before game k's consolidation, a source may shape the scholar (hidden replay adopts the first game's
+   *  learner's convolution); most do nothing. */
+  beforeTask?(game: GameStart, scholar: Solver): void;
+  /** What the scholar's generator learns of a game: its observations, unless the source says otherwise (hidden
+   *  replay: their features). */
+  generatorInputs?(observations: Uint8Array, scholar: Solver): Inputs;
   /** After game k's consolidation: keep what the next games replay of it. */
   afterTask(game: ConsolidatedGame, rng: Rng): void;
   /** What the source keeps, as checkpoint arrays (names local to the arm), and how it comes back. */

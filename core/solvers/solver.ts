@@ -7,7 +7,10 @@ import { Adam, type AdamSettings } from '../nn/adam.ts';
 
 export interface Network {
   apply(x: tf.Tensor2D): tf.Tensor2D;
+  /** Every weight: what is saved, copied into a frozen teacher and measured by a regulariser. */
   variables(): tf.Variable[];
+  /** The weights its optimiser trains, when not all of them (layers kept frozen, as hidden replay's). */
+  trainable?(): tf.Variable[];
 }
 
 export class Solver {
@@ -18,7 +21,7 @@ export class Solver {
     readonly outputs: number,
     adam: AdamSettings,
   ) {
-    this.optimizer = new Adam(network.variables(), adam);
+    this.optimizer = new Adam(network.trainable?.() ?? network.variables(), adam);
   }
 
   logits(x: tf.Tensor2D): tf.Tensor2D {

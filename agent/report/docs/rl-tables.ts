@@ -106,6 +106,7 @@ const SECOND_ROUND: Candidate[] = [
   { label: 'gr, a generator per game', file: secondRound('generator-per-game') },
   { label: 'gr, generator 15 000 iterations a game', file: secondRound('generator-15000') },
   { label: 'gr, scholar 15 000 iterations a game', file: secondRound('scholar-15000') },
+  { label: 'gr-hidden, hidden replay', file: secondRound('hidden-replay'), arm: 'gr-hidden' },
   { label: 'er, the preset (beside)', file: secondRound(''), arm: 'er' },
 ];
 
