@@ -111,12 +111,14 @@ const SECOND_ROUND: Candidate[] = [
 ];
 
 /** The actions-kept diagnostic (docs/protocol/rl-dev-actions-kept.json): its runs on learners trained with
- *  OpenBLAS's Cooperlake kernels, and seed 103 again on the Zen kernels of the committed preset run. */
+ *  OpenBLAS's Cooperlake kernels, and seed 103 again on the Zen kernels of the committed preset run; then the
+ *  second round's scholar at 15 000 iterations on those learners (GR alone). */
 const actionsKept = (kernels: string, seed: number): string => `rl/earlier/protocol-dev/actions-kept/${kernels}/three-games-from-space-invaders/seed-${seed}-actions-kept`;
 const ACTIONS_KEPT_RUNS: DiagnosticRun[] = [
   { label: 'seed 103, Cooperlake learners', folder: actionsKept('cooperlake', 103), seed: 103 },
   { label: 'seed 102, Cooperlake learners', folder: actionsKept('cooperlake', 102), seed: 102 },
   { label: 'seed 103, Zen learners (the committed run)', folder: actionsKept('zen', 103), seed: 103 },
+  { label: 'seed 103, Zen learners, the scholar at 15 000 iterations', folder: 'rl/earlier/protocol-dev/longer/three-games-from-space-invaders/seed-103-scholar-15000', seed: 103 },
 ];
 
 const QUICK_ARMS: ArmRow[] = ['gr', 'none', 'er', 'noise', 'offline'].map((arm) => ({ label: arm, file: `rl/quick/${arm}/result.json` }));
