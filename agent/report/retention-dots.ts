@@ -26,7 +26,9 @@ export function retentionDotsSvg(columns: readonly DotColumn[], title: string, y
   const all = [0, 1, ...columns.flatMap((c) => [...c.values.map((v) => v.value), ...(c.interval ? [c.interval.low, c.interval.high] : [])])];
   const yMin = Math.floor(Math.min(...all) * 5) / 5;
   const yMax = Math.ceil(Math.max(...all) * 5) / 5;
-  const groupWidth = arms.length * COLUMN;
+  // A group is as wide as its columns or its game's name, whichever is wider, so names never run together.
+  const columnsWidth = arms.length * COLUMN;
+  const groupWidth = Math.max(columnsWidth, ...games.map((g) => textWidth(g, 12) + 6));
   const plotW = Math.max(240, games.length * (groupWidth + GROUP_GAP) + GROUP_GAP);
   const plotH = 300;
   const left = 64;
@@ -41,10 +43,11 @@ export function retentionDotsSvg(columns: readonly DotColumn[], title: string, y
   }
   games.forEach((game, gi) => {
     const x0 = left + GROUP_GAP + gi * (groupWidth + GROUP_GAP);
-    body.push(text(x0 + groupWidth / 2, top + plotH + 18, game, { 'text-anchor': 'middle', 'font-size': 12 }));
+    body.push(text(x0 + groupWidth / 2, top + plotH + 18, game, { class: 'game', 'text-anchor': 'middle', 'font-size': 12 }));
+    const first = x0 + (groupWidth - columnsWidth) / 2;
     arms.forEach((arm, ai) => {
       const column = columns.find((c) => c.game === game && c.arm === arm);
-      if (column) body.push(...columnMarks(column, x0 + ai * COLUMN + COLUMN / 2, taskColour(ai, arms.length), py));
+      if (column) body.push(...columnMarks(column, first + ai * COLUMN + COLUMN / 2, taskColour(ai, arms.length), py));
     });
   });
   body.push(el('rect', { x: left, y: top, width: plotW, height: plotH, fill: 'none', stroke: '#444' }));

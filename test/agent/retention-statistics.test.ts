@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { rlResultFile, rlResultSchema, type RlSeedResult } from '../../agent/report/result-file.ts';
 import { mergeRlResults } from '../../agent/report/merge.ts';
-import { dotColumns, retentionDotsOf } from '../../agent/report/retention-dots.ts';
+import { dotColumns, retentionDotsOf, retentionDotsSvg } from '../../agent/report/retention-dots.ts';
+import { textWidth } from '../../core/report/svg.ts';
 import { largestEvaluationSe, orderCells, retentionIqm, seedSamples, summariseRetention } from '../../agent/report/retention-statistics.ts';
 import { retentionStatisticsMarkdown } from '../../agent/report/retention-table.ts';
 import { retention } from '../../agent/result.ts';
@@ -86,6 +87,14 @@ describe('retention statistics', () => {
     const svg = retentionDotsOf(cells, 'retention');
     expect(svg.match(/class="seed"/g)).toHaveLength(4);
     expect(svg.match(/class="mean"/g)).toHaveLength(2);
+  });
+
+  it("keep the games' names apart when a group's columns are narrower than its name", () => {
+    const column = (game: string) => ({ game, arm: 'gr-hidden', values: [{ seed: 1, value: 0.5 }], mean: 0.5, interval: null });
+    const svg = retentionDotsSvg([column('space-invaders'), column('breakout')], 'retention', 'kept');
+    const labels = [...svg.matchAll(/<text x="([\d.]+)"[^>]*class="game"[^>]*>([^<]+)</g)].map((m) => ({ x: Number(m[1]), half: textWidth(m[2], 12) / 2 }));
+    expect(labels).toHaveLength(2);
+    expect(labels[1].x - labels[0].x).toBeGreaterThan(labels[0].half + labels[1].half);
   });
 
   it('give no interval when a stratum holds one seed: resampling it cannot show its spread', () => {
