@@ -107,9 +107,13 @@ export function registerRl(program: Command): void {
     )
     .action(async (opts: RlOptions) => {
       if (opts.list) {
-        for (const p of AGENT_PRESETS) process.stdout.write(`preset ${p.padEnd(8)} ${describePreset(p)}\n`);
-        for (const [name, s] of Object.entries(SCHEDULES)) process.stdout.write(`schedule ${name.padEnd(18)} ${s.description}\n`);
-        for (const arm of AGENT_ARMS) process.stdout.write(`arm ${arm.padEnd(8)} ${AGENT_ARM_DESCRIPTIONS[arm]}\n`);
+        const listed = (kind: string, rows: readonly (readonly [string, string])[]): void => {
+          const width = Math.max(...rows.map(([name]) => name.length));
+          for (const [name, text] of rows) process.stdout.write(`${kind} ${name.padEnd(width)}  ${text}\n`);
+        };
+        listed('preset', AGENT_PRESETS.map((p) => [p, describePreset(p)]));
+        listed('schedule', Object.entries(SCHEDULES).map(([name, s]) => [name, s.description]));
+        listed('arm', AGENT_ARMS.map((arm) => [arm, AGENT_ARM_DESCRIPTIONS[arm]]));
         return;
       }
       if (opts.schedule !== undefined && opts.frames !== undefined && !(opts.schedule in SCHEDULES)) {
@@ -129,9 +133,10 @@ export function registerRl(program: Command): void {
       const files = await stoppableRun((shouldStop) => runSeeds(config, seeds, backend, out, command, { ...runOutput(), shouldStop, learnerCache: opts.learnerCache }));
       if (files === 'stopped') return sayStopped(out, opts.out !== undefined);
       process.stdout.write(`\nresults in ${out}\n`);
+      const armWidth = Math.max(...files.map((f) => f.arm.length));
       for (const f of files) {
         const kept = Object.entries(f.retention).map(([g, v]) => `${g} ${v === null ? '-' : `${(100 * v).toFixed(0)} %`}`).join(', ');
-        process.stdout.write(`${f.arm.padEnd(8)} ACC ${(100 * f.acc).toFixed(1)} %  retention: ${kept}  (${f.seconds.toFixed(0)} s)\n`);
+        process.stdout.write(`${f.arm.padEnd(armWidth)}  ACC ${(100 * f.acc).toFixed(1)} %  retention: ${kept}  (${f.seconds.toFixed(0)} s)\n`);
       }
     });
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AGENT_ARMS } from '../../agent/config.ts';
 import { episodeSeed, scholarEpisodes } from '../../agent/episodes.ts';
 import { rlResultSchema } from '../../agent/report/result-file.ts';
 import { useBackend } from '../../core/engine/backend.ts';
@@ -21,6 +22,18 @@ function rl(...args: string[]): { status: number | null; stdout: string; stderr:
 
 describe('dgr rl', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('--list names every arm, schedule and preset, each kind in one column however long its names', () => {
+    const r = rl('--list');
+    expect(r.status, r.stderr).toBe(0);
+    for (const kind of ['preset', 'schedule', 'arm']) {
+      const rows = r.stdout.split('\n').filter((line) => line.startsWith(`${kind} `));
+      // The text after each name starts at the same column: two spaces after the longest name.
+      const starts = rows.map((line) => /^\S+ \S+ +/.exec(line)?.[0].length);
+      expect(new Set(starts).size, kind).toBe(1);
+    }
+    for (const arm of AGENT_ARMS) expect(r.stdout).toContain(`arm ${arm} `);
+  });
 
   it('writes config, per-arm results with retention, curves, plots, dreams, episode GIFs and a report', async () => {
     const out = join(work, 'run');
