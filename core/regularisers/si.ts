@@ -1,7 +1,8 @@
 /**
  * Synaptic intelligence (Zenke et al. 2017). During a task, each weight's contribution to the drop in loss is
  * accumulated as ω += −g · Δθ; at the task's end its importance grows by Ω += ω / ((Δθ_task)² + ξ).
- * Penalty: c · Σ_j Ω_j (θ_j − θ*_j)², anchored at the weights of the last task's end.
+ * Penalty: c · Σ_j Ω_j (θ_j − θ*_j)², anchored at the weights of the last task's end. Over the weights the
+ * optimiser trains (Solver.trainable): the step's gradients are theirs, and a frozen weight never moves.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { variableOf } from '../nn/weights.ts';
@@ -21,7 +22,7 @@ export class Si implements Regulariser {
     private readonly c: number,
     private readonly epsilon: number,
   ) {
-    const params = solver.variables();
+    const params = solver.trainable();
     this.omega = params.map((p) => variableOf(() => tf.zerosLike(p), false));
     this.importance = params.map((p) => variableOf(() => tf.zerosLike(p), false));
     this.anchor = params.map((p) => variableOf(() => tf.clone(p), false));
@@ -29,7 +30,7 @@ export class Si implements Regulariser {
 
   penalty(): tf.Scalar | null {
     if (this.tasks === 0) return null;
-    const params = this.solver.variables();
+    const params = this.solver.trainable();
     const terms = params.map((p, j) => tf.sum(tf.mul(this.importance[j], tf.square(tf.sub(p, this.anchor[j])))));
     return tf.mul(this.c, tf.addN(terms)) as tf.Scalar;
   }
@@ -37,12 +38,12 @@ export class Si implements Regulariser {
   beforeStep(grads: readonly tf.Tensor[]): void {
     // Kept: the training step runs inside tidy, and afterStep reads these once the update is done.
     this.lastGrads = grads.map((g) => tf.keep(tf.clone(g)));
-    this.previousStep = this.solver.variables().map((p) => tf.keep(tf.clone(p)));
+    this.previousStep = this.solver.trainable().map((p) => tf.keep(tf.clone(p)));
   }
 
   afterStep(): void {
     tf.tidy(() => {
-      this.solver.variables().forEach((p, j) => {
+      this.solver.trainable().forEach((p, j) => {
         const delta = tf.sub(p, this.previousStep[j]);
         this.omega[j].assign(tf.sub(this.omega[j], tf.mul(this.lastGrads[j], delta)));
       });
@@ -54,7 +55,7 @@ export class Si implements Regulariser {
 
   endTask(): void {
     tf.tidy(() => {
-      this.solver.variables().forEach((p, j) => {
+      this.solver.trainable().forEach((p, j) => {
         const moved = tf.square(tf.sub(p, this.anchor[j]));
         this.importance[j].assign(tf.add(this.importance[j], tf.div(this.omega[j], tf.add(moved, this.epsilon))));
         this.omega[j].assign(tf.zerosLike(p));

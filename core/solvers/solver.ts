@@ -21,7 +21,12 @@ export class Solver {
     readonly outputs: number,
     adam: AdamSettings,
   ) {
-    this.optimizer = new Adam(network.trainable?.() ?? network.variables(), adam);
+    this.optimizer = new Adam(this.trainable(), adam);
+  }
+
+  /** The weights its optimiser trains, in the order of the gradients it hands a regulariser (core/nn/adam.ts). */
+  trainable(): tf.Variable[] {
+    return this.network.trainable?.() ?? this.network.variables();
   }
 
   logits(x: tf.Tensor2D): tf.Tensor2D {

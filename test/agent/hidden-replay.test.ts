@@ -17,6 +17,7 @@ import { createQSolver, observationTensor, qNetworkOf } from '../../agent/networ
 import type { AgentResult } from '../../agent/result.ts';
 import { runAgent, RunStopped } from '../../agent/run.ts';
 import { floatArrays, loadCheckpoint } from '../../core/checkpoint.ts';
+import { Si } from '../../core/regularisers/si.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { Rng } from '../../core/engine/random.ts';
 import { GRID } from '../../env/layout.ts';
@@ -136,6 +137,30 @@ describe('hidden replay (gr-hidden)', () => {
     expect(hidden.actionsKept?.[1]?.real).toHaveLength(1);
     expect(hidden.actionsKept?.[1]?.dreams).toBeNull();
     expect(tensorsAfter).toBe(tensorsBefore);
+  });
+});
+
+describe('a Q-network with a frozen convolution', () => {
+  it("takes optimiser steps with SI's gradient hook over the weights it trains, leaving the convolution as it was", async () => {
+    await useBackend('wasm');
+    const solver = createQSolver({ channels: 4, hidden: 8 }, { lr: 1e-2, beta1: 0.9, beta2: 0.999 }, new Rng(5), true);
+    const si = new Si(solver, 1, 0.1);
+    const conv = qNetworkOf(solver).featureVariables().map((v) => Array.from(v.dataSync()));
+    const x = observationTensor(playedFrames('breakout', 16, 1, 1), 16);
+    for (let step = 0; step < 3; step++) {
+      tf.tidy(() => solver.optimizer.minimize(() => tf.mean(tf.square(solver.logits(x))) as tf.Scalar, si.beforeStep.bind(si)));
+      si.afterStep();
+    }
+    si.endTask();
+    expect(qNetworkOf(solver).featureVariables().map((v) => Array.from(v.dataSync()))).toEqual(conv);
+    // Importance, anchor and ω for the dense layers' four tensors, then the task count; a penalty once they move.
+    expect(si.state()).toHaveLength(3 * solver.trainable().length + 1);
+    expect(solver.trainable()).toHaveLength(4);
+    tf.tidy(() => solver.trainable()[0].assign(tf.add(solver.trainable()[0], 0.1)));
+    expect(tf.tidy(() => si.penalty()?.dataSync()[0] ?? 0)).toBeGreaterThan(0);
+    x.dispose();
+    si.dispose();
+    solver.dispose();
   });
 });
 
