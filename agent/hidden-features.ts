@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { floatArrays, type CheckpointArray } from '../core/checkpoint.ts';
 import type { Inputs } from '../core/data/types.ts';
+import { readWeights, writeWeights } from '../core/nn/weights.ts';
 import type { Solver } from '../core/solvers/solver.ts';
 import { GRID, OBSERVATION_SIZE } from '../env/layout.ts';
 import { observationTensor, qNetworkOf } from './network.ts';
@@ -77,12 +78,8 @@ export class FeatureCode {
 
 /** Copies the learner's convolution into the scholar's (whose optimiser leaves it frozen from then on). */
 export function adoptConvolution(scholar: Solver, learner: Solver): void {
-  const from = qNetworkOf(learner).featureVariables();
-  const into = qNetworkOf(scholar).featureVariables();
-  if (from.length !== into.length || from.some((v, i) => v.shape.join() !== into[i].shape.join())) {
-    throw new Error("hidden replay: the scholar's convolution must have the learner's shape (the learner's network channels)");
-  }
-  into.forEach((v, i) => tf.tidy(() => v.assign(tf.clone(from[i]))));
+  const owner = "hidden replay: the scholar's convolution (it takes the learner's network channels)";
+  writeWeights(qNetworkOf(scholar).featureVariables(), readWeights(qNetworkOf(learner).featureVariables()), owner);
 }
 
 /** The convolution's features of `observations`, a chunk at a time (flat HWC rows). */

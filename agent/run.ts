@@ -35,7 +35,7 @@ import { evaluationSeed, learnPhase } from './learner-phase.ts';
 import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type LearnerProgress, type LearnerState } from './learner-state.ts';
 import { ACTION_UNITS, createQSolver, greedy } from './network.ts';
 import { runArmsInThreads } from './arm-threads.ts';
-import { RL_ARMS, type RlArm } from './arms/index.ts';
+import { replaysFeatures } from './arms/index.ts';
 import { agentResult, type AgentResult, type ArmRecord, type RunRecord } from './result.ts';
 import { armArrays, createArmScholar, OBSERVATION_SHAPE, observationInputs, restoreArm, type ArmScholar } from './scholar.ts';
 import { ValidDreams } from './valid-dreams.ts';
@@ -148,7 +148,7 @@ async function setUp(config: AgentConfig, options: AgentRunOptions, armNames: re
       // replay's has the learner's convolution size: one evaluation for each.
       const untrained = new Map<boolean, Evaluation>();
       for (const arm of arms) {
-        const key = replaysFeatures(arm);
+        const key = replaysFeatures(arm.arm);
         const row = untrained.get(key) ?? (await evaluateScholar(run, arm.scholar.solver, -1));
         untrained.set(key, row);
         run.record.arms[arm.arm].rows.push(row.normalised);
@@ -184,7 +184,7 @@ function emitStart(run: Run): void {
 function agentDomain(run: Run): ContinualDomain<GameLesson, Evaluation, Dreams | null> {
   // The generator worker runs core's generators alone: not the dream filter, nor a generator per game, nor a
   // second model beside GR's (hidden replay's of features).
-  const inWorker = run.config.parallel === true && keepsAllDreams(run.config) && !run.config.generator.perGame && !run.arms.some(replaysFeatures);
+  const inWorker = run.config.parallel === true && keepsAllDreams(run.config) && !run.config.generator.perGame && !run.arms.some((a) => replaysFeatures(a.arm));
   return {
     tasks: run.schedule.tasks.length,
     students: run.arms,
@@ -196,7 +196,7 @@ function agentDomain(run: Run): ContinualDomain<GameLesson, Evaluation, Dreams |
     audit: (lesson) => {
       const { arm, game } = lesson;
       arm.scholar.generator?.reseed(game.rng.fork('dream noise'));
-      return arm.scholar.generator && !replaysFeatures(arm) ? showDreams(run, game.k, arm) : null;
+      return arm.scholar.generator && !replaysFeatures(arm.arm) ? showDreams(run, game.k, arm) : null;
     },
     record: (lesson, learnt) => recordConsolidation(run, lesson, learnt),
     // Every arm has consolidated the game: its learner is done with.
@@ -257,7 +257,7 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
   arm.previous.generator?.reseed(rng.fork('audit noise'));
   arm.source.beforeTask?.({ k, observations: game.observations, learner: game.learner }, arm.scholar.solver);
   // Dreamt features have no frames to audit or filter: hidden replay is measured on the real audit frames alone.
-  const frames = !replaysFeatures(arm);
+  const frames = !replaysFeatures(arm.arm);
   const real = k > 0 ? teacherOnReal(arm.previous.solver, run.auditFrames.slice(0, k)) : null;
   const audited = real && arm.previous.generator && frames ? auditReplay(run, k, arm, real) : null;
   const teacher = real && { real, dreams: audited?.dreams ?? null };
@@ -357,9 +357,6 @@ function evaluateScholar(run: Run, q: Solver, k: number): Promise<Evaluation> {
 }
 
 const keepsAllDreams = (config: AgentConfig): boolean => (config.generator.keep ?? 'all') === 'all';
-
-/** Whether the arm replays its convolution's features rather than frames (hidden replay, ./arms/hidden-dreams.ts). */
-const replaysFeatures = (arm: ArmScholar): boolean => (RL_ARMS[arm.arm] as RlArm).hidden === true;
 
 /** What G's dreams after the first `games` games are replayed through: all its samples, or only those one of
  *  those games could show (config.generator.keep, ./valid-dreams.ts). */

@@ -13,7 +13,7 @@ import { PerTaskGenerators } from '../core/generators/per-task.ts';
 import { restoreStudent, studentArrays, type Scholar, type Student } from '../core/scholar.ts';
 import { createRegulariser } from '../core/regularisers/create.ts';
 import { OBSERVATION_SIZE, GRID, CHANNEL_COUNT } from '../env/layout.ts';
-import { RL_ARMS, type RlArm } from './arms/index.ts';
+import { replaysFeatures, RL_ARMS } from './arms/index.ts';
 import type { ReplaySource } from './arms/source.ts';
 import type { AgentArm, AgentConfig } from './config.ts';
 import { createQSolver } from './network.ts';
@@ -35,9 +35,9 @@ export interface ArmScholar extends Student {
 /** Every arm starts from the same network (and generator): the same seed forks, so arms differ only by what they
  *  keep the old games with. */
 export function createArmScholar(arm: AgentArm, config: AgentConfig, root: Rng): ArmScholar {
-  const plan: RlArm = RL_ARMS[arm];
+  const plan = RL_ARMS[arm];
   // Hidden replay's scholar takes the learner's convolution (its filter count), frozen; its G learns features.
-  const hidden = plan.hidden === true;
+  const hidden = replaysFeatures(arm);
   const network = hidden ? { ...config.scholar.network, channels: config.learner.network.channels } : config.scholar.network;
   const dreamt = hidden ? featureGenerator(config) : { model: config.generator.model, shape: OBSERVATION_SHAPE };
   const make = (label: string): Scholar => ({

@@ -100,3 +100,6 @@ export const RL_ARMS = {
     hidden: true,
   },
 } as const satisfies Record<string, RlArm>;
+
+/** Whether the arm's scholar replays its convolution's features rather than frames (RlArm.hidden). */
+export const replaysFeatures = (arm: keyof typeof RL_ARMS): boolean => (RL_ARMS[arm] as RlArm).hidden === true;
