@@ -60,7 +60,7 @@ export async function runArm(
     const readBack = seedsOfArm(dir, config).some((s) => s.seed === seed && s.finished);
     const started = readBack ? savedProvenance(dir, seed) : startProvenance(engineOf(), command);
     const label = options.label ?? `${config.experiment}/${config.arm}${seeds.length > 1 ? ` seed ${seed}` : ''}`;
-    takeOverLock(seedFolder(dir, seed), options);
+    await takeOverLock(seedFolder(dir, seed), options);
     const release = lockRunFolder(seedFolder(dir, seed), `the run folder of seed ${seed}`);
     try {
       const result = await watching(options.watch({ seed, label, joining }), (events) =>
@@ -87,7 +87,7 @@ export async function runArm(
   }
 
   // The arm's files hold every finished seed in the folder. One process at a time writes them.
-  takeOverLock(dir, options);
+  await takeOverLock(dir, options);
   const release = await lockRunFolderWhenFree(dir, 'the arm folder', 120_000);
   try {
     await addFinishedSeeds(dir, seedsOfArm(dir, config), runs, 'task', (seed) => run(seed, true), options.notice);

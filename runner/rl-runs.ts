@@ -66,7 +66,7 @@ export async function runSeeds(
     // A seed another process finished is read back from its checkpoint: the provenance it recorded is kept.
     const readBack = seedsOfRun(out, config).some((s) => s.seed === seed && s.finished);
     const started = readBack ? savedProvenance(out, seed) : startProvenance(engineOf(), command);
-    takeOverLock(dir, options);
+    await takeOverLock(dir, options);
     const release = lockRunFolder(dir, `the run folder of seed ${seed}`);
     try {
       writeJson(dir, 'config.json', configFile(seeded, started));
@@ -98,7 +98,7 @@ export async function runSeeds(
   }
 
   // The run's files hold every finished seed in the folder. One process at a time writes them.
-  takeOverLock(out, options);
+  await takeOverLock(out, options);
   const release = await lockRunFolderWhenFree(out, 'the run folder', 120_000);
   try {
     await addFinishedSeeds(out, seedsOfRun(out, config), runs, 'game', (seed) => run(seed, true), options.notice);

@@ -5,6 +5,7 @@
  * before any work.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { differences, sameRun, type RunSettings } from '../core/config.ts';
 import { readJsonFile } from '../core/json-files.ts';
@@ -172,12 +173,29 @@ export interface SeedRunOptions<Event> {
   readonly shouldStop?: () => boolean;
   /** The progress lines' label (default: what runs, and the seed when there are several). */
   readonly label?: string;
-  /** No other process writes this folder (a sweep job: its queue gives a run to one worker at a time), so a lock
-   *  left in it, even by a process on another machine that cannot be checked from here, is stale. */
+  /** The queue, not the folder's lock, says who runs (a sweep job: its queue gives a run to one worker at a time),
+   *  so a lock left from another machine, which cannot be checked from here, is stale; one held by a live process
+   *  here is waited for (see takeOverLock). */
   readonly takeOverLocks?: boolean;
 }
 
-/** With `takeOverLocks`, removes the lock a lost process left in `folder`, before taking it. */
-export function takeOverLock(folder: string, options: Pick<SeedRunOptions<never>, 'takeOverLocks'>): void {
-  if (options.takeOverLocks) rmSync(join(folder, 'run.lock'), { force: true });
+/** How often a run waiting for a folder's lock looks again. */
+const LOCK_POLL_MS = 1000;
+
+/**
+ * With `takeOverLocks`, clears the way to `folder`'s lock before the run takes it. A lock held from another machine
+ * is a lost worker's (the queue gave the run to this one) and is removed. One held by a live process on this
+ * machine is waited for: a worker starved past its job lock's lifetime lost the job to the queue but its run goes on
+ * until its next checkpoint (sweep/worker.ts stops it there), and two processes never write one folder.
+ */
+export async function takeOverLock(folder: string, options: Pick<SeedRunOptions<never>, 'takeOverLocks' | 'notice'>): Promise<void> {
+  if (!options.takeOverLocks) return;
+  const holder = lockHolder(folder);
+  if (holder === null) return;
+  if (holder.host !== hostname()) {
+    rmSync(join(folder, 'run.lock'), { force: true });
+    return;
+  }
+  options.notice(`${folder} is still written by process ${holder.pid} on this machine (a worker that lost this job stops at its next checkpoint): waiting for it`);
+  while (lockHolder(folder) !== null) await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
 }

@@ -99,6 +99,8 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
   let shuttingDown = false;
   /** Jobs whose run is under way in this worker: a stop waits for them to checkpoint. */
   let running = 0;
+  /** The runs under way, by job id: what stops each, and whether its job's lock was lost. */
+  const runs = new Map<string, { readonly controller: AbortController; lost: boolean }>();
 
   const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
     const payload = parsePayload(job.data);
@@ -109,6 +111,8 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
     // BullMQ aborts `signal` when this worker cancels its jobs (on SIGTERM); a job taken just then stops too.
     if (shuttingDown || signal?.aborted) controller.abort();
     signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    const run = { controller, lost: false };
+    runs.set(job.id!, run);
     running++;
     const outcome = await runInThread(
       { payload, folder, store, backend: settings.backend, native: settings.native, command: `dgr worker (job ${job.id} of queue ${settings.queue})`, label },
@@ -116,7 +120,16 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
         job.updateProgress(progress as object).catch((error: Error) => log(`${label}: progress not recorded: ${error.message}`));
       },
       controller.signal,
-    ).finally(() => running--);
+    ).finally(() => {
+      running--;
+      runs.delete(job.id!);
+    });
+    if (run.lost) {
+      // The queue took the job back when its lock lapsed; another worker may run it now. Tell the queue nothing.
+      const where = outcome.type === 'done' ? 'finished before it could stop, its results' : 'stopped with its checkpoint';
+      log(`${label}: ${where} in ${folder}; the queue hands the job on, to go on from there`);
+      throw new WaitingError();
+    }
     if (outcome.type === 'stopped') {
       // Back to the queue, not failed: the next worker resumes from the checkpoint the run just wrote.
       if (!(await within(job.moveToWait(token), QUEUE_GRACE_MS))) {
@@ -146,6 +159,17 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
     log(`${labelOf(job)}: done, ${kind.summary(result)} in ${kind.seconds(result).toFixed(0)} s`);
   });
   worker.on('failed', (job, error) => log(`${job ? labelOf(job) : 'a job'}: failed: ${error.message}`));
+  // This worker's process was starved (or stopped) past the lock's lifetime: the job is no longer its own. Its run
+  // stops at its next checkpoint; the worker that takes the job waits for it there (runner/seed-folders.ts).
+  worker.on('lockRenewalFailed', (jobIds) => {
+    for (const jobId of jobIds) {
+      const run = runs.get(jobId);
+      if (!run || run.lost) continue;
+      run.lost = true;
+      run.controller.abort();
+      log(`job ${jobId}: its lock lapsed (this worker was starved or stopped for over ${settings.lockSeconds} s): stopping its run at its next checkpoint; the queue hands the job on`);
+    }
+  });
   worker.on('stalled', (jobId) => log(`job ${jobId}: its worker stopped renewing its lock; back in the queue, to resume from its checkpoint`));
   // Lost connections and the like: BullMQ reconnects and carries on; say so rather than crash.
   worker.on('error', (error) => log(`worker: ${error.message}`));

@@ -84,7 +84,8 @@ export function seedJobOptions<Progress>(context: RunContext<Progress>, reading:
     notice: noticeLog(),
     shouldStop: context.shouldStop,
     label: context.label,
-    // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale.
+    // The queue gives this run to one worker at a time: a lock a lost worker left in its folder is stale, or, held
+    // by a live process here, soon released (runner/seed-folders.ts).
     takeOverLocks: true,
   };
 }

@@ -222,4 +222,45 @@ describe('RL sweeps: dgr sweep --rl and dgr worker', () => {
     const status = dgrRun('sweep', 'status', '--redis', redis.url, '--queue', 'kill');
     expect(status.stdout).toContain('1 runs: 0 waiting, 0 active, 1 done, 0 failed');
   }, 400_000);
+
+  it('stops the run of a worker starved past its lock once the queue hands the job on; the next worker waits for it and finishes the run once', async () => {
+    expect(reference).toHaveLength(2);
+    const starvedStore = join(work, 'starved-store');
+    const submitted = dgrRun('sweep', '--rl', ...tinyFlags, '--seeds', '1', '--redis', redis.url, '--queue', 'starved');
+    expect(submitted.status, submitted.stderr).toBe(0);
+
+    // SIGSTOP stands for starvation (a worker at low priority beside busy processes): its lock is not renewed.
+    const starved = startWorker(...workerArgs('starved', starvedStore, ...shortLocks, '--exit-when-done'));
+    await until('the run to start learning', () => /game 1\/2 \S+ · learn/.test(starved.log));
+    starved.child.kill('SIGSTOP');
+    const next = startWorker(...workerArgs('starved', starvedStore, ...shortLocks, '--exit-when-done'));
+    try {
+      await until('the job to be handed to the next worker', () => started(next.log).length > 0);
+      // The starved worker's run still holds the folder: the next worker waits rather than write beside it.
+      await until('the next worker to wait for the starved run', () => /still written by process \d+ on this machine/.test(next.log));
+      expect(next.log).not.toMatch(/resuming from its checkpoint|· learn/);
+    } finally {
+      starved.child.kill('SIGCONT');
+    }
+    expect(await starved.exited, starved.log).toEqual({ code: 0, signal: null });
+    expect(await next.exited, next.log).toEqual({ code: 0, signal: null });
+    expect(starved.log).toMatch(/its lock lapsed \(this worker was starved or stopped for over 3 s\): stopping its run at its next checkpoint/);
+    expect(starved.log).toContain('two-games/gr+none seed 1: stopped with its checkpoint in');
+    // Finished once, by the worker the queue gave it to, from the starved run's checkpoint.
+    expect(finished(starved.log), starved.log).toEqual([]);
+    expect(finished(next.log), next.log).toEqual(['two-games/gr+none seed 1']);
+    expect(next.log).toMatch(/resuming from its checkpoint at frame/);
+    const queue = new Queue('starved', { connection: { url: redis.url } });
+    try {
+      expect(await queue.getJobCounts()).toMatchObject({ completed: 1, failed: 0, active: 0, waiting: 0 });
+    } finally {
+      await queue.close();
+    }
+    const files = storeResults(starvedStore);
+    expect(files).toHaveLength(2);
+    for (const file of files) {
+      const result = rlResultSchema.parse(readJson(file));
+      expect(result.R).toEqual(reference.find((r) => r.arm === result.arm)!.R);
+    }
+  }, 400_000);
 });
