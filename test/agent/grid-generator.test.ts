@@ -23,12 +23,14 @@ describe('grid VAE occupancy', () => {
     expect(gridOccupancy(['breakout', 'freeway'])[1]).toEqual(['one', 'none']);
   });
 
-  it("the chosen development configs are the full preset's own settings (GR, seed 101, 100 evaluation episodes)", () => {
+  it("the chosen development configs are the full preset's own settings (GR, seed 101, 100 evaluation episodes; its scholar then at 5 000 iterations)", () => {
     for (const schedule of ['three-games', 'three-games-from-freeway', 'three-games-from-space-invaders']) {
       const file = `docs/results/rl/configs/dev-policy-grid-vae-${schedule}.json`;
       const committed = parseAgentConfig(JSON.parse(readFileSync(file, 'utf8')), file);
       // 100 evaluation episodes are not the preset's 30: a custom config based on it (agent/presets.ts, labelPreset).
-      expect(committed).toEqual(agentPreset('full', { schedule, arms: ['gr'], seed: 101, evaluationEpisodes: 100 }));
+      // The scholar's 15 000 iterations were chosen later, on development seeds 102-103 (agent/presets.ts).
+      expect(committed).toEqual(agentPreset('full', { schedule, arms: ['gr'], seed: 101, evaluationEpisodes: 100, iterations: 5_000 }));
+      expect(agentPreset('full', { schedule }).scholar.iterations).toBe(15_000);
       expect(committed).toMatchObject({ preset: 'custom', basedOn: 'full' });
       expect(committed.generator.model.kind).toBe('grid-vae');
       expect(committed.scholar.loss).toEqual({ kind: 'policy', temperature: 0.01 });

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { protocolBars, protocolCharts, protocolSeeds, protocolTables } from '../../agent/report/docs/rl-protocol.ts';
+import { PROTOCOL, protocolDocs } from '../../agent/report/docs/rl-protocol.ts';
 import { rlResultFile, type RlSeedResult } from '../../agent/report/result-file.ts';
 import { consolidationTimeMarkdown } from '../../agent/report/time-table.ts';
 import { retention } from '../../agent/result.ts';
@@ -57,9 +57,9 @@ function seed(s: number, own: number, final: number, time?: RlSeedResult['consol
 
 /** A committed seed folder (`seed-<s>`, or `seed-<s>-<suffix>` for more arms on that seed): config.json naming the
  *  arms, and each arm's one-seed result.json; `timed` with its consolidations' steps, `parallel` where it ran. */
-function commitSeed(s: number, arms: Partial<Record<AgentArm, [number, number]>>, suffix = '', run: { timed?: boolean; parallel?: AgentConfig['parallel'] } = {}): void {
+function commitSeed(s: number, arms: Partial<Record<AgentArm, [number, number]>>, suffix = '', run: { timed?: boolean; parallel?: AgentConfig['parallel']; protocolDir?: string } = {}): void {
   const config = tinyConfig(Object.keys(arms) as AgentArm[], { seed: s, ...(run.parallel !== undefined ? { parallel: run.parallel } : {}) });
-  const dir = join(root, 'docs', 'results', 'rl', 'protocol', 'three-games-test', `seed-${s}${suffix}`);
+  const dir = join(root, 'docs', 'results', run.protocolDir ?? join('rl', 'protocol'), 'three-games-test', `seed-${s}${suffix}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   for (const [arm, [own, final]] of Object.entries(arms)) {
@@ -77,6 +77,9 @@ describe('the protocol tables from committed seeds', () => {
   // More arms run apart on the same seeds: ewc keeps 0.6 and 0.5 of Breakout (mean 55 %).
   commitSeed(1, { ewc: [0.5, 0.3] }, '-regularisers');
   commitSeed(2, { ewc: [0.4, 0.2] }, '-regularisers');
+  // A protocol run under an earlier preset, kept in a folder of its own: GR kept 0.5 of Breakout.
+  const earlierDir = join('rl', 'earlier', 'protocol-test');
+  commitSeed(3, { gr: [0.4, 0.2], none: [0.4, 0] }, '', { protocolDir: earlierDir });
   const context = { root, document: 'docs/RESULTS.md' };
 
   it("tables a run's consolidation steps per arm, seed and game in its report, and nothing for a run that did not record them", () => {
@@ -89,21 +92,34 @@ describe('the protocol tables from committed seeds', () => {
   });
 
   it('reads the bars off the merged seeds: means, the lowest seed, the interval, None and the gap to ER', () => {
-    const row = protocolBars(context).split('\n')[2];
+    const row = PROTOCOL.bars(context).split('\n')[2];
     // Two seeds' bootstrap means are 0.7, 0.8 or 0.9, so the 95 % interval of GR's mean is [70, 90] %.
     expect(row).toBe('| order three-games-test (breakout → freeway) | 2 | 80.0 % ✗ | 70.0 % ✗ | 70.0 % ✗ | 5.0 % ✓ | +15.0 ✗ |');
   });
 
   it('tables each seed with its arms in the run order and its time, and each order with its chart', () => {
-    expect(protocolSeeds(context).split('\n')[2]).toBe('| three-games-test | 1 | gr, er, none | one | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/protocol/three-games-test/seed-1) |');
+    expect(PROTOCOL.seeds(context).split('\n')[2]).toBe('| three-games-test | 1 | gr, er, none | one | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/protocol/three-games-test/seed-1) |');
     // Seed 2 recorded its steps: over three arms and two games, generators 2 × 60 s, scholars 6 × 120 s,
     // evaluations and audits 6 × (6 + 6 + 30 + 18) s; GR's filter drew 3000 samples for 1000 dreams.
-    expect(protocolSeeds(context).split('\n')[4]).toBe('| three-games-test | 2 | gr, er, none | learners + one per arm | 10 | 2 | 8 | 2 | 12 | 6 | 3.0 | 5 | [folder](results/rl/protocol/three-games-test/seed-2) |');
-    const tables = protocolTables(context);
+    expect(PROTOCOL.seeds(context).split('\n')[4]).toBe('| three-games-test | 2 | gr, er, none | learners + one per arm | 10 | 2 | 8 | 2 | 12 | 6 | 3.0 | 5 | [folder](results/rl/protocol/three-games-test/seed-2) |');
+    const tables = PROTOCOL.tables(context);
     expect(tables).toMatch(/\| gr \| breakout \| 2 of 2 \| 80\.0 \[70\.0, 90\.0\] % \|/);
     expect(tables).toContain('](results/rl/protocol/charts/retention-dots-three-games-test.png)');
-    expect(protocolSeeds(context).split('\n')[3]).toBe('| three-games-test | 1 | ewc | one | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/protocol/three-games-test/seed-1-regularisers) |');
+    expect(PROTOCOL.seeds(context).split('\n')[3]).toBe('| three-games-test | 1 | ewc | one | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/protocol/three-games-test/seed-1-regularisers) |');
     expect(tables).toMatch(/\| ewc \| breakout \| 2 of 2 \| 55\.0 \[50\.0, 60\.0\] % \|/);
-    expect(protocolCharts(context).map((c) => c.path)).toEqual([join('docs', 'results', 'rl', 'protocol', 'charts', 'retention-dots-three-games-test.svg')]);
+    expect(PROTOCOL.charts(context).map((c) => c.path)).toEqual([join('docs', 'results', 'rl', 'protocol', 'charts', 'retention-dots-three-games-test.svg')]);
+  });
+
+  it("tables an earlier protocol's seeds from its own folder, apart from the preset's, with its own charts", () => {
+    const earlier = protocolDocs(earlierDir);
+    const seeds = earlier.seeds(context).split('\n');
+    expect(seeds.slice(2)).toEqual(['| three-games-test | 3 | gr, none | one | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/earlier/protocol-test/three-games-test/seed-3) |']);
+    expect(earlier.tables(context)).toMatch(/\| gr \| breakout \| 1 of 1 \| 50\.0 % \|/);
+    expect(earlier.tables(context)).toContain('](results/rl/earlier/protocol-test/charts/retention-dots-three-games-test.png)');
+    expect(earlier.charts(context).map((c) => c.path)).toEqual([join('docs', 'results', 'rl', 'earlier', 'protocol-test', 'charts', 'retention-dots-three-games-test.svg')]);
+    // The preset's tables hold none of it; a protocol with no seed committed says so in each table.
+    expect(PROTOCOL.seeds(context)).not.toContain('seed-3');
+    const none = protocolDocs(join('rl', 'earlier', 'protocol-none'));
+    expect([none.tables(context), none.seeds(context), none.bars(context), none.charts(context)]).toEqual(['(no protocol seed committed yet)', '(no protocol seed committed yet)', '(no protocol seed committed yet)', []]);
   });
 });

@@ -5,9 +5,9 @@
  */
 import { speed } from '../../../core/report/docs/bench.ts';
 import { CLASSIFICATION_TABLES } from '../../../core/report/docs/classification.ts';
-import type { TableSet } from '../../../core/report/docs/document.ts';
+import type { TableContext, TableSet } from '../../../core/report/docs/document.ts';
 import { glance, invalidDreams, rlGlance } from './glance.ts';
-import { protocolCharts } from './rl-protocol.ts';
+import { PROTOCOL, PROTOCOL_SCHOLAR_5000 } from './rl-protocol.ts';
 import { RL_TABLES } from './rl-tables.ts';
 
 /** The documents that hold generated tables, relative to the repository's root. */
@@ -24,4 +24,4 @@ export const DOC_TABLES: TableSet = {
 
 /** The charts the generated tables link, as SVG text by path (relative to the root), from the same committed files;
  *  `dgr report docs` writes each (and a PNG beside it), and `--check` fails when one differs. */
-export const DOC_CHARTS = protocolCharts;
+export const DOC_CHARTS = (context: TableContext): { path: string; svg: string }[] => [...PROTOCOL.charts(context), ...PROTOCOL_SCHOLAR_5000.charts(context)];

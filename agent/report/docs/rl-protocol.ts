@@ -1,10 +1,11 @@
 /**
- * Issue 30's protocol in the docs: every committed seed of docs/results/rl/protocol/<schedule>/seed-<n>[-<what>]/ (a
+ * Issue 30's protocol in the docs: every committed seed of docs/results/<dir>/<schedule>/seed-<n>[-<what>]/ (a
  * sweep job's run folder, checkpoints left out; `-<what>` for more arms run apart on that seed with its learners,
  * such as issue 27's regularisers) merged per (order, arm) by `dgr merge`'s rules, tabled per order and
  * pooled over the orders (../retention-sections.ts: mean [95 % CI] over seeds, the IQM), with a per-seed dots
  * chart for each table. The protocol runs over several sessions; the committed seeds are its record, so its
- * tables come from them and not from one session's queue.
+ * tables come from them and not from one session's queue. The preset's protocol lives in rl/protocol/; a protocol
+ * run under an earlier preset keeps its folder under rl/earlier/ and its own tables (`protocolDocs`).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,10 +20,6 @@ import { SEED_FOLDER } from '../protocol-folders.ts';
 import { totalSeconds } from '../time-table.ts';
 import { readRl } from './rl-files.ts';
 
-/** Where the protocol's seeds are committed, relative to docs/results. */
-export const PROTOCOL_DIR = join('rl', 'protocol');
-/** Where its dots charts are written, relative to docs/results. */
-const CHARTS_DIR = join(PROTOCOL_DIR, 'charts');
 
 const folders = (dir: string, pattern: RegExp): string[] =>
   existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && pattern.test(e.name)).map((e) => e.name).sort() : [];
@@ -35,12 +32,12 @@ interface SeedRun {
   readonly arms: readonly { readonly arm: string; readonly file: string }[];
 }
 
-function seedRuns(context: TableContext): SeedRun[] {
-  const root = join(context.root, RESULTS_DIR, PROTOCOL_DIR);
+function seedRuns(context: TableContext, protocolDir: string): SeedRun[] {
+  const root = join(context.root, RESULTS_DIR, protocolDir);
   return folders(root, /^three-games/).flatMap((order) =>
     folders(join(root, order), SEED_FOLDER)
       .map((folder): SeedRun => {
-        const dir = join(PROTOCOL_DIR, order, folder);
+        const dir = join(protocolDir, order, folder);
         // The arms in the run's own order, as its config.json lists them (its result files list them sorted).
         const { path, data } = readResultJson(context, join(dir, 'config.json'));
         const listed = (data as { arms?: unknown }).arms;
@@ -53,9 +50,9 @@ function seedRuns(context: TableContext): SeedRun[] {
 }
 
 /** Each (order, arm)'s committed seeds merged into one result, in the order of the orders, then the arms. */
-function mergedResults(context: TableContext): RlResultFile[] {
+function mergedResults(context: TableContext, protocolDir: string): RlResultFile[] {
   const byKey = new Map<string, { source: string; result: RlResultFile }[]>();
-  for (const run of seedRuns(context)) {
+  for (const run of seedRuns(context, protocolDir)) {
     for (const { arm, file } of run.arms) {
       const key = JSON.stringify([run.order, arm]);
       byKey.set(key, [...(byKey.get(key) ?? []), { source: file, result: readRl(context, file) }]);
@@ -64,22 +61,30 @@ function mergedResults(context: TableContext): RlResultFile[] {
   return [...byKey.values()].map(mergeRlResults);
 }
 
-const sections = (context: TableContext): RetentionSection[] => retentionSections(mergedResults(context));
+const sections = (context: TableContext, protocolDir: string): RetentionSection[] => retentionSections(mergedResults(context, protocolDir));
+
+/** What a protocol's tables say before its first seed is committed. */
+export const NONE_YET = '(no protocol seed committed yet)';
+
+/** Where a protocol's dots charts are written, relative to docs/results. */
+const chartsDir = (protocolDir: string): string => join(protocolDir, 'charts');
 
 /** The per-order and pooled tables, each followed by its chart. */
-export function protocolTables(context: TableContext): string {
-  const charts = pathFrom(context, join(RESULTS_DIR, CHARTS_DIR));
-  const found = sections(context);
-  if (found.length === 0) return '(no protocol seed committed yet)';
+function protocolTables(context: TableContext, protocolDir: string): string {
+  const charts = pathFrom(context, join(RESULTS_DIR, chartsDir(protocolDir)));
+  const found = sections(context, protocolDir);
+  if (found.length === 0) return NONE_YET;
   return retentionSectionsMarkdown(found, charts).join('\n').trimEnd();
 }
 
 /** Which seeds each order holds, and each seed's wall time split into its learners and its consolidations, and
  *  the consolidations into the loop's steps over all arms and games (../time-table.ts; '–' for seeds run before
  *  runs recorded them). */
-export function protocolSeeds(context: TableContext): string {
+function protocolSeeds(context: TableContext, protocolDir: string): string {
   const minutes = (s: number): string => (s / 60).toFixed(0);
-  const rows = seedRuns(context).map((run) => {
+  const runs = seedRuns(context, protocolDir);
+  if (runs.length === 0) return NONE_YET;
+  const rows = runs.map((run) => {
     const files = run.arms.map(({ file }) => readRl(context, file));
     const seeds = files.map((f) => f.perSeed[0]);
     // Every arm of a seed's run shares its wall times (one run, its arms side by side): read the first's.
@@ -91,17 +96,17 @@ export function protocolSeeds(context: TableContext): string {
     const stepCells = steps
       ? [minutes(steps.generator), minutes(steps.solver), minutes(steps.prepare + steps.consolidate + steps.evaluate + steps.audit), steps.dreams && steps.dreams.replayed > 0 ? (steps.dreams.drawn / steps.dreams.replayed).toFixed(1) : '–']
       : ['–', '–', '–', '–'];
-    return [run.order, String(run.seed), run.arms.map((a) => a.arm).join(', '), threads, minutes(s.seconds), minutes(s.learnerSeconds), minutes(s.consolidationSeconds), ...stepCells, s.framesPerSecond.toFixed(0), repoLink(context, join(RESULTS_DIR, PROTOCOL_DIR, run.order, run.folder), 'folder')];
+    return [run.order, String(run.seed), run.arms.map((a) => a.arm).join(', '), threads, minutes(s.seconds), minutes(s.learnerSeconds), minutes(s.consolidationSeconds), ...stepCells, s.framesPerSecond.toFixed(0), repoLink(context, join(RESULTS_DIR, protocolDir, run.order, run.folder), 'folder')];
   });
   const header = ['order', 'seed', 'arms', 'threads', 'wall (min)', 'learners (min)', 'consolidations (min)', 'of which generators', 'scholars', 'evaluations and audits', 'dreams drawn a dream replayed', 'frames/s', 'run'];
   return table(header, rows, ['l', 'r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']).join('\n');
 }
 
-/** The dots charts the protocol's tables link, as `docs/results/rl/protocol/charts/<chart>.svg` (relative to the
+/** The dots charts the protocol's tables link, as `docs/results/<dir>/charts/<chart>.svg` (relative to the
  *  root) and their SVG text; `dgr report docs` writes them (and a PNG beside each) and `--check` compares them. */
-export function protocolCharts(context: TableContext): { path: string; svg: string }[] {
-  return sections(context).map((section) => ({
-    path: join(RESULTS_DIR, CHARTS_DIR, `${section.chart}.svg`),
+function protocolCharts(context: TableContext, protocolDir: string): { path: string; svg: string }[] {
+  return sections(context, protocolDir).map((section) => ({
+    path: join(RESULTS_DIR, chartsDir(protocolDir), `${section.chart}.svg`),
     svg: retentionDotsOf(section.cells, `retention per seed · ${section.title}`),
   }));
 }
@@ -126,10 +131,12 @@ function armRetention(section: RetentionSection, arm: string) {
 }
 
 /** Each table (order or pooled) against issue 30's numbers: what GR, None and ER reach and whether each bar is met. */
-export function protocolBars(context: TableContext): string {
+function protocolBars(context: TableContext, protocolDir: string): string {
   const pct1 = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
   const mark = (ok: boolean | null): string => (ok === null ? '' : ok ? ' ✓' : ' ✗');
-  const rows = sections(context).map((section) => {
+  const found = sections(context, protocolDir);
+  if (found.length === 0) return NONE_YET;
+  const rows = found.map((section) => {
     const gr = armRetention(section, 'gr');
     const er = armRetention(section, 'er');
     const none = armRetention(section, 'none');
@@ -151,3 +158,25 @@ export function protocolBars(context: TableContext): string {
     ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
   ).join('\n');
 }
+
+/** A protocol's docs: its tables, the issue's bars and its charts, from the seeds committed under docs/results/`dir`. */
+export interface ProtocolDocs {
+  readonly tables: (context: TableContext) => string;
+  readonly seeds: (context: TableContext) => string;
+  readonly bars: (context: TableContext) => string;
+  readonly charts: (context: TableContext) => { path: string; svg: string }[];
+}
+
+export function protocolDocs(dir: string): ProtocolDocs {
+  return {
+    tables: (context) => protocolTables(context, dir),
+    seeds: (context) => protocolSeeds(context, dir),
+    bars: (context) => protocolBars(context, dir),
+    charts: (context) => protocolCharts(context, dir),
+  };
+}
+
+/** The full preset's protocol, as the preset is now. */
+export const PROTOCOL = protocolDocs(join('rl', 'protocol'));
+/** The protocol as run until 2026-12-07, its scholar trained 5 000 iterations a game (docs/RESULTS.md). */
+export const PROTOCOL_SCHOLAR_5000 = protocolDocs(join('rl', 'earlier', 'protocol-scholar-5000'));

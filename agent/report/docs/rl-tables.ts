@@ -6,7 +6,7 @@ import { RL_QUICK_TARGETS } from '../../targets.ts';
 import { auditTable, learnersTable, learnersWithReferences } from './rl-learners.ts';
 import { readRl } from './rl-files.ts';
 import type { RlResultFile } from '../result-file.ts';
-import { protocolBars, protocolSeeds, protocolTables } from './rl-protocol.ts';
+import { PROTOCOL, PROTOCOL_SCHOLAR_5000 } from './rl-protocol.ts';
 import { choiceTable, type Candidate, type DevRun } from './rl-choice.ts';
 import { actionsKeptTable, type DiagnosticRun } from './rl-actions-kept.ts';
 import { fiveArms, retentionTable, type ArmRow } from './rl-retention.ts';
@@ -156,9 +156,12 @@ export const RL_TABLES: TableSet = {
     { label: 'gr, β = 1 (previous section)', file: 'rl/earlier/steady-freeway-preset-learner/three-games-gr.json' },
   ]),
   'rl-beta01-audit': (context) => auditTable(context, 'rl/earlier/steady-freeway-beta01/three-games-gr.json'),
-  'rl-protocol': protocolTables,
-  'rl-protocol-seeds': protocolSeeds,
-  'rl-protocol-bars': protocolBars,
+  'rl-protocol': PROTOCOL.tables,
+  'rl-protocol-seeds': PROTOCOL.seeds,
+  'rl-protocol-bars': PROTOCOL.bars,
+  'rl-protocol-scholar-5000': PROTOCOL_SCHOLAR_5000.tables,
+  'rl-protocol-scholar-5000-seeds': PROTOCOL_SCHOLAR_5000.seeds,
+  'rl-protocol-scholar-5000-bars': PROTOCOL_SCHOLAR_5000.bars,
   'rl-protocol-dev-three-games': retention(protocolDev('three-games')),
   'rl-protocol-dev-from-freeway': retention(protocolDev('three-games-from-freeway')),
   'rl-protocol-dev-from-space-invaders': retention(protocolDev('three-games-from-space-invaders')),
