@@ -184,15 +184,16 @@ const LOCK_POLL_MS = 1000;
 
 /**
  * With `takeOverLocks`, clears the way to `folder`'s lock before the run takes it. A lock held from another machine
- * is a lost worker's (the queue gave the run to this one) and is removed. One held by a live process on this
- * machine is waited for: a worker starved past its job lock's lifetime lost the job to the queue but its run goes on
- * until its next checkpoint (sweep/worker.ts stops it there), and two processes never write one folder.
+ * is a lost worker's (the queue gave the run to this one) and is removed; so is one this process holds (`dgr serve`
+ * locks its folders before it starts the run's thread). One held by another live process on this machine is waited
+ * for: a worker starved past its job lock's lifetime lost the job to the queue but its run goes on until its next
+ * checkpoint (sweep/worker.ts stops it there), and two processes never write one folder.
  */
 export async function takeOverLock(folder: string, options: Pick<SeedRunOptions<never>, 'takeOverLocks' | 'notice'>): Promise<void> {
   if (!options.takeOverLocks) return;
   const holder = lockHolder(folder);
   if (holder === null) return;
-  if (holder.host !== hostname()) {
+  if (holder.host !== hostname() || holder.pid === process.pid) {
     rmSync(join(folder, 'run.lock'), { force: true });
     return;
   }
