@@ -97,9 +97,8 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
   const connection = connectionOptions(settings.redis);
   const name = `${hostname()}:${process.pid}`;
   let shuttingDown = false;
-  /** Jobs whose run is under way in this worker: a stop waits for them to checkpoint. */
-  let running = 0;
-  /** The runs under way, by job id: what stops each, and whether its job's lock was lost. */
+  /** The runs under way in this worker, by job id (a stop waits for them to checkpoint): what stops each, and
+   *  whether its job's lock was lost. */
   const runs = new Map<string, { readonly controller: AbortController; lost: boolean }>();
 
   const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
@@ -113,17 +112,13 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
     signal?.addEventListener('abort', () => controller.abort(), { once: true });
     const run = { controller, lost: false };
     runs.set(job.id!, run);
-    running++;
     const outcome = await runInThread(
       { payload, folder, store, backend: settings.backend, native: settings.native, command: `dgr worker (job ${job.id} of queue ${settings.queue})`, label },
       (progress) => {
         job.updateProgress(progress as object).catch((error: Error) => log(`${label}: progress not recorded: ${error.message}`));
       },
       controller.signal,
-    ).finally(() => {
-      running--;
-      runs.delete(job.id!);
-    });
+    ).finally(() => runs.delete(job.id!));
     if (run.lost) {
       // The queue took the job back when its lock lapsed; another worker may run it now. Tell the queue nothing.
       const where = outcome.type === 'done' ? 'finished before it could stop, its results' : 'stopped with its checkpoint';
@@ -185,7 +180,7 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
     const closed = worker.close();
     closing.promise = (async () => {
       // The runs under way checkpoint first (a run's stop does not need Redis); then Redis has a grace to answer.
-      while (running > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (runs.size > 0) await new Promise((resolve) => setTimeout(resolve, 100));
       if (!(await within(closed, QUEUE_GRACE_MS))) {
         unreachable = true;
         log(`worker: Redis at ${shownUrl(settings.redis)} does not answer: exiting without it (no run is left under way here)`);
@@ -199,7 +194,7 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
       log(`${signal} again: exiting now; the running jobs resume from their last checkpoints on another worker`);
       process.exit(1);
     }
-    const plan = running > 0 ? 'finishing the running tasks, then returning their jobs to the queue' : 'no run under way here: leaving the queue';
+    const plan = runs.size > 0 ? 'finishing the running tasks, then returning their jobs to the queue' : 'no run under way here: leaving the queue';
     void close(`${signal}: ${plan} (${signal} again to exit now)`);
   };
   process.on('SIGTERM', onSignal);
