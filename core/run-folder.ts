@@ -176,16 +176,28 @@ export function lockRunFolder(dir: string, what: string): () => void {
   return taken.release;
 }
 
+/**
+ * Waits while a live process holds `dir`'s lock, looking again every `pollMs`: true once it is free, false when
+ * `deadline` (a Date.now() time; default: none) passes first. It does not take the lock.
+ */
+export async function lockFreed(dir: string, pollMs: number, deadline = Infinity): Promise<boolean> {
+  while (lockHolder(dir) !== null) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  return true;
+}
+
 /** Takes `dir`'s lock, waiting up to `timeoutMs` while a live process holds it (a short write, such as another
  * seed's process writing the arm's aggregate). */
 export async function lockRunFolderWhenFree(dir: string, what: string, timeoutMs: number): Promise<() => void> {
-  const until = Date.now() + timeoutMs;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return lockRunFolder(dir, what);
     } catch (error) {
-      if (Date.now() > until || lockHolder(dir) === null) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      // Another process may take the lock between its release and our next try: then wait again.
+      if (lockHolder(dir) === null || !(await lockFreed(dir, 250, deadline))) throw error;
     }
   }
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { differences, sameRun, type RunSettings } from '../core/config.ts';
 import { readJsonFile } from '../core/json-files.ts';
 import { configOf, provenanceSchema, unknownProvenance, type Provenance } from '../core/provenance.ts';
-import { lockHolder } from '../core/run-folder.ts';
+import { lockFreed, lockHolder } from '../core/run-folder.ts';
 import type { SeedWatcher, WatchedSeed } from './watchers.ts';
 
 export const seedFolder = (dir: string, seed: number): string => join(dir, `seed-${seed}`);
@@ -198,5 +198,5 @@ export async function takeOverLock(folder: string, options: Pick<SeedRunOptions<
     return;
   }
   options.notice(`${folder} is still written by process ${holder.pid} on this machine (a worker that lost this job stops at its next checkpoint): waiting for it`);
-  while (lockHolder(folder) !== null) await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  await lockFreed(folder, LOCK_POLL_MS);
 }
