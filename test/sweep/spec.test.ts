@@ -2,7 +2,7 @@
  * Sweep specs become jobs: seeds and ranges expand, each (arm, scenario, seed) is one job, a job's id follows
  * from what it runs (not where, nor the order of the spec's keys), and bad specs are refused naming the field.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../sweep/jobs.ts';
@@ -132,10 +132,26 @@ describe('sweep specs', () => {
       expect(data.config.arms).toEqual(['gr', 'er', 'none']);
       expect(data.config.evaluation.episodes).toBe(100);
       expect(data.shareLearners).toBe(true);
+      // One seed at a time on both cores, so a session ends with whole seeds (docs/RL.md).
+      expect(data.config.parallel).toBe('arms');
     }
     const dev = jobsOf(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'protocol', 'rl-orders-dev.json'), 'utf8')));
     expect([...new Set(dev.map((j) => j.data.config.seed))].sort()).toEqual([101, 102]);
     expect(dev).toHaveLength(6);
+  });
+
+  it('the earlier protocol specs name exactly the runs committed under results/rl/earlier/protocol-scholar-5000 (their job ids, from each config.json)', () => {
+    const docs = join(import.meta.dirname, '..', '..', 'docs');
+    const spec = (name: string) => jobsOf(JSON.parse(readFileSync(join(docs, 'protocol', 'earlier', name), 'utf8')));
+    const ids = [...spec('rl-orders-scholar-5000.json'), ...spec('rl-regularisers-scholar-5000.json')].map((j) => j.id).sort();
+    const results = join(docs, 'results', 'rl', 'earlier', 'protocol-scholar-5000');
+    const committed = readdirSync(results, { withFileTypes: true })
+      .filter((order) => order.isDirectory() && order.name.startsWith('three-games'))
+      .flatMap((order) => readdirSync(join(results, order.name)).map((seed) => join(results, order.name, seed, 'config.json')))
+      .map((file) => /\(job (\S+) of queue/.exec(readFileSync(file, 'utf8'))?.[1])
+      .sort();
+    expect(committed).toHaveLength(14);
+    expect(ids).toEqual(committed);
   });
 
   it('hash an RL entry\'s arms as a set: another order is the same job, and a run queued in the preset\'s order keeps its id', () => {
