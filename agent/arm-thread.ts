@@ -4,6 +4,7 @@
  * checkpoints in its own folder and resumes from it. Messages to the parent: the events a watcher of the whole
  * run needs, then done, stopped or error; from it: stop.
  */
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BackendName } from '../core/engine/backend-names.ts';
 import { EventStream } from '../core/events.ts';
@@ -18,6 +19,8 @@ export interface ArmThreadInput {
   readonly native: boolean;
   readonly checkpointDir: string;
   readonly learnerCache: string;
+  /** How many nice steps below the process this thread runs (./arm-threads.ts, ARM_THREAD_NICE). */
+  readonly nice: number;
 }
 
 export type ArmThreadMessage = { type: 'event'; event: AgentEvent } | { type: 'done' } | { type: 'stopped' } | { type: 'error'; message: string };
@@ -39,6 +42,10 @@ if (!port) throw new Error('agent/arm-thread.ts runs in a worker thread');
 const post = (message: ArmThreadMessage): void => port.postMessage(message);
 
 const input = workerData as ArmThreadInput;
+// Linux keeps a nice value per thread, and setPriority(0, ...) sets the calling thread's (elsewhere it would set the
+// whole process's, so it is left alone there). Relative to the process's own, so a process started niced stays as
+// niced (lowering it would need privileges).
+if (input.nice > 0 && process.platform === 'linux') setPriority(0, Math.min(19, getPriority(0) + input.nice));
 const control = defaultControl();
 port.on('message', (request: ArmThreadRequest) => {
   if (request.type === 'stop') control.stop = true;

@@ -32,6 +32,15 @@ import { dreamFramesOf, RunStopped, type AgentRunOptions, type SavedProgress } f
 /** How often the parent passes a stop on to its threads. */
 const STOP_POLL_MS = 250;
 
+/**
+ * How much lower (in nice steps, per thread on Linux) an arm's thread runs than the learners'. Every arm's
+ * consolidation of game k waits for learner k, so the learners are the run's critical path; at equal shares, four
+ * threads on two cores gave the learner half a core (the protocol's first seed on both cores, 2026-12-07: 48 % of a
+ * core each), which every arm's next game then waited on. At 5 the learner took 86 % of a core and the arms shared
+ * the other (35-37 % each). Where the run computes, not what: the numbers are the same.
+ */
+export const ARM_THREAD_NICE = 5;
+
 type Part = ArmThreadInput['part'];
 type Saved = CheckpointData<AgentConfig, SavedProgress>;
 
@@ -70,7 +79,8 @@ async function runParts(parts: readonly Part[], config: AgentConfig, options: Ag
   const control = options.control ?? defaultControl();
   const native = options.backend === 'wasm' && matMulPath() === 'openblas';
   const workers = parts.map((part) => {
-    const input: ArmThreadInput = { config: partConfig(config, part), part, backend: options.backend, native, ...where(part) };
+    const nice = part === 'learners' ? 0 : ARM_THREAD_NICE;
+    const input: ArmThreadInput = { config: partConfig(config, part), part, backend: options.backend, native, nice, ...where(part) };
     return { part, worker: new Worker(new URL('./arm-thread-entry.mjs', import.meta.url), { workerData: input }) };
   });
   const stopAll = (): void => {

@@ -6,13 +6,14 @@
  * run's result again. A thread that fails ends the run with its error, naming it, instead of leaving the arms
  * waiting for a learner that will not come.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultControl, type AgentEvent } from '../../agent/events.ts';
 import type { AgentResult } from '../../agent/result.ts';
 import { RunStopped, runAgent } from '../../agent/run.ts';
+import { ARM_THREAD_NICE } from '../../agent/arm-threads.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { EventStream } from '../../core/events.ts';
 import { rlJobProgressView, rlProgress, type RlJobProgress } from '../../sweep/job-progress.ts';
@@ -31,6 +32,16 @@ const seen: AgentEvent[] = [];
 let stoppedIn: string[] = [];
 let readBackProgress = 0;
 
+/** Each of this process's threads' nice value (Linux's /proc: the 19th field of a task's stat). */
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').map((task) => {
+    const stat = readFileSync(join('/proc/self/task', task, 'stat'), 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+/** How many threads ran ARM_THREAD_NICE below the main thread, seen whenever an arm ended a game. */
+const nicedThreads: number[] = [];
+
 function watched(into: AgentEvent[]): EventStream<AgentEvent> {
   const events = new EventStream<AgentEvent>();
   events.subscribe((e) => {
@@ -43,7 +54,11 @@ describe('a run whose arms compute in threads', () => {
   beforeAll(async () => {
     await useBackend('wasm');
     reference = await runAgent(onOneThread, { backend: 'wasm' });
-    threaded = await runAgent(inThreads, { backend: 'wasm', events: watched(seen) });
+    const threadedEvents = watched(seen);
+    threadedEvents.subscribe((e) => {
+      if (e.type === 'task-end') nicedThreads.push(threadNices().filter((nice) => nice === Math.min(19, getPriority(0) + ARM_THREAD_NICE)).length);
+    });
+    threaded = await runAgent(inThreads, { backend: 'wasm', events: threadedEvents });
 
     // Ctrl-C once the second game's learner is learning: every thread stops at its next checkpoint.
     const control = defaultControl();
@@ -69,6 +84,11 @@ describe('a run whose arms compute in threads', () => {
     // The learners were trained by the run (its learner thread), not found in a cache.
     expect(threaded.learners.every((l) => l.reused === undefined)).toBe(true);
     expect(threaded.config.parallel).toBe('arms');
+  });
+
+  it('runs each arm\'s thread below the learners\' (the learners are every arm\'s critical path), and only those', () => {
+    // The three arms' threads, ARM_THREAD_NICE below this (the main) thread, while their games end.
+    expect(Math.max(...nicedThreads)).toBe(3);
   });
 
   it('shows its watchers one run: one start with its own config, every arm after every game, one end', () => {
