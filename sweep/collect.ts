@@ -9,7 +9,11 @@
  */
 import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { parseAgentConfig } from '../agent/config.ts';
 import { FOLDER_WORD, seedFolderName } from '../agent/report/protocol-folders.ts';
+import { sameRun } from '../core/config.ts';
+import { readJsonFile } from '../core/json-files.ts';
+import { configOf } from '../core/provenance.ts';
 import { kindOf } from './kinds/index.ts';
 import type { SweepJob } from './jobs.ts';
 
@@ -80,11 +84,28 @@ interface Plan {
   readonly to: string;
 }
 
+/** Where an RL job's run is collected to: `<out>/<schedule>/seed-<n>[-name]`. */
+function destination(config: Extract<SweepJob['data'], { kind: 'rl' }>['config'], out: string, name: string | undefined): string {
+  return join(out, config.schedule.name ?? 'custom-schedule', seedFolderName(config.seed, name));
+}
+
+/**
+ * Whether `out` holds the job's run, collected: its folder there (the spec entry's name, as `collectRuns` puts it)
+ * has a config.json of the run's settings (where it computed aside: `sameRun`). A protocol that outlives a
+ * session's queue is queued again with this, so the next session runs only the seeds not committed yet.
+ */
+export function collectedIn(job: SweepJob, out: string): boolean {
+  if (job.data.kind !== 'rl') return false;
+  const file = join(destination(job.data.config, out, job.collectAs), RUN_CONFIG);
+  if (!existsSync(file)) return false;
+  return sameRun(parseAgentConfig(configOf(readJsonFile(file, "a collected run's config")), file), job.data.config);
+}
+
 function plan(job: SweepJob, store: string, out: string, name: string | undefined): Plan {
   const from = join(store, ...kindOf(job.data).folder(job.data, job.hash));
   if (job.data.kind !== 'rl') return { id: job.id, outcome: 'not an RL run', from, to: from };
   const { config } = job.data;
-  const to = join(out, config.schedule.name ?? 'custom-schedule', seedFolderName(config.seed, name));
+  const to = destination(config, out, name);
   const finished = [RUN_CONFIG, ...finishedFiles(config.arms)].every((f) => existsSync(join(from, f)));
   return { id: job.id, outcome: finished ? 'collect' : 'not finished', from, to };
 }

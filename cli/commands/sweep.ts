@@ -2,11 +2,11 @@
  * `dgr sweep <spec>`, `dgr sweep status`, `dgr sweep report`: many runs as jobs of a BullMQ queue on Redis,
  * run by `dgr worker`s on any machines that reach the Redis server and a shared store (sweep/).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ARM_NAMES } from '../../core/arms.ts';
-import { collectRuns } from '../../sweep/collect.ts';
+import { collectedIn, collectRuns } from '../../sweep/collect.ts';
 import { listJobs } from '../../sweep/listing.ts';
 import { DEFAULT_QUEUE, DEFAULT_REDIS_URL, shownUrl } from '../../sweep/redis.ts';
 import { gatherResults, reportMarkdown, writeGroupResults } from '../../sweep/report.ts';
@@ -37,6 +37,7 @@ interface SweepOptions extends WhereOptions, Omit<RunOverrides, 'seed' | 'scenar
   frames?: number;
   allowManyFrames?: boolean;
   parallelArms?: boolean;
+  skipCollected?: string;
 }
 
 /** Options of experiment runs only, and of RL runs only, as the command line names them. */
@@ -53,7 +54,7 @@ function refuseOptions(opts: SweepOptions, keys: readonly (keyof SweepOptions)[]
 /** Refuses the options that shape runs beside a spec file given to be queued, which holds the runs: they would be
  *  ignored. */
 function refuseBesideSpec(opts: SweepOptions): void {
-  const placement = new Set(['redis', 'queue']);
+  const placement = new Set(['redis', 'queue', 'skipCollected']);
   // --no-parallel's default (true) is no choice.
   const given = Object.entries(opts).filter(([key, value]) => !placement.has(key) && value !== undefined && !(key === 'parallel' && value === true));
   if (given.length > 0) {
@@ -136,15 +137,23 @@ export function registerSweep(program: Command): void {
       .option('--schedule <name|file>', `RL: a named schedule (${Object.keys(SCHEDULES).join(', ')}) or a schedule JSON file (default: the preset's)`)
       .option('--frames <n>', 'RL: frames per game of a named schedule', intOption('--frames', 1000))
       .addOption(allowManyFramesOption())
-      .option('--parallel-arms', "RL: every arm of a job in a thread of its own and the games' learners in another, so one job uses every core (the same numbers)"),
+      .option('--parallel-arms', "RL: every arm of a job in a thread of its own and the games' learners in another, so one job uses every core (the same numbers)")
+      .option(
+        '--skip-collected <dir>',
+        "RL: leave out the runs that `dgr sweep collect` has put in this results tree already (their seed folder there holds the run's config), so a protocol queued again in a later session runs only what the tree lacks",
+      ),
   );
   for (const option of overrideOptions()) sweep.addOption(option);
   sweep.action(async (specPath: string | undefined, opts: SweepOptions) => {
     if (specPath && !opts.experiment && !opts.rl) refuseBesideSpec(opts);
-    const jobs = specJobs(specPath, opts);
+    const all = specJobs(specPath, opts);
+    const tree = opts.skipCollected;
+    if (tree !== undefined && !existsSync(tree)) throw new Error(`--skip-collected: ${tree} does not exist (the results tree \`dgr sweep collect --out\` wrote)`);
+    const jobs = tree === undefined ? all : all.filter((job) => !collectedIn(job, tree));
     const { added, retried, kept } = await submitJobs(opts.redis, opts.queue, jobs);
+    const skipped = tree === undefined ? '' : `, ${all.length - jobs.length} collected in ${tree} already and left out`;
     process.stdout.write(
-      `${where(opts)}: ${jobs.length} runs in the sweep: ${added} queued, ${retried} failed runs queued again, ${kept} already queued or done\n`,
+      `${where(opts)}: ${all.length} runs in the sweep: ${added} queued, ${retried} failed runs queued again, ${kept} already queued or done${skipped}\n`,
     );
   });
 

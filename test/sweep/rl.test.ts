@@ -135,6 +135,11 @@ describe('RL sweeps: dgr sweep --rl and dgr worker', () => {
 
     const again = collect();
     expect(again.stdout).toContain('0 collected, 2 already there, 1 not finished');
+    // A later session's queue (a new machine's, empty) takes only the seed the results tree lacks.
+    const later = dgrRun('sweep', spec, '--redis', redis.url, '--queue', 'later-session', '--skip-collected', out);
+    expect(later.status, later.stderr).toBe(0);
+    expect(later.stdout).toContain(`3 runs in the sweep: 1 queued, 0 failed runs queued again, 0 already queued or done, 2 collected in ${out} already and left out`);
+    expect(dgrRun('sweep', 'status', spec, '--redis', redis.url, '--queue', 'later-session').stdout).toMatch(/waiting +two-games\/gr\+none seed 3/);
     // Another run where seed 2 would go: refused, naming it, and nothing else is copied.
     const named = join(out, 'two-games', 'seed-2-other');
     mkdirSync(named, { recursive: true });

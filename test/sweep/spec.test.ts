@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../sweep/jobs.ts';
 import { parseSweepSpec, sweepJobs } from '../../sweep/spec.ts';
+import { collectedIn } from '../../sweep/collect.ts';
 import { agentPreset } from '../../agent/presets.ts';
 
 const entry = { kind: 'experiment', experiment: 'split-mnist', arms: ['gr', 'none'], seeds: '1-3', iterations: 20 };
@@ -152,6 +153,11 @@ describe('sweep specs', () => {
       .sort();
     expect(committed).toHaveLength(14);
     expect(ids).toEqual(committed);
+    // `dgr sweep --skip-collected` finds each of them in that tree, and none of today's protocol (the 15 000).
+    const earlier = [...spec('rl-orders-scholar-5000.json'), ...spec('rl-regularisers-scholar-5000.json')];
+    expect(earlier.filter((job) => collectedIn(job, results))).toHaveLength(14);
+    const today = ['rl-orders.json', 'rl-regularisers.json'].flatMap((name) => jobsOf(JSON.parse(readFileSync(join(docs, 'protocol', name), 'utf8'))));
+    expect(today.filter((job) => collectedIn(job, results))).toEqual([]);
   });
 
   it('hash an RL entry\'s arms as a set: another order is the same job, and a run queued in the preset\'s order keeps its id', () => {
