@@ -7,6 +7,9 @@ import { readJsonFile } from '../core/json-files.ts';
 import { parseSchedule } from '../env/schedule.ts';
 import { MAX_FRAMES_PER_GAME } from '../runner/frame-bound.ts';
 
+/** The command line as a result's provenance records it. */
+export const commandLine = (): string => ['dgr', ...process.argv.slice(2)].join(' ');
+
 export function backendOption(): Option {
   return new Option('--backend <name>', 'compute backend: tensorflow if installed, else wasm, else cpu')
     .choices(BACKENDS)

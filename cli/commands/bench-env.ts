@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { benchGame, type GameBench } from '../../env/bench.ts';
 import { resolveTask } from '../../env/task.ts';
 import { GAMES } from '../../env/types.ts';
+import { benchJson, benchStarted } from '../bench-json.ts';
 import { intOption } from '../options.ts';
 
 const CLOCKS = {
@@ -21,13 +22,15 @@ export function registerBenchEnv(bench: Command): void {
     .option('--steps <n>', 'environment steps timed per game and form', intOption('--steps', 1000, 100_000_000), 300_000)
     .option('--envs <n>', 'copies in the vectorised form', intOption('--envs', 1, 65_536), 256)
     .addOption(new Option('--clock <clock>', 'time by CPU time of this process or by wall time').choices(Object.keys(CLOCKS)).default('cpu'))
-    .option('--json', 'print JSON: { "games": [{ "game", "stepsPerSecond", "vectorisedStepsPerSecond", "bytesPerEnv" }] }')
+    .option('--json', 'print JSON: { "games": [{ "game", "stepsPerSecond", "vectorisedStepsPerSecond", "bytesPerEnv" }], "provenance" } (the code and machine that measured)')
     .action((options: { steps: number; envs: number; clock: keyof typeof CLOCKS; json?: boolean }) => {
+      // The games step in plain JavaScript: no engine computes.
+      const started = benchStarted('none (the games alone)');
       const games: GameBench[] = GAMES.map((game) =>
         benchGame(resolveTask(game), { steps: options.steps, numEnvs: options.envs, seed: 0, clock: CLOCKS[options.clock] }),
       );
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ games }, null, 2)}\n`);
+        process.stdout.write(benchJson({ games }, started, 2));
         return;
       }
       const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -1,5 +1,6 @@
 /** `dgr bench rl`: the RL agent's step throughput beside ../shared/bench/torch_rl_reference.py, and whole-loop frames/s. */
 import { Option, type Command } from 'commander';
+import { benchJson, benchStarted } from '../bench-json.ts';
 import { backendOption, intOption, nativeOption, startBackend } from '../options.ts';
 
 // Listed here without importing agent/ (and tfjs) at start-up; agent/bench.ts's RL_BENCHMARKS is the same list (a test checks).
@@ -12,7 +13,7 @@ export function registerBenchRl(bench: Command): void {
     .description('RL step throughput, named and sized as torch_rl_reference.py: dqn-step, act-16, distill-step, obs-vae-step, obs-replay-sample; obs-grid-vae-step (the grid VAE, same batches); and loop (a Breakout learner\'s frames/s, acting + learning)')
     .addOption(backendOption())
     .addOption(nativeOption())
-    .option('--json', 'print { backend, benchmarks: [{ name, msPerStep, stepsPerSecond }] } (loop: ms and frames per second)')
+    .option('--json', 'print { backend, benchmarks: [{ name, msPerStep, stepsPerSecond }], provenance } (loop: ms and frames per second; provenance: the code, engine and machine that measured)')
     .addOption(new Option('--only <names...>', 'run only these benchmarks').choices(NAMES))
     // The reference's own timing: 20 warm-up steps, then the median of 7 repeats of 50 steps.
     .option('--repeats <n>', 'timed repeats per benchmark (the median is reported; the reference times 7)', intOption('--repeats', 1, 1000), 7)
@@ -21,6 +22,8 @@ export function registerBenchRl(bench: Command): void {
     .action(async (opts: { backend: string; native: boolean; json?: boolean; only?: (typeof NAMES)[number][]; repeats: number; steps: number; loopFrames: number }) => {
       const backend = await startBackend(opts.backend as never, opts.native);
       const { benchRl } = await import('../../agent/bench.ts');
+      const { engineOf } = await import('../../core/engine/backend.ts');
+      const started = benchStarted(engineOf());
       const results = await benchRl({
         backend,
         repeats: opts.repeats,
@@ -30,7 +33,7 @@ export function registerBenchRl(bench: Command): void {
         onResult: opts.json ? undefined : (r) => process.stderr.write(`  ${r.name}: ${r.msPerStep.toFixed(3)} ms\n`),
       });
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ backend, benchmarks: results })}\n`);
+        process.stdout.write(benchJson({ backend, benchmarks: results }, started));
         return;
       }
       process.stdout.write(`backend: ${backend}\n${'benchmark'.padEnd(18)} ${'ms/step'.padStart(9)} ${'steps/s'.padStart(10)}\n`);

@@ -1,6 +1,7 @@
 /** `dgr bench serve`: training frames per second with and without viewers of `dgr serve` (server/bench.ts). */
 import type { Command } from 'commander';
 import type { BackendRequest } from '../../core/engine/backend-names.ts';
+import { benchJson, benchStarted } from '../bench-json.ts';
 import { backendOption, intOption } from '../options.ts';
 
 export function registerBenchServe(bench: Command): void {
@@ -18,9 +19,11 @@ export function registerBenchServe(bench: Command): void {
     .action(async (opts: { backend: string; seconds: number; rounds: number; viewers: number; slow: number; runsPage?: boolean; sideBySide?: boolean; json?: boolean }) => {
       if (opts.slow > opts.viewers) throw new Error(`--slow (${opts.slow}) cannot exceed --viewers (${opts.viewers})`);
       const { benchServe } = await import('../../server/bench.ts');
+      // The run computes in the job's worker thread, on the backend it chooses from this request.
+      const started = benchStarted(`the run's thread: backend ${opts.backend}`);
       const result = await benchServe({ ...opts, backend: opts.backend as BackendRequest, log: (line) => process.stderr.write(`${line}\n`) });
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        process.stdout.write(benchJson(result, started, 2));
         return;
       }
       const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;

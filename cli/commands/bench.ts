@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { TRAINING_BENCHMARKS, type TrainingBenchmark } from '../../core/bench/names.ts';
 import type { BenchResult } from '../../core/bench/training.ts';
+import { benchJson, benchStarted } from '../bench-json.ts';
 import { backendOption, intOption, nativeOption, startBackend } from '../options.ts';
 import { registerBenchEnv } from './bench-env.ts';
 import { registerBenchRl } from './bench-rl.ts';
@@ -23,7 +24,7 @@ export function registerBench(program: Command): void {
     )
     .addOption(backendOption())
     .addOption(nativeOption())
-    .option('--json', "print { backend, engine (e.g. 'wasm + OpenBLAS'), benchmarks: [{ name, msPerStep, stepsPerSecond }] }")
+    .option('--json', "print { backend, engine (e.g. 'wasm + OpenBLAS'), benchmarks: [{ name, msPerStep, stepsPerSecond }], provenance } (provenance: the code, engine and machine that measured)")
     .addOption(new Option('--only <names...>', 'run only these benchmarks').choices(TRAINING_BENCHMARKS))
     .option('--repeats <n>', 'timed repeats per benchmark (the median is reported)', intOption('--repeats', 1, 1000), 5)
     .option('--steps <n>', 'steps per timed repeat', intOption('--steps', 1, 10000), 10)
@@ -31,8 +32,9 @@ export function registerBench(program: Command): void {
     .action(async (opts: { backend: string; native: boolean; json?: boolean; only?: TrainingBenchmark[]; repeats: number; steps: number; profile?: boolean }) => {
       const backend = await startBackend(opts.backend as never, opts.native);
       const { benchTraining } = await import('../../core/bench/training.ts');
-      const { describeBackend } = await import('../../core/engine/backend.ts');
+      const { describeBackend, engineOf } = await import('../../core/engine/backend.ts');
       const engine = describeBackend();
+      const started = benchStarted(engineOf());
       const results = await benchTraining({
         backend,
         repeats: opts.repeats,
@@ -40,7 +42,7 @@ export function registerBench(program: Command): void {
         only: opts.only,
         onResult: opts.json ? undefined : (r) => process.stderr.write(`  ${r.name}: ${r.msPerStep.toFixed(2)} ms\n`),
       });
-      if (opts.json) process.stdout.write(`${JSON.stringify({ backend, engine, benchmarks: results })}\n`);
+      if (opts.json) process.stdout.write(benchJson({ backend, engine, benchmarks: results }, started));
       else process.stdout.write(`backend: ${engine}\n${table(results)}\n`);
       if (opts.profile) await printProfiles(opts.only ?? PROFILED);
     });

@@ -14,7 +14,7 @@ import { ensureWritableDir } from '../../core/run-folder.ts';
 import { experimentConfigs, requireSvhn, withOverrides, type RunOverrides } from '../../runner/experiment-configs.ts';
 import { checkExperimentFolder, runArm } from '../../runner/experiment-runs.ts';
 import { overrideOptions, presetOption } from '../experiment-options.ts';
-import { backendOption, distinctChoices, intOption, nativeOption, startBackend } from '../options.ts';
+import { backendOption, commandLine, distinctChoices, intOption, nativeOption, startBackend } from '../options.ts';
 import { runOutput } from '../reporters/progress.ts';
 import { sayStopped, stoppableRun } from '../stop-signals.ts';
 
@@ -98,12 +98,12 @@ export function registerExperiment(program: Command): void {
       checkExperimentFolder(out, configs);
       const backend = await startBackend(opts.backend as never, opts.native);
       const seeds = Array.from({ length: opts.seeds }, (_, k) => configs[0].seed + k);
-      const commandLine = ['dgr', ...process.argv.slice(2)].join(' ');
+      const runCommand = commandLine();
       const summary: ResultFile[] = [];
       // Ctrl-C (or SIGTERM) asks the arm running to stop after its task with a checkpoint; a second one quits at once.
       const stopped = await stoppableRun(async (shouldStop) => {
         for (const config of configs) {
-          const result = await runArm(config, seeds, backend, join(out, config.arm), commandLine, { ...runOutput(), shouldStop });
+          const result = await runArm(config, seeds, backend, join(out, config.arm), runCommand, { ...runOutput(), shouldStop });
           if (result === 'stopped') return true;
           summary.push(result);
         }

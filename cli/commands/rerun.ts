@@ -17,7 +17,7 @@ import { parseResultFile, type ResultFile } from '../../core/results.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkExperimentFolder, runArm } from '../../runner/experiment-runs.ts';
 import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
-import { intOption, nativeOption, startBackend } from '../options.ts';
+import { commandLine, intOption, nativeOption, startBackend } from '../options.ts';
 import { runOutput } from '../reporters/progress.ts';
 import { timestamp } from './experiment.ts';
 
@@ -87,7 +87,7 @@ function compareRerun(file: Numbers, rerun: unknown, entry: number | null): Comp
 
 /** Runs the file's settings over its seeds into `out`; returns the rerun's result file and where it is. */
 async function rerun(path: string, target: Rerunnable, seeds: readonly number[], out: string, opts: RerunOptions): Promise<{ result: unknown; written: string }> {
-  const command = ['dgr', ...process.argv.slice(2)].join(' ');
+  const command = commandLine();
   const request = backendOf(path, target.file.backend);
   if (target.kind === 'classification') {
     const config = target.file.config;

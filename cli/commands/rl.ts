@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import { ADDED_SETTINGS, AGENT_ARM_DESCRIPTIONS, AGENT_ARMS, DREAM_KEEPS, parseAgentConfig, type DreamKeep, type AgentArm, type AgentConfig } from '../../agent/config.ts';
 import { AGENT_PRESETS, agentPreset, describePreset, labelPreset, SCHEDULES, type AgentPresetName } from '../../agent/presets.ts';
 import { configOf } from '../../core/provenance.ts';
-import { allowManyFramesOption, backendOption, distinctChoices, intOption, nativeOption, numberOption, requireSaneFrames, rlParallel, scheduleFrom, startBackend } from '../options.ts';
+import { allowManyFramesOption, backendOption, commandLine, distinctChoices, intOption, nativeOption, numberOption, requireSaneFrames, rlParallel, scheduleFrom, startBackend } from '../options.ts';
 import { readJsonFile } from '../../core/json-files.ts';
 import { ensureWritableDir } from '../../core/run-folder.ts';
 import { checkRunFolder, runSeeds } from '../../runner/rl-runs.ts';
@@ -127,7 +127,7 @@ export function registerRl(program: Command): void {
       checkRunFolder(out, config);
       const backend = await startBackend(opts.backend as never, opts.native);
       const seeds = Array.from({ length: opts.seeds }, (_, k) => config.seed + k);
-      const command = ['dgr', ...process.argv.slice(2)].join(' ');
+      const command = commandLine();
       // Ctrl-C (or SIGTERM) asks the run to stop at its next step with a checkpoint (of its learner mid-game, if it
       // is learning); a second one ends the process at once.
       const files = await stoppableRun((shouldStop) => runSeeds(config, seeds, backend, out, command, { ...runOutput(), shouldStop, learnerCache: opts.learnerCache }));

@@ -18,7 +18,6 @@ import { beyondLoopback, servedAddresses, viewerUrl } from '../../server/origins
 import { ReplayJob } from '../../server/replay.ts';
 import { startRunsServer } from '../../server/runs-server.ts';
 import { startServer } from '../../server/server.ts';
-import { intOption } from '../options.ts';
 import { readJsonFile } from '../../core/json-files.ts';
 import { ensureWritableDir, lockRunFolder } from '../../core/run-folder.ts';
 import { checkRunFolder } from '../../runner/rl-runs.ts';
@@ -27,7 +26,7 @@ import { ARM_NAMES } from '../../core/arms.ts';
 import { requireSvhn } from '../../runner/experiment-configs.ts';
 import { checkExperimentFolder } from '../../runner/experiment-runs.ts';
 import { overrideOptions } from '../experiment-options.ts';
-import { allowManyFramesOption, backendOption, distinctChoices, nativeOption, nativeWanted } from '../options.ts';
+import { allowManyFramesOption, backendOption, commandLine, distinctChoices, intOption, nativeOption, nativeWanted } from '../options.ts';
 import { quitAtOnce } from '../stop-signals.ts';
 import { configsFor, timestamp, type ExperimentOptions } from './experiment.ts';
 import { rlConfigFrom } from './rl.ts';
@@ -146,7 +145,6 @@ async function serveRuns(opts: ServeOptions): Promise<void> {
 }
 
 /** The command line that started the server, as its runs' provenance records it. */
-const commandLine = (): string => ['dgr', ...process.argv.slice(2)].join(' ');
 
 export function registerServe(program: Command): void {
   const serve = program

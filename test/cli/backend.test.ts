@@ -5,10 +5,12 @@
  * run on OpenBLAS (and how to get it when they do not).
  */
 import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chooseBackend, type BackendName } from '../../core/engine/backend.ts';
 import { loadOpenBlas, OPENBLAS_MISSING } from '../../core/engine/openblas.ts';
+import { provenanceSchema } from '../../core/provenance.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -63,6 +65,19 @@ describe('backend selection', () => {
     const expected = 'addon' in loadOpenBlas() ? 'dgr: backend wasm + OpenBLAS\n' : `dgr: backend wasm (${OPENBLAS_MISSING})\n`;
     expect(r.stderr).toContain(expected);
     expect(OPENBLAS_MISSING).toBe('OpenBLAS not found: apt-get install libopenblas-dev, then npm rebuild');
+  });
+
+  it('--json carries the provenance a result file does: the code, the engine path and the machine that measured, the command and when', () => {
+    const r = bench(['--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { benchmarks: { name: string }[]; provenance: unknown };
+    expect(out.benchmarks.map((b) => b.name)).toEqual(['replay-sample']);
+    const provenance = provenanceSchema.parse(out.provenance);
+    expect(provenance.command).toBe('dgr bench --only replay-sample --repeats 1 --steps 1 --json');
+    expect(provenance.engine).toMatch('addon' in loadOpenBlas() ? /^wasm \+ OpenBLAS/ : /^wasm$/);
+    expect(provenance.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(provenance.cpu).toMatchObject({ cores: cpus().length });
+    expect(Date.parse(provenance.ended as string)).toBeGreaterThanOrEqual(Date.parse(provenance.started as string));
   });
 
   it('--no-native and DGR_NATIVE=0 turn it off and say so; another DGR_NATIVE is a one-line error', () => {
