@@ -9,7 +9,7 @@
  */
 import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { parseAgentConfig } from '../agent/config.ts';
+import { parseAgentConfig, type AgentConfig } from '../agent/config.ts';
 import { FOLDER_WORD, seedFolderName } from '../agent/report/protocol-folders.ts';
 import { sameRun } from '../core/config.ts';
 import { readJsonFile } from '../core/json-files.ts';
@@ -85,7 +85,7 @@ interface Plan {
 }
 
 /** Where an RL job's run is collected to: `<out>/<schedule>/seed-<n>[-name]`. */
-function destination(config: Extract<SweepJob['data'], { kind: 'rl' }>['config'], out: string, name: string | undefined): string {
+function destination(config: AgentConfig, out: string, name: string | undefined): string {
   return join(out, config.schedule.name ?? 'custom-schedule', seedFolderName(config.seed, name));
 }
 
