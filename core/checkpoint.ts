@@ -2,7 +2,8 @@
  * Checkpoints: a directory holding `checkpoint.json` (the run's config, where the run stands, the results so
  * far and an index of the arrays) and `tensors.bin` (every array back to back, float32 or uint8 as it was
  * given). Written to temporary names and renamed, so a run killed mid-write leaves the previous checkpoint
- * intact. One SHA-256 covers the whole checkpoint — config, progress, array index and bytes — so an edited
+ * intact; one killed between the two renames leaves the new tensors under their name and the new manifest under
+ * its temporary one, which a reader then takes (./checkpoint.ts `manifestOf`). One SHA-256 covers the whole checkpoint — config, progress, array index and bytes — so an edited
  * accuracy row or task index is refused like a flipped byte. A checkpoint of another config is a clear error.
  *
  * The format knows nothing of what is being trained: the caller passes how to parse its config (and its
@@ -125,11 +126,23 @@ export function publishCheckpoint<C, P>(dir: string, data: CheckpointData<C, P>)
 }
 
 export function hasCheckpoint(dir: string): boolean {
-  return existsSync(join(dir, 'checkpoint.json'));
+  return existsSync(join(dir, 'checkpoint.json')) || cutBetweenRenames(dir);
 }
 
+/**
+ * A save renames its tensors, then its manifest. Only between the two is `checkpoint.json.tmp` there without
+ * `tensors.bin.tmp`: the save was killed there (or is there now), and that manifest is the one `tensors.bin`
+ * belongs to. Read, never renamed here: a writer still between its renames must find its file where it left it.
+ */
+function cutBetweenRenames(dir: string): boolean {
+  return existsSync(join(dir, 'checkpoint.json.tmp')) && !existsSync(join(dir, 'tensors.bin.tmp'));
+}
+
+/** The manifest that belongs to the folder's `tensors.bin`: its own, or a save's cut between its renames. */
+const manifestOf = (dir: string): string => join(dir, cutBetweenRenames(dir) ? 'checkpoint.json.tmp' : 'checkpoint.json');
+
 export function loadCheckpoint<C, P>(dir: string, reader: CheckpointReader<C, P>): CheckpointData<C, P> {
-  const manifestPath = join(dir, 'checkpoint.json');
+  const manifestPath = manifestOf(dir);
   const blobPath = join(dir, 'tensors.bin');
   let raw: unknown;
   try {
