@@ -2,7 +2,8 @@
  * The RL domain's learner phase (./run.ts): before the arms consolidate game k, a short-term double DQN learns it
  * from scratch (./learner.ts). It does not depend on the arm, so every arm consolidates the same learner and a
  * comparison of arms costs one set of learners; with a learner cache (./learner-cache.ts) it is loaded instead of
- * trained. A run asked to stop mid-game checkpoints the learner where it stands (./learner-state.ts).
+ * trained. A run asked to stop mid-game checkpoints the learner where it stands (./learner-state.ts), and a run
+ * with a checkpoint folder also checkpoints it every few minutes, so a killed one loses minutes of a game.
  */
 import { saveCheckpoint } from '../core/checkpoint.ts';
 import { engineOf } from '../core/engine/backend.ts';
@@ -74,6 +75,14 @@ async function pollPause(run: Run): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, AWAIT_POLL_MS));
 }
 
+/**
+ * How often a learner in the middle of its game is checkpointed (when the run has a checkpoint folder). A killed
+ * process (a session's end, an out-of-memory kill) leaves no stop checkpoint: without these it lost the whole
+ * game's learner, 30-40 min of a 500k-frame game on a slow machine (issue 30's protocol, 2026-12-07). A save
+ * copies and writes the replay buffer (140 MB at 100k transitions, about a second), so every 5 min costs under 1 %.
+ */
+export const LEARNER_CHECKPOINT_SECONDS = 300;
+
 /** Game k's short-term learner trained here (from where a stopped one left off), then evaluated greedily. */
 async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
   const { config, schedule } = run;
@@ -85,6 +94,10 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
   // A learner resumed mid-game goes on from its saved frame: the rate for the ETA counts frames played since.
   const firstFrame = run.learnerInProgress?.frame ?? 0;
   let lastReport = { at: started, frame: 0 };
+  const every = (run.options.learnerCheckpointSeconds ?? LEARNER_CHECKPOINT_SECONDS) * 1000;
+  let lastCheckpoint = started;
+  const inGame = { task: k, learned: false, studentsDone: 0 };
+  const checkpointDir = run.options.checkpointDir;
   const outcome = await learnGame(
     { task, frames, settings: config.learner, evaluation: config.evaluation, keepObservations: config.scholar.observations },
     run.root.fork(`game ${k} learner`),
@@ -111,12 +124,21 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
         });
       },
       stopRequested: () => watcher.stopRequested(),
+      ...(checkpointDir && {
+        checkpoint: {
+          due: () => performance.now() - lastCheckpoint >= every,
+          save: (state) => {
+            saveCheckpoint(checkpointDir, checkpointOf(run, inGame, state));
+            lastCheckpoint = performance.now();
+          },
+        },
+      }),
     },
     run.learnerInProgress,
   );
   if (outcome.stopped) {
     // Ctrl-C mid-game: checkpoint the learner where it stands, so the next start goes on from this frame.
-    if (run.options.checkpointDir) saveCheckpoint(run.options.checkpointDir, checkpointOf(run, { task: k, learned: false, studentsDone: 0 }, outcome.state));
+    if (checkpointDir) saveCheckpoint(checkpointDir, checkpointOf(run, inGame, outcome.state));
     throw new RunStopped(run.phasesDone);
   }
   const { learned } = outcome;

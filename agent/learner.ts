@@ -37,6 +37,9 @@ export interface LearnerHooks {
   readonly onEvaluation?: (frame: number, score: number) => void;
   /** Asked after each vector step: true stops the learner, which hands back its state to resume from. */
   readonly stopRequested?: () => boolean;
+  /** Asked after each vector step: when `due()`, the learner's state is handed to `save` and the game goes on (a
+   *  periodic checkpoint, so a killed process loses minutes of a game, not the game). */
+  readonly checkpoint?: { readonly due: () => boolean; readonly save: (state: LearnerState) => void };
 }
 
 export interface LearnerRun {
@@ -162,8 +165,10 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
       qValues: qValues.subarray(0, ACTION_COUNT),
     });
     if (wait) await wait;
+    const capture = (): LearnerState => captureLearner({ online, target, buffer, env }, { explore: explore.state(), sampling: sampling.state() }, { frame, updates, tdLoss, nextEvaluation, recentReturns });
+    if (hooks.checkpoint?.due()) hooks.checkpoint.save(capture());
     if (hooks.stopRequested?.()) {
-      const state = captureLearner({ online, target, buffer, env }, { explore: explore.state(), sampling: sampling.state() }, { frame, updates, tdLoss, nextEvaluation, recentReturns });
+      const state = capture();
       online.dispose();
       target.dispose();
       return { stopped: true, state };

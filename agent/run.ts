@@ -54,6 +54,9 @@ export interface AgentRunOptions {
   readonly control?: AgentControl;
   /** Write a checkpoint here after every phase, and resume from it when one exists. */
   readonly checkpointDir?: string;
+  /** With a checkpoint folder: checkpoint a learner in the middle of its game this often (default
+   *  ./learner-phase.ts LEARNER_CHECKPOINT_SECONDS; 0: after every vector step, a test's setting). */
+  readonly learnerCheckpointSeconds?: number;
   /** Stop after this many phases (a test's stand-in for a killed run). */
   readonly stopAfterPhases?: number;
   /** A folder of learners kept for reuse (./learner-cache.ts): a learner found there is loaded instead of trained,

@@ -3,7 +3,7 @@
  * replay buffer, generators, env, counters), and started again it goes on from that frame to exactly the result
  * of a run never stopped.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,5 +63,44 @@ describe('a run stopped during a learner phase', () => {
 
   it('ends with exactly the result of a run never stopped', () => {
     expect(numbers(resumed)).toEqual(numbers(uninterrupted));
+  });
+});
+
+/**
+ * A process killed in the middle of a learner phase (a session's end) gets no stop to checkpoint on: the run's
+ * periodic learner checkpoints are what it leaves. The checkpoint folder copied as it stands mid-game is exactly
+ * what a SIGKILL at that moment leaves on disk; started from that copy, the run ends as if never killed.
+ */
+describe('a run killed during a learner phase', () => {
+  const live = mkdtempSync(join(tmpdir(), 'dgr-rl-killed-'));
+  const left = mkdtempSync(join(tmpdir(), 'dgr-rl-killed-left-'));
+  let checkpointed: AgentResult;
+  let fromKill: AgentResult;
+  let leftProgress: typeof savedProgress | null = null;
+  let uninterruptedRun: AgentResult;
+
+  beforeAll(async () => {
+    await useBackend('wasm');
+    uninterruptedRun = uninterrupted ?? (await runAgent(config, { backend: 'wasm' }));
+    const events = new EventStream<AgentEvent>();
+    events.subscribe((e) => {
+      if (leftProgress || e.type !== 'progress' || e.phase !== 'learn' || e.task !== 1 || e.frame <= config.schedule.tasks[0].steps + 800) return;
+      cpSync(live, left, { recursive: true });
+      leftProgress = JSON.parse(readFileSync(join(left, 'checkpoint.json'), 'utf8')).progress;
+    });
+    checkpointed = await runAgent(config, { backend: 'wasm', checkpointDir: live, learnerCheckpointSeconds: 0, events });
+    fromKill = await runAgent(config, { backend: 'wasm', checkpointDir: left });
+  }, 900_000);
+  afterAll(() => [live, left].forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('leaves a checkpoint of the learner in the middle of its game', () => {
+    expect(leftProgress?.position).toMatchObject({ game: 1, learned: false });
+    expect(leftProgress?.learner?.frame).toBeGreaterThan(800);
+    expect(leftProgress?.learner?.frame).toBeLessThan(config.schedule.tasks[1].steps);
+  });
+
+  it('computes the same numbers while checkpointing, and from the checkpoint it left', () => {
+    expect(numbers(checkpointed)).toEqual(numbers(uninterruptedRun));
+    expect(numbers(fromKill)).toEqual(numbers(uninterruptedRun));
   });
 });
