@@ -68,6 +68,13 @@ export interface Learned {
  *  100 episodes; its published curves are these ε-greedy training returns, so the learner reports the same. */
 export const TRAINING_RETURN_EPISODES = 100;
 
+/** Read the TD loss back every this many updates: a read waits for the engine to finish the step (dataSync), so
+ *  reading each one would stall the loop for a number that is only shown. */
+const TD_LOSS_READ_EVERY = 50;
+
+/** Report progress every this many vector steps (1024 frames at 16 copies: a few a second at MinAtar's speeds). */
+const PROGRESS_EVERY_STEPS = 64;
+
 /** A learner either finishes its game or is stopped in the middle of it, with everything needed to go on. */
 export type LearnerOutcome = { readonly stopped: false; readonly learned: Learned } | { readonly stopped: true; readonly state: LearnerState };
 
@@ -145,7 +152,7 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
       const loss = tdUpdate(online, target, buffer.sample(settings.batchSize, sampling), settings);
       updates++;
       if (updates % settings.targetUpdateEvery === 0) freeze({ solver: online, generator: null }, { solver: target, generator: null });
-      if (updates % 50 === 0) tdLoss = loss.dataSync()[0];
+      if (updates % TD_LOSS_READ_EVERY === 0) tdLoss = loss.dataSync()[0];
       loss.dispose();
     }
 
@@ -154,7 +161,7 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
       if (hooks.onEvaluation) hooks.onEvaluation(frame, await evaluateGreedy(online, task, run.evaluation.episodes, run.evaluation.maxSteps, rng.fork(`evaluation ${frame}`).int(2 ** 31)));
       nextEvaluation += run.evaluation.every;
     }
-    if ((frame / n) % 64 === 0) hooks.onProgress?.({ frame, epsilon, tdLoss });
+    if ((frame / n) % PROGRESS_EVERY_STEPS === 0) hooks.onProgress?.({ frame, epsilon, tdLoss });
     const wait = hooks.onStep?.({
       frame,
       step: env.frames[0],
