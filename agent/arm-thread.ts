@@ -13,8 +13,8 @@ import { defaultControl, type AgentEvent } from './events.ts';
 
 export interface ArmThreadInput {
   readonly config: AgentConfig;
-  /** The learners, or the arm this thread runs. */
-  readonly part: 'learners' | AgentArm;
+  /** The learners, the later games' learners trained ahead of them, or the arm this thread runs. */
+  readonly part: 'learners' | 'learners-ahead' | AgentArm;
   readonly backend: BackendName;
   readonly native: boolean;
   readonly checkpointDir: string;
@@ -26,12 +26,14 @@ export interface ArmThreadInput {
 export type ArmThreadMessage = { type: 'event'; event: AgentEvent } | { type: 'done' } | { type: 'stopped' } | { type: 'error'; message: string };
 export type ArmThreadRequest = { type: 'stop' };
 
-/** What of a part's events the whole run's watchers see: the learner thread's learning, each arm's consolidation
+/** What of a part's events the whole run's watchers see: the learner threads' learning, each arm's consolidation
  *  and rows. An arm's own learner phases only load from the cache, and frames stay in the thread (a viewer
  *  watches a run on one thread). */
 export function forwarded(part: ArmThreadInput['part'], event: AgentEvent): boolean {
   if (event.type === 'frame' || event.type === 'arm-frames' || event.type === 'end') return false;
   if (part === 'learners') return event.type !== 'curve' || event.arm === null;
+  // Training ahead: where it is; its learners' curves are the learner thread's to show once it loads them.
+  if (part === 'learners-ahead') return event.type === 'progress' || event.type === 'error';
   if (event.type === 'progress') return event.phase !== 'learn';
   if (event.type === 'curve') return event.arm !== null;
   return event.type === 'task-end' || event.type === 'error';
@@ -60,7 +62,7 @@ try {
     if (event.type !== 'subscriber-error' && forwarded(input.part, event)) post({ type: 'event', event });
   });
   const options = { backend: input.backend, events, control, checkpointDir: input.checkpointDir, learnerCache: input.learnerCache };
-  if (input.part === 'learners') await runLearners(input.config, options);
+  if (input.part === 'learners' || input.part === 'learners-ahead') await runLearners(input.config, { ...options, learnersAhead: input.part === 'learners-ahead' });
   else await runAgent({ ...input.config, arms: [input.part], parallel: false }, { ...options, awaitLearners: true });
   post({ type: 'done' });
 } catch (error) {

@@ -2,7 +2,9 @@
  * A run whose arms compute side by side (config.parallel 'arms'): one worker thread trains the games' short-term
  * learners into a learner cache, and one thread per arm runs that arm alone (./run.ts), loading each game's
  * learner from the cache as soon as it is there. A wasm engine computes on one core, so on two cores the learner
- * of game k+1 and the arms' consolidations of game k run at once.
+ * of game k+1 and the arms' consolidations of game k run at once. While the first game's learner trains, the arms
+ * have nothing to do: a second learner thread trains a later game's learner meanwhile ("learners-ahead",
+ * ./learner-phase.ts learnAhead), so the learners end one game's time sooner.
  *
  * Where the run computes, not what: arms never share a random stream (each forks its own by name,
  * core/engine/random.ts) and every arm consolidates the same learner (./learner-cache.ts), so an arm's thread
@@ -45,7 +47,9 @@ type Part = ArmThreadInput['part'];
 type Saved = CheckpointData<AgentConfig, SavedProgress>;
 
 /** What each part's thread runs: the whole config for the learners, the arm alone for an arm (on its thread). */
-const partConfig = (config: AgentConfig, part: Part): AgentConfig => ({ ...config, ...(part === 'learners' ? {} : { arms: [part] }), parallel: false });
+const partConfig = (config: AgentConfig, part: Part): AgentConfig => ({ ...config, ...(isLearners(part) ? {} : { arms: [part] }), parallel: false });
+
+const isLearners = (part: Part): part is 'learners' | 'learners-ahead' => part === 'learners' || part === 'learners-ahead';
 
 export async function runArmsInThreads(config: AgentConfig, options: AgentRunOptions): Promise<AgentResult> {
   const started = performance.now();
@@ -54,10 +58,12 @@ export async function runArmsInThreads(config: AgentConfig, options: AgentRunOpt
   const folder = (part: Part): string => join(threads, part);
   const events = options.events ?? new EventStream<AgentEvent>();
   try {
+    const ahead: Part[] = config.schedule.tasks.length > 1 ? ['learners-ahead'] : [];
     const parts: Part[] = ['learners', ...config.arms];
     const cache = options.learnerCache ?? join(threads, 'learner-cache');
-    await runParts(parts, config, options, events, (part) => ({ checkpointDir: folder(part), learnerCache: cache }));
-    const saved = mergedCheckpoint(config, parts.map((part) => loadCheckpoint<AgentConfig, SavedProgress>(folder(part), { parseConfig: parseAgentConfig, expected: partConfig(config, part), same: sameRun })));
+    await runParts([...parts, ...ahead], config, options, events, (part) => ({ checkpointDir: folder(part), learnerCache: cache }));
+    const load = (part: Part): Saved => loadCheckpoint<AgentConfig, SavedProgress>(folder(part), { parseConfig: parseAgentConfig, expected: partConfig(config, part), same: sameRun });
+    const saved = mergedCheckpoint(config, parts.map(load), ahead.length > 0 ? load('learners-ahead') : null);
     if (options.checkpointDir) {
       saveCheckpoint(options.checkpointDir, saved);
       rmSync(threads, { recursive: true, force: true });
@@ -79,7 +85,7 @@ async function runParts(parts: readonly Part[], config: AgentConfig, options: Ag
   const control = options.control ?? defaultControl();
   const native = options.backend === 'wasm' && matMulPath() === 'openblas';
   const workers = parts.map((part) => {
-    const nice = part === 'learners' ? 0 : ARM_THREAD_NICE;
+    const nice = isLearners(part) ? 0 : ARM_THREAD_NICE;
     const input: ArmThreadInput = { config: partConfig(config, part), part, backend: options.backend, native, nice, ...where(part) };
     return { part, worker: new Worker(new URL('./arm-thread-entry.mjs', import.meta.url), { workerData: input }) };
   });
@@ -107,7 +113,7 @@ async function runParts(parts: readonly Part[], config: AgentConfig, options: Ag
 /** A part's thread to its end: its events forwarded as the whole run's, then done or stopped; an error, or an
  *  exit without either, rejects naming the part. */
 function partEnd(part: Part, worker: Worker, events: EventStream<AgentEvent>, whole: AgentConfig): Promise<'done' | 'stopped'> {
-  const name = part === 'learners' ? 'the learner thread' : `arm ${part}'s thread`;
+  const name = part === 'learners' ? 'the learner thread' : part === 'learners-ahead' ? 'the thread training learners ahead' : `arm ${part}'s thread`;
   return new Promise((resolve, reject) => {
     let ended = false;
     worker.on('message', (message: ArmThreadMessage) => {
@@ -135,15 +141,18 @@ function asWholeRun(event: AgentEvent, whole: AgentConfig, part: Part): AgentEve
 /**
  * The run's checkpoint at its end, from its parts' (the learners first, then each arm's): the learners' record with
  * each arm's rows and the arms' consolidation time summed, every arm's arrays (each named by its arm; the audit
- * frames are the same in every part), and the longest part's seconds, which include its waits.
+ * frames are the same in every part), and the longest part's seconds, which include its waits. A learner the
+ * thread ahead trained is the run's own, not one reused from a cache, though the learner thread loaded it there.
  */
-function mergedCheckpoint(config: AgentConfig, [learners, ...arms]: readonly Saved[]): Saved {
+function mergedCheckpoint(config: AgentConfig, [learners, ...arms]: readonly Saved[], ahead: Saved | null): Saved {
+  const trainedAhead = ahead?.progress.record.learners ?? [];
   const record: RunRecord = {
     ...learners.progress.record,
+    learners: learners.progress.record.learners.map((l) => trainedAhead.find((a) => a.game === l.game) ?? l),
     arms: Object.fromEntries(config.arms.map((arm, i) => [arm, arms[i].progress.record.arms[arm]])) as RunRecord['arms'],
     consolidationSeconds: arms.reduce((sum, a) => sum + a.progress.record.consolidationSeconds, 0),
   };
   const arrays: Record<string, CheckpointArray[]> = Object.assign({}, ...arms.map((a) => a.arrays));
-  const seconds = Math.max(...[learners, ...arms].map((p) => p.progress.seconds));
+  const seconds = Math.max(...[learners, ...arms, ...(ahead ? [ahead] : [])].map((p) => p.progress.seconds));
   return { config, progress: { position: { game: config.schedule.tasks.length, learned: false, armsDone: 0 }, record, seconds }, arrays };
 }

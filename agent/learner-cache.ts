@@ -70,6 +70,9 @@ function entryDir(cache: string, key: LearnerKey): string {
   return join(cache, `seed-${key.seed}-game-${key.game}-${digest}`);
 }
 
+/** Whether the cache holds `key`'s learner (without reading it). */
+export const hasLearner = (cache: string, key: LearnerKey): boolean => hasCheckpoint(entryDir(cache, key));
+
 /** The cached learner of `key`, or null when the cache has none. A damaged entry is an error naming it. */
 export function loadLearner(cache: string, key: LearnerKey): CachedLearner | null {
   const dir = entryDir(cache, key);

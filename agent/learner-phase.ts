@@ -11,7 +11,7 @@ import type { Rng } from '../core/engine/random.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { greedyScore, normalisedError, normalisedScore } from './evaluate.ts';
 import { learnGame } from './learner.ts';
-import { claimLearner, learnerKey, loadLearner, saveLearner, type CachedLearner, type LearnerKey } from './learner-cache.ts';
+import { claimLearner, hasLearner, learnerKey, loadLearner, saveLearner, type CachedLearner, type LearnerKey } from './learner-cache.ts';
 import { checkpointOf, RunStopped, type Run } from './run.ts';
 import { Watcher } from './watch.ts';
 
@@ -19,6 +19,7 @@ import { Watcher } from './watch.ts';
 export async function learnPhase(run: Run, k: number): Promise<void> {
   const { schedule, options } = run;
   const cache = options.learnerCache;
+  if (options.learnersAhead && cache) return learnAhead(run, k, cache);
   const key = cache ? learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, engineOf()) : null;
   const learner = !cache || !key ? await trainLearner(run, k) : options.awaitLearners ? replayLearnerCurve(run, k, await awaitLearner(cache, key, run)) : await sharedLearner(run, k, cache, key);
   run.learnerInProgress = null;
@@ -27,6 +28,34 @@ export async function learnPhase(run: Run, k: number): Promise<void> {
   run.record.frames += schedule.tasks[k].steps;
   run.learned = { network: learner.network, observations: learner.observations };
   run.auditFrames[k] = sampleFrames(learner.observations, run.config.audit.frames, run.root.fork(`game ${k} audit frames`));
+}
+
+/**
+ * Game k's learner trained ahead of the run's learner thread (./arm-threads.ts): while that thread trains game 1's,
+ * on which every arm waits, this one trains a later game's on the other core, into the cache where the learner
+ * thread then finds it. A game the learner thread starts on, or that the cache holds or another run has claimed,
+ * is left alone; what is trained here is recorded here (the learner thread loads it as reused; the threads' merge
+ * says it was the run's own).
+ */
+async function learnAhead(run: Run, k: number, cache: string): Promise<void> {
+  const { schedule } = run;
+  run.record.frames = schedule.tasks.slice(0, k).reduce((sum, t) => sum + t.steps, 0);
+  // A learner stopped mid-game goes on only in its own game's phase.
+  if (run.learnerInProgress && run.start.task !== k) run.learnerInProgress = null;
+  const key = learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, engineOf());
+  if (k === 0 || hasLearner(cache, key)) return;
+  const claimed = claimLearner(cache, key);
+  if (!('claim' in claimed)) return;
+  try {
+    if (hasLearner(cache, key)) return;
+    const learner = await trainLearner(run, k);
+    saveLearner(cache, key, learner);
+    learner.network.dispose();
+    run.record.learners.push(learner.record);
+  } finally {
+    run.learnerInProgress = null;
+    claimed.claim.release();
+  }
 }
 
 /** How often a run whose learners another thread or run trains looks for the next one in the cache. */

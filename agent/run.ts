@@ -65,6 +65,9 @@ export interface AgentRunOptions {
   /** Wait for each learner to appear in the learner cache instead of training it: another thread trains them
    *  (./arm-threads.ts). */
   readonly awaitLearners?: boolean;
+  /** With runLearners and a learner cache: train only the later games' learners nobody has cached or claimed,
+   *  ahead of the learner thread (./learner-phase.ts learnAhead). */
+  readonly learnersAhead?: boolean;
 }
 
 /** What an RL run holds between the loop's steps. */
@@ -109,7 +112,10 @@ export async function runAgent(config: AgentConfig, options: AgentRunOptions): P
 /** The games' short-term learners alone, each trained into the learner cache (the learner thread of a run whose
  *  arms compute in threads, ./arm-threads.ts); checkpointed after each, as a run is. */
 export async function runLearners(config: AgentConfig, options: AgentRunOptions & { readonly learnerCache: string }): Promise<void> {
-  await runLoop(config, options, []);
+  const run = await runLoop(config, options, []);
+  // A learner thread ends before the run's arms do: it says so, or its last report would stand as where it is.
+  const { totalSteps, tasks } = run.schedule;
+  run.events.emit({ type: 'progress', kind: 'rl', task: tasks.length - 1, phase: 'done', frame: run.record.frames, totalFrames: totalSteps, framesPerSecond: 0, epsilon: null, tdLoss: null, consolidationLoss: null, etaSeconds: null });
 }
 
 /** The loop over the games for these arms (none: the learners alone), from the checkpoint when there is one. */

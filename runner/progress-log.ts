@@ -29,11 +29,13 @@ export interface ProgressReporter {
 }
 
 /** A progress event in words: the log's line, the live line's text, and which tenth of the work it falls in
- *  (a log line is written when that changes; null: never). */
+ *  (a log line is written when that changes for its thread; null: never). */
 interface ProgressWords {
   readonly line: string;
   readonly live: string;
   readonly tenth: number | null;
+  /** The thread it comes from in a run whose arms compute in threads (the two learner threads report at once). */
+  readonly part?: string;
 }
 
 /** What the log makes of one event: lines to write, and a progress report. */
@@ -117,7 +119,7 @@ function rlWords(start: Extract<AgentEvent, { type: 'start' }>, seconds: () => n
       ` · ${duration(seconds())}` +
       (e.etaSeconds === null ? '' : ` · ETA ${duration(e.etaSeconds)}`);
     const tenth = e.phase === 'learn' ? Math.floor((10 * inGame) / Math.max(1, frames[e.task])) + 10 * e.task : null;
-    return { line, live: line, tenth };
+    return { line, live: line, tenth, part: e.part };
   };
   return {
     start: [...resume, `${games.join(' → ')}; reference (random/scripted): ${references}`],
@@ -141,7 +143,7 @@ function rlWords(start: Extract<AgentEvent, { type: 'start' }>, seconds: () => n
 export function progressLog(label: string, out: NodeJS.WritableStream = process.stderr, live?: LiveLine): ProgressReporter {
   // The run's kind's words, once its start has said which kind it is.
   let words: { kind: 'rl'; words: KindWords<AgentEvent> } | { kind: 'classification'; words: KindWords<ClassificationEvent> } | null = null;
-  let lastTenth: number | null = null;
+  const lastTenth = new Map<string | undefined, number>();
   const started = performance.now();
   const seconds = (): number => (performance.now() - started) / 1000;
   const say = (line: string): void => {
@@ -150,8 +152,8 @@ export function progressLog(label: string, out: NodeJS.WritableStream = process.
   };
   const progress = (p: ProgressWords): void => {
     if (live) return live.show(`${label}: ${p.live}`);
-    if (p.tenth === null || p.tenth === lastTenth) return;
-    lastTenth = p.tenth;
+    if (p.tenth === null || p.tenth === lastTenth.get(p.part)) return;
+    lastTenth.set(p.part, p.tenth);
     say(p.line);
   };
   const subscriber: Subscriber<AnyRunEvent> = (e) => {

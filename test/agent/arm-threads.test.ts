@@ -30,6 +30,7 @@ let resumed: AgentResult;
 let readBack: AgentResult;
 const seen: AgentEvent[] = [];
 let stoppedIn: string[] = [];
+let learnersStoppedAt: { position: { game: number; learned: boolean }; learner?: { frame: number } }[] = [];
 let readBackProgress = 0;
 
 /** Each of this process's threads' nice value (Linux's /proc: the 19th field of a task's stat). */
@@ -60,14 +61,17 @@ describe('a run whose arms compute in threads', () => {
     });
     threaded = await runAgent(inThreads, { backend: 'wasm', events: threadedEvents });
 
-    // Ctrl-C once the second game's learner is learning: every thread stops at its next checkpoint.
+    // Ctrl-C while both learner threads are mid-game (the first game's and, ahead, the second's): every thread stops
+    // at its next step or checkpoint, the learners each checkpointing where they stand.
     const control = defaultControl();
     const events = new EventStream<AgentEvent>();
+    let aheadReports = 0; // its first report: 1024 frames into a 1600-frame game, as the learner thread is in its own
     events.subscribe((e) => {
-      if (e.type === 'progress' && e.phase === 'learn' && e.task === 1) control.stop = true;
+      if (e.type === 'progress' && e.part === 'learners-ahead' && e.phase === 'learn' && ++aheadReports === 1) control.stop = true;
     });
     await expect(runAgent(inThreads, { backend: 'wasm', checkpointDir, control, events })).rejects.toBeInstanceOf(RunStopped);
     stoppedIn = readdirSync(join(checkpointDir, 'threads')).sort();
+    learnersStoppedAt = ['learners', 'learners-ahead'].map((part) => JSON.parse(readFileSync(join(checkpointDir, 'threads', part, 'checkpoint.json'), 'utf8')).progress);
     resumed = await runAgent(inThreads, { backend: 'wasm', checkpointDir });
 
     const again = new EventStream<AgentEvent>();
@@ -84,6 +88,17 @@ describe('a run whose arms compute in threads', () => {
     // The learners were trained by the run (its learner thread), not found in a cache.
     expect(threaded.learners.every((l) => l.reused === undefined)).toBe(true);
     expect(threaded.config.parallel).toBe('arms');
+  });
+
+  it("trains the second game's learner ahead, on a thread of its own, while the learner thread trains the first's", () => {
+    const learning = (part: string, task: number): number[] => seen.flatMap((e, i) => (e.type === 'progress' && e.phase === 'learn' && e.part === part && e.task === task ? [i] : []));
+    const ahead = learning('learners-ahead', 1);
+    expect(ahead.length).toBeGreaterThan(0);
+    expect(learning('learners-ahead', 0)).toEqual([]);
+    // Both at once: the thread ahead reports game 2 before the learner thread is done with game 1.
+    expect(ahead[0]).toBeLessThan(Math.max(...learning('learners', 0)));
+    // The learner thread then loads game 2's learner instead of training it again.
+    expect(learning('learners', 1)).toEqual([]);
   });
 
   it('runs each arm\'s thread below the learners\' (the learners are every arm\'s critical path), and only those', () => {
@@ -107,20 +122,27 @@ describe('a run whose arms compute in threads', () => {
 
   it("names each progress event's thread, and the sweep's status line shows where every thread is", () => {
     const progress = seen.filter((e) => e.type === 'progress');
-    expect([...new Set(progress.map((e) => e.type === 'progress' && e.part))].sort()).toEqual(['er', 'gr', 'learners', 'none']);
+    expect([...new Set(progress.map((e) => e.type === 'progress' && e.part))].sort()).toEqual(['er', 'gr', 'learners', 'learners-ahead', 'none']);
     const reading = rlProgress();
     let latest = reading.start(seen[0] as Extract<AgentEvent, { type: 'start' }>);
     for (const e of progress) if (e.type === 'progress' && latest !== null) latest = reading.progress(e, latest)?.next ?? latest;
-    expect(latest?.parts?.map((p) => p.part).sort()).toEqual(['er', 'gr', 'learners', 'none']);
-    // The learner thread's last report is of the last game's learner; the run's frame is the furthest reached.
-    expect(latest?.parts?.find((p) => p.part === 'learners')).toEqual({ part: 'learners', game: 1, phase: 'learn' });
+    expect(latest?.parts?.map((p) => p.part).sort()).toEqual(['er', 'gr', 'learners', 'learners-ahead', 'none']);
+    // The thread ahead ends early and says so, not left standing at its last learner.
+    expect(latest?.parts?.find((p) => p.part === 'learners-ahead')).toEqual({ part: 'learners-ahead', game: 1, phase: 'done' });
+    // The learner threads' last reports say they are done; the run's frame is the furthest reached.
+    expect(latest?.parts?.find((p) => p.part === 'learners')).toEqual({ part: 'learners', game: 1, phase: 'done' });
     expect(latest?.frame).toBe(Math.max(...progress.map((e) => (e.type === 'progress' ? e.frame : 0))));
     const line = rlJobProgressView.running(latest as RlJobProgress).parts[0];
     for (const part of ['learners game', 'gr game 2/2', 'er game 2/2', 'none game 2/2']) expect(line).toContain(part);
   });
 
   it('stopped part way, keeps a checkpoint per thread and resumes to the same numbers', () => {
-    expect(stoppedIn).toEqual(['er', 'gr', 'learner-cache', 'learners', 'none']);
+    expect(stoppedIn).toEqual(expect.arrayContaining(['learner-cache', 'learners', 'learners-ahead']));
+    // Each learner thread mid-game, in its own game.
+    expect(learnersStoppedAt.map((p) => [p.position.game, p.position.learned, (p.learner?.frame ?? 0) > 0])).toEqual([
+      [0, false, true],
+      [1, false, true],
+    ]);
     expect(numbers(resumed)).toEqual(numbers(reference));
   });
 
@@ -136,6 +158,6 @@ describe('a run whose arms compute in threads', () => {
     const blocker = join(dir, 'a-file');
     writeFileSync(blocker, '');
     const failing = runAgent(inThreads, { backend: 'wasm', checkpointDir: join(dir, 'failing'), learnerCache: join(blocker, 'cache') });
-    await expect(failing).rejects.toThrow(/^the learner thread: .*a-file/);
+    await expect(failing).rejects.toThrow(/^the (learner thread|thread training learners ahead): .*a-file/);
   }, 300_000);
 });

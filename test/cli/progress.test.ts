@@ -112,4 +112,25 @@ describe("an RL run's progress through the same log", () => {
       'rl gr: gr after freeway: freeway 0.500, breakout 0.000 (learner scored 5.00)',
     ]);
   });
+
+  it('writes a line a tenth of each learner thread when two learn at once, not one at every report', () => {
+    vi.spyOn(performance, 'now').mockReturnValue(0);
+    const { out, lines } = captured();
+    const reporter = progressReporter('rl', out);
+    const rl = agentPreset('quick', { framesPerGame: 1000, arms: ['gr'] });
+    const learn = (part: string, task: number, frame: number): Extract<AgentEvent, { type: 'progress' }> => ({ type: 'progress', kind: 'rl', part, task, phase: 'learn', frame, totalFrames: 2000, framesPerSecond: 500, epsilon: 0.5, tdLoss: 0.25, consolidationLoss: null, etaSeconds: null });
+    reporter.subscriber({ type: 'start', kind: 'rl', tasks: ['freeway', 'breakout'], config: rl, frames: [1000, 1000], resumedAtFrame: 0, reference: { random: [0, 1], scripted: [10, 20] } });
+    // Interleaved as the two threads report: game 1's learner and, ahead, game 2's, each twice within a tenth.
+    for (const inGame of [100, 120, 140, 160]) {
+      reporter.subscriber(learn('learners', 0, inGame));
+      reporter.subscriber(learn('learners-ahead', 1, 1000 + inGame));
+    }
+    reporter.subscriber(learn('learners', 0, 200));
+    reporter.finish();
+    expect(lines().slice(1).map((l) => l.replace(/ · 500 frames.*/, ''))).toEqual([
+      'rl: learners: game 1/2 freeway · learn · 100/1000 frames',
+      'rl: learners-ahead: game 2/2 breakout · learn · 100/1000 frames',
+      'rl: learners: game 1/2 freeway · learn · 200/1000 frames',
+    ]);
+  });
 });
