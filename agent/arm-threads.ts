@@ -26,6 +26,7 @@ import { clock } from '../core/continual.ts';
 import { matMulPath } from '../core/engine/wasm-kernels.ts';
 import { EventStream } from '../core/events.ts';
 import type { ArmThreadInput, ArmThreadMessage, ArmThreadRequest } from './arm-thread.ts';
+import { RL_ARMS } from './arms/index.ts';
 import { parseAgentConfig, type AgentConfig } from './config.ts';
 import { defaultControl, type AgentEvent } from './events.ts';
 import { agentResult, type AgentResult, type RunRecord } from './result.ts';
@@ -42,6 +43,17 @@ const STOP_POLL_MS = 250;
  * the other (35-37 % each). Where the run computes, not what: the numbers are the same.
  */
 export const ARM_THREAD_NICE = 5;
+
+/**
+ * How much lower an arm with a generator runs (GR): between the learners and the other arms. Its consolidations are
+ * the run's longest (G's training on top of the scholar's), so once the learners are done it is the last arm
+ * running: on the protocol's first seed at equal shares it ran alone for its last 20 minutes, one core idle. Ahead
+ * of the other arms, it keeps more of a core while they run and less of the run's end is it alone.
+ */
+export const GENERATOR_ARM_NICE = 2;
+
+/** A thread's nice steps below the process: the learners' 0, a generator arm's, another arm's. */
+const niceOf = (part: Part): number => (isLearners(part) ? 0 : RL_ARMS[part].generator ? GENERATOR_ARM_NICE : ARM_THREAD_NICE);
 
 type Part = ArmThreadInput['part'];
 type Saved = CheckpointData<AgentConfig, SavedProgress>;
@@ -85,8 +97,7 @@ async function runParts(parts: readonly Part[], config: AgentConfig, options: Ag
   const control = options.control ?? defaultControl();
   const native = options.backend === 'wasm' && matMulPath() === 'openblas';
   const workers = parts.map((part) => {
-    const nice = isLearners(part) ? 0 : ARM_THREAD_NICE;
-    const input: ArmThreadInput = { config: partConfig(config, part), part, backend: options.backend, native, nice, ...where(part) };
+    const input: ArmThreadInput = { config: partConfig(config, part), part, backend: options.backend, native, nice: niceOf(part), ...where(part) };
     return { part, worker: new Worker(new URL('./arm-thread-entry.mjs', import.meta.url), { workerData: input }) };
   });
   const stopAll = (): void => {

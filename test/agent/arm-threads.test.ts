@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultControl, type AgentEvent } from '../../agent/events.ts';
 import type { AgentResult } from '../../agent/result.ts';
 import { RunStopped, runAgent } from '../../agent/run.ts';
-import { ARM_THREAD_NICE } from '../../agent/arm-threads.ts';
+import { ARM_THREAD_NICE, GENERATOR_ARM_NICE } from '../../agent/arm-threads.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { EventStream } from '../../core/events.ts';
 import { rlJobProgressView, rlProgress, type RlJobProgress } from '../../sweep/job-progress.ts';
@@ -40,8 +40,9 @@ function threadNices(): number[] {
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
   });
 }
-/** How many threads ran ARM_THREAD_NICE below the main thread, seen whenever an arm ended a game. */
-const nicedThreads: number[] = [];
+/** How many threads ran ARM_THREAD_NICE and GENERATOR_ARM_NICE below the main thread, seen whenever an arm ended a
+ *  game. */
+const nicedThreads: number[][] = [];
 
 function watched(into: AgentEvent[]): EventStream<AgentEvent> {
   const events = new EventStream<AgentEvent>();
@@ -57,7 +58,7 @@ describe('a run whose arms compute in threads', () => {
     reference = await runAgent(onOneThread, { backend: 'wasm' });
     const threadedEvents = watched(seen);
     threadedEvents.subscribe((e) => {
-      if (e.type === 'task-end') nicedThreads.push(threadNices().filter((nice) => nice === Math.min(19, getPriority(0) + ARM_THREAD_NICE)).length);
+      if (e.type === 'task-end') nicedThreads.push([ARM_THREAD_NICE, GENERATOR_ARM_NICE].map((steps) => threadNices().filter((nice) => nice === Math.min(19, getPriority(0) + steps)).length));
     });
     threaded = await runAgent(inThreads, { backend: 'wasm', events: threadedEvents });
 
@@ -101,9 +102,10 @@ describe('a run whose arms compute in threads', () => {
     expect(learning('learners', 1)).toEqual([]);
   });
 
-  it('runs each arm\'s thread below the learners\' (the learners are every arm\'s critical path), and only those', () => {
-    // The three arms' threads, ARM_THREAD_NICE below this (the main) thread, while their games end.
-    expect(Math.max(...nicedThreads)).toBe(3);
+  it("runs each arm's thread below the learners' (the learners are every arm's critical path), GR's above the others'", () => {
+    // While their games end: er's and none's threads ARM_THREAD_NICE below this (the main) thread, gr's (the longest
+    // consolidations) GENERATOR_ARM_NICE below; the learner threads at its own.
+    expect([0, 1].map((i) => Math.max(...nicedThreads.map((counts) => counts[i])))).toEqual([2, 1]);
   });
 
   it('shows its watchers one run: one start with its own config, every arm after every game, one end', () => {
