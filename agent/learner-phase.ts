@@ -133,7 +133,12 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
     {
       onStep: (step) => watcher.onLearnerStep(startFrame, step),
       onEpisode: (frame, episodeReturn, length) => run.events.emit({ type: 'episode', game: k, frame: startFrame + frame, return: episodeReturn, length }),
-      onEvaluation: (frame, score) => addLearnerCurvePoint(run, k, startFrame + frame, score),
+      onEvaluation: (frame, score, seconds) => {
+        addLearnerCurvePoint(run, k, startFrame + frame, score);
+        // The progress rate is of training frames (acting + learning): the evaluation's time is left out of it. The
+        // log writes a line each tenth of a game, just after an evaluation, so it showed a third of the rate.
+        lastReport = { ...lastReport, at: lastReport.at + seconds * 1000 };
+      },
       onProgress: ({ frame, epsilon, tdLoss }) => {
         const now = performance.now();
         const framesPerSecond = ((frame - lastReport.frame) * 1000) / Math.max(1, now - lastReport.at);

@@ -33,8 +33,9 @@ export interface LearnerHooks {
   readonly onStep?: (step: LearnerStep) => void | Promise<void>;
   readonly onEpisode?: (frame: number, episodeReturn: number, length: number) => void;
   readonly onProgress?: (p: { frame: number; epsilon: number; tdLoss: number | null }) => void;
-  /** A greedy evaluation of the learner on its game (raw mean return) every `evaluateEvery` frames. */
-  readonly onEvaluation?: (frame: number, score: number) => void;
+  /** A greedy evaluation of the learner on its game (raw mean return) every `evaluateEvery` frames, and the seconds
+   *  it took (not training: a rate of training frames leaves them out). */
+  readonly onEvaluation?: (frame: number, score: number, seconds: number) => void;
   /** Asked after each vector step: true stops the learner, which hands back its state to resume from. */
   readonly stopRequested?: () => boolean;
   /** Asked after each vector step: when `due()`, the learner's state is handed to `save` and the game goes on (a
@@ -158,7 +159,11 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
 
     // 4. Report, evaluate, and let watchers see copy 0 (they may pause, slow or stop the run).
     if (frame >= nextEvaluation) {
-      if (hooks.onEvaluation) hooks.onEvaluation(frame, await evaluateGreedy(online, task, run.evaluation.episodes, run.evaluation.maxSteps, rng.fork(`evaluation ${frame}`).int(2 ** 31)));
+      if (hooks.onEvaluation) {
+        const started = performance.now();
+        const score = await evaluateGreedy(online, task, run.evaluation.episodes, run.evaluation.maxSteps, rng.fork(`evaluation ${frame}`).int(2 ** 31));
+        hooks.onEvaluation(frame, score, (performance.now() - started) / 1000);
+      }
       nextEvaluation += run.evaluation.every;
     }
     if ((frame / n) % PROGRESS_EVERY_STEPS === 0) hooks.onProgress?.({ frame, epsilon, tdLoss });
