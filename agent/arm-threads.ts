@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadCheckpoint, saveCheckpoint, type CheckpointArray, type CheckpointData } from '../core/checkpoint.ts';
+import { checkpointProgress, loadCheckpoint, saveCheckpoint, type CheckpointArray, type CheckpointData } from '../core/checkpoint.ts';
 import { sameRun } from '../core/config.ts';
 import { clock } from '../core/continual.ts';
 import { matMulPath } from '../core/engine/wasm-kernels.ts';
@@ -73,6 +73,7 @@ export async function runArmsInThreads(config: AgentConfig, options: AgentRunOpt
     const ahead: Part[] = config.schedule.tasks.length > 1 ? ['learners-ahead'] : [];
     const parts: Part[] = ['learners', ...config.arms];
     const cache = options.learnerCache ?? join(threads, 'learner-cache');
+    const before = secondsBefore([...parts, ...ahead].map(folder));
     await runParts([...parts, ...ahead], config, options, events, (part) => ({ checkpointDir: folder(part), learnerCache: cache }));
     const load = (part: Part): Saved => loadCheckpoint<AgentConfig, SavedProgress>(folder(part), { parseConfig: parseAgentConfig, expected: partConfig(config, part), same: sameRun });
     const saved = mergedCheckpoint(config, parts.map(load), ahead.length > 0 ? load('learners-ahead') : null);
@@ -81,12 +82,22 @@ export async function runArmsInThreads(config: AgentConfig, options: AgentRunOpt
       rmSync(threads, { recursive: true, force: true });
     }
     const { record, seconds } = saved.progress;
-    const result = agentResult(config, record, dreamFramesOf(saved.arrays, config.arms), Math.max(seconds, clock(0, started)()));
+    const result = agentResult(config, record, dreamFramesOf(saved.arrays, config.arms), Math.max(seconds, clock(before, started)()));
     events.emit({ type: 'end', kind: 'rl', seconds: result.seconds, arms: result.arms.map((a) => ({ arm: a.arm, acc: a.acc, retention: a.retention })) });
     return result;
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The run's wall seconds before this process took it up: the most any of its threads' checkpoints counted. A
+ * thread's clock goes on from its checkpoint's seconds, or starts at 0 without one: an arm that had only waited for
+ * a learner before a restart would count the run from the restart.
+ */
+function secondsBefore(folders: readonly string[]): number {
+  const counted = folders.map((dir) => (checkpointProgress(dir) as { seconds?: unknown } | null)?.seconds);
+  return Math.max(0, ...counted.map((s) => (typeof s === 'number' && Number.isFinite(s) ? s : 0)));
 }
 
 /**

@@ -122,6 +122,9 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
   const watcher = new Watcher(run, k);
   // A learner resumed mid-game goes on from its saved frame: the rate for the ETA counts frames played since.
   const firstFrame = run.learnerInProgress?.frame ?? 0;
+  // Its game's seconds before this process took it up (a learner resumed mid-game), so its record times the game.
+  const secondsBefore = run.learnerInProgress?.seconds ?? 0;
+  const seconds = (): number => secondsBefore + (performance.now() - started) / 1000;
   let lastReport = { at: started, frame: 0 };
   const every = (run.options.learnerCheckpointSeconds ?? LEARNER_CHECKPOINT_SECONDS) * 1000;
   let lastCheckpoint = started;
@@ -162,7 +165,7 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
         checkpoint: {
           due: () => performance.now() - lastCheckpoint >= every,
           save: (state) => {
-            saveCheckpoint(checkpointDir, checkpointOf(run, inGame, state));
+            saveCheckpoint(checkpointDir, checkpointOf(run, inGame, { ...state, seconds: seconds() }));
             lastCheckpoint = performance.now();
           },
         },
@@ -172,13 +175,12 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
   );
   if (outcome.stopped) {
     // Ctrl-C mid-game: checkpoint the learner where it stands, so the next start goes on from this frame.
-    if (checkpointDir) saveCheckpoint(checkpointDir, checkpointOf(run, inGame, outcome.state));
+    if (checkpointDir) saveCheckpoint(checkpointDir, checkpointOf(run, inGame, { ...outcome.state, seconds: seconds() }));
     throw new RunStopped(run.phasesDone);
   }
   const { learned } = outcome;
   const { mean: score, sem } = await greedyScore(learned.network, task, config.evaluation.episodes, config.evaluation.maxSteps, evaluationSeed(run, k));
-  const seconds = (performance.now() - started) / 1000;
-  const record = { game: k, score, normalised: normalisedScore(score, run.record.reference[k]), normalisedSe: normalisedError(sem, run.record.reference[k]), frames, updates: learned.updates, trainingReturn: learned.trainingReturn, seconds };
+  const record = { game: k, score, normalised: normalisedScore(score, run.record.reference[k]), normalisedSe: normalisedError(sem, run.record.reference[k]), frames, updates: learned.updates, trainingReturn: learned.trainingReturn, seconds: seconds() };
   const curve = run.record.learnerCurves.filter((p) => p.game === k).map(({ frame, score, normalised }) => ({ frame: frame - startFrame, score, normalised }));
   return { network: learned.network, observations: learned.observations, record, curve };
 }

@@ -24,6 +24,9 @@ export interface LearnerCounters {
 }
 
 export interface LearnerState extends LearnerCounters {
+  /** Wall seconds its game has taken so far, over every process that trained it (set by the phase that saves it:
+   *  the loop does not time itself). */
+  readonly seconds?: number;
   readonly online: Float32Array[];
   readonly target: Float32Array[];
   readonly adam: AdamState;
@@ -77,6 +80,8 @@ export interface LearnerProgress extends Omit<LearnerCounters, 'nextEvaluation' 
   readonly nextEvaluation: number | null;
   /** Absent in checkpoints written before training returns were kept. */
   readonly recentReturns?: readonly number[];
+  /** Absent in checkpoints written before a learner's seconds were kept across resumes. */
+  readonly seconds?: number;
   readonly adamStep: number;
   readonly bufferNext: number;
   readonly bufferSize: number;
@@ -96,6 +101,7 @@ export function learnerCheckpoint(state: LearnerState): { progress: LearnerProgr
       tdLoss: state.tdLoss,
       nextEvaluation: Number.isFinite(state.nextEvaluation) ? state.nextEvaluation : null,
       recentReturns: state.recentReturns,
+      ...(state.seconds !== undefined && { seconds: state.seconds }),
       adamStep: state.adam.step,
       bufferNext: buffer.next,
       bufferSize: buffer.size,
@@ -134,6 +140,7 @@ export function learnerFromCheckpoint(progress: LearnerProgress, arrays: Record<
     tdLoss: progress.tdLoss,
     nextEvaluation: progress.nextEvaluation ?? Infinity,
     recentReturns: progress.recentReturns ?? [],
+    seconds: progress.seconds ?? 0,
     online: floats('online'),
     target: floats('target'),
     adam: { step: progress.adamStep, moments: floats('adam') },

@@ -141,6 +141,16 @@ function cutBetweenRenames(dir: string): boolean {
 /** The manifest that belongs to the folder's `tensors.bin`: its own, or a save's cut between its renames. */
 const manifestOf = (dir: string): string => join(dir, cutBetweenRenames(dir) ? 'checkpoint.json.tmp' : 'checkpoint.json');
 
+/** A checkpoint's progress as its manifest says, unchecked and without reading its arrays (null: no checkpoint, or
+ *  an unreadable one): for a figure such as its seconds, where loading it whole would read every array. */
+export function checkpointProgress(dir: string): unknown {
+  try {
+    return hasCheckpoint(dir) ? (JSON.parse(readFileSync(manifestOf(dir), 'utf8')) as { progress?: unknown }).progress ?? null : null;
+  } catch {
+    return null;
+  }
+}
+
 export function loadCheckpoint<C, P>(dir: string, reader: CheckpointReader<C, P>): CheckpointData<C, P> {
   const manifestPath = manifestOf(dir);
   const blobPath = join(dir, 'tensors.bin');

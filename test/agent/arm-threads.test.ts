@@ -30,6 +30,9 @@ let resumed: AgentResult;
 let readBack: AgentResult;
 const seen: AgentEvent[] = [];
 let stoppedIn: string[] = [];
+/** The most seconds any thread's checkpoint had counted at the stop, and the resumed process's wall seconds. */
+let stoppedAfter = 0;
+let resumedFor = 0;
 let learnersStoppedAt: { position: { game: number; learned: boolean }; learner?: { frame: number } }[] = [];
 let readBackProgress = 0;
 
@@ -72,8 +75,11 @@ describe('a run whose arms compute in threads', () => {
     });
     await expect(runAgent(inThreads, { backend: 'wasm', checkpointDir, control, events })).rejects.toBeInstanceOf(RunStopped);
     stoppedIn = readdirSync(join(checkpointDir, 'threads')).sort();
+    stoppedAfter = Math.max(...stoppedIn.filter((part) => part !== 'learner-cache' && existsSync(join(checkpointDir, 'threads', part, 'checkpoint.json'))).map((part) => JSON.parse(readFileSync(join(checkpointDir, 'threads', part, 'checkpoint.json'), 'utf8')).progress.seconds as number));
+    const resumedAt = performance.now();
     learnersStoppedAt = ['learners', 'learners-ahead'].map((part) => JSON.parse(readFileSync(join(checkpointDir, 'threads', part, 'checkpoint.json'), 'utf8')).progress);
     resumed = await runAgent(inThreads, { backend: 'wasm', checkpointDir });
+    resumedFor = (performance.now() - resumedAt) / 1000;
 
     const again = new EventStream<AgentEvent>();
     again.subscribe((e) => {
@@ -146,6 +152,9 @@ describe('a run whose arms compute in threads', () => {
       [1, false, true],
     ]);
     expect(numbers(resumed)).toEqual(numbers(reference));
+    // Its time is the run's before the stop and after, not the arms' alone, which had only waited before it.
+    expect(stoppedAfter).toBeGreaterThan(0);
+    expect(resumed.seconds).toBeGreaterThanOrEqual(stoppedAfter + resumedFor - 0.5);
   });
 
   it("leaves the run's checkpoint as one thread would, and reads it back on one thread", () => {

@@ -19,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dgr-rl-stop-'));
 let uninterrupted: AgentResult;
 let resumed: AgentResult;
 let stoppedAt = 0;
-let savedProgress: { position: { game: number; learned: boolean }; learner?: { frame: number; updates: number } };
+let savedProgress: { position: { game: number; learned: boolean }; learner?: { frame: number; updates: number; seconds?: number } };
 const resumedAt: number[] = [];
 
 describe('a run stopped during a learner phase', () => {
@@ -63,6 +63,12 @@ describe('a run stopped during a learner phase', () => {
 
   it('ends with exactly the result of a run never stopped', () => {
     expect(numbers(resumed)).toEqual(numbers(uninterrupted));
+  });
+
+  it("times the learner's whole game, before the stop and after", () => {
+    const before = savedProgress.learner?.seconds ?? 0;
+    expect(before).toBeGreaterThan(0);
+    expect(resumed.learners[1].seconds).toBeGreaterThan(before);
   });
 });
 
