@@ -29,7 +29,8 @@ export interface ProgressReading<P> {
 }
 
 /** A subscriber that turns a run's events into job progress, by the kind's reading: at its start, at most once a
- *  second while it runs (and when the reading says it cannot wait), and after a task's end that changes it. */
+ *  second while it runs (and when the reading says it cannot wait), and after a task's end that changes it; each
+ *  send holds every report read since the last. */
 export function jobProgressSubscriber<P>(reading: ProgressReading<P>, send: (progress: P) => void): Subscriber<AnyRunEvent> {
   let latest: P | null = null;
   let last = -Infinity;
@@ -44,8 +45,12 @@ export function jobProgressSubscriber<P>(reading: ProgressReading<P>, send: (pro
     if (event.type === 'task-end') return update(reading.taskEnd(event, latest));
     if (event.type !== 'progress') return;
     const read = reading.progress(event, latest);
+    if (read === null) return;
+    // Every report counts toward the next one sent: a thread's report left out between two sends was lost from the
+    // progress (a run's learner thread stood at "learn" after it had said it was done).
+    latest = read.next;
     const now = performance.now();
-    if (read === null || (now - last < EVERY_MS && !read.urgent)) return;
+    if (now - last < EVERY_MS && !read.urgent) return;
     last = now;
     update(read.next);
   };
