@@ -11,6 +11,7 @@ import type { Rng } from '../core/engine/random.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { greedyScore, normalisedError, normalisedScore } from './evaluate.ts';
 import { learnGame } from './learner.ts';
+import type { LearnerState } from './learner-state.ts';
 import { claimLearner, hasLearner, learnerKey, loadLearner, saveLearner, type CachedLearner, type LearnerKey } from './learner-cache.ts';
 import { checkpointOf, RunStopped, type Run } from './run.ts';
 import { Watcher } from './watch.ts';
@@ -128,8 +129,9 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
   let lastReport = { at: started, frame: 0 };
   const every = (run.options.learnerCheckpointSeconds ?? LEARNER_CHECKPOINT_SECONDS) * 1000;
   let lastCheckpoint = started;
-  const inGame = { task: k, learned: false, studentsDone: 0 };
   const checkpointDir = run.options.checkpointDir;
+  // The run's checkpoint with this learner mid-game, timed over every process that trained it.
+  const saveMidGame = (dir: string, state: LearnerState): void => saveCheckpoint(dir, checkpointOf(run, { task: k, learned: false, studentsDone: 0 }, { ...state, seconds: seconds() }));
   const outcome = await learnGame(
     { task, frames, settings: config.learner, evaluation: config.evaluation, keepObservations: config.scholar.observations },
     run.root.fork(`game ${k} learner`),
@@ -165,7 +167,7 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
         checkpoint: {
           due: () => performance.now() - lastCheckpoint >= every,
           save: (state) => {
-            saveCheckpoint(checkpointDir, checkpointOf(run, inGame, { ...state, seconds: seconds() }));
+            saveMidGame(checkpointDir, state);
             lastCheckpoint = performance.now();
           },
         },
@@ -175,7 +177,7 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
   );
   if (outcome.stopped) {
     // Ctrl-C mid-game: checkpoint the learner where it stands, so the next start goes on from this frame.
-    if (checkpointDir) saveCheckpoint(checkpointDir, checkpointOf(run, inGame, { ...outcome.state, seconds: seconds() }));
+    if (checkpointDir) saveMidGame(checkpointDir, outcome.state);
     throw new RunStopped(run.phasesDone);
   }
   const { learned } = outcome;

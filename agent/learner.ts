@@ -126,6 +126,8 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
   let tdLoss: number | null = from ? from.tdLoss : null;
   let nextEvaluation = from ? from.nextEvaluation : run.evaluation.every > 0 ? run.evaluation.every : Infinity;
   const recentReturns = [...(from?.recentReturns ?? [])];
+  // Everything to go on from here, as of the last finished step (a checkpoint's or a stop's).
+  const capture = (): LearnerState => captureLearner({ online, target, buffer, env }, { explore: explore.state(), sampling: sampling.state() }, { frame, updates, tdLoss, nextEvaluation, recentReturns });
   while (frame < run.frames) {
     // 1. Act: ε-greedy on every copy's observation (one forward pass for all copies).
     const epsilon = epsilonAt(frame, settings.epsilon);
@@ -177,7 +179,6 @@ export async function learnGame(run: LearnerRun, rng: Rng, hooks: LearnerHooks =
       qValues: qValues.subarray(0, ACTION_COUNT),
     });
     if (wait) await wait;
-    const capture = (): LearnerState => captureLearner({ online, target, buffer, env }, { explore: explore.state(), sampling: sampling.state() }, { frame, updates, tdLoss, nextEvaluation, recentReturns });
     if (hooks.checkpoint?.due()) hooks.checkpoint.save(capture());
     if (hooks.stopRequested?.()) {
       const state = capture();

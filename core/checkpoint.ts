@@ -3,8 +3,8 @@
  * far and an index of the arrays) and `tensors.bin` (every array back to back, float32 or uint8 as it was
  * given). Written to temporary names and renamed, so a run killed mid-write leaves the previous checkpoint
  * intact; one killed between the two renames leaves the new tensors under their name and the new manifest under
- * its temporary one, which a reader then takes (./checkpoint.ts `manifestOf`). One SHA-256 covers the whole checkpoint — config, progress, array index and bytes — so an edited
- * accuracy row or task index is refused like a flipped byte. A checkpoint of another config is a clear error.
+ * its temporary one, which a reader then takes (`manifestOf` below). One SHA-256 covers the whole checkpoint —
+ * config, progress, array index and bytes — so an edited accuracy row or task index is refused like a flipped byte. A checkpoint of another config is a clear error.
  *
  * The format knows nothing of what is being trained: the caller passes how to parse its config (and its
  * progress), so the classification loop and the RL agent store their runs the same way.

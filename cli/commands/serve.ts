@@ -144,8 +144,6 @@ async function serveRuns(opts: ServeOptions): Promise<void> {
   await server.close();
 }
 
-/** The command line that started the server, as its runs' provenance records it. */
-
 export function registerServe(program: Command): void {
   const serve = program
     .command('serve')
