@@ -17,7 +17,7 @@ import { timeSteps } from '../core/bench/training.ts';
 import { createGenerator } from '../core/generators/create.ts';
 import { OBSERVATION_SIZE } from '../env/layout.ts';
 import { resolveTask } from '../env/task.ts';
-import { consolidationLesson } from './consolidate.ts';
+import { consolidationLesson, consolidationStreams } from './consolidate.ts';
 import { learnGame, tdUpdate } from './learner.ts';
 import { ACTION_COUNT, createQSolver, greedy, observationTensor } from './network.ts';
 import { agentPreset } from './presets.ts';
@@ -76,7 +76,7 @@ export function rlBenchSteps(): { steps: [RlBenchmark, () => void][]; dispose: (
   memory.memory.add(grids(2048, rng), null, rng);
   const real = observationTensor(grids(128, rng), 128);
   const replayed = observationTensor(grids(128, rng), 128);
-  const distill = consolidationLesson(scholar, short, current, { source: memory, previous: old, dreams: null }, { iterations: 1, batchSize: 128, r: 0.5, loss: 'mse', scale: 1, reportEvery: 25 }, rng.fork('distill'));
+  const distill = consolidationLesson(scholar, short, current, { source: memory, previous: old, dreams: null }, { iterations: 1, batchSize: 128, r: 0.5, loss: 'mse', scale: 1, reportEvery: 25 }, consolidationStreams(rng.fork('distill')));
   const steps: [RlBenchmark, () => void][] = [
     ['dqn-step', () => tdUpdate(q, target, batch, preset.learner).dispose()],
     ['act-16', () => greedy(q, obs16, 16)],

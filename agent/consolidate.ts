@@ -59,6 +59,16 @@ export function learnerTargets(learner: Solver, observations: Uint8Array, scale:
   return tf.tidy(() => tf.div(learner.logits(observationTensor(observations, n)), scale).dataSync() as Float32Array);
 }
 
+/** The streams a consolidation draws its batches from: the new game's and the replay's. */
+export interface ConsolidationStreams {
+  readonly current: Rng;
+  readonly replayed: Rng;
+}
+
+export function consolidationStreams(rng: Rng): ConsolidationStreams {
+  return { current: rng.fork('current batches'), replayed: rng.fork('replayed batches') };
+}
+
 /**
  * Game k's lesson for core's solver loop (core/continual.ts): each step a batch s of the new game taught the
  * learner's values and a batch s' of the arm's replay taught its targets, mixed r : (1 − r); the loop adds the
@@ -70,11 +80,10 @@ export function consolidationLesson(
   observations: Uint8Array,
   keeping: Keeping,
   run: ConsolidationRun,
-  rng: Rng,
+  streams: ConsolidationStreams,
   report: (iteration: number, loss: number) => Promise<void> | void = () => {},
 ): SolverLesson {
   const { source, previous, dreams } = keeping;
-  const streams = { current: rng.fork('current batches'), replayed: rng.fork('replayed batches') };
   return {
     iterations: run.iterations,
     batchSize: run.batchSize,

@@ -13,7 +13,7 @@ import { greedyScore, normalisedError, normalisedScore } from './evaluate.ts';
 import { learnGame } from './learner.ts';
 import type { LearnerState } from './learner-state.ts';
 import { claimLearner, hasLearner, learnerKey, loadLearner, saveLearner, type CachedLearner, type LearnerKey } from './learner-cache.ts';
-import { checkpointOf, RunStopped, type Run } from './run.ts';
+import { checkpointOf, midPhaseCheckpointDue, RunStopped, type Run } from './run.ts';
 import { Watcher } from './watch.ts';
 
 /** Game k's learner: trained (or loaded from the learner cache), recorded, and kept for the arms to consolidate. */
@@ -106,12 +106,14 @@ async function pollPause(run: Run): Promise<void> {
 }
 
 /**
- * How often a learner in the middle of its game is checkpointed (when the run has a checkpoint folder). A killed
- * process (a session's end, an out-of-memory kill) leaves no stop checkpoint: without these it lost the whole
- * game's learner, 30-40 min of a 500k-frame game on a slow machine (issue 30's protocol, 2026-12-07). A save
- * copies and writes the replay buffer (140 MB at 100k transitions, about a second), so every 5 min costs under 1 %.
+ * How often a phase in its middle is checkpointed (when the run has a checkpoint folder): a learner mid-game, a
+ * consolidation between two reports (./run.ts). A killed process (a session's end, an out-of-memory kill) leaves
+ * no stop checkpoint: without these it lost the whole game's learner, 30-40 min of a 500k-frame game on a slow
+ * machine (issue 30's protocol, 2026-12-07), or the consolidation under way (up to half an hour of GR's). A
+ * learner's save copies and writes the replay buffer (140 MB at 100k transitions, about a second), so every 5 min
+ * costs under 1 %.
  */
-export const LEARNER_CHECKPOINT_SECONDS = 300;
+export const MID_PHASE_CHECKPOINT_SECONDS = 300;
 
 /** Game k's short-term learner trained here (from where a stopped one left off), then evaluated greedily. */
 async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
@@ -127,8 +129,6 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
   const secondsBefore = run.learnerInProgress?.seconds ?? 0;
   const seconds = (): number => secondsBefore + (performance.now() - started) / 1000;
   let lastReport = { at: started, frame: 0 };
-  const every = (run.options.learnerCheckpointSeconds ?? LEARNER_CHECKPOINT_SECONDS) * 1000;
-  let lastCheckpoint = started;
   const checkpointDir = run.options.checkpointDir;
   // The run's checkpoint with this learner mid-game, timed over every process that trained it.
   const saveMidGame = (dir: string, state: LearnerState): void => saveCheckpoint(dir, checkpointOf(run, { task: k, learned: false, studentsDone: 0 }, { ...state, seconds: seconds() }));
@@ -165,11 +165,8 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
       stopRequested: () => watcher.stopRequested(),
       ...(checkpointDir && {
         checkpoint: {
-          due: () => performance.now() - lastCheckpoint >= every,
-          save: (state) => {
-            saveMidGame(checkpointDir, state);
-            lastCheckpoint = performance.now();
-          },
+          due: () => midPhaseCheckpointDue(run),
+          save: (state) => saveMidGame(checkpointDir, state),
         },
       }),
     },

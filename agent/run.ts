@@ -10,15 +10,17 @@
  *      evaluate     greedy episodes of Q_k on every game of the schedule: row k of R, in normalised scores;
  *      audit        what G_(k−1) replayed, how often Q_k keeps Q_(k−1)'s actions on the earlier games' real
  *                   frames and dreams (./actions-kept.ts), and G_k's dreams with Q_k's greedy actions for the viewer;
- *   and a checkpoint after every phase, so a killed run resumes to the identical result. A run asked to stop
- *   (control.stop: Ctrl-C) during a learner phase checkpoints the learner where it stands (./learner-state.ts)
- *   and goes on from there when started again; during a consolidation, it stops at the phase's end.
+ *   and a checkpoint after every phase, so a killed run resumes to the identical result. A phase is also
+ *   checkpointed in its middle every few minutes, and where a run asked to stop (control.stop: Ctrl-C) stands: a
+ *   learner mid-game (./learner-state.ts), or a consolidation between two of its scholar's reports (its streams,
+ *   where they stand, and Q_(k−1) and G_(k−1) beside Q_k, SavedLesson below); the next start goes on from there.
+ *   A stop while G_k trains waits for its training to end (minutes), then stops at the scholar's first report.
  */
 import { hasCheckpoint, loadCheckpoint, type CheckpointArray } from '../core/checkpoint.ts';
 import { sameRun } from '../core/config.ts';
-import { clock, continualLoop, importance, type ContinualDomain, type Lesson, type Learnt, type Position } from '../core/continual.ts';
+import { clock, continualLoop, importance, type ContinualDomain, type Lesson, type LessonProgress, type Learnt, type Position } from '../core/continual.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
-import { Rng } from '../core/engine/random.ts';
+import { Rng, type RngSnapshot } from '../core/engine/random.ts';
 import { EventStream } from '../core/events.ts';
 import type { Generator } from '../core/generators/generator.ts';
 import { PerTaskGenerators } from '../core/generators/per-task.ts';
@@ -28,17 +30,17 @@ import { parseSchedule, type Schedule } from '../env/schedule.ts';
 import { actionsKept, teacherOnReal, type TeacherActions } from './actions-kept.ts';
 import { auditDreams, channelProfile, type ReplayAuditRL } from './audit.ts';
 import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
-import { consolidationLesson, qScale } from './consolidate.ts';
+import { consolidationLesson, consolidationStreams, qScale, type ConsolidationStreams } from './consolidate.ts';
 import { defaultControl, type AgentControl, type AgentEvent, type Dreams } from './events.ts';
 import { greedyScores, referenceScores, type GreedyScores, type Reference } from './evaluate.ts';
-import { evaluationSeed, learnPhase } from './learner-phase.ts';
+import { evaluationSeed, learnPhase, MID_PHASE_CHECKPOINT_SECONDS } from './learner-phase.ts';
 import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type LearnerProgress, type LearnerState } from './learner-state.ts';
 import { ACTION_UNITS, createQSolver, greedy } from './network.ts';
 import { runArmsInThreads } from './arm-threads.ts';
 import { replaysFeatures } from './arms/index.ts';
 import { agentResult, type AgentResult, type ArmRecord, type RunRecord } from './result.ts';
 import { armArrays, createArmScholar, OBSERVATION_SHAPE, observationInputs, restoreArm, type ArmScholar } from './scholar.ts';
-import { ValidDreams } from './valid-dreams.ts';
+import { ValidDreams, type DrawStats } from './valid-dreams.ts';
 import { Watcher } from './watch.ts';
 
 /** Thrown when the run was asked to stop (control.stop); its last checkpoint is where it stopped. */
@@ -54,9 +56,10 @@ export interface AgentRunOptions {
   readonly control?: AgentControl;
   /** Write a checkpoint here after every phase, and resume from it when one exists. */
   readonly checkpointDir?: string;
-  /** With a checkpoint folder: checkpoint a learner in the middle of its game this often (default
-   *  ./learner-phase.ts LEARNER_CHECKPOINT_SECONDS; 0: after every vector step, a test's setting). */
-  readonly learnerCheckpointSeconds?: number;
+  /** With a checkpoint folder: checkpoint a phase in its middle (a learner mid-game, a consolidation between two
+   *  reports) when this long has passed since the last checkpoint (default ./learner-phase.ts
+   *  MID_PHASE_CHECKPOINT_SECONDS; 0: at every vector step and report, a test's setting). */
+  readonly midPhaseCheckpointSeconds?: number;
   /** Stop after this many phases (a test's stand-in for a killed run). */
   readonly stopAfterPhases?: number;
   /** A folder of learners kept for reuse (./learner-cache.ts): a learner found there is loaded instead of trained,
@@ -89,9 +92,38 @@ export interface Run {
   auditFrames: Uint8Array[];
   /** Per arm: G_k's dreamt frames after each game (null without a generator). */
   dreamFrames: Record<string, (Uint8Array | null)[]>;
+  /** The consolidation under way (its streams and what it replays), for a checkpoint in its middle. */
+  lessonInProgress: LessonInProgress | null;
+  /** A consolidation checkpointed in its middle, to go on with (restored; cleared once its lesson is rebuilt). */
+  resumeLesson: SavedLesson | null;
+  /** When this process last wrote a checkpoint (performance.now()): a phase is checkpointed in its middle once
+   *  midPhaseCheckpointSeconds have passed since. */
+  checkpointedAt: number;
   /** Phases done by this process (the loop's count, as of its last checkpoint). */
   phasesDone: number;
   elapsed: () => number;
+}
+
+/** What a consolidation draws from while its scholar trains, kept to checkpoint it in its middle. */
+interface LessonInProgress {
+  readonly arm: ArmScholar;
+  readonly game: number;
+  readonly streams: ConsolidationStreams;
+  /** G_(k−1)'s dreams as replayed (null without a generator, or on the first game). */
+  readonly dreams: Generator | null;
+}
+
+/**
+ * A consolidation checkpointed between two of its scholar's reports: which, and where its streams stand — the
+ * batches of the new game and of the replay, G_(k−1)'s noise (the dreams it replays), and the dream filter's
+ * counts. With Q_(k−1) and G_(k−1) saved beside Q_k, the lesson goes on to the numbers of an uninterrupted run.
+ */
+export interface SavedLesson {
+  readonly arm: AgentArm;
+  readonly game: number;
+  readonly streams: { readonly current: RngSnapshot; readonly replayed: RngSnapshot };
+  readonly replayNoise: RngSnapshot[];
+  readonly draws: DrawStats | null;
 }
 
 export async function runAgent(config: AgentConfig, options: AgentRunOptions): Promise<AgentResult> {
@@ -147,6 +179,9 @@ async function setUp(config: AgentConfig, options: AgentRunOptions, armNames: re
     learnerInProgress: null,
     auditFrames: [],
     dreamFrames: Object.fromEntries(armNames.map((arm) => [arm, []])),
+    lessonInProgress: null,
+    resumeLesson: null,
+    checkpointedAt: started,
     phasesDone: 0,
     elapsed: clock(0, started),
   };
@@ -218,6 +253,12 @@ function agentDomain(run: Run): ContinualDomain<GameLesson, Evaluation, Dreams |
       run.phasesDone = phasesDone;
       return run.control.stop || phasesDone === run.options.stopAfterPhases;
     },
+    // An exact pool of dreams is drawn once, at a lesson's first batch: a lesson stopped after it could not redraw
+    // it, so those lessons are checkpointed between phases only.
+    midLesson:
+      run.config.generator.keep === 'exact'
+        ? undefined
+        : { due: () => run.options.checkpointDir !== undefined && midPhaseCheckpointDue(run), stop: () => run.control.stop },
     failed: (error) => {
       if (!(error instanceof RunStopped)) run.events.emit({ type: 'error', message: error instanceof Error ? error.message : String(error) });
     },
@@ -234,7 +275,6 @@ interface GameLesson extends Lesson {
   /** Q_(k−1)'s actions on the earlier games' audit frames and dreams, kept to compare Q_k's with (null on game 1). */
   readonly teacher: TeacherActions | null;
   readonly dreams: Generator | null;
-  readonly started: number;
 }
 
 interface GamePlan {
@@ -257,7 +297,6 @@ function planConsolidation(run: Run, k: number): GamePlan {
 /** What the arm learns from game k: G_k's task (on this thread, before the scholar, unless a worker trains it),
  *  Q_k's consolidation, the regulariser's anchor on the game's frames, and what the arm's source keeps. */
 function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): GameLesson {
-  const started = performance.now();
   const game = planConsolidation(run, k);
   const { config } = run;
   const { rng } = game;
@@ -286,8 +325,12 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
     // On this thread the generator trains before the scholar: say so, or the run looks stalled.
     report: inWorker ? undefined : () => emitConsolidating(run, k, null),
   };
+  const resumed = run.resumeLesson?.game === k && run.resumeLesson.arm === arm.arm ? run.resumeLesson : null;
+  if (resumed) run.resumeLesson = null;
   const solver = (): ReturnType<typeof consolidationLesson> => {
     arm.previous.generator?.reseed(rng.fork('replay noise'));
+    const streams = resumed ? resumeStreams(resumed, arm, dreams) : consolidationStreams(rng.fork('consolidation'));
+    run.lessonInProgress = { arm, game: k, streams, dreams };
     const { scholar } = config;
     return consolidationLesson(
       arm.scholar.solver,
@@ -295,7 +338,7 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
       game.observations,
       { source: arm.source, previous: k > 0 ? arm.previous.solver : null, dreams },
       { iterations: scholar.iterations, batchSize: scholar.batchSize, r: game.r, loss: scholar.loss, scale: game.scale, reportEvery: config.progress.every },
-      rng.fork('consolidation'),
+      streams,
       (iteration, loss) => reportConsolidation(run, k, iteration, loss),
     );
   };
@@ -305,7 +348,6 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
     audit: audited?.audit ?? null,
     teacher,
     dreams,
-    started,
     generator,
     solver,
     anchor: { inputs, units: ACTION_UNITS, rng: rng.fork('regulariser') },
@@ -324,6 +366,7 @@ function recordConsolidation(run: Run, lesson: GameLesson, learnt: Learnt<Evalua
   record.rows.push(row.normalised);
   record.rowsSe?.push(row.se);
   record.raw.push(row.raw);
+  run.lessonInProgress = null;
   const pool = lesson.dreams instanceof ValidDreams ? lesson.dreams.poolStats() : null;
   record.audits.push(lesson.audit && pool ? { ...lesson.audit, pool } : lesson.audit);
   record.actionsKept?.push(lesson.teacher && actionsKept(arm.scholar.solver, lesson.teacher));
@@ -331,7 +374,8 @@ function recordConsolidation(run: Run, lesson: GameLesson, learnt: Learnt<Evalua
   record.seconds?.push({ ...learnt.seconds, dreams: lesson.dreams instanceof ValidDreams ? lesson.dreams.drawStats() : null });
   record.curves.push({ frame: run.record.frames, game: game.k, scores: row.normalised });
   run.dreamFrames[arm.arm][game.k] = shown?.observations ?? null;
-  run.record.consolidationSeconds += (performance.now() - lesson.started) / 1000;
+  // Its steps' seconds, which count those before a restart in the middle of the lesson.
+  run.record.consolidationSeconds += Object.values(learnt.seconds).reduce((sum, s) => sum + s, 0);
   record.dreams.push(shown && { actions: [...shown.actions], resembles: [...shown.resembles] });
   run.events.emit({ type: 'curve', kind: 'rl', arm: arm.arm, frame: run.record.frames, task: game.k, values: row.normalised });
   run.events.emit({ type: 'task-end', kind: 'rl', arm: arm.arm, task: game.k, frame: run.record.frames, row: row.normalised, learnerScore: run.record.learners[game.k].score, dreams: shown });
@@ -419,11 +463,55 @@ function generatedFrames(generator: Generator, n: number): Uint8Array {
 
 /** Where the run stands, as its checkpoint keeps it (the loop's position under the names games and arms). */
 export interface SavedProgress {
-  readonly position: { readonly game: number; readonly learned: boolean; readonly armsDone: number };
+  readonly position: { readonly game: number; readonly learned: boolean; readonly armsDone: number; readonly lesson?: LessonProgress };
   readonly record: RunRecord;
   readonly seconds: number;
   /** Present when the run stopped in the middle of game position.game's learner. */
   readonly learner?: LearnerProgress;
+  /** Present when it stopped in the middle of arm position.armsDone's consolidation of the game. */
+  readonly consolidation?: SavedLesson;
+}
+
+/** True once a phase in its middle should be checkpointed: midPhaseCheckpointSeconds since the last checkpoint. */
+export function midPhaseCheckpointDue(run: Run): boolean {
+  return performance.now() - run.checkpointedAt >= (run.options.midPhaseCheckpointSeconds ?? MID_PHASE_CHECKPOINT_SECONDS) * 1000;
+}
+
+/** The consolidation under way as its checkpoint keeps it, and Q_(k−1)'s and G_(k−1)'s weights beside Q_k's. */
+function savedLesson(run: Run): { lesson: SavedLesson; arrays: Record<string, CheckpointArray[]> } {
+  const current = run.lessonInProgress;
+  if (!current) throw new Error('a checkpoint in the middle of a consolidation, with none under way');
+  const { arm, game, streams, dreams } = current;
+  const previous = arm.previous;
+  const lesson: SavedLesson = {
+    arm: arm.arm,
+    game,
+    streams: { current: streams.current.snapshot(), replayed: streams.replayed.snapshot() },
+    replayNoise: previous.generator?.noiseStreams() ?? [],
+    draws: dreams instanceof ValidDreams ? dreams.drawStats() : null,
+  };
+  const arrays: Record<string, CheckpointArray[]> = { [`${arm.arm}.previousSolver`]: weightsOf(previous.solver) };
+  if (previous.generator) arrays[`${arm.arm}.previousGenerator`] = previous.generator.weights().values;
+  return { lesson, arrays };
+}
+
+/** A consolidation's streams where its checkpoint left them, and G_(k−1)'s noise and the dream filter's counts. */
+function resumeStreams(saved: SavedLesson, arm: ArmScholar, dreams: Generator | null): ConsolidationStreams {
+  arm.previous.generator?.resumeNoise(saved.replayNoise);
+  if (saved.draws && dreams instanceof ValidDreams) dreams.resumeDraws(saved.draws);
+  return { current: Rng.fromSnapshot(saved.streams.current), replayed: Rng.fromSnapshot(saved.streams.replayed) };
+}
+
+/** Puts back Q_(k−1) and G_(k−1) of a consolidation checkpointed in its middle (restoreArm made them Q_k's copy). */
+function restorePrevious(arm: ArmScholar, arrays: Record<string, CheckpointArray[]>, dir: string): void {
+  const solver = arrays[`${arm.arm}.previousSolver`] as Float32Array[] | undefined;
+  if (!solver) throw new Error(`${dir}: checkpoint in the middle of ${arm.arm}'s consolidation holds no previous scholar`);
+  setWeights(arm.previous.solver, solver, `${arm.arm}'s previous scholar`);
+  const generator = arm.previous.generator;
+  if (!generator) return;
+  const values = arrays[`${arm.arm}.previousGenerator`] as Float32Array[] | undefined;
+  if (!values) throw new Error(`${dir}: checkpoint in the middle of ${arm.arm}'s consolidation holds no previous generator`);
+  generator.setWeights({ shapes: generator.weights().shapes, values });
 }
 
 /** The checkpoint at `position`: every arm's arrays, the audit frames and dreams, the learner of the game being
@@ -438,8 +526,18 @@ export function checkpointOf(run: Run, position: Position, learner: LearnerState
   }
   const inProgress = learner && learnerCheckpoint(learner);
   if (inProgress) Object.assign(arrays, inProgress.arrays);
-  const saved = { game: position.task, learned: position.learned, armsDone: position.studentsDone };
-  const progress: SavedProgress = { position: saved, record: run.record, seconds: run.elapsed(), ...(inProgress && { learner: inProgress.progress }) };
+  const consolidation = position.lesson && savedLesson(run);
+  if (consolidation) Object.assign(arrays, consolidation.arrays);
+  const saved = { game: position.task, learned: position.learned, armsDone: position.studentsDone, ...(position.lesson && { lesson: position.lesson }) };
+  const progress: SavedProgress = {
+    position: saved,
+    record: run.record,
+    seconds: run.elapsed(),
+    ...(inProgress && { learner: inProgress.progress }),
+    ...(consolidation && { consolidation: consolidation.lesson }),
+  };
+  // Built to be written: the next checkpoint in the middle of a phase is due a period from now.
+  run.checkpointedAt = performance.now();
   return { config: run.config, progress, arrays };
 }
 
@@ -462,8 +560,15 @@ function restore(run: Run, dir: string, started: number): void {
     if (arm.seconds === undefined && arm.losses.length === 0) arm.seconds = [];
     if (arm.actionsKept === undefined && arm.losses.length === 0) arm.actionsKept = [];
   }
-  const { game, learned, armsDone } = saved.progress.position;
-  run.start = { task: game, learned, studentsDone: armsDone };
+  const { game, learned, armsDone, lesson } = saved.progress.position;
+  run.start = { task: game, learned, studentsDone: armsDone, ...(lesson && { lesson }) };
+  const consolidation = saved.progress.consolidation;
+  if (lesson && consolidation) {
+    const arm = run.arms.find((a) => a.arm === consolidation.arm);
+    if (!arm) throw new Error(`${dir}: checkpoint in the middle of arm ${consolidation.arm}'s consolidation, which this run does not have`);
+    restorePrevious(arm, arrays, dir);
+    run.resumeLesson = consolidation;
+  }
   run.elapsed = clock(saved.progress.seconds, started);
   if (saved.progress.learner) run.learnerInProgress = learnerFromCheckpoint(saved.progress.learner, arrays, dir);
   if (learned) {

@@ -17,7 +17,7 @@
  * A Generator itself, delegating everything but sampling, so core's generator training replays through it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../core/engine/random.ts';
+import type { Rng, RngSnapshot } from '../core/engine/random.ts';
 import type { Generator } from '../core/generators/generator.ts';
 import { equalShares } from '../core/replay/shares.ts';
 import type { AdamState } from '../core/nn/adam.ts';
@@ -174,6 +174,19 @@ export class ValidDreams implements Generator {
 
   reseed(rng: Rng): void {
     this.inner.reseed(rng);
+  }
+
+  noiseStreams(): RngSnapshot[] {
+    return this.inner.noiseStreams();
+  }
+
+  resumeNoise(streams: readonly RngSnapshot[]): void {
+    this.inner.resumeNoise(streams);
+  }
+
+  /** Goes on counting from a lesson's draws before it was checkpointed in its middle (agent/run.ts). */
+  resumeDraws(stats: DrawStats): void {
+    this.draws = { ...stats };
   }
 
   weights(): WeightSet {

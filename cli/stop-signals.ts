@@ -1,6 +1,6 @@
 /**
  * Ctrl-C (or SIGTERM) while a command runs: the first asks the run to stop at its next checkpoint (an RL learner
- * mid-game checkpoints where it stands), so the same command resumes it; a second quits at once with status 130
+ * mid-game or a consolidation between two reports checkpoints where it stands), so the same command resumes it; a second quits at once with status 130
  * (what a shell reports for an interrupted command), losing what the run did since its last checkpoint. A signal
  * is handled only when the event loop turns, so every long step of a run lets it turn now and then
  * (core/event-loop.ts).

@@ -8,7 +8,8 @@
  * What a run is made of is its domain's (ContinualDomain below): the task's inputs and the teacher's targets,
  * evaluation, the audit, the record and the checkpointed arrays. The loop owns the order of the steps, the
  * generator's training (here or in a worker), the solver's steps with the arm's regulariser, consolidation
- * (the regulariser's anchor, the frozen teacher), checkpoints and stopping.
+ * (the regulariser's anchor, the frozen teacher), checkpoints and stopping. A domain that can rebuild a lesson
+ * stopped in its middle (ContinualDomain.midLesson) is also checkpointed during its solvers' steps, and stops there.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { saveCheckpoint, type CheckpointArray } from './checkpoint.ts';
@@ -42,6 +43,18 @@ export interface Position {
   readonly task: number;
   readonly learned: boolean;
   readonly studentsDone: number;
+  /** The next student's lesson of the task, stopped in the middle of its solver's steps (absent: from its start). */
+  readonly lesson?: LessonProgress;
+}
+
+/** A lesson checkpointed in the middle of its solver's steps, its generator trained: where it goes on from. */
+export interface LessonProgress {
+  /** Solver steps done. */
+  readonly iterations: number;
+  /** The loss last reported. */
+  readonly loss: number;
+  /** What the lesson had spent before (the rest of its LessonSeconds come after its solver). */
+  readonly seconds: Pick<LessonSeconds, 'prepare' | 'generator' | 'solver'>;
 }
 
 /** The solver's side of a lesson: its steps' objective and how often it reports. */
@@ -118,6 +131,13 @@ export interface ContinualDomain<L extends Lesson, Row, Audit> {
   checkpoint(position: Position): { readonly config: unknown; readonly progress: unknown; readonly arrays: Record<string, CheckpointArray[]> };
   /** Asked after each phase's checkpoint: true ends the run there, to be resumed from that checkpoint. */
   shouldStop(phasesDone: number): boolean;
+  /**
+   * For a domain whose lesson(t, s) rebuilds a lesson stopped in its middle from its own checkpoint (streams and
+   * all, so it goes on to the numbers of an uninterrupted run): asked at each report of a solver training on this
+   * thread, `due` when a checkpoint should be written there, `stop` when the run should end there (after one).
+   * Absent: checkpoints and stops fall between phases only.
+   */
+  readonly midLesson?: { due(): boolean; stop(): boolean };
   /** The run failed: tell its watchers. */
   failed(error: unknown): void;
   /** Frees what the domain holds beside its students (the loop frees those). */
@@ -149,6 +169,10 @@ export async function continualLoop<L extends Lesson, Row, Audit>(domain: Contin
       return domain.shouldStop(phasesDone);
     };
     if (domain.worker && position.task < domain.tasks) worker = await GeneratorWorker.start(options.backend, domain.worker.model, domain.worker.shape);
+    // A checkpoint in the middle of student s's lesson of task t (its position names the lesson's progress).
+    const saveInLesson = (t: number, s: number, lesson: LessonProgress): void => {
+      if (options.checkpointDir) saveCheckpoint(options.checkpointDir, domain.checkpoint({ task: t, learned: true, studentsDone: s, lesson }));
+    };
     for (let t = position.task; t < domain.tasks; t++) {
       if (domain.learn && !position.learned) {
         await domain.learn(t);
@@ -158,7 +182,8 @@ export async function continualLoop<L extends Lesson, Row, Audit>(domain: Contin
         if (endPhase(alone ? { task: t + 1, learned: false, studentsDone: 0 } : { task: t, learned: true, studentsDone: 0 })) return { stopped: true, phasesDone };
       }
       for (let s = position.studentsDone; s < domain.students.length; s++) {
-        await learnLesson(domain, s, t, worker);
+        const resumed = t === position.task && s === position.studentsDone ? position.lesson : undefined;
+        if (await learnLesson(domain, s, t, worker, resumed, saveInLesson)) return { stopped: true, phasesDone };
         const last = s + 1 === domain.students.length;
         if (last) domain.taskDone?.(t);
         if (endPhase(last ? { task: t + 1, learned: false, studentsDone: 0 } : { task: t, learned: true, studentsDone: s + 1 })) {
@@ -177,18 +202,42 @@ export async function continualLoop<L extends Lesson, Row, Audit>(domain: Contin
   }
 }
 
-/** Student s learns task t: generator and solver, then consolidation, its row of R, the audit and the record. */
-async function learnLesson<L extends Lesson, Row, Audit>(domain: ContinualDomain<L, Row, Audit>, s: number, t: number, worker: GeneratorWorker | null): Promise<void> {
+/**
+ * Student s learns task t: generator and solver, then consolidation, its row of R, the audit and the record. A
+ * lesson `resumed` in its middle has its generator trained and goes on with its solver's steps. Returns true when
+ * the run stopped in the middle of the solver (checkpointed there by `save`).
+ */
+async function learnLesson<L extends Lesson, Row, Audit>(
+  domain: ContinualDomain<L, Row, Audit>,
+  s: number,
+  t: number,
+  worker: GeneratorWorker | null,
+  resumed: LessonProgress | undefined,
+  save: (t: number, s: number, lesson: LessonProgress) => void,
+): Promise<boolean> {
   const student = domain.students[s];
+  const before = resumed?.seconds ?? { prepare: 0, generator: 0, solver: 0 };
   const lap = stopwatch();
   const lesson = domain.lesson(t, s);
-  const prepare = lap();
-  const generator = startGenerator(lesson, worker);
+  const prepare = before.prepare + lap();
+  const generator = resumed ? NO_GENERATOR : startGenerator(lesson, worker);
   // Without a worker the generator trains here, before the solver: it lets the event loop turn, so it is awaited.
   if (worker === null) await generator.finish();
-  const generatorHere = lap();
-  const loss = await trainSolver(student.scholar.solver, student.regulariser, lesson.solver(), generator.check);
-  const solver = lap();
+  const generatorHere = before.generator + lap();
+  const solverStarted = performance.now();
+  // Only a solver training alone is checkpointed in its middle: a generator in a worker would be half-trained.
+  const midLesson = worker === null ? domain.midLesson : undefined;
+  const pause = midLesson && ((iterations: number, loss: number): boolean => {
+    const stop = midLesson.stop();
+    if (!stop && !midLesson.due()) return false;
+    const solverSoFar = before.solver + (performance.now() - solverStarted) / 1000;
+    save(t, s, { iterations, loss, seconds: { prepare, generator: generatorHere, solver: solverSoFar } });
+    return stop;
+  });
+  const trained = await trainSolver(student.scholar.solver, student.regulariser, lesson.solver(), { check: generator.check, from: resumed, pause });
+  if (trained.stopped) return true;
+  const { loss } = trained;
+  const solver = before.solver + lap();
   await generator.finish();
   const generatorWait = lap();
   consolidate(student, lesson);
@@ -199,6 +248,7 @@ async function learnLesson<L extends Lesson, Row, Audit>(domain: ContinualDomain
   // A student without a generator spent nothing on one (its awaits above were of nothing).
   const seconds = { prepare, generator: lesson.generator ? generatorHere + generatorWait : 0, solver, consolidate: consolidated, evaluate, audit: lap() };
   domain.record(lesson, { row, audit, loss, seconds }, s, t);
+  return false;
 }
 
 /** Seconds since the last call (or since it was made). */
@@ -219,10 +269,13 @@ interface GeneratorJob {
   finish(): Promise<void>;
 }
 
+/** A lesson without a generator to train (none, or one trained before the lesson was checkpointed). */
+const NO_GENERATOR: GeneratorJob = { check: () => {}, finish: async () => {} };
+
 /** Train the generator: G_i learns real inputs of the task mixed with G_(i−1)'s, weighted r : (1 − r). In a
  * worker it trains while the solver does; without one, here before the solver (core/generators/train.ts). */
 function startGenerator(lesson: Lesson, worker: GeneratorWorker | null): GeneratorJob {
-  if (!lesson.generator) return { check: () => {}, finish: async () => {} };
+  if (!lesson.generator) return NO_GENERATOR;
   const job = trainGenerator(lesson.generator.task, worker, lesson.generator.report);
   // The rejection is held here from the start, so a worker that fails while the solver trains is never an
   // unhandled rejection: the solver's loop sees it at its next report and the run ends with it.
@@ -251,13 +304,22 @@ export function solverStep(solver: Solver, regulariser: Regulariser | null, less
   });
 }
 
+/** How a solver's training goes: what is asked at its reports, and where it starts. */
+export interface SolverTraining {
+  /** Asked at each report: throws when the run must end (a failed generator worker). */
+  readonly check?: () => void;
+  /** The steps already done (a lesson checkpointed in its middle) and the loss last reported then. */
+  readonly from?: { readonly iterations: number; readonly loss: number };
+  /** Asked after each report but the last: true stops the training there. */
+  readonly pause?: (iterations: number, loss: number) => boolean;
+}
+
 /** Train the solver: the lesson's mix of the task and the replay (core/scholar.ts), plus the regulariser's
- *  penalty. `check` is asked at each report (a failed generator worker ends the run there). Returns the last
- *  loss reported. */
-export async function trainSolver(solver: Solver, regulariser: Regulariser | null, lesson: SolverLesson, check: () => void = () => {}): Promise<number> {
+ *  penalty. Returns the last loss reported, or that it was stopped in its middle (`pause`). */
+export async function trainSolver(solver: Solver, regulariser: Regulariser | null, lesson: SolverLesson, training: SolverTraining = {}): Promise<{ loss: number; stopped: boolean }> {
   const step = (): tf.Scalar => solverStep(solver, regulariser, lesson);
-  let last = Number.NaN;
-  for (let it = 1; it <= lesson.iterations; it++) {
+  let last = training.from?.loss ?? Number.NaN;
+  for (let it = (training.from?.iterations ?? 0) + 1; it <= lesson.iterations; it++) {
     const loss = sizedStep(lesson.batchSize, step);
     regulariser?.afterStep?.();
     const reporting = it % lesson.reportEvery === 0 || it === lesson.iterations;
@@ -267,11 +329,12 @@ export async function trainSolver(solver: Solver, regulariser: Regulariser | nul
       await lesson.report(it, last);
       // Let the worker's messages through, and stop at once if it failed.
       await turnEventLoop();
-      check();
+      training.check?.();
     }
     lesson.afterStep?.(it);
+    if (reporting && it < lesson.iterations && training.pause?.(it, last)) return { loss: last, stopped: true };
   }
-  return last;
+  return { loss: last, stopped: false };
 }
 
 /** The regulariser consolidates the task, the domain keeps what it needs of it, and the scholar becomes the next

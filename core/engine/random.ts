@@ -7,6 +7,9 @@
  * splitmix32 so nearby seeds give unrelated streams.
  */
 export type RngState = [number, number, number, number];
+/** A stream as it stands, to go on from exactly: its state and the second normal of a Box-Muller pair it holds
+ *  (null when none), which the state alone leaves out. */
+export type RngSnapshot = { readonly state: RngState; readonly spareNormal: number | null };
 
 function splitmix32(seed: number): () => number {
   let s = seed >>> 0;
@@ -45,6 +48,18 @@ export class Rng {
 
   state(): RngState {
     return [this.a, this.b, this.c, this.d];
+  }
+
+  /** The stream where it stands (a lesson checkpointed in its middle, agent/run.ts), spare normal included. */
+  snapshot(): RngSnapshot {
+    return { state: this.state(), spareNormal: this.spareNormal };
+  }
+
+  /** A generator that goes on exactly as the one a snapshot was taken of. */
+  static fromSnapshot(snapshot: RngSnapshot): Rng {
+    const rng = Rng.fromState(snapshot.state);
+    rng.spareNormal = snapshot.spareNormal;
+    return rng;
   }
 
   /**

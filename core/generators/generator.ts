@@ -3,7 +3,7 @@
  * Inputs are flat rows of pixels in [0, 1].
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../engine/random.ts';
+import type { Rng, RngSnapshot } from '../engine/random.ts';
 import type { AdamState } from '../nn/adam.ts';
 import type { WeightSet } from '../nn/weights.ts';
 
@@ -19,6 +19,11 @@ export interface Generator {
   sample(n: number): tf.Tensor2D;
   /** Replaces the stream its noise is drawn from (done at each task start, so runs resume exactly). */
   reseed(rng: Rng): void;
+  /** Where its noise streams stand, one per stream it draws from: a lesson checkpointed in its middle goes on
+   *  drawing what an uninterrupted one draws (agent/run.ts). */
+  noiseStreams(): RngSnapshot[];
+  /** Goes on from streams as noiseStreams() gave them. */
+  resumeNoise(streams: readonly RngSnapshot[]): void;
   weights(): WeightSet;
   setWeights(weights: WeightSet): void;
   optimizerState(): AdamState[];

@@ -12,7 +12,7 @@
  * checkpoint sample from the same ones.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../engine/random.ts';
+import type { Rng, RngSnapshot } from '../engine/random.ts';
 import type { AdamState } from '../nn/adam.ts';
 import type { WeightSet } from '../nn/weights.ts';
 import { equalShares } from '../replay/shares.ts';
@@ -63,6 +63,20 @@ export class PerTaskGenerators implements Generator {
   /** Each generator draws from a stream of its own, named by its task. */
   reseed(rng: Rng): void {
     this.generators.forEach((g, t) => g.reseed(rng.fork(`task ${t} generator`)));
+  }
+
+  /** Every generator's streams, in task order. */
+  noiseStreams(): RngSnapshot[] {
+    return this.generators.flatMap((g) => g.noiseStreams());
+  }
+
+  resumeNoise(streams: readonly RngSnapshot[]): void {
+    let at = 0;
+    for (const g of this.generators) {
+      const count = g.noiseStreams().length;
+      g.resumeNoise(streams.slice(at, at + count));
+      at += count;
+    }
   }
 
   /** Every generator's weights, in task order, then which have learnt their task (1 or 0 each). */

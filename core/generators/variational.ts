@@ -3,7 +3,7 @@
  * r-weighted training step on per-input losses, and the weight and optimiser bookkeeping of a Generator.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../engine/random.ts';
+import { Rng, type RngSnapshot } from '../engine/random.ts';
 import type { Adam, AdamState } from '../nn/adam.ts';
 import { readWeights, writeWeights, type WeightSet } from '../nn/weights.ts';
 
@@ -34,6 +34,14 @@ export abstract class VariationalGenerator {
 
   reseed(rng: Rng): void {
     this.rng = rng;
+  }
+
+  noiseStreams(): RngSnapshot[] {
+    return [this.rng.snapshot()];
+  }
+
+  resumeNoise([stream]: readonly RngSnapshot[]): void {
+    this.rng = Rng.fromSnapshot(stream);
   }
 
   weights(): WeightSet {

@@ -6,7 +6,7 @@
  * `criticSteps` critic updates per generator update; Adam lr 1e-4, β = (0.5, 0.9) in the presets.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../engine/random.ts';
+import { Rng, type RngSnapshot } from '../engine/random.ts';
 import { Adam, type AdamSettings, type AdamState } from '../nn/adam.ts';
 import type { Activation } from '../nn/dense.ts';
 import { Mlp } from '../nn/mlp.ts';
@@ -94,6 +94,14 @@ export class WganGp implements Generator {
 
   reseed(rng: Rng): void {
     this.rng = rng;
+  }
+
+  noiseStreams(): RngSnapshot[] {
+    return [this.rng.snapshot()];
+  }
+
+  resumeNoise([stream]: readonly RngSnapshot[]): void {
+    this.rng = Rng.fromSnapshot(stream);
   }
 
   private variables(): tf.Variable[] {

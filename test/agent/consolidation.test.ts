@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dreams } from '../../agent/arms/dreams.ts';
-import { consolidationLesson, valueDistance } from '../../agent/consolidate.ts';
+import { consolidationLesson, consolidationStreams, valueDistance } from '../../agent/consolidate.ts';
 import { trainSolver } from '../../core/continual.ts';
 import { createQSolver } from '../../agent/network.ts';
 import { agentPreset } from '../../agent/presets.ts';
@@ -168,7 +168,7 @@ describe('consolidation', () => {
       freeway,
       { source: new Dreams(), previous, dreams: generator },
       { iterations: 150, batchSize: 32, r, loss: 'mse', scale: 1, reportEvery: 25 },
-      new Rng(30),
+      consolidationStreams(new Rng(30)),
     );
     await trainSolver(scholar, null, lesson);
     const after = valueDistance(scholar, previous, probe);

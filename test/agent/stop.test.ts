@@ -94,7 +94,7 @@ describe('a run killed during a learner phase', () => {
       cpSync(live, left, { recursive: true });
       leftProgress = JSON.parse(readFileSync(join(left, 'checkpoint.json'), 'utf8')).progress;
     });
-    checkpointed = await runAgent(config, { backend: 'wasm', checkpointDir: live, learnerCheckpointSeconds: 0, events });
+    checkpointed = await runAgent(config, { backend: 'wasm', checkpointDir: live, midPhaseCheckpointSeconds: 0, events });
     fromKill = await runAgent(config, { backend: 'wasm', checkpointDir: left });
   }, 900_000);
   afterAll(() => [live, left].forEach((d) => rmSync(d, { recursive: true, force: true })));

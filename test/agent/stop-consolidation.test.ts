@@ -1,0 +1,111 @@
+/**
+ * Ctrl-C, or a kill, in the middle of a consolidation: the run checkpoints between two of its scholar's reports
+ * (Q_k and G_k, Q_(k−1) and G_(k−1), the streams where they stand, the dream filter's counts) and, started again,
+ * goes on from that step to exactly the result of a run never stopped. GR is the second arm, so the checkpoint
+ * also holds an arm that has consolidated the game (ER) beside one in the middle of it.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultControl, type AgentEvent } from '../../agent/events.ts';
+import type { AgentResult } from '../../agent/result.ts';
+import { RunStopped, runAgent } from '../../agent/run.ts';
+import { useBackend } from '../../core/engine/backend.ts';
+import { EventStream } from '../../core/events.ts';
+import { numbers, tinyConfig } from './helpers.ts';
+
+// A report every 5 of the scholar's 30 steps: reports 1-6 of game 2 are ER's, 7-12 GR's (its generator's reports
+// carry no loss).
+const config = tinyConfig(['er', 'gr'], { progress: { every: 5, yieldEvery: 200 } });
+
+interface Saved {
+  position: { game: number; learned: boolean; armsDone: number; lesson?: { iterations: number; loss: number; seconds: { solver: number } } };
+  consolidation?: { arm: string; game: number; draws: { drawn: number; replayed: number } | null };
+}
+const progressOf = (dir: string): Saved => JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).progress;
+
+/** Calls `at` on the n-th report of game 2's consolidations that carries the scholar's loss. */
+function onReport(n: number, at: () => void): EventStream<AgentEvent> {
+  const events = new EventStream<AgentEvent>();
+  let reports = 0;
+  events.subscribe((e) => {
+    if (e.type === 'progress' && e.phase === 'consolidate' && e.task === 1 && e.consolidationLoss !== null && ++reports === n) at();
+  });
+  return events;
+}
+
+let uninterrupted: AgentResult;
+
+describe('a run stopped during a consolidation', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dgr-rl-stop-consolidation-'));
+  let stopped: Saved;
+  let resumed: AgentResult;
+
+  beforeAll(async () => {
+    await useBackend('wasm');
+    uninterrupted = await runAgent(config, { backend: 'wasm' });
+    const control = defaultControl();
+    // Ctrl-C at GR's second report (step 10 of 30).
+    const events = onReport(8, () => (control.stop = true));
+    await expect(runAgent(config, { backend: 'wasm', checkpointDir: dir, control, events })).rejects.toBeInstanceOf(RunStopped);
+    stopped = progressOf(dir);
+    resumed = await runAgent(config, { backend: 'wasm', checkpointDir: dir });
+  }, 900_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops at the next report and checkpoints the consolidation there', () => {
+    expect(stopped.position).toMatchObject({ game: 1, learned: true, armsDone: 1, lesson: { iterations: 10 } });
+    expect(stopped.position.lesson?.seconds.solver).toBeGreaterThan(0);
+    expect(stopped.consolidation).toMatchObject({ arm: 'gr', game: 1 });
+    // GR's dream filter had drawn for its generator's training and its scholar's first 10 steps.
+    expect(stopped.consolidation?.draws?.replayed).toBeGreaterThan(10 * config.scholar.batchSize);
+  });
+
+  it('ends with exactly the result of a run never stopped', () => {
+    expect(numbers(resumed)).toEqual(numbers(uninterrupted));
+  });
+});
+
+/**
+ * A process killed in the middle of a consolidation gets no stop: what it leaves is its last periodic checkpoint.
+ * The checkpoint folder copied as it stands at GR's third report is what a SIGKILL then leaves on disk (the
+ * checkpoint of its second report, every report being due at 0 seconds); started from that copy, the run ends as
+ * if never killed, and checkpointing at every report changes no number.
+ */
+describe('a run killed during a consolidation', () => {
+  const live = mkdtempSync(join(tmpdir(), 'dgr-rl-killed-consolidation-'));
+  const left = mkdtempSync(join(tmpdir(), 'dgr-rl-killed-consolidation-left-'));
+  let checkpointed: AgentResult;
+  let fromKill: AgentResult;
+  let leftProgress: Saved | null = null;
+
+  beforeAll(async () => {
+    await useBackend('wasm');
+    uninterrupted ??= await runAgent(config, { backend: 'wasm' });
+    const events = onReport(9, () => {
+      cpSync(live, left, { recursive: true });
+      leftProgress = progressOf(left);
+    });
+    checkpointed = await runAgent(config, { backend: 'wasm', checkpointDir: live, midPhaseCheckpointSeconds: 0, events });
+    fromKill = await runAgent(config, { backend: 'wasm', checkpointDir: left });
+  }, 900_000);
+  afterAll(() => [live, left].forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('leaves a checkpoint of the consolidation in its middle', () => {
+    expect(leftProgress?.position).toMatchObject({ game: 1, learned: true, armsDone: 1, lesson: { iterations: 10 } });
+    expect(leftProgress?.consolidation?.arm).toBe('gr');
+  });
+
+  it('computes the same numbers while checkpointing, and from the checkpoint it left', () => {
+    expect(numbers(checkpointed)).toEqual(numbers(uninterrupted));
+    expect(numbers(fromKill)).toEqual(numbers(uninterrupted));
+  });
+
+  it('leaves no checkpoint of a consolidation in the middle once the run is done', () => {
+    expect(existsSync(join(live, 'checkpoint.json'))).toBe(true);
+    const done = progressOf(live);
+    expect(done.position.lesson).toBeUndefined();
+    expect(done.consolidation).toBeUndefined();
+  });
+});
