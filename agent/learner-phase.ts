@@ -128,7 +128,8 @@ async function trainLearner(run: Run, k: number): Promise<CachedLearner> {
   // Its game's seconds before this process took it up (a learner resumed mid-game), so its record times the game.
   const secondsBefore = run.learnerInProgress?.seconds ?? 0;
   const seconds = (): number => secondsBefore + (performance.now() - started) / 1000;
-  let lastReport = { at: started, frame: 0 };
+  // A resumed learner's first rate counts from its saved frame, not from the game's start.
+  let lastReport = { at: started, frame: firstFrame };
   const checkpointDir = run.options.checkpointDir;
   // The run's checkpoint with this learner mid-game, timed over every process that trained it.
   const saveMidGame = (dir: string, state: LearnerState): void => saveCheckpoint(dir, checkpointOf(run, { task: k, learned: false, studentsDone: 0 }, { ...state, seconds: seconds() }));

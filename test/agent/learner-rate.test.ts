@@ -5,7 +5,10 @@
  * times the training between reports, and one never does: their rates at that report agree within noise, where
  * counting the evaluation would give the first under half the second.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../agent/events.ts';
 import { runAgent } from '../../agent/run.ts';
 import { useBackend } from '../../core/engine/backend.ts';
@@ -40,5 +43,48 @@ describe("a learner's progress rate", () => {
     expect(plain).toBeGreaterThan(0);
     expect(evaluated / plain).toBeGreaterThan(0.6);
     expect(evaluated / plain).toBeLessThan(1.6);
+  });
+});
+
+/**
+ * A learner resumed in the middle of its game reports its first rate over the frames it played since: counted from
+ * the game's first frame, a learner resumed a few vector steps before a report showed 68 times its rate. The run is
+ * checkpointed at every vector step and its folder copied as it stands at the last episode's end before the report at
+ * frame 2048 (a kill there); the copy resumes a few vector steps before that report.
+ */
+describe("a resumed learner's first progress rate", () => {
+  const live = mkdtempSync(join(tmpdir(), 'dgr-rl-rate-'));
+  const left = mkdtempSync(join(tmpdir(), 'dgr-rl-rate-left-'));
+  const base = tinyConfig(['none']);
+  // Breakout: random play ends its episodes every few dozen frames, so one ends just before the report.
+  const config = { ...base, schedule: { tasks: [{ task: 'breakout', steps: 3072 }] } };
+  const at2048 = { uninterrupted: Number.NaN, resumed: Number.NaN };
+  let copiedAt = 0;
+
+  beforeAll(async () => {
+    await useBackend('wasm');
+    const events = new EventStream<AgentEvent>();
+    events.subscribe((e) => {
+      if (e.type === 'progress' && e.phase === 'learn' && e.frame === 2048) at2048.uninterrupted = e.framesPerSecond;
+      // The last episode's end before the report (the folder copied over the previous copy).
+      if (e.type === 'episode' && e.frame > 1024 && e.frame < 2048) {
+        rmSync(left, { recursive: true, force: true });
+        cpSync(live, left, { recursive: true });
+        copiedAt = e.frame;
+      }
+    });
+    await runAgent(config, { backend: 'wasm', checkpointDir: live, midPhaseCheckpointSeconds: 0, events });
+    const again = new EventStream<AgentEvent>();
+    again.subscribe((e) => {
+      if (e.type === 'progress' && e.phase === 'learn' && e.frame === 2048) at2048.resumed = e.framesPerSecond;
+    });
+    await runAgent(config, { backend: 'wasm', checkpointDir: left, events: again });
+  }, 300_000);
+  afterAll(() => [live, left].forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('counts the frames played since it resumed', () => {
+    expect(copiedAt).toBeGreaterThanOrEqual(1900);
+    expect(at2048.resumed).toBeGreaterThan(0);
+    expect(at2048.resumed / at2048.uninterrupted).toBeLessThan(3);
   });
 });
