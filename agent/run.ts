@@ -12,9 +12,9 @@
  *                   frames and dreams (./actions-kept.ts), and G_k's dreams with Q_k's greedy actions for the viewer;
  *   and a checkpoint after every phase, so a killed run resumes to the identical result. A phase is also
  *   checkpointed in its middle every few minutes, and where a run asked to stop (control.stop: Ctrl-C) stands: a
- *   learner mid-game (./learner-state.ts), or a consolidation between two of its scholar's reports (its streams,
- *   where they stand, and Q_(k−1) and G_(k−1) beside Q_k, SavedLesson below); the next start goes on from there.
- *   A stop while G_k trains waits for its training to end (minutes), then stops at the scholar's first report.
+ *   learner mid-game (./learner-state.ts), or a consolidation between two reports of G_k's training or Q_k's (its
+ *   streams where they stand, and Q_(k−1) and G_(k−1) beside Q_k and G_k, SavedLesson below); the next start goes
+ *   on from there.
  */
 import { hasCheckpoint, loadCheckpoint, type CheckpointArray } from '../core/checkpoint.ts';
 import { sameRun } from '../core/config.ts';
@@ -104,26 +104,34 @@ export interface Run {
   elapsed: () => number;
 }
 
-/** What a consolidation draws from while its scholar trains, kept to checkpoint it in its middle. */
+/** What a consolidation draws from, kept to checkpoint it in its middle. */
 interface LessonInProgress {
   readonly arm: ArmScholar;
   readonly game: number;
-  readonly streams: ConsolidationStreams;
+  /** The scholar's streams (null while G_k trains, before the scholar's first step). */
+  readonly streams: ConsolidationStreams | null;
   /** G_(k−1)'s dreams as replayed (null without a generator, or on the first game). */
   readonly dreams: Generator | null;
 }
 
 /**
- * A consolidation checkpointed between two of its scholar's reports: which, and where its streams stand — the
- * batches of the new game and of the replay, G_(k−1)'s noise (the dreams it replays), and the dream filter's
- * counts. With Q_(k−1) and G_(k−1) saved beside Q_k, the lesson goes on to the numbers of an uninterrupted run.
+ * A consolidation checkpointed between two reports, of G_k's training or of Q_k's: which, where the scholar's
+ * streams stand — the batches of the new game and of the replay, G_(k−1)'s noise (the dreams it replays) — and the
+ * dream filter's counts (core's position keeps G_k's own progress). With Q_(k−1) and G_(k−1) saved beside Q_k and
+ * G_k, the lesson goes on to the numbers of an uninterrupted run.
  */
 export interface SavedLesson {
   readonly arm: AgentArm;
   readonly game: number;
-  readonly streams: { readonly current: RngSnapshot; readonly replayed: RngSnapshot };
-  readonly replayNoise: RngSnapshot[];
+  /** Null when it stopped while G_k trained, before the scholar's first step. */
+  readonly scholar: ScholarStreams | null;
   readonly draws: DrawStats | null;
+}
+
+interface ScholarStreams {
+  readonly current: RngSnapshot;
+  readonly replayed: RngSnapshot;
+  readonly replayNoise: RngSnapshot[];
 }
 
 export async function runAgent(config: AgentConfig, options: AgentRunOptions): Promise<AgentResult> {
@@ -310,6 +318,10 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
   const audited = real && arm.previous.generator && frames ? auditReplay(run, k, arm, real) : null;
   const teacher = real && { real, dreams: audited?.dreams ?? null };
   const dreams = k === 0 ? null : frames ? replayedDreams(run, arm.previous.generator, k) : arm.previous.generator;
+  const resumed = run.resumeLesson?.game === k && run.resumeLesson.arm === arm.arm ? run.resumeLesson : null;
+  if (resumed) run.resumeLesson = null;
+  if (resumed?.draws && dreams instanceof ValidDreams) dreams.resumeDraws(resumed.draws);
+  run.lessonInProgress = { arm, game: k, streams: null, dreams };
   const inputs = observationInputs(game.observations);
   const perGame = arm.scholar.generator instanceof PerTaskGenerators ? arm.scholar.generator : null;
   perGame?.beginTask(k);
@@ -325,11 +337,9 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
     // On this thread the generator trains before the scholar: say so, or the run looks stalled.
     report: inWorker ? undefined : () => emitConsolidating(run, k, null),
   };
-  const resumed = run.resumeLesson?.game === k && run.resumeLesson.arm === arm.arm ? run.resumeLesson : null;
-  if (resumed) run.resumeLesson = null;
   const solver = (): ReturnType<typeof consolidationLesson> => {
     arm.previous.generator?.reseed(rng.fork('replay noise'));
-    const streams = resumed ? resumeStreams(resumed, arm, dreams) : consolidationStreams(rng.fork('consolidation'));
+    const streams = resumed?.scholar ? resumeStreams(resumed.scholar, arm) : consolidationStreams(rng.fork('consolidation'));
     run.lessonInProgress = { arm, game: k, streams, dreams };
     const { scholar } = config;
     return consolidationLesson(
@@ -486,8 +496,7 @@ function savedLesson(run: Run): { lesson: SavedLesson; arrays: Record<string, Ch
   const lesson: SavedLesson = {
     arm: arm.arm,
     game,
-    streams: { current: streams.current.snapshot(), replayed: streams.replayed.snapshot() },
-    replayNoise: previous.generator?.noiseStreams() ?? [],
+    scholar: streams && { current: streams.current.snapshot(), replayed: streams.replayed.snapshot(), replayNoise: previous.generator?.noiseStreams() ?? [] },
     draws: dreams instanceof ValidDreams ? dreams.drawStats() : null,
   };
   const arrays: Record<string, CheckpointArray[]> = { [`${arm.arm}.previousSolver`]: weightsOf(previous.solver) };
@@ -495,11 +504,10 @@ function savedLesson(run: Run): { lesson: SavedLesson; arrays: Record<string, Ch
   return { lesson, arrays };
 }
 
-/** A consolidation's streams where its checkpoint left them, and G_(k−1)'s noise and the dream filter's counts. */
-function resumeStreams(saved: SavedLesson, arm: ArmScholar, dreams: Generator | null): ConsolidationStreams {
+/** The scholar's streams where its checkpoint left them, G_(k−1)'s noise as it replays included. */
+function resumeStreams(saved: ScholarStreams, arm: ArmScholar): ConsolidationStreams {
   arm.previous.generator?.resumeNoise(saved.replayNoise);
-  if (saved.draws && dreams instanceof ValidDreams) dreams.resumeDraws(saved.draws);
-  return { current: Rng.fromSnapshot(saved.streams.current), replayed: Rng.fromSnapshot(saved.streams.replayed) };
+  return { current: Rng.fromSnapshot(saved.current), replayed: Rng.fromSnapshot(saved.replayed) };
 }
 
 /** Puts back Q_(k−1) and G_(k−1) of a consolidation checkpointed in its middle (restoreArm made them Q_k's copy). */

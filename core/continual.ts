@@ -21,7 +21,7 @@ import { sizedStep } from './engine/capacity.ts';
 import type { Rng } from './engine/random.ts';
 import type { GeneratorSpec } from './generators/create.ts';
 import { GeneratorWorker } from './generators/parallel.ts';
-import { trainGenerator, type GeneratorTask } from './generators/train.ts';
+import { trainGenerator, type GeneratorProgress, type GeneratorTask } from './generators/train.ts';
 import type { Regulariser } from './regularisers/regulariser.ts';
 import { addPenalty, disposeStudent, freeze, type Student } from './scholar.ts';
 import type { Solver } from './solvers/solver.ts';
@@ -43,19 +43,17 @@ export interface Position {
   readonly task: number;
   readonly learned: boolean;
   readonly studentsDone: number;
-  /** The next student's lesson of the task, stopped in the middle of its solver's steps (absent: from its start). */
+  /** The next student's lesson of the task, stopped in its middle (absent: from its start). */
   readonly lesson?: LessonProgress;
 }
 
-/** A lesson checkpointed in the middle of its solver's steps, its generator trained: where it goes on from. */
-export interface LessonProgress {
-  /** Solver steps done. */
-  readonly iterations: number;
-  /** The loss last reported. */
-  readonly loss: number;
-  /** What the lesson had spent before (the rest of its LessonSeconds come after its solver). */
-  readonly seconds: Pick<LessonSeconds, 'prepare' | 'generator' | 'solver'>;
-}
+/** Where a lesson checkpointed in its middle stood: at a step of its generator's training (its solver not begun;
+ *  where G's and its teacher's noise streams stood), or at a step of its solver's (its generator trained). */
+export type LessonStage = ({ readonly stage: 'generator' } & GeneratorProgress) | { readonly stage: 'solver'; readonly iterations: number; readonly loss: number };
+
+/** A lesson checkpointed in its middle: its stage, and the seconds it had spent (the rest of its LessonSeconds
+ *  come after its solver). */
+export type LessonProgress = LessonStage & { readonly seconds: Pick<LessonSeconds, 'prepare' | 'generator' | 'solver'> };
 
 /** The solver's side of a lesson: its steps' objective and how often it reports. */
 export interface SolverLesson {
@@ -204,8 +202,8 @@ export async function continualLoop<L extends Lesson, Row, Audit>(domain: Contin
 
 /**
  * Student s learns task t: generator and solver, then consolidation, its row of R, the audit and the record. A
- * lesson `resumed` in its middle has its generator trained and goes on with its solver's steps. Returns true when
- * the run stopped in the middle of the solver (checkpointed there by `save`).
+ * lesson `resumed` in its middle goes on from the step it was checkpointed at, of its generator or of its solver.
+ * Returns true when the run stopped in the middle of the lesson (checkpointed there by `save`).
  */
 async function learnLesson<L extends Lesson, Row, Audit>(
   domain: ContinualDomain<L, Row, Audit>,
@@ -220,24 +218,20 @@ async function learnLesson<L extends Lesson, Row, Audit>(
   const lap = stopwatch();
   const lesson = domain.lesson(t, s);
   const prepare = before.prepare + lap();
-  const generator = resumed ? NO_GENERATOR : startGenerator(lesson, worker);
-  // Without a worker the generator trains here, before the solver: it lets the event loop turn, so it is awaited.
-  if (worker === null) await generator.finish();
-  const generatorHere = before.generator + lap();
-  const solverStarted = performance.now();
-  // Only a solver training alone is checkpointed in its middle: a generator in a worker would be half-trained.
+  // Only a lesson training on this thread alone is checkpointed in its middle: a generator in a worker would be
+  // half-trained.
   const midLesson = worker === null ? domain.midLesson : undefined;
-  const pause = midLesson && ((iterations: number, loss: number): boolean => {
-    const stop = midLesson.stop();
-    if (!stop && !midLesson.due()) return false;
-    const solverSoFar = before.solver + (performance.now() - solverStarted) / 1000;
-    save(t, s, { iterations, loss, seconds: { prepare, generator: generatorHere, solver: solverSoFar } });
-    return stop;
-  });
-  const trained = await trainSolver(student.scholar.solver, student.regulariser, lesson.solver(), { check: generator.check, from: resumed, pause });
+  const saveAt = (stage: LessonStage, seconds: LessonProgress['seconds']): void => save(t, s, { ...stage, seconds });
+  const generator = resumed?.stage === 'solver' ? NO_GENERATOR : startGenerator(lesson, worker, resumed, midLesson && pauseAt(midLesson, (stage) => saveAt(stage, { prepare, generator: before.generator + lap.peek(), solver: 0 })));
+  // Without a worker the generator trains here, before the solver: it lets the event loop turn, so it is awaited.
+  if (worker === null && (await generator.finish())) return true;
+  const generatorHere = before.generator + lap();
+  const solverBefore = resumed?.stage === 'solver' ? before.solver : 0;
+  const pause = midLesson && pauseAt(midLesson, (stage) => saveAt(stage, { prepare, generator: generatorHere, solver: solverBefore + lap.peek() }));
+  const from = resumed?.stage === 'solver' ? resumed : undefined;
+  const trained = await trainSolver(student.scholar.solver, student.regulariser, lesson.solver(), { check: generator.check, from, pause: pause && ((iterations, loss) => pause({ stage: 'solver', iterations, loss })) });
   if (trained.stopped) return true;
-  const { loss } = trained;
-  const solver = before.solver + lap();
+  const solver = solverBefore + lap();
   await generator.finish();
   const generatorWait = lap();
   consolidate(student, lesson);
@@ -247,42 +241,63 @@ async function learnLesson<L extends Lesson, Row, Audit>(
   const audit = domain.audit(lesson, s, t);
   // A student without a generator spent nothing on one (its awaits above were of nothing).
   const seconds = { prepare, generator: lesson.generator ? generatorHere + generatorWait : 0, solver, consolidate: consolidated, evaluate, audit: lap() };
-  domain.record(lesson, { row, audit, loss, seconds }, s, t);
+  domain.record(lesson, { row, audit, loss: trained.loss, seconds }, s, t);
   return false;
 }
 
-/** Seconds since the last call (or since it was made). */
-function stopwatch(): () => number {
-  let last = performance.now();
-  return () => {
-    const now = performance.now();
-    const seconds = (now - last) / 1000;
-    last = now;
-    return seconds;
+/** At a report in the middle of a lesson: a checkpoint there when one is due or the run should stop, and whether
+ *  it stops. */
+function pauseAt(midLesson: NonNullable<ContinualDomain<Lesson, unknown, unknown>['midLesson']>, save: (stage: LessonStage) => void): (stage: LessonStage) => boolean {
+  return (stage) => {
+    const stop = midLesson.stop();
+    if (stop || midLesson.due()) save(stage);
+    return stop;
   };
+}
+
+/** Seconds since the last call (or since it was made); `peek` reads them without starting a new lap. */
+function stopwatch(): { (): number; peek(): number } {
+  let last = performance.now();
+  const peek = (): number => (performance.now() - last) / 1000;
+  return Object.assign(
+    (): number => {
+      const seconds = peek();
+      last = performance.now();
+      return seconds;
+    },
+    { peek },
+  );
 }
 
 interface GeneratorJob {
   /** Throws the worker's error as soon as it is known (checked while the solver trains). */
   check(): void;
-  /** Waits for the worker's training to end. */
-  finish(): Promise<void>;
+  /** Waits for the training to end; true when it was paused in its middle (on this thread). */
+  finish(): Promise<boolean>;
 }
 
 /** A lesson without a generator to train (none, or one trained before the lesson was checkpointed). */
-const NO_GENERATOR: GeneratorJob = { check: () => {}, finish: async () => {} };
+const NO_GENERATOR: GeneratorJob = { check: () => {}, finish: async () => false };
 
 /** Train the generator: G_i learns real inputs of the task mixed with G_(i−1)'s, weighted r : (1 − r). In a
- * worker it trains while the solver does; without one, here before the solver (core/generators/train.ts). */
-function startGenerator(lesson: Lesson, worker: GeneratorWorker | null): GeneratorJob {
+ * worker it trains while the solver does; without one, here before the solver (core/generators/train.ts), from
+ * where a lesson checkpointed in its generator's training stood, and paused when `pause` says so. */
+function startGenerator(lesson: Lesson, worker: GeneratorWorker | null, resumed: LessonProgress | undefined, pause?: (stage: LessonStage) => boolean): GeneratorJob {
   if (!lesson.generator) return NO_GENERATOR;
-  const job = trainGenerator(lesson.generator.task, worker, lesson.generator.report);
+  const from = resumed?.stage === 'generator' ? resumed : undefined;
+  const job = trainGenerator(lesson.generator.task, worker, lesson.generator.report, { from, pause: pause && ((progress) => pause({ stage: 'generator', ...progress })) });
   // The rejection is held here from the start, so a worker that fails while the solver trains is never an
   // unhandled rejection: the solver's loop sees it at its next report and the run ends with it.
   let failure: Error | null = null;
-  const held = job.catch((error: unknown) => {
-    failure = error instanceof Error ? error : new Error(String(error));
-  });
+  let paused = false;
+  const held = job.then(
+    (stopped) => {
+      paused = stopped;
+    },
+    (error: unknown) => {
+      failure = error instanceof Error ? error : new Error(String(error));
+    },
+  );
   const check = (): void => {
     if (failure) throw failure;
   };
@@ -291,6 +306,7 @@ function startGenerator(lesson: Lesson, worker: GeneratorWorker | null): Generat
     finish: async () => {
       await held;
       check();
+      return paused;
     },
   };
 }

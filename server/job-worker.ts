@@ -69,7 +69,7 @@ async function runClassification(configs: readonly RunConfig[], backend: Backend
 
 /**
  * The RL run in `dgr rl`'s folder layout, driven by the viewers' controls. A stop request ends a learner phase at
- * its next step and a consolidation at its scholar's next report, checkpointing either where it stands.
+ * its next step and a consolidation at its next report, checkpointing either where it stands.
  */
 async function runRl(config: AgentConfig, backend: BackendName, out: string, command: string): Promise<'finished' | 'stopped'> {
   const { runSeeds } = await import('../runner/rl-runs.ts');

@@ -8,7 +8,7 @@ import { EpochSampler, fillInputs } from '../data/batch.ts';
 import type { Inputs } from '../data/types.ts';
 import { sizedStep } from '../engine/capacity.ts';
 import { EventLoopTurns } from '../event-loop.ts';
-import type { Rng } from '../engine/random.ts';
+import type { Rng, RngSnapshot } from '../engine/random.ts';
 import type { Generator } from './generator.ts';
 import type { GeneratorWorker } from './parallel.ts';
 
@@ -22,7 +22,9 @@ export interface GeneratorTaskSettings {
 }
 
 /** G learns the task's inputs mixed with `previous`'s samples. Asynchronous only to let the event loop turn between
- *  steps (on the main thread a long training would otherwise hold off a second Ctrl-C or a viewer's message). */
+ *  steps (on the main thread a long training would otherwise hold off a second Ctrl-C or a viewer's message).
+ *  `from` steps were done before (a lesson checkpointed in its middle: the minibatches go on from the same
+ *  place); `pause`, asked after each report but the last, stops it there. Returns true when paused. */
 export async function trainGeneratorOnTask(
   generator: Generator,
   previous: Generator | null,
@@ -30,24 +32,32 @@ export async function trainGeneratorOnTask(
   settings: GeneratorTaskSettings,
   rng: Rng,
   onProgress?: (iteration: number, loss: number) => void,
-): Promise<void> {
+  training: { readonly from?: number; readonly pause?: (iteration: number) => boolean } = {},
+): Promise<boolean> {
   const { iterations, batchSize, r, reportEvery } = settings;
   const turns = new EventLoopTurns();
   if (previous === null && r === 0) throw new Error('a generator with nothing to replay must learn from real data (r > 0)');
   const sampler = new EpochSampler(data.n, batchSize, rng);
+  const realBatches = !(r === 0 && previous !== null);
+  const from = training.from ?? 0;
+  // The minibatches the steps before drew: an epoch's order is drawn from the stream, so the sampler replays them.
+  if (realBatches) for (let it = 0; it < from; it++) sampler.nextBatch();
   const width = data.shape[0] * data.shape[1] * data.shape[2];
-  for (let it = 1; it <= iterations; it++) {
+  for (let it = from + 1; it <= iterations; it++) {
     const loss = sizedStep(batchSize, () =>
       tf.tidy(() => {
         const replayed = previous === null ? null : previous.sample(batchSize);
-        if (r === 0 && replayed !== null) return generator.trainStep(replayed, null, 1);
+        if (!realBatches && replayed !== null) return generator.trainStep(replayed, null, 1);
         return generator.trainStep(tf.tensor2d(fillInputs(data, sampler.nextBatch()), [batchSize, width]), replayed, r);
       }),
     );
-    if (onProgress && (it % reportEvery === 0 || it === iterations)) onProgress(it, loss.dataSync()[0]);
+    const reporting = it % reportEvery === 0 || it === iterations;
+    if (onProgress && reporting) onProgress(it, loss.dataSync()[0]);
     loss.dispose();
     await turns.between();
+    if (reporting && it < iterations && training.pause?.(it)) return true;
   }
+  return false;
 }
 
 /** The random streams of one task's generator training: minibatches, the generator's noise, its teacher's. */
@@ -68,19 +78,39 @@ export interface GeneratorTask {
   readonly rng: GeneratorRngs;
 }
 
+/** A task's generator training checkpointed in its middle: the steps done, and where G's and its teacher's noise
+ *  streams stood (its minibatches are replayed from the task's stream). */
+export interface GeneratorProgress {
+  readonly iterations: number;
+  readonly noise: RngSnapshot[];
+  readonly replay: RngSnapshot[];
+}
+
 /**
  * One task of generator training, in `worker` when given (in parallel with the solver, paper §3: the two halves
  * of a scholar's update are independent) or on this thread; both draw from the same streams, so where it runs
- * does not change what it computes.
+ * does not change what it computes. On this thread it can go on `from` a checkpoint in its middle, and `pause`
+ * (given where it stands) stops it after a report; returns true when paused.
  */
 export async function trainGenerator(
   task: GeneratorTask,
   worker: GeneratorWorker | null,
   onProgress?: (iteration: number, loss: number) => void,
-): Promise<void> {
+  training: { readonly from?: GeneratorProgress; readonly pause?: (progress: GeneratorProgress) => boolean } = {},
+): Promise<boolean> {
   const { generator, teacher, inputs, settings, rng } = task;
-  if (worker) return worker.trainTask(generator, teacher, inputs, settings, rng, onProgress);
+  if (worker) {
+    if (training.from || training.pause) throw new Error('a generator training in a worker is checkpointed between tasks only');
+    await worker.trainTask(generator, teacher, inputs, settings, rng, onProgress);
+    return false;
+  }
   generator.reseed(rng.noise);
   teacher?.reseed(rng.replay);
-  await trainGeneratorOnTask(generator, teacher, inputs, settings, rng.train, onProgress);
+  const { from, pause } = training;
+  if (from) {
+    generator.resumeNoise(from.noise);
+    teacher?.resumeNoise(from.replay);
+  }
+  const where = (iterations: number): GeneratorProgress => ({ iterations, noise: generator.noiseStreams(), replay: teacher?.noiseStreams() ?? [] });
+  return trainGeneratorOnTask(generator, teacher, inputs, settings, rng.train, onProgress, { from: from?.iterations, pause: pause && ((it) => pause(where(it))) });
 }

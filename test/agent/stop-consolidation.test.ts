@@ -1,8 +1,8 @@
 /**
- * Ctrl-C, or a kill, in the middle of a consolidation: the run checkpoints between two of its scholar's reports
- * (Q_k and G_k, Q_(k−1) and G_(k−1), the streams where they stand, the dream filter's counts) and, started again,
- * goes on from that step to exactly the result of a run never stopped. GR is the second arm, so the checkpoint
- * also holds an arm that has consolidated the game (ER) beside one in the middle of it.
+ * Ctrl-C, or a kill, in the middle of a consolidation: the run checkpoints between two reports of G_k's training or
+ * of Q_k's (Q_k and G_k, Q_(k−1) and G_(k−1), the streams where they stand, the dream filter's counts) and, started
+ * again, goes on from that step to exactly the result of a run never stopped. GR is the second arm, so the
+ * checkpoint also holds an arm that has consolidated the game (ER) beside one in the middle of it.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,22 +15,22 @@ import { useBackend } from '../../core/engine/backend.ts';
 import { EventStream } from '../../core/events.ts';
 import { numbers, tinyConfig } from './helpers.ts';
 
-// A report every 5 of the scholar's 30 steps: reports 1-6 of game 2 are ER's, 7-12 GR's (its generator's reports
-// carry no loss).
+// A report every 5 of the 30 steps of the scholar and of the generator: of game 2's reports that carry the scholar's
+// loss, 1-6 are ER's and 7-12 GR's; those without are GR's generator's, before its scholar's.
 const config = tinyConfig(['er', 'gr'], { progress: { every: 5, yieldEvery: 200 } });
 
 interface Saved {
-  position: { game: number; learned: boolean; armsDone: number; lesson?: { iterations: number; loss: number; seconds: { solver: number } } };
-  consolidation?: { arm: string; game: number; draws: { drawn: number; replayed: number } | null };
+  position: { game: number; learned: boolean; armsDone: number; lesson?: { stage: string; iterations: number; loss?: number; seconds: { generator: number; solver: number } } };
+  consolidation?: { arm: string; game: number; scholar: object | null; draws: { drawn: number; replayed: number } | null };
 }
 const progressOf = (dir: string): Saved => JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).progress;
 
-/** Calls `at` on the n-th report of game 2's consolidations that carries the scholar's loss. */
-function onReport(n: number, at: () => void): EventStream<AgentEvent> {
+/** Calls `at` on the n-th report of game 2's consolidations by the scholars (with their loss) or by a generator. */
+function onReport(n: number, at: () => void, by: 'scholar' | 'generator' = 'scholar'): EventStream<AgentEvent> {
   const events = new EventStream<AgentEvent>();
   let reports = 0;
   events.subscribe((e) => {
-    if (e.type === 'progress' && e.phase === 'consolidate' && e.task === 1 && e.consolidationLoss !== null && ++reports === n) at();
+    if (e.type === 'progress' && e.phase === 'consolidate' && e.task === 1 && (e.consolidationLoss !== null) === (by === 'scholar') && ++reports === n) at();
   });
   return events;
 }
@@ -55,11 +55,42 @@ describe('a run stopped during a consolidation', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('stops at the next report and checkpoints the consolidation there', () => {
-    expect(stopped.position).toMatchObject({ game: 1, learned: true, armsDone: 1, lesson: { iterations: 10 } });
+    expect(stopped.position).toMatchObject({ game: 1, learned: true, armsDone: 1, lesson: { stage: 'solver', iterations: 10 } });
     expect(stopped.position.lesson?.seconds.solver).toBeGreaterThan(0);
     expect(stopped.consolidation).toMatchObject({ arm: 'gr', game: 1 });
+    expect(stopped.consolidation?.scholar).not.toBeNull();
     // GR's dream filter had drawn for its generator's training and its scholar's first 10 steps.
     expect(stopped.consolidation?.draws?.replayed).toBeGreaterThan(10 * config.scholar.batchSize);
+  });
+
+  it('ends with exactly the result of a run never stopped', () => {
+    expect(numbers(resumed)).toEqual(numbers(uninterrupted));
+  });
+});
+
+describe('a run stopped while its generator trains', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dgr-rl-stop-generator-'));
+  let stopped: Saved;
+  let resumed: AgentResult;
+
+  beforeAll(async () => {
+    await useBackend('wasm');
+    uninterrupted ??= await runAgent(config, { backend: 'wasm' });
+    const control = defaultControl();
+    // Ctrl-C at G_2's second report (step 10 of its 30), before GR's scholar has begun.
+    const events = onReport(2, () => (control.stop = true), 'generator');
+    await expect(runAgent(config, { backend: 'wasm', checkpointDir: dir, control, events })).rejects.toBeInstanceOf(RunStopped);
+    stopped = progressOf(dir);
+    resumed = await runAgent(config, { backend: 'wasm', checkpointDir: dir });
+  }, 900_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("stops at the generator's next report and checkpoints its training there", () => {
+    expect(stopped.position).toMatchObject({ game: 1, learned: true, armsDone: 1, lesson: { stage: 'generator', iterations: 10 } });
+    expect(stopped.position.lesson?.seconds.generator).toBeGreaterThan(0);
+    expect(stopped.consolidation).toMatchObject({ arm: 'gr', game: 1, scholar: null });
+    // G_2 had replayed G_1's filtered dreams for its first 10 steps.
+    expect(stopped.consolidation?.draws?.replayed).toBe(10 * config.generator.batchSize);
   });
 
   it('ends with exactly the result of a run never stopped', () => {
