@@ -218,18 +218,22 @@ async function learnLesson<L extends Lesson, Row, Audit>(
   const lap = stopwatch();
   const lesson = domain.lesson(t, s);
   const prepare = before.prepare + lap();
-  // Only a lesson training on this thread alone is checkpointed in its middle: a generator in a worker would be
-  // half-trained.
+  // Checkpoints in the middle of the lesson, at its generator's and its solver's reports, with the seconds spent so
+  // far; on this thread only (a generator in a worker would be half-trained).
   const midLesson = worker === null ? domain.midLesson : undefined;
-  const saveAt = (stage: LessonStage, seconds: LessonProgress['seconds']): void => save(t, s, { ...stage, seconds });
-  const generator = resumed?.stage === 'solver' ? NO_GENERATOR : startGenerator(lesson, worker, resumed, midLesson && pauseAt(midLesson, (stage) => saveAt(stage, { prepare, generator: before.generator + lap.peek(), solver: 0 })));
+  const pauseIn = (seconds: () => LessonProgress['seconds']) => midLesson && pauseAt(midLesson, (stage) => save(t, s, { ...stage, seconds: seconds() }));
+  const generatorPause = pauseIn(() => ({ prepare, generator: before.generator + lap.peek(), solver: 0 }));
+  const generator = resumed?.stage === 'solver' ? NO_GENERATOR : startGenerator(lesson, worker, resumed, generatorPause);
   // Without a worker the generator trains here, before the solver: it lets the event loop turn, so it is awaited.
   if (worker === null && (await generator.finish())) return true;
   const generatorHere = before.generator + lap();
   const solverBefore = resumed?.stage === 'solver' ? before.solver : 0;
-  const pause = midLesson && pauseAt(midLesson, (stage) => saveAt(stage, { prepare, generator: generatorHere, solver: solverBefore + lap.peek() }));
-  const from = resumed?.stage === 'solver' ? resumed : undefined;
-  const trained = await trainSolver(student.scholar.solver, student.regulariser, lesson.solver(), { check: generator.check, from, pause: pause && ((iterations, loss) => pause({ stage: 'solver', iterations, loss })) });
+  const solverPause = pauseIn(() => ({ prepare, generator: generatorHere, solver: solverBefore + lap.peek() }));
+  const trained = await trainSolver(student.scholar.solver, student.regulariser, lesson.solver(), {
+    check: generator.check,
+    from: resumed?.stage === 'solver' ? resumed : undefined,
+    pause: solverPause && ((iterations, loss) => solverPause({ stage: 'solver', iterations, loss })),
+  });
   if (trained.stopped) return true;
   const solver = solverBefore + lap();
   await generator.finish();
