@@ -7,8 +7,9 @@
 import type { KindPayloads, RunEvent } from '../core/run-events.ts';
 import type { AgentConfig, AgentArm } from './config.ts';
 
-/** Where a run stands: game `task` (0-based) in phase `phase`. */
-export type Phase = 'learn' | 'consolidate' | 'evaluate' | 'done';
+/** Where a run stands: game `task` (0-based) in phase `phase`; `wait`: for game `task`'s learner, which another
+ *  thread or run trains (./learner-phase.ts). */
+export type Phase = 'learn' | 'wait' | 'consolidate' | 'evaluate' | 'done';
 
 /** An RL run's part of the shared events (core/run-events.ts): its tasks are games, measured in frames. */
 export interface RlPayloads extends KindPayloads {

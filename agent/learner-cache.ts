@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { floatArrays, hasCheckpoint, loadCheckpoint, publishCheckpoint } from '../core/checkpoint.ts';
 import { Rng } from '../core/engine/random.ts';
@@ -113,8 +114,8 @@ export interface LearnerClaim {
 }
 
 /** Claims `key`'s learner for this process (core's lock file, `.training` beside the entry), or says who holds
- *  the claim. */
-export function claimLearner(cache: string, key: LearnerKey): { claim: LearnerClaim } | { heldBy: string } {
+ *  the claim, and whether it is this process (another of its threads: ./arm-threads.ts). */
+export function claimLearner(cache: string, key: LearnerKey): { claim: LearnerClaim } | { heldBy: string; byThisProcess: boolean } {
   const file = `${entryDir(cache, key)}.training`;
   mkdirSync(cache, { recursive: true });
   for (;;) {
@@ -123,6 +124,6 @@ export function claimLearner(cache: string, key: LearnerKey): { claim: LearnerCl
     if (taken === null) continue;
     if ('release' in taken) return { claim: { release: taken.release } };
     const { holder } = taken;
-    return { heldBy: `process ${holder.pid} on ${holder.host} since ${holder.started}` };
+    return { heldBy: `process ${holder.pid} on ${holder.host} since ${holder.started}`, byThisProcess: holder.pid === process.pid && holder.host === hostname() };
   }
 }

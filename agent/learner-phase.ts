@@ -22,7 +22,7 @@ export async function learnPhase(run: Run, k: number): Promise<void> {
   const cache = options.learnerCache;
   if (options.learnersAhead && cache) return learnAhead(run, k, cache);
   const key = cache ? learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, engineOf()) : null;
-  const learner = !cache || !key ? await trainLearner(run, k) : options.awaitLearners ? replayLearnerCurve(run, k, await awaitLearner(cache, key, run)) : await sharedLearner(run, k, cache, key);
+  const learner = !cache || !key ? await trainLearner(run, k) : options.awaitLearners ? replayLearnerCurve(run, k, await awaitLearner(cache, key, run, k)) : await sharedLearner(run, k, cache, key);
   run.learnerInProgress = null;
   run.record.learners.push(learner.record);
   run.record.learnerSeconds += learner.record.seconds;
@@ -64,12 +64,19 @@ const AWAIT_POLL_MS = 1000;
 
 /** Game k's learner once another thread has put it in the cache (./arm-threads.ts); a stop asked for meanwhile
  *  ends the run at its last checkpoint. */
-async function awaitLearner(cache: string, key: LearnerKey, run: Run): Promise<CachedLearner> {
-  for (;;) {
+async function awaitLearner(cache: string, key: LearnerKey, run: Run, k: number): Promise<CachedLearner> {
+  for (let looks = 0; ; looks++) {
     const learner = loadLearner(cache, key);
     if (learner) return learner;
+    if (looks === 0) emitWaiting(run, k);
     await pollPause(run);
   }
+}
+
+/** Where a thread waiting for game k's learner stands, or its status would show it at its last phase. */
+function emitWaiting(run: Run, k: number): void {
+  const { schedule, record } = run;
+  run.events.emit({ type: 'progress', kind: 'rl', task: k, phase: 'wait', frame: record.frames, totalFrames: schedule.totalSteps, framesPerSecond: 0, epsilon: null, tdLoss: null, consolidationLoss: null, etaSeconds: null });
 }
 
 /** Game k's learner from a cache other runs share: loaded when there, trained and saved here under a claim when
@@ -92,8 +99,10 @@ async function sharedLearner(run: Run, k: number, cache: string, key: LearnerKey
         claimed.claim.release();
       }
     }
-    // Said once on stderr (the CLI's and a worker's log), where an operator looks when a run seems to stand still.
-    if (!told) process.emitWarning(`game ${k + 1}'s learner is being trained by ${claimed.heldBy} into ${cache}: waiting for it`, { code: 'DGR_LEARNER_CLAIMED' });
+    // Said once on stderr (the CLI's and a worker's log), where an operator looks when a run seems to stand still,
+    // unless this process's own thread ahead trains it (./arm-threads.ts): that wait is the plan, and shown as one.
+    if (!told) emitWaiting(run, k);
+    if (!told && !claimed.byThisProcess) process.emitWarning(`game ${k + 1}'s learner is being trained by ${claimed.heldBy} into ${cache}: waiting for it`, { code: 'DGR_LEARNER_CLAIMED' });
     told = true;
     await pollPause(run);
   }

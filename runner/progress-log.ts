@@ -115,7 +115,11 @@ function rlWords(start: Extract<AgentEvent, { type: 'start' }>, seconds: () => n
     const line =
       (e.part === undefined ? '' : `${e.part}: `) +
       `game ${e.task + 1}/${games.length} ${games[e.task]} · ${e.phase} · ${kilo(inGame)}/${kilo(frames[e.task] ?? 0)} frames` +
-      (e.phase === 'learn' ? ` · ${e.framesPerSecond.toFixed(0)} frames/s · ε ${fmt(e.epsilon, 2)} · TD ${fmt(e.tdLoss)}` : ` · loss ${fmt(e.consolidationLoss)}`) +
+      (e.phase === 'learn'
+        ? ` · ${e.framesPerSecond.toFixed(0)} frames/s · ε ${fmt(e.epsilon, 2)} · TD ${fmt(e.tdLoss)}`
+        : e.phase === 'wait'
+          ? ' · for its learner, which another thread or run trains'
+          : ` · loss ${fmt(e.consolidationLoss)}`) +
       ` · ${duration(seconds())}` +
       (e.etaSeconds === null ? '' : ` · ETA ${duration(e.etaSeconds)}`);
     const tenth = e.phase === 'learn' ? Math.floor((10 * inGame) / Math.max(1, frames[e.task])) + 10 * e.task : null;

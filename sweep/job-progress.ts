@@ -115,7 +115,7 @@ export const jobProgressView: ProgressView<JobProgress> = {
 // RL runs
 
 /** Where an RL run (or one of its threads) stands in a game. */
-const rlPhase = z.enum(['learn', 'consolidate', 'evaluate', 'done']);
+const rlPhase = z.enum(['learn', 'wait', 'consolidate', 'evaluate', 'done']);
 
 export const rlJobProgressSchema = z.object({
   /** The game under way (0-based) and its name. */

@@ -140,6 +140,9 @@ describe('a run whose arms compute in threads', () => {
     // The learner threads' last reports say they are done; the run's frame is the furthest reached.
     expect(latest?.parts?.find((p) => p.part === 'learners')).toEqual({ part: 'learners', game: 1, phase: 'done' });
     expect(latest?.frame).toBe(Math.max(...progress.map((e) => (e.type === 'progress' ? e.frame : 0))));
+    // Each arm said it waited for the first game's learner (its status would show it nowhere otherwise).
+    const waits = progress.flatMap((e) => (e.type === 'progress' && e.phase === 'wait' ? [`${e.part} ${e.task}`] : []));
+    expect(waits).toEqual(expect.arrayContaining(['gr 0', 'er 0', 'none 0']));
     const line = rlJobProgressView.running(latest as RlJobProgress).parts[0];
     for (const part of ['learners game', 'gr game 2/2', 'er game 2/2', 'none game 2/2']) expect(line).toContain(part);
   });
