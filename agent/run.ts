@@ -510,6 +510,22 @@ function resumeStreams(saved: ScholarStreams, arm: ArmScholar): ConsolidationStr
   return { current: Rng.fromSnapshot(saved.current), replayed: Rng.fromSnapshot(saved.replayed) };
 }
 
+/**
+ * The consolidation a checkpoint stopped in the middle of, if any. Those written by commit 03b656c (2026-12-07),
+ * before G_k's training could be checkpointed too, stopped in the scholar's steps alone and kept the scholar's
+ * streams at the top of the lesson: read as such, so runs checkpointed then resume to their numbers.
+ */
+function lessonInCheckpoint(progress: SavedProgress, dir: string): { lesson?: LessonProgress; consolidation?: SavedLesson } {
+  const { lesson } = progress.position;
+  const consolidation = progress.consolidation as (SavedLesson & Partial<{ streams: { current: RngSnapshot; replayed: RngSnapshot }; replayNoise: RngSnapshot[] }>) | undefined;
+  if (!lesson) return {};
+  if (!consolidation) throw new Error(`${dir}: checkpoint in the middle of a consolidation holds none of its streams`);
+  if ('stage' in lesson) return { lesson, consolidation };
+  const { streams, replayNoise, ...rest } = consolidation;
+  if (!streams || !replayNoise) throw new Error(`${dir}: checkpoint in the middle of a consolidation holds none of its scholar's streams`);
+  return { lesson: { ...(lesson as Omit<Extract<LessonProgress, { stage: 'solver' }>, 'stage'>), stage: 'solver' }, consolidation: { ...rest, scholar: { ...streams, replayNoise } } };
+}
+
 /** Puts back Q_(k−1) and G_(k−1) of a consolidation checkpointed in its middle (restoreArm made them Q_k's copy). */
 function restorePrevious(arm: ArmScholar, arrays: Record<string, CheckpointArray[]>, dir: string): void {
   const solver = arrays[`${arm.arm}.previousSolver`] as Float32Array[] | undefined;
@@ -568,9 +584,9 @@ function restore(run: Run, dir: string, started: number): void {
     if (arm.seconds === undefined && arm.losses.length === 0) arm.seconds = [];
     if (arm.actionsKept === undefined && arm.losses.length === 0) arm.actionsKept = [];
   }
-  const { game, learned, armsDone, lesson } = saved.progress.position;
+  const { game, learned, armsDone } = saved.progress.position;
+  const { lesson, consolidation } = lessonInCheckpoint(saved.progress, dir);
   run.start = { task: game, learned, studentsDone: armsDone, ...(lesson && { lesson }) };
-  const consolidation = saved.progress.consolidation;
   if (lesson && consolidation) {
     const arm = run.arms.find((a) => a.arm === consolidation.arm);
     if (!arm) throw new Error(`${dir}: checkpoint in the middle of arm ${consolidation.arm}'s consolidation, which this run does not have`);

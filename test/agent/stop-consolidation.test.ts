@@ -13,6 +13,8 @@ import type { AgentResult } from '../../agent/result.ts';
 import { RunStopped, runAgent } from '../../agent/run.ts';
 import { useBackend } from '../../core/engine/backend.ts';
 import { EventStream } from '../../core/events.ts';
+import { loadCheckpoint, saveCheckpoint } from '../../core/checkpoint.ts';
+import { parseAgentConfig } from '../../agent/config.ts';
 import { numbers, tinyConfig } from './helpers.ts';
 
 // A report every 5 of the 30 steps of the scholar and of the generator: of game 2's reports that carry the scholar's
@@ -107,8 +109,10 @@ describe('a run stopped while its generator trains', () => {
 describe('a run killed during a consolidation', () => {
   const live = mkdtempSync(join(tmpdir(), 'dgr-rl-killed-consolidation-'));
   const left = mkdtempSync(join(tmpdir(), 'dgr-rl-killed-consolidation-left-'));
+  const older = mkdtempSync(join(tmpdir(), 'dgr-rl-killed-consolidation-older-'));
   let checkpointed: AgentResult;
   let fromKill: AgentResult;
+  let fromOlder: AgentResult;
   let leftProgress: Saved | null = null;
 
   beforeAll(async () => {
@@ -119,9 +123,17 @@ describe('a run killed during a consolidation', () => {
       leftProgress = progressOf(left);
     });
     checkpointed = await runAgent(config, { backend: 'wasm', checkpointDir: live, midPhaseCheckpointSeconds: 0, events });
+    // The same checkpoint as commit 03b656c wrote it (its lesson without a stage, its scholar's streams at the top).
+    const saved = loadCheckpoint(left, { parseConfig: parseAgentConfig });
+    const progress = saved.progress as { position: { lesson: { stage?: string } }; consolidation: { scholar: { current: unknown; replayed: unknown; replayNoise: unknown } } };
+    const { stage: _stage, ...lesson } = progress.position.lesson;
+    const { scholar, ...consolidation } = progress.consolidation;
+    const first = { ...consolidation, streams: { current: scholar.current, replayed: scholar.replayed }, replayNoise: scholar.replayNoise };
+    saveCheckpoint(older, { ...saved, progress: { ...progress, position: { ...progress.position, lesson }, consolidation: first } });
     fromKill = await runAgent(config, { backend: 'wasm', checkpointDir: left });
+    fromOlder = await runAgent(config, { backend: 'wasm', checkpointDir: older });
   }, 900_000);
-  afterAll(() => [live, left].forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => [live, left, older].forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('leaves a checkpoint of the consolidation in its middle', () => {
     expect(leftProgress?.position).toMatchObject({ game: 1, learned: true, armsDone: 1, lesson: { iterations: 10 } });
@@ -131,6 +143,10 @@ describe('a run killed during a consolidation', () => {
   it('computes the same numbers while checkpointing, and from the checkpoint it left', () => {
     expect(numbers(checkpointed)).toEqual(numbers(uninterrupted));
     expect(numbers(fromKill)).toEqual(numbers(uninterrupted));
+  });
+
+  it('resumes a checkpoint of the first form (commit 03b656c, the scholar alone) to the same numbers', () => {
+    expect(numbers(fromOlder)).toEqual(numbers(uninterrupted));
   });
 
   it('leaves no checkpoint of a consolidation in the middle once the run is done', () => {
