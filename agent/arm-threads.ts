@@ -30,7 +30,8 @@ import { RL_ARMS } from './arms/index.ts';
 import { parseAgentConfig, type AgentConfig } from './config.ts';
 import { defaultControl, type AgentEvent } from './events.ts';
 import { agentResult, type AgentResult, type RunRecord } from './result.ts';
-import { dreamFramesOf, RunStopped, type AgentRunOptions, type SavedProgress } from './run.ts';
+import { dreamFramesOf, RunStopped, type AgentRunOptions } from './run.ts';
+import { PROGRESS_FORMAT, readProgress, type SavedProgress } from './saved-progress.ts';
 
 /** How often the parent passes a stop on to its threads. */
 const STOP_POLL_MS = 250;
@@ -75,7 +76,7 @@ export async function runArmsInThreads(config: AgentConfig, options: AgentRunOpt
     const cache = options.learnerCache ?? join(threads, 'learner-cache');
     const before = secondsBefore([...parts, ...ahead].map(folder));
     await runParts([...parts, ...ahead], config, options, events, (part) => ({ checkpointDir: folder(part), learnerCache: cache }));
-    const load = (part: Part): Saved => loadCheckpoint<AgentConfig, SavedProgress>(folder(part), { parseConfig: parseAgentConfig, expected: partConfig(config, part), same: sameRun });
+    const load = (part: Part): Saved => loadCheckpoint<AgentConfig, SavedProgress>(folder(part), { parseConfig: parseAgentConfig, parseProgress: readProgress, expected: partConfig(config, part), same: sameRun });
     const saved = mergedCheckpoint(config, parts.map(load), ahead.length > 0 ? load('learners-ahead') : null);
     if (options.checkpointDir) {
       saveCheckpoint(options.checkpointDir, saved);
@@ -176,5 +177,5 @@ function mergedCheckpoint(config: AgentConfig, [learners, ...arms]: readonly Sav
   };
   const arrays: Record<string, CheckpointArray[]> = Object.assign({}, ...arms.map((a) => a.arrays));
   const seconds = Math.max(...[learners, ...arms, ...(ahead ? [ahead] : [])].map((p) => p.progress.seconds));
-  return { config, progress: { position: { game: config.schedule.tasks.length, learned: false, armsDone: 0 }, record, seconds }, arrays };
+  return { config, progress: { format: PROGRESS_FORMAT, position: { game: config.schedule.tasks.length, learned: false, armsDone: 0 }, record, seconds }, arrays };
 }

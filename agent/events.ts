@@ -11,6 +11,13 @@ import type { AgentConfig, AgentArm } from './config.ts';
  *  thread or run trains (./learner-phase.ts). */
 export type Phase = 'learn' | 'wait' | 'consolidate' | 'evaluate' | 'done';
 
+/** Where a consolidation stands: G_k's training or Q_k's, steps done of its total. */
+export interface ConsolidationSteps {
+  readonly of: 'generator' | 'scholar';
+  readonly done: number;
+  readonly total: number;
+}
+
 /** An RL run's part of the shared events (core/run-events.ts): its tasks are games, measured in frames. */
 export interface RlPayloads extends KindPayloads {
   readonly start: {
@@ -40,6 +47,9 @@ export interface RlPayloads extends KindPayloads {
     /** In a run whose arms compute in threads (agent/arm-threads.ts), the thread it comes from: 'learners' or an
      *  arm; absent on one thread. */
     readonly part?: string;
+    /** A consolidation's steps done of its total, of G_k's training (before the scholar's, on the arm's thread) or
+     *  of Q_k's; absent in other phases. */
+    readonly steps?: ConsolidationSteps;
   };
   /** The curves' values are normalised scores per game; `arm` null for the short-term learner's own curve (on its
    *  game only), taken at the run's frame `frame`. */

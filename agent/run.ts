@@ -13,14 +13,14 @@
  *   and a checkpoint after every phase, so a killed run resumes to the identical result. A phase is also
  *   checkpointed in its middle every few minutes, and where a run asked to stop (control.stop: Ctrl-C) stands: a
  *   learner mid-game (./learner-state.ts), or a consolidation between two reports of G_k's training or Q_k's (its
- *   streams where they stand, and Q_(k−1) and G_(k−1) beside Q_k and G_k, SavedLesson below); the next start goes
+ *   streams where they stand, and Q_(k−1) and G_(k−1) beside Q_k and G_k, agent/saved-progress.ts); the next start goes
  *   on from there.
  */
 import { hasCheckpoint, loadCheckpoint, type CheckpointArray } from '../core/checkpoint.ts';
 import { sameRun } from '../core/config.ts';
-import { clock, continualLoop, importance, type ContinualDomain, type Lesson, type LessonProgress, type Learnt, type Position } from '../core/continual.ts';
+import { clock, continualLoop, importance, type ContinualDomain, type Lesson, type Learnt, type Position } from '../core/continual.ts';
 import type { BackendName } from '../core/engine/backend-names.ts';
-import { Rng, type RngSnapshot } from '../core/engine/random.ts';
+import { Rng } from '../core/engine/random.ts';
 import { EventStream } from '../core/events.ts';
 import type { Generator } from '../core/generators/generator.ts';
 import { PerTaskGenerators } from '../core/generators/per-task.ts';
@@ -31,16 +31,17 @@ import { actionsKept, teacherOnReal, type TeacherActions } from './actions-kept.
 import { auditDreams, channelProfile, type ReplayAuditRL } from './audit.ts';
 import { parseAgentConfig, type AgentArm, type AgentConfig } from './config.ts';
 import { consolidationLesson, consolidationStreams, qScale, type ConsolidationStreams } from './consolidate.ts';
-import { defaultControl, type AgentControl, type AgentEvent, type Dreams } from './events.ts';
+import { defaultControl, type AgentControl, type AgentEvent, type ConsolidationSteps, type Dreams } from './events.ts';
 import { greedyScores, referenceScores, type GreedyScores, type Reference } from './evaluate.ts';
 import { evaluationSeed, learnPhase, MID_PHASE_CHECKPOINT_SECONDS } from './learner-phase.ts';
-import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type LearnerProgress, type LearnerState } from './learner-state.ts';
+import { learnerCheckpoint, learnerFromCheckpoint, setWeights, weightsOf, type LearnerState } from './learner-state.ts';
 import { ACTION_UNITS, createQSolver, greedy } from './network.ts';
 import { runArmsInThreads } from './arm-threads.ts';
 import { replaysFeatures } from './arms/index.ts';
 import { agentResult, type AgentResult, type ArmRecord, type RunRecord } from './result.ts';
 import { armArrays, createArmScholar, OBSERVATION_SHAPE, observationInputs, restoreArm, type ArmScholar } from './scholar.ts';
-import { ValidDreams, type DrawStats } from './valid-dreams.ts';
+import { PROGRESS_FORMAT, readProgress, type SavedLesson, type SavedProgress, type ScholarStreams } from './saved-progress.ts';
+import { ValidDreams } from './valid-dreams.ts';
 import { Watcher } from './watch.ts';
 
 /** Thrown when the run was asked to stop (control.stop); its last checkpoint is where it stopped. */
@@ -114,25 +115,6 @@ interface LessonInProgress {
   readonly dreams: Generator | null;
 }
 
-/**
- * A consolidation checkpointed between two reports, of G_k's training or of Q_k's: which, where the scholar's
- * streams stand — the batches of the new game and of the replay, G_(k−1)'s noise (the dreams it replays) — and the
- * dream filter's counts (core's position keeps G_k's own progress). With Q_(k−1) and G_(k−1) saved beside Q_k and
- * G_k, the lesson goes on to the numbers of an uninterrupted run.
- */
-export interface SavedLesson {
-  readonly arm: AgentArm;
-  readonly game: number;
-  /** Null when it stopped while G_k trained, before the scholar's first step. */
-  readonly scholar: ScholarStreams | null;
-  readonly draws: DrawStats | null;
-}
-
-interface ScholarStreams {
-  readonly current: RngSnapshot;
-  readonly replayed: RngSnapshot;
-  readonly replayNoise: RngSnapshot[];
-}
 
 export async function runAgent(config: AgentConfig, options: AgentRunOptions): Promise<AgentResult> {
   // A run whose arms compute in threads of their own, unless it has a checkpoint of its own already: one it
@@ -335,7 +317,7 @@ function gameLesson(run: Run, k: number, arm: ArmScholar, inWorker: boolean): Ga
       rng: { train: rng.fork('generator batches'), noise: rng.fork('generator noise'), replay: rng.fork('generator replay') },
     },
     // On this thread the generator trains before the scholar: say so, or the run looks stalled.
-    report: inWorker ? undefined : () => emitConsolidating(run, k, null),
+    report: inWorker ? undefined : (iteration: number) => emitConsolidating(run, k, null, { of: 'generator', done: iteration, total: config.generator.iterations }),
   };
   const solver = (): ReturnType<typeof consolidationLesson> => {
     arm.previous.generator?.reseed(rng.fork('replay noise'));
@@ -392,12 +374,13 @@ function recordConsolidation(run: Run, lesson: GameLesson, learnt: Learnt<Evalua
 }
 
 function reportConsolidation(run: Run, k: number, iteration: number, loss: number): Promise<void> | void {
-  emitConsolidating(run, k, loss);
+  emitConsolidating(run, k, loss, { of: 'scholar', done: iteration, total: run.config.scholar.iterations });
   if (iteration % run.config.progress.yieldEvery === 0) return Watcher.yieldToEvents(run.control);
 }
 
-/** A progress event of game k's consolidation (the scholar's last loss; null while its generator trains first). */
-function emitConsolidating(run: Run, k: number, loss: number | null): void {
+/** A progress event of game k's consolidation: its steps, and the scholar's last loss (null while its generator
+ *  trains first). */
+function emitConsolidating(run: Run, k: number, loss: number | null, steps: ConsolidationSteps): void {
   run.events.emit({
     type: 'progress',
     kind: 'rl',
@@ -410,6 +393,7 @@ function emitConsolidating(run: Run, k: number, loss: number | null): void {
     tdLoss: null,
     consolidationLoss: loss,
     etaSeconds: null,
+    steps,
   });
 }
 
@@ -471,17 +455,6 @@ function generatedFrames(generator: Generator, n: number): Uint8Array {
 // ---------------------------------------------------------------------------------------------------------------
 // checkpoints
 
-/** Where the run stands, as its checkpoint keeps it (the loop's position under the names games and arms). */
-export interface SavedProgress {
-  readonly position: { readonly game: number; readonly learned: boolean; readonly armsDone: number; readonly lesson?: LessonProgress };
-  readonly record: RunRecord;
-  readonly seconds: number;
-  /** Present when the run stopped in the middle of game position.game's learner. */
-  readonly learner?: LearnerProgress;
-  /** Present when it stopped in the middle of arm position.armsDone's consolidation of the game. */
-  readonly consolidation?: SavedLesson;
-}
-
 /** True once a phase in its middle should be checkpointed: midPhaseCheckpointSeconds since the last checkpoint. */
 export function midPhaseCheckpointDue(run: Run): boolean {
   return performance.now() - run.checkpointedAt >= (run.options.midPhaseCheckpointSeconds ?? MID_PHASE_CHECKPOINT_SECONDS) * 1000;
@@ -508,22 +481,6 @@ function savedLesson(run: Run): { lesson: SavedLesson; arrays: Record<string, Ch
 function resumeStreams(saved: ScholarStreams, arm: ArmScholar): ConsolidationStreams {
   arm.previous.generator?.resumeNoise(saved.replayNoise);
   return { current: Rng.fromSnapshot(saved.current), replayed: Rng.fromSnapshot(saved.replayed) };
-}
-
-/**
- * The consolidation a checkpoint stopped in the middle of, if any. Those written by commit 03b656c (2026-12-07),
- * before G_k's training could be checkpointed too, stopped in the scholar's steps alone and kept the scholar's
- * streams at the top of the lesson: read as such, so runs checkpointed then resume to their numbers.
- */
-function lessonInCheckpoint(progress: SavedProgress, dir: string): { lesson?: LessonProgress; consolidation?: SavedLesson } {
-  const { lesson } = progress.position;
-  const consolidation = progress.consolidation as (SavedLesson & Partial<{ streams: { current: RngSnapshot; replayed: RngSnapshot }; replayNoise: RngSnapshot[] }>) | undefined;
-  if (!lesson) return {};
-  if (!consolidation) throw new Error(`${dir}: checkpoint in the middle of a consolidation holds none of its streams`);
-  if ('stage' in lesson) return { lesson, consolidation };
-  const { streams, replayNoise, ...rest } = consolidation;
-  if (!streams || !replayNoise) throw new Error(`${dir}: checkpoint in the middle of a consolidation holds none of its scholar's streams`);
-  return { lesson: { ...(lesson as Omit<Extract<LessonProgress, { stage: 'solver' }>, 'stage'>), stage: 'solver' }, consolidation: { ...rest, scholar: { ...streams, replayNoise } } };
 }
 
 /** Puts back Q_(k−1) and G_(k−1) of a consolidation checkpointed in its middle (restoreArm made them Q_k's copy). */
@@ -554,6 +511,7 @@ export function checkpointOf(run: Run, position: Position, learner: LearnerState
   if (consolidation) Object.assign(arrays, consolidation.arrays);
   const saved = { game: position.task, learned: position.learned, armsDone: position.studentsDone, ...(position.lesson && { lesson: position.lesson }) };
   const progress: SavedProgress = {
+    format: PROGRESS_FORMAT,
     position: saved,
     record: run.record,
     seconds: run.elapsed(),
@@ -571,21 +529,14 @@ export function dreamFramesOf(arrays: Record<string, CheckpointArray[]>, arms: r
 }
 
 function restore(run: Run, dir: string, started: number): void {
-  const saved = loadCheckpoint<AgentConfig, SavedProgress>(dir, { parseConfig: parseAgentConfig, expected: run.config, same: sameRun });
+  const saved = loadCheckpoint<AgentConfig, SavedProgress>(dir, { parseConfig: parseAgentConfig, parseProgress: readProgress, expected: run.config, same: sameRun });
   const { arrays } = saved;
   for (const arm of run.arms) restoreArm(arm, arrays);
   run.auditFrames = (arrays.auditFrames ?? []) as Uint8Array[];
   run.dreamFrames = dreamFramesOf(arrays, run.arms.map((a) => a.arm));
   run.record = saved.progress.record;
-  // A checkpoint written before runs timed their consolidations (or counted the actions kept): an arm that has
-  // consolidated nothing yet starts now; one that has keeps none (its result says "not recorded" rather than
-  // numbers for some games only).
-  for (const arm of Object.values(run.record.arms)) {
-    if (arm.seconds === undefined && arm.losses.length === 0) arm.seconds = [];
-    if (arm.actionsKept === undefined && arm.losses.length === 0) arm.actionsKept = [];
-  }
-  const { game, learned, armsDone } = saved.progress.position;
-  const { lesson, consolidation } = lessonInCheckpoint(saved.progress, dir);
+  const { game, learned, armsDone, lesson } = saved.progress.position;
+  const { consolidation } = saved.progress;
   run.start = { task: game, learned, studentsDone: armsDone, ...(lesson && { lesson }) };
   if (lesson && consolidation) {
     const arm = run.arms.find((a) => a.arm === consolidation.arm);

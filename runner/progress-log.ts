@@ -119,7 +119,7 @@ function rlWords(start: Extract<AgentEvent, { type: 'start' }>, seconds: () => n
         ? ` · ${e.framesPerSecond.toFixed(0)} frames/s · ε ${fmt(e.epsilon, 2)} · TD ${fmt(e.tdLoss)}`
         : e.phase === 'wait'
           ? ' · for its learner, which another thread or run trains'
-          : ` · loss ${fmt(e.consolidationLoss)}`) +
+          : `${e.steps ? ` · ${e.steps.of} step ${e.steps.done}/${e.steps.total}` : ''} · loss ${fmt(e.consolidationLoss)}`) +
       ` · ${duration(seconds())}` +
       (e.etaSeconds === null ? '' : ` · ETA ${duration(e.etaSeconds)}`);
     const tenth = e.phase === 'learn' ? Math.floor((10 * inGame) / Math.max(1, frames[e.task])) + 10 * e.task : null;

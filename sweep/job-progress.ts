@@ -114,8 +114,9 @@ export const jobProgressView: ProgressView<JobProgress> = {
 // ---------------------------------------------------------------------------------------------------------------
 // RL runs
 
-/** Where an RL run (or one of its threads) stands in a game. */
+/** Where an RL run (or one of its threads) stands in a game, and in a consolidation its steps (agent/events.ts). */
 const rlPhase = z.enum(['learn', 'wait', 'consolidate', 'evaluate', 'done']);
+const rlSteps = z.object({ of: z.enum(['generator', 'scholar']), done: z.number().int().nonnegative(), total: z.number().int().positive() });
 
 export const rlJobProgressSchema = z.object({
   /** The game under way (0-based) and its name. */
@@ -123,6 +124,7 @@ export const rlJobProgressSchema = z.object({
   name: z.string(),
   games: z.number().int().positive(),
   phase: rlPhase,
+  steps: rlSteps.optional(),
   /** Frames of the whole run done, and the schedule's. */
   frame: z.number().int().nonnegative(),
   totalFrames: z.number().int().positive(),
@@ -130,11 +132,14 @@ export const rlJobProgressSchema = z.object({
   resumedAtFrame: z.number().int().nonnegative(),
   etaSeconds: z.number().nonnegative().nullable(),
   /** A run whose arms compute in threads: where each thread is ('learners', then each arm, as they first report). */
-  parts: z.array(z.object({ part: z.string(), game: z.number().int().nonnegative(), phase: rlPhase })).optional(),
+  parts: z.array(z.object({ part: z.string(), game: z.number().int().nonnegative(), phase: rlPhase, steps: rlSteps.optional() })).optional(),
 });
 export type RlJobProgress = z.infer<typeof rlJobProgressSchema>;
 
 const kilo = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : String(n));
+
+/** A consolidation's steps in words (' scholar 3650/15000'), or nothing outside one. */
+const stepsOf = (steps: z.infer<typeof rlSteps> | undefined): string => (steps ? ` ${steps.of} ${steps.done}/${steps.total}` : '');
 
 /** An RL run's progress: its last estimate of the time left counts down while no new one comes. */
 export function rlProgress(): ProgressReading<RlJobProgress> {
@@ -155,10 +160,10 @@ export function rlProgress(): ProgressReading<RlJobProgress> {
       const now = performance.now();
       if (e.etaSeconds !== null) eta = { seconds: e.etaSeconds, at: now };
       const etaSeconds = eta === null ? null : Math.max(0, eta.seconds - (now - eta.at) / 1000);
-      const next = { ...latest, game: e.task, name: games[e.task], phase: e.phase, frame: e.frame, etaSeconds };
+      const next = { ...latest, game: e.task, name: games[e.task], phase: e.phase, steps: e.steps, frame: e.frame, etaSeconds };
       if (e.part === undefined) return { next, urgent: false };
       // Threads report in turn: each keeps its own place, and the run's frame is the furthest any has reached.
-      const here = { part: e.part, game: e.task, phase: e.phase };
+      const here = { part: e.part, game: e.task, phase: e.phase, ...(e.steps && { steps: e.steps }) };
       const parts = latest.parts?.some((p) => p.part === e.part) ? latest.parts.map((p) => (p.part === e.part ? here : p)) : [...(latest.parts ?? []), here];
       return { next: { ...next, frame: Math.max(latest.frame, e.frame), parts }, urgent: false };
     },
@@ -169,7 +174,7 @@ export function rlProgress(): ProgressReading<RlJobProgress> {
 export const rlJobProgressView: ProgressView<RlJobProgress> = {
   schema: rlJobProgressSchema,
   running: (p) => {
-    const where = p.parts ? p.parts.map((t) => `${t.part} game ${t.game + 1}/${p.games} ${t.phase}`).join(', ') : `game ${p.game + 1}/${p.games} ${p.name} ${p.phase}`;
+    const where = p.parts ? p.parts.map((t) => `${t.part} game ${t.game + 1}/${p.games} ${t.phase}${stepsOf(t.steps)}`).join(', ') : `game ${p.game + 1}/${p.games} ${p.name} ${p.phase}${stepsOf(p.steps)}`;
     const parts = [where, `frame ${kilo(p.frame)}/${kilo(p.totalFrames)}`];
     if (p.etaSeconds !== null) parts.push(`ETA ${duration(p.etaSeconds)}`);
     if (p.resumedAtFrame > 0) parts.push(`resumed at frame ${kilo(p.resumedAtFrame)}`);

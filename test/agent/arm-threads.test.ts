@@ -145,6 +145,8 @@ describe('a run whose arms compute in threads', () => {
     expect(waits).toEqual(expect.arrayContaining(['gr 0', 'er 0', 'none 0']));
     const line = rlJobProgressView.running(latest as RlJobProgress).parts[0];
     for (const part of ['learners game', 'gr game 2/2', 'er game 2/2', 'none game 2/2']) expect(line).toContain(part);
+    // Each arm's last report, of its scholar's last step.
+    for (const arm of ['gr', 'er', 'none']) expect(line).toContain(`${arm} game 2/2 consolidate scholar ${onOneThread.scholar.iterations}/${onOneThread.scholar.iterations}`);
   });
 
   it('stopped part way, keeps a checkpoint per thread and resumes to the same numbers', () => {

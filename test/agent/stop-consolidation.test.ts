@@ -17,8 +17,8 @@ import { loadCheckpoint, saveCheckpoint } from '../../core/checkpoint.ts';
 import { parseAgentConfig } from '../../agent/config.ts';
 import { numbers, tinyConfig } from './helpers.ts';
 
-// A report every 5 of the 30 steps of the scholar and of the generator: of game 2's reports that carry the scholar's
-// loss, 1-6 are ER's and 7-12 GR's; those without are GR's generator's, before its scholar's.
+// A report every 5 of the 30 steps of the scholar and of the generator: of game 2's scholar reports, 1-6 are ER's and
+// 7-12 GR's; its generator reports are GR's G_2's, before its scholar's.
 const config = tinyConfig(['er', 'gr'], { progress: { every: 5, yieldEvery: 200 } });
 
 interface Saved {
@@ -27,12 +27,13 @@ interface Saved {
 }
 const progressOf = (dir: string): Saved => JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).progress;
 
-/** Calls `at` on the n-th report of game 2's consolidations by the scholars (with their loss) or by a generator. */
+/** Calls `at` on the n-th report of game 2's consolidations by the scholars or by a generator. */
 function onReport(n: number, at: () => void, by: 'scholar' | 'generator' = 'scholar'): EventStream<AgentEvent> {
   const events = new EventStream<AgentEvent>();
   let reports = 0;
   events.subscribe((e) => {
-    if (e.type === 'progress' && e.phase === 'consolidate' && e.task === 1 && (e.consolidationLoss !== null) === (by === 'scholar') && ++reports === n) at();
+    // Each report says whose steps it counts (and only the scholar's carry its loss).
+    if (e.type === 'progress' && e.phase === 'consolidate' && e.task === 1 && e.steps?.of === by && ++reports === n) at();
   });
   return events;
 }
@@ -123,9 +124,10 @@ describe('a run killed during a consolidation', () => {
       leftProgress = progressOf(left);
     });
     checkpointed = await runAgent(config, { backend: 'wasm', checkpointDir: live, midPhaseCheckpointSeconds: 0, events });
-    // The same checkpoint as commit 03b656c wrote it (its lesson without a stage, its scholar's streams at the top).
+    // The same checkpoint in format 1, as commit 03b656c wrote it (no format, its lesson without a stage, its scholar's
+    // streams at the top).
     const saved = loadCheckpoint(left, { parseConfig: parseAgentConfig });
-    const progress = saved.progress as { position: { lesson: { stage?: string } }; consolidation: { scholar: { current: unknown; replayed: unknown; replayNoise: unknown } } };
+    const { format: _format, ...progress } = saved.progress as { format?: number; position: { lesson: { stage?: string } }; consolidation: { scholar: { current: unknown; replayed: unknown; replayNoise: unknown } } };
     const { stage: _stage, ...lesson } = progress.position.lesson;
     const { scholar, ...consolidation } = progress.consolidation;
     const first = { ...consolidation, streams: { current: scholar.current, replayed: scholar.replayed }, replayNoise: scholar.replayNoise };
@@ -145,7 +147,7 @@ describe('a run killed during a consolidation', () => {
     expect(numbers(fromKill)).toEqual(numbers(uninterrupted));
   });
 
-  it('resumes a checkpoint of the first form (commit 03b656c, the scholar alone) to the same numbers', () => {
+  it('resumes the same checkpoint in format 1 (commit 03b656c: the scholar alone) to the same numbers', () => {
     expect(numbers(fromOlder)).toEqual(numbers(uninterrupted));
   });
 
