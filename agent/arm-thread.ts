@@ -21,6 +21,8 @@ export interface ArmThreadInput {
   readonly learnerCache: string;
   /** How many nice steps below the process this thread runs (./arm-threads.ts, ARM_THREAD_NICE). */
   readonly nice: number;
+  /** A learner thread: the game whose learner the other one has in the middle of its game (./run.ts). */
+  readonly leaveLearner?: number;
 }
 
 export type ArmThreadMessage = { type: 'event'; event: AgentEvent } | { type: 'done' } | { type: 'stopped' } | { type: 'error'; message: string };
@@ -62,7 +64,7 @@ try {
     if (event.type !== 'subscriber-error' && forwarded(input.part, event)) post({ type: 'event', event });
   });
   const options = { backend: input.backend, events, control, checkpointDir: input.checkpointDir, learnerCache: input.learnerCache };
-  if (input.part === 'learners' || input.part === 'learners-ahead') await runLearners(input.config, { ...options, learnersAhead: input.part === 'learners-ahead' });
+  if (input.part === 'learners' || input.part === 'learners-ahead') await runLearners(input.config, { ...options, learnersAhead: input.part === 'learners-ahead', leaveLearner: input.leaveLearner });
   else await runAgent({ ...input.config, arms: [input.part], parallel: false }, { ...options, awaitLearners: true });
   post({ type: 'done' });
 } catch (error) {

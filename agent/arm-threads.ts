@@ -75,7 +75,9 @@ export async function runArmsInThreads(config: AgentConfig, options: AgentRunOpt
     const parts: Part[] = ['learners', ...config.arms];
     const cache = options.learnerCache ?? join(threads, 'learner-cache');
     const before = secondsBefore([...parts, ...ahead].map(folder));
-    await runParts([...parts, ...ahead], config, options, events, (part) => ({ checkpointDir: folder(part), learnerCache: cache }));
+    const leave = learnersLeft(folder('learners'), folder('learners-ahead'));
+    const leaveLearner = (part: Part): number | undefined => (part === 'learners' ? leave.byLearners : part === 'learners-ahead' ? leave.byAhead : undefined);
+    await runParts([...parts, ...ahead], config, options, events, (part) => ({ checkpointDir: folder(part), learnerCache: cache, leaveLearner: leaveLearner(part) }));
     const load = (part: Part): Saved => loadCheckpoint<AgentConfig, SavedProgress>(folder(part), { parseConfig: parseAgentConfig, parseProgress: readProgress, expected: partConfig(config, part), same: sameRun });
     const saved = mergedCheckpoint(config, parts.map(load), ahead.length > 0 ? load('learners-ahead') : null);
     if (options.checkpointDir) {
@@ -92,6 +94,25 @@ export async function runArmsInThreads(config: AgentConfig, options: AgentRunOpt
 }
 
 /**
+ * After a restart, the game each learner thread leaves to the other: the one the other's checkpoint holds in the
+ * middle of its game (whichever claimed it first would otherwise train it again from its first frame). Both in the
+ * middle of the same game (one claimed it as the other stopped), the one further on keeps it.
+ */
+function learnersLeft(learners: string, ahead: string): { byLearners?: number; byAhead?: number } {
+  const [mine, theirs] = [learners, ahead].map(inTheMiddle);
+  if (mine && theirs && mine.game === theirs.game) return theirs.frame > mine.frame ? { byLearners: theirs.game } : { byAhead: mine.game };
+  return { byLearners: theirs?.game, byAhead: mine?.game };
+}
+
+/** The game (and frame) a learner thread's checkpoint holds a learner in the middle of, if any. */
+function inTheMiddle(dir: string): { game: number; frame: number } | undefined {
+  const progress = checkpointProgress(dir) as { position?: { game?: unknown }; learner?: { frame?: unknown } } | null;
+  const game = progress?.position?.game;
+  const frame = progress?.learner?.frame;
+  return typeof game === 'number' && typeof frame === 'number' ? { game, frame } : undefined;
+}
+
+/**
  * The run's wall seconds before this process took it up: the most any of its threads' checkpoints counted. A
  * thread's clock goes on from its checkpoint's seconds, or starts at 0 without one: an arm that had only waited for
  * a learner before a restart would count the run from the restart.
@@ -105,7 +126,7 @@ function secondsBefore(folders: readonly string[]): number {
  * Runs every part in its thread until all are done; passes the run's stop on to them (each stops at its next
  * checkpoint, and the run throws RunStopped once all have), and ends the others at once when one fails.
  */
-async function runParts(parts: readonly Part[], config: AgentConfig, options: AgentRunOptions, events: EventStream<AgentEvent>, where: (part: Part) => Pick<ArmThreadInput, 'checkpointDir' | 'learnerCache'>): Promise<void> {
+async function runParts(parts: readonly Part[], config: AgentConfig, options: AgentRunOptions, events: EventStream<AgentEvent>, where: (part: Part) => Pick<ArmThreadInput, 'checkpointDir' | 'learnerCache' | 'leaveLearner'>): Promise<void> {
   const control = options.control ?? defaultControl();
   const native = options.backend === 'wasm' && matMulPath() === 'openblas';
   const workers = parts.map((part) => {

@@ -22,7 +22,8 @@ export async function learnPhase(run: Run, k: number): Promise<void> {
   const cache = options.learnerCache;
   if (options.learnersAhead && cache) return learnAhead(run, k, cache);
   const key = cache ? learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, engineOf()) : null;
-  const learner = !cache || !key ? await trainLearner(run, k) : options.awaitLearners ? replayLearnerCurve(run, k, await awaitLearner(cache, key, run, k)) : await sharedLearner(run, k, cache, key);
+  const waits = options.awaitLearners || options.leaveLearner === k;
+  const learner = !cache || !key ? await trainLearner(run, k) : waits ? replayLearnerCurve(run, k, await awaitLearner(cache, key, run, k)) : await sharedLearner(run, k, cache, key);
   run.learnerInProgress = null;
   run.record.learners.push(learner.record);
   run.record.learnerSeconds += learner.record.seconds;
@@ -34,8 +35,8 @@ export async function learnPhase(run: Run, k: number): Promise<void> {
 /**
  * Game k's learner trained ahead of the run's learner thread (./arm-threads.ts): while that thread trains game 1's,
  * on which every arm waits, this one trains a later game's on the other core, into the cache where the learner
- * thread then finds it. A game the learner thread starts on, or that the cache holds or another run has claimed,
- * is left alone; what is trained here is recorded here (the learner thread loads it as reused; the threads' merge
+ * thread then finds it. A game the learner thread starts on, has in the middle of its game (after a restart), or
+ * that the cache holds or another run has claimed, is left alone; what is trained here is recorded here (the learner thread loads it as reused; the threads' merge
  * says it was the run's own).
  */
 async function learnAhead(run: Run, k: number, cache: string): Promise<void> {
@@ -44,7 +45,7 @@ async function learnAhead(run: Run, k: number, cache: string): Promise<void> {
   // A learner stopped mid-game goes on only in its own game's phase.
   if (run.learnerInProgress && run.start.task !== k) run.learnerInProgress = null;
   const key = learnerKey(run.config, k, schedule.tasks[k].task, schedule.tasks[k].steps, engineOf());
-  if (k === 0 || hasLearner(cache, key)) return;
+  if (k === 0 || k === run.options.leaveLearner || hasLearner(cache, key)) return;
   const claimed = claimLearner(cache, key);
   if (!('claim' in claimed)) return;
   try {
@@ -86,6 +87,8 @@ async function sharedLearner(run: Run, k: number, cache: string, key: LearnerKey
   for (;;) {
     const found = loadLearner(cache, key);
     if (found) return replayLearnerCurve(run, k, found);
+    // A run asked to stop takes on no learner: one whose claim was just released as its thread stopped is left to it.
+    if (run.control.stop) throw new RunStopped(run.phasesDone);
     const claimed = claimLearner(cache, key);
     if ('claim' in claimed) {
       try {

@@ -72,6 +72,9 @@ export interface AgentRunOptions {
   /** With runLearners and a learner cache: train only the later games' learners nobody has cached or claimed,
    *  ahead of the learner thread (./learner-phase.ts learnAhead). */
   readonly learnersAhead?: boolean;
+  /** With a learner cache: the game whose learner the run's other learner thread had in the middle of its game
+   *  when the run stopped (./arm-threads.ts): waited for, never claimed, so that thread goes on with it. */
+  readonly leaveLearner?: number;
 }
 
 /** What an RL run holds between the loop's steps. */

@@ -177,3 +177,50 @@ describe('a run whose arms compute in threads', () => {
     await expect(failing).rejects.toThrow(/^the (learner thread|thread training learners ahead): .*a-file/);
   }, 300_000);
 });
+
+/**
+ * Stopped while the learner thread waits for a game's learner that the thread ahead has in the middle of its game:
+ * started again, the thread ahead goes on with it from where it stood, and the learner thread waits for it rather
+ * than claiming it first and training it again from its first frame (the race between the two on a restart gave
+ * that in one of two tries here before the change: it then trained the whole game again).
+ */
+describe('a run stopped while its learner thread waits for the thread ahead', () => {
+  // The second game three times as long as the first: the learner thread ends the first while the second is
+  // still being trained ahead.
+  const base = tinyConfig(['none']);
+  const longer = { ...base, schedule: { tasks: [{ task: 'breakout', steps: 1_600 }, { task: 'breakout', steps: 4_800 }] } };
+  const folder = mkdtempSync(join(tmpdir(), 'dgr-arm-threads-wait-'));
+  let reference: AgentResult;
+  let resumed: AgentResult;
+  let aheadStoppedAt = 0;
+  const learnedAfterResume: { part: string | undefined; frame: number }[] = [];
+
+  beforeAll(async () => {
+    await useBackend('wasm');
+    reference = await runAgent(longer, { backend: 'wasm' });
+    const control = defaultControl();
+    const events = new EventStream<AgentEvent>();
+    let waiting = false;
+    events.subscribe((e) => {
+      if (e.type !== 'progress') return;
+      if (e.part === 'learners' && e.phase === 'wait' && e.task === 1) waiting = true;
+      if (waiting && e.part === 'learners-ahead' && e.phase === 'learn' && e.task === 1) control.stop = true;
+    });
+    await expect(runAgent({ ...longer, parallel: 'arms' }, { backend: 'wasm', checkpointDir: folder, control, events })).rejects.toBeInstanceOf(RunStopped);
+    aheadStoppedAt = JSON.parse(readFileSync(join(folder, 'threads', 'learners-ahead', 'checkpoint.json'), 'utf8')).progress.learner?.frame ?? 0;
+    const again = new EventStream<AgentEvent>();
+    again.subscribe((e) => {
+      if (e.type === 'progress' && e.phase === 'learn' && e.task === 1) learnedAfterResume.push({ part: e.part, frame: e.frame - 1_600 });
+    });
+    resumed = await runAgent({ ...longer, parallel: 'arms' }, { backend: 'wasm', checkpointDir: folder, events: again });
+  }, 900_000);
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it("goes on with the thread ahead's learner where it stood, the learner thread waiting for it", () => {
+    expect(aheadStoppedAt).toBeGreaterThan(0);
+    expect(learnedAfterResume.length).toBeGreaterThan(0);
+    expect(learnedAfterResume.every((p) => p.part === 'learners-ahead')).toBe(true);
+    expect(learnedAfterResume[0].frame).toBeGreaterThan(aheadStoppedAt);
+    expect(numbers(resumed)).toEqual(numbers(reference));
+  });
+});
