@@ -40,20 +40,26 @@ function onReport(n: number, at: () => void, by: 'scholar' | 'generator' = 'scho
 
 let uninterrupted: AgentResult;
 
+/** A run stopped (Ctrl-C) at the n-th report of game 2 by the scholars or a generator, in `dir`: its checkpoint's
+ *  progress, and the run started again from it. */
+async function stopAndResume(dir: string, n: number, by: 'scholar' | 'generator'): Promise<{ stopped: Saved; resumed: AgentResult }> {
+  await useBackend('wasm');
+  uninterrupted ??= await runAgent(config, { backend: 'wasm' });
+  const control = defaultControl();
+  const events = onReport(n, () => (control.stop = true), by);
+  await expect(runAgent(config, { backend: 'wasm', checkpointDir: dir, control, events })).rejects.toBeInstanceOf(RunStopped);
+  const stopped = progressOf(dir);
+  return { stopped, resumed: await runAgent(config, { backend: 'wasm', checkpointDir: dir }) };
+}
+
 describe('a run stopped during a consolidation', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dgr-rl-stop-consolidation-'));
   let stopped: Saved;
   let resumed: AgentResult;
 
   beforeAll(async () => {
-    await useBackend('wasm');
-    uninterrupted = await runAgent(config, { backend: 'wasm' });
-    const control = defaultControl();
     // Ctrl-C at GR's second report (step 10 of 30).
-    const events = onReport(8, () => (control.stop = true));
-    await expect(runAgent(config, { backend: 'wasm', checkpointDir: dir, control, events })).rejects.toBeInstanceOf(RunStopped);
-    stopped = progressOf(dir);
-    resumed = await runAgent(config, { backend: 'wasm', checkpointDir: dir });
+    ({ stopped, resumed } = await stopAndResume(dir, 8, 'scholar'));
   }, 900_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -77,14 +83,8 @@ describe('a run stopped while its generator trains', () => {
   let resumed: AgentResult;
 
   beforeAll(async () => {
-    await useBackend('wasm');
-    uninterrupted ??= await runAgent(config, { backend: 'wasm' });
-    const control = defaultControl();
     // Ctrl-C at G_2's second report (step 10 of its 30), before GR's scholar has begun.
-    const events = onReport(2, () => (control.stop = true), 'generator');
-    await expect(runAgent(config, { backend: 'wasm', checkpointDir: dir, control, events })).rejects.toBeInstanceOf(RunStopped);
-    stopped = progressOf(dir);
-    resumed = await runAgent(config, { backend: 'wasm', checkpointDir: dir });
+    ({ stopped, resumed } = await stopAndResume(dir, 2, 'generator'));
   }, 900_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
