@@ -74,8 +74,10 @@ export async function runArmsInThreads(config: AgentConfig, options: AgentRunOpt
     const ahead: Part[] = config.schedule.tasks.length > 1 ? ['learners-ahead'] : [];
     const parts: Part[] = ['learners', ...config.arms];
     const cache = options.learnerCache ?? join(threads, 'learner-cache');
-    const before = secondsBefore([...parts, ...ahead].map(folder));
-    const leave = learnersLeft(folder('learners'), folder('learners-ahead'));
+    // Where each thread's checkpoint left it (null: none), read once for the run's time and the learners' games.
+    const left = new Map([...parts, ...ahead].map((part) => [part, checkpointProgress(folder(part)) as ThreadProgress | null]));
+    const before = secondsBefore([...left.values()]);
+    const leave = learnersLeft(left.get('learners') ?? null, left.get('learners-ahead') ?? null);
     const leaveLearner = (part: Part): number | undefined => (part === 'learners' ? leave.byLearners : part === 'learners-ahead' ? leave.byAhead : undefined);
     await runParts([...parts, ...ahead], config, options, events, (part) => ({ checkpointDir: folder(part), learnerCache: cache, leaveLearner: leaveLearner(part) }));
     const load = (part: Part): Saved => loadCheckpoint<AgentConfig, SavedProgress>(folder(part), { parseConfig: parseAgentConfig, parseProgress: readProgress, expected: partConfig(config, part), same: sameRun });
@@ -98,15 +100,21 @@ export async function runArmsInThreads(config: AgentConfig, options: AgentRunOpt
  * middle of its game (whichever claimed it first would otherwise train it again from its first frame). Both in the
  * middle of the same game (one claimed it as the other stopped), the one further on keeps it.
  */
-function learnersLeft(learners: string, ahead: string): { byLearners?: number; byAhead?: number } {
+function learnersLeft(learners: ThreadProgress | null, ahead: ThreadProgress | null): { byLearners?: number; byAhead?: number } {
   const [mine, theirs] = [learners, ahead].map(inTheMiddle);
   if (mine && theirs && mine.game === theirs.game) return theirs.frame > mine.frame ? { byLearners: theirs.game } : { byAhead: mine.game };
   return { byLearners: theirs?.game, byAhead: mine?.game };
 }
 
+/** What of a thread's checkpoint progress the parent reads (unchecked: any field may be missing). */
+interface ThreadProgress {
+  readonly seconds?: unknown;
+  readonly position?: { readonly game?: unknown };
+  readonly learner?: { readonly frame?: unknown };
+}
+
 /** The game (and frame) a learner thread's checkpoint holds a learner in the middle of, if any. */
-function inTheMiddle(dir: string): { game: number; frame: number } | undefined {
-  const progress = checkpointProgress(dir) as { position?: { game?: unknown }; learner?: { frame?: unknown } } | null;
+function inTheMiddle(progress: ThreadProgress | null): { game: number; frame: number } | undefined {
   const game = progress?.position?.game;
   const frame = progress?.learner?.frame;
   return typeof game === 'number' && typeof frame === 'number' ? { game, frame } : undefined;
@@ -117,8 +125,8 @@ function inTheMiddle(dir: string): { game: number; frame: number } | undefined {
  * thread's clock goes on from its checkpoint's seconds, or starts at 0 without one: an arm that had only waited for
  * a learner before a restart would count the run from the restart.
  */
-function secondsBefore(folders: readonly string[]): number {
-  const counted = folders.map((dir) => (checkpointProgress(dir) as { seconds?: unknown } | null)?.seconds);
+function secondsBefore(progress: readonly (ThreadProgress | null)[]): number {
+  const counted = progress.map((p) => p?.seconds);
   return Math.max(0, ...counted.map((s) => (typeof s === 'number' && Number.isFinite(s) ? s : 0)));
 }
 

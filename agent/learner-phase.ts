@@ -36,8 +36,8 @@ export async function learnPhase(run: Run, k: number): Promise<void> {
  * Game k's learner trained ahead of the run's learner thread (./arm-threads.ts): while that thread trains game 1's,
  * on which every arm waits, this one trains a later game's on the other core, into the cache where the learner
  * thread then finds it. A game the learner thread starts on, has in the middle of its game (after a restart), or
- * that the cache holds or another run has claimed, is left alone; what is trained here is recorded here (the learner thread loads it as reused; the threads' merge
- * says it was the run's own).
+ * that the cache holds or another run has claimed, is left alone; what is trained here is recorded here (the
+ * learner thread loads it as reused; the threads' merge says it was the run's own).
  */
 async function learnAhead(run: Run, k: number, cache: string): Promise<void> {
   const { schedule } = run;

@@ -12,9 +12,9 @@
  *                   frames and dreams (./actions-kept.ts), and G_k's dreams with Q_k's greedy actions for the viewer;
  *   and a checkpoint after every phase, so a killed run resumes to the identical result. A phase is also
  *   checkpointed in its middle every few minutes, and where a run asked to stop (control.stop: Ctrl-C) stands: a
- *   learner mid-game (./learner-state.ts), or a consolidation between two reports of G_k's training or Q_k's (its
- *   streams where they stand, and Q_(k−1) and G_(k−1) beside Q_k and G_k, agent/saved-progress.ts); the next start goes
- *   on from there.
+ *   learner mid-game (./learner-state.ts), or a consolidation between two reports of G_k's training or Q_k's
+ *   (its streams where they stand, and Q_(k−1) and G_(k−1) beside Q_k and G_k, ./saved-progress.ts); the next
+ *   start goes on from there.
  */
 import { hasCheckpoint, loadCheckpoint, type CheckpointArray } from '../core/checkpoint.ts';
 import { sameRun } from '../core/config.ts';
@@ -117,7 +117,6 @@ interface LessonInProgress {
   /** G_(k−1)'s dreams as replayed (null without a generator, or on the first game). */
   readonly dreams: Generator | null;
 }
-
 
 export async function runAgent(config: AgentConfig, options: AgentRunOptions): Promise<AgentResult> {
   // A run whose arms compute in threads of their own, unless it has a checkpoint of its own already: one it

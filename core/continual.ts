@@ -223,15 +223,16 @@ async function learnLesson<L extends Lesson, Row, Audit>(
   const midLesson = worker === null ? domain.midLesson : undefined;
   const pauseIn = (seconds: () => LessonProgress['seconds']) => midLesson && pauseAt(midLesson, (stage) => save(t, s, { ...stage, seconds: seconds() }));
   const generatorPause = pauseIn(() => ({ prepare, generator: before.generator + lap.peek(), solver: 0 }));
-  const generator = resumed?.stage === 'solver' ? NO_GENERATOR : startGenerator(lesson, worker, resumed, generatorPause);
+  const inSolver = resumed?.stage === 'solver' ? resumed : undefined;
+  const generator = inSolver ? NO_GENERATOR : startGenerator(lesson, worker, resumed, generatorPause);
   // Without a worker the generator trains here, before the solver: it lets the event loop turn, so it is awaited.
   if (worker === null && (await generator.finish())) return true;
   const generatorHere = before.generator + lap();
-  const solverBefore = resumed?.stage === 'solver' ? before.solver : 0;
+  const solverBefore = inSolver ? before.solver : 0;
   const solverPause = pauseIn(() => ({ prepare, generator: generatorHere, solver: solverBefore + lap.peek() }));
   const trained = await trainSolver(student.scholar.solver, student.regulariser, lesson.solver(), {
     check: generator.check,
-    from: resumed?.stage === 'solver' ? resumed : undefined,
+    from: inSolver,
     pause: solverPause && ((iterations, loss) => solverPause({ stage: 'solver', iterations, loss })),
   });
   if (trained.stopped) return true;
