@@ -2,7 +2,8 @@
  * `dgr worker`: takes a sweep's jobs from its BullMQ queue and runs each in a worker thread (./run-job.ts) into
  * the shared store. BullMQ keeps the books: a job's lock is renewed while it runs; a worker that dies (SIGKILL,
  * a lost machine) stops renewing, and the stalled-job check of any live worker puts the job back in the queue,
- * where the next worker resumes it from the checkpoint the run left in the store. SIGTERM (or SIGINT) asks the
+ * where the next worker resumes it from the checkpoint the run left in the store; a worker starting puts such runs
+ * back first, at the front (./reclaim.ts). SIGTERM (or SIGINT) asks the
  * running jobs to stop after their current task's checkpoint and puts them back in the queue, then exits.
  */
 import { hostname } from 'node:os';
@@ -13,6 +14,7 @@ import type { BackendRequest } from '../core/engine/backend-names.ts';
 import { ensureWritableDir } from '../core/run-folder.ts';
 import { describeJob, jobFor } from './jobs.ts';
 import { kindOf, parsePayload } from './kinds/index.ts';
+import { reclaimAbandoned } from './reclaim.ts';
 import { connectionOptions, requireRedis, shownUrl } from './redis.ts';
 import type { RunJobInput, RunJobMessage, RunJobRequest } from './run-job.ts';
 
@@ -201,8 +203,8 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
   process.on('SIGINT', onSignal);
 
   let doneCheck: NodeJS.Timeout | null = null;
-  const queue = settings.exitWhenDone ? new Queue(settings.queue, { connection }) : null;
-  if (queue) {
+  const queue = new Queue(settings.queue, { connection });
+  if (settings.exitWhenDone) {
     doneCheck = setInterval(() => {
       if (closing.promise) return;
       queue
@@ -219,6 +221,9 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
       `${settings.exitWhenDone ? ', exits when the queue is empty' : ''}`,
   );
   try {
+    for (const job of await reclaimAbandoned(queue, settings.redis, settings.lockSeconds * 1000)) {
+      log(`${labelOf(job)}: its worker is gone (lock lapsed); back at the front of the queue, to resume from its checkpoint`);
+    }
     // worker.run() ends when the worker closes, or never when Redis is gone: then the close's grace ends it.
     const ran = worker.run();
     ran.catch(() => {});
@@ -227,7 +232,7 @@ export async function runWorker(settings: WorkerSettings, log: (line: string) =>
     if (!unreachable) await ran;
   } finally {
     if (doneCheck) clearInterval(doneCheck);
-    if (!unreachable) await queue?.close();
+    if (!unreachable) await queue.close();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   }

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dgrRun, startRedis, startWorker, until, type RedisServer } from './helpers/processes.ts';
 import { readJson, storeResults } from './helpers/store.ts';
@@ -161,4 +161,36 @@ describe('dgr sweep and dgr worker', () => {
     const status = dgrRun('sweep', 'status', '--redis', redis.url, '--queue', 'kill');
     expect(status.stdout).toContain('1 runs: 0 waiting, 0 active, 1 done, 0 failed');
   }, 400_000);
+  it("resumes first, as it starts, the runs whose worker is gone, and leaves a live worker's run alone", async () => {
+    const goneStore = join(work, 'gone-store');
+    const submitted = dgrRun('sweep', '--experiment', 'split-mnist', '--arm', 'none', '--seeds', '1-3', ...tinyFlags, '--redis', redis.url, '--queue', 'gone');
+    expect(submitted.status, submitted.stderr).toBe(0);
+    // Two jobs taken by hand, as a worker takes them: one by a worker that is gone (its lock lapses in a second,
+    // and no stalled-job check has seen it), one by a worker alive (its lock holds for the test).
+    const connection = { url: redis.url };
+    const gone = new Worker('gone', null, { connection, autorun: false, lockDuration: 1000 });
+    const alive = new Worker('gone', null, { connection, autorun: false, lockDuration: 300_000 });
+    try {
+      const abandoned = await gone.getNextJob('gone-token');
+      const held = await alive.getNextJob('alive-token');
+      expect(abandoned?.data.config.seed).toBe(1);
+      expect(held?.data.config.seed).toBe(2);
+      await gone.close();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+
+      const worker = startWorker(...workerArgs('gone', goneStore));
+      await until('two runs to finish', () => finished(worker.log).length >= 2);
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited, worker.log).toEqual({ code: 0, signal: null });
+      expect(worker.log).toContain("split-mnist/class/none seed 1: its worker is gone (lock lapsed); back at the front of the queue, to resume from its checkpoint");
+      // Seed 1 before seed 3, which was waiting first; seed 2, whose worker lives, is not touched.
+      expect(started(worker.log)).toEqual([abandoned!.id, expect.stringContaining('seed-3')]);
+      expect(finished(worker.log)).toEqual(['split-mnist/class/none seed 1', 'split-mnist/class/none seed 3']);
+      const status = dgrRun('sweep', 'status', '--redis', redis.url, '--queue', 'gone');
+      expect(status.stdout).toContain('3 runs: 0 waiting, 1 active, 2 done, 0 failed');
+      expect(status.stdout).toMatch(/active +split-mnist\/class\/none seed 2/);
+    } finally {
+      await Promise.all([gone.close(), alive.close()]);
+    }
+  }, 300_000);
 });
