@@ -10,6 +10,8 @@ export interface ListedJob {
   readonly state: RunState;
   /** Null for a spec's job the queue does not hold. */
   readonly job: Job | null;
+  /** An active job no worker holds: its lock has lapsed (its worker was killed, or its machine stopped). */
+  readonly abandoned: boolean;
 }
 
 function stateOf(state: string): RunState {
@@ -36,8 +38,13 @@ export async function listJobs(url: string, queueName: string, ids: readonly str
     const jobs: (Job | null)[] = ids
       ? await Promise.all(ids.map(async (id) => (await queue.getJob(id)) ?? null))
       : ((await queue.getJobs(['active', 'waiting', 'prioritized', 'delayed', 'completed', 'failed'])) as Job[]);
+    const client = await queue.getBackend().client;
     const listed = await Promise.all(
-      jobs.map(async (job, k) => ({ id: job?.id ?? ids![k], state: stateOf(job ? await job.getState() : 'unknown'), job })),
+      jobs.map(async (job, k) => {
+        const state = stateOf(job ? await job.getState() : 'unknown');
+        const abandoned = state === 'active' && (await client.get(`${queue.toKey(job!.id!)}:lock`)) === null;
+        return { id: job?.id ?? ids![k], state, job, abandoned };
+      }),
     );
     // A spec's jobs in the spec's order; a whole queue's in the order they were added.
     return ids ? listed : listed.sort((a, b) => (a.job?.timestamp ?? 0) - (b.job?.timestamp ?? 0) || a.id.localeCompare(b.id));

@@ -46,6 +46,10 @@ function detail(entry: ListedJob, now: number): { text: string; timing: Timing }
   }
   const view = kind.progress;
   const progress = view.schema.safeParse(job.progress);
+  if (entry.abandoned) {
+    const reached = progress.success ? `; it had reached ${view.reached(progress.data)}` : '';
+    return { text: `its worker is gone (lock lapsed): a worker starting resumes it first${reached}`, timing: none };
+  }
   if (entry.state === 'active' && !progress.success) return { text: `starting${job.processedBy ? `, on ${job.processedBy}` : ''}`, timing: none };
   if (entry.state !== 'active' || !progress.success) {
     // A run put back in the queue (worker stopped or lost) says how far it got.
@@ -62,8 +66,9 @@ function detail(entry: ListedJob, now: number): { text: string; timing: Timing }
 export function statusText(where: string, jobs: readonly ListedJob[], now = Date.now()): string {
   const counts = new Map<RunState, number>(STATES.map((s) => [s, 0]));
   for (const j of jobs) counts.set(j.state, counts.get(j.state)! + 1);
+  const abandoned = jobs.filter((j) => j.abandoned).length;
   const summary = STATES.filter((s) => s !== 'not queued' || counts.get(s)! > 0)
-    .map((s) => `${counts.get(s)} ${s}`)
+    .map((s) => `${counts.get(s)} ${s}${s === 'active' && abandoned > 0 ? ` (${abandoned} without a worker)` : ''}`)
     .join(', ');
   const lines = [`${where}: ${jobs.length} runs: ${summary}`];
   const labels = jobs.map(labelOf);
@@ -71,10 +76,11 @@ export function statusText(where: string, jobs: readonly ListedJob[], now = Date
   const timings: { state: RunState; timing: Timing }[] = [];
   jobs.forEach((entry, k) => {
     const { text, timing } = detail(entry, now);
-    timings.push({ state: entry.state, timing });
+    // A run no worker holds runs no more than a waiting one does.
+    timings.push({ state: entry.abandoned ? 'waiting' : entry.state, timing });
     lines.push(`  ${entry.state.padEnd(10)} ${labels[k].padEnd(width)}  ${text}`.trimEnd());
   });
-  lines.push(sweepEta(timings, counts.get('waiting')!));
+  lines.push(sweepEta(timings, timings.filter((t) => t.state === 'waiting').length));
   return `${lines.join('\n')}\n`;
 }
 

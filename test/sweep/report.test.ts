@@ -13,7 +13,7 @@ import { gatherResults, reportMarkdown } from '../../sweep/report.ts';
 const results = join(import.meta.dirname, '..', '..', 'docs', 'results', 'rl', 'earlier', 'all-dreams');
 const read = (seed: number, arm: string): unknown => JSON.parse(readFileSync(join(results, `seed-${seed}`, arm, 'result.json'), 'utf8'));
 /** A finished RL job as the queue lists it: its data's kind and the arms' result files it returned. */
-const done = (id: string, returnvalue: unknown[]): ListedJob => ({ id, state: 'done', job: { data: { kind: 'rl' }, returnvalue } as unknown as Job });
+const done = (id: string, returnvalue: unknown[]): ListedJob => ({ id, state: 'done', job: { data: { kind: 'rl' }, returnvalue } as unknown as Job, abandoned: false });
 
 describe('dgr sweep report', () => {
   it('tables the groups that merge and names a conflicting pair instead of failing the whole report', () => {

@@ -177,6 +177,11 @@ describe('dgr sweep and dgr worker', () => {
       expect(held?.data.config.seed).toBe(2);
       await gone.close();
       await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The status tells the two apart, and counts the abandoned run as waiting for the ETA.
+      const before = dgrRun('sweep', 'status', '--redis', redis.url, '--queue', 'gone');
+      expect(before.stdout).toMatch(/active +split-mnist\/class\/none seed 1 +its worker is gone \(lock lapsed\): a worker starting resumes it first\n/);
+      expect(before.stdout).toContain('3 runs: 1 waiting, 2 active (1 without a worker), 0 done, 0 failed');
+      expect(before.stdout).toMatch(/active +split-mnist\/class\/none seed 2 +starting\n/);
 
       const worker = startWorker(...workerArgs('gone', goneStore));
       await until('two runs to finish', () => finished(worker.log).length >= 2);
