@@ -32,6 +32,7 @@ import { defaultControl, type AgentEvent } from './events.ts';
 import { agentResult, type AgentResult, type RunRecord } from './result.ts';
 import { dreamFramesOf, RunStopped, type AgentRunOptions } from './run.ts';
 import { PROGRESS_FORMAT, readProgress, type SavedProgress } from './saved-progress.ts';
+import { ThreadsEta } from './threads-eta.ts';
 
 /** How often the parent passes a stop on to its threads. */
 const STOP_POLL_MS = 250;
@@ -152,7 +153,8 @@ async function runParts(parts: readonly Part[], config: AgentConfig, options: Ag
     }
   }, STOP_POLL_MS);
   try {
-    const ends = await Promise.all(workers.map(({ part, worker }) => partEnd(part, worker, events, config)));
+    const eta = new ThreadsEta(config);
+    const ends = await Promise.all(workers.map(({ part, worker }) => partEnd(part, worker, events, config, eta)));
     if (ends.includes('stopped')) throw new RunStopped(0);
   } catch (error) {
     await Promise.all(workers.map(({ worker }) => worker.terminate()));
@@ -164,12 +166,12 @@ async function runParts(parts: readonly Part[], config: AgentConfig, options: Ag
 
 /** A part's thread to its end: its events forwarded as the whole run's, then done or stopped; an error, or an
  *  exit without either, rejects naming the part. */
-function partEnd(part: Part, worker: Worker, events: EventStream<AgentEvent>, whole: AgentConfig): Promise<'done' | 'stopped'> {
+function partEnd(part: Part, worker: Worker, events: EventStream<AgentEvent>, whole: AgentConfig, eta: ThreadsEta): Promise<'done' | 'stopped'> {
   const name = part === 'learners' ? 'the learner thread' : part === 'learners-ahead' ? 'the thread training learners ahead' : `arm ${part}'s thread`;
   return new Promise((resolve, reject) => {
     let ended = false;
     worker.on('message', (message: ArmThreadMessage) => {
-      if (message.type === 'event') return events.emit(asWholeRun(message.event, whole, part));
+      if (message.type === 'event') return events.emit(asWholeRun(message.event, whole, part, eta));
       ended = true;
       if (message.type === 'error') reject(new Error(`${name}: ${message.message}`));
       else resolve(message.type);
@@ -182,11 +184,10 @@ function partEnd(part: Part, worker: Worker, events: EventStream<AgentEvent>, wh
 }
 
 /** A part's event as the whole run's: the learner thread's start with the run's config; progress named by its
- *  part, and no time left from the learner thread's, which counts its own learners only (the arms'
- *  consolidations run on after them). */
-function asWholeRun(event: AgentEvent, whole: AgentConfig, part: Part): AgentEvent {
+ *  part, with the whole run's time left from every thread's reports (a thread's own estimate counts its part only). */
+function asWholeRun(event: AgentEvent, whole: AgentConfig, part: Part, eta: ThreadsEta): AgentEvent {
   if (event.type === 'start') return { ...event, config: whole };
-  if (event.type === 'progress') return { ...event, part, ...(event.phase === 'learn' ? { etaSeconds: null } : {}) };
+  if (event.type === 'progress') return { ...event, part, etaSeconds: eta.observe(part, event, performance.now()) };
   return event;
 }
 

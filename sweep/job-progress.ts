@@ -3,8 +3,8 @@
  * one subscriber turns the run's events into the job's progress at most once a second, and each kind says what
  * its progress holds and how a status line reads it. An experiment's: its task and iterations, the share of its
  * work done and an ETA by its own measured rates (runner/eta.ts). An RL run's: its game and phase, frames done of
- * the schedule's, and the run's own estimate (agent/learner-phase.ts measures it while a learner plays; between,
- * during consolidation, the last estimate counts down).
+ * the schedule's, and the run's own estimate (on one thread agent/learner-phase.ts measures it while a learner
+ * plays; in threads agent/threads-eta.ts, from every thread's reports); between estimates the last counts down.
  */
 import { z } from 'zod';
 import type { Subscriber } from '../core/events.ts';
