@@ -43,7 +43,7 @@ function seed(s: number, own: number, final: number, time?: RlSeedResult['consol
     raw: R.slice(1).map((row) => row.map((x, i) => x * reference[i].scripted)),
     retention: retention(R),
     ...continualMetrics(R),
-    learners: [0, 1].map((game) => ({ game, score: 1, normalised: 0.6, frames: 1600, updates: 10, seconds: 60 })),
+    learners: [0, 1].map((game) => ({ game, score: s + game, trainingReturn: 5 * s + game, normalised: 0.6, frames: 1600, updates: 10, seconds: 60 })),
     audits: [null, null],
     provenance: unknownProvenance(),
     frames: 3200,
@@ -97,6 +97,14 @@ describe('the protocol tables from committed seeds', () => {
     expect(row).toBe('| order three-games-test (breakout → freeway) | 2 | 80.0 % ✗ | 70.0 % ✗ | 70.0 % ✗ | 5.0 % ✓ | +15.0 ✗ |');
   });
 
+  it("tables each order's learners once, every seed's, against half of MinAtar's DQN", () => {
+    // Greedy returns s + game, training returns 5s + game; the bars are 4.5 (Breakout) and 23.5 (Freeway).
+    expect(PROTOCOL.learners(context).split('\n').slice(2)).toEqual([
+      '| three-games-test | Breakout | 1, 2 | 1.00 / 2.00 | 1.50 ± 0.50 | 5.00 / 10.00 | 7.50 ± 2.50 | 4.5 | no seed; every seed |',
+      '| three-games-test | Freeway | 1, 2 | 2.00 / 3.00 | 2.50 ± 0.50 | 6.00 / 11.00 | 8.50 ± 2.50 | 23.5 | no seed; no seed |',
+    ]);
+  });
+
   it('tables each seed with its arms in the run order and its time, and each order with its chart', () => {
     expect(PROTOCOL.seeds(context).split('\n')[2]).toBe('| three-games-test | 1 | gr, er, none | one | 10 | 2 | 8 | – | – | – | – | 5 | [folder](results/rl/protocol/three-games-test/seed-1) |');
     // Seed 2 recorded its steps: over three arms and two games, generators 2 × 60 s, scholars 6 × 120 s,
@@ -120,6 +128,6 @@ describe('the protocol tables from committed seeds', () => {
     // The preset's tables hold none of it; a protocol with no seed committed says so in each table.
     expect(PROTOCOL.seeds(context)).not.toContain('seed-3');
     const none = protocolDocs(join('rl', 'earlier', 'protocol-none'));
-    expect([none.tables(context), none.seeds(context), none.bars(context), none.charts(context)]).toEqual(['(no protocol seed committed yet)', '(no protocol seed committed yet)', '(no protocol seed committed yet)', []]);
+    expect([none.tables(context), none.seeds(context), none.bars(context), none.learners(context), none.charts(context)]).toEqual(['(no protocol seed committed yet)', '(no protocol seed committed yet)', '(no protocol seed committed yet)', '(no protocol seed committed yet)', []]);
   });
 });

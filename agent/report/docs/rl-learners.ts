@@ -34,18 +34,22 @@ function reached(seeds: readonly number[], xs: readonly (number | null)[], bar: 
   return `seeds ${seeds.filter((s) => !short.includes(s)).join(', ')} (not ${short.join(', ')})`;
 }
 
+/** Game i's learners of a result's seeds: greedy and training return per seed and their means, half of MinAtar's
+ *  DQN, and which seeds reach it (the cells after the game's name). */
+export function learnerCells(r: RlResultFile, i: number): string[] {
+  const greedy = measured(r, i, 'score');
+  const training = measured(r, i, 'trainingReturn');
+  const dqn = MINATAR_DQN[baseGame(r.games[i])];
+  const bar = dqn === undefined ? '—' : String(dqn / 2);
+  const met = dqn === undefined ? '—' : `${reached(r.seeds, greedy, dqn / 2)}; ${reached(r.seeds, training, dqn / 2)}`;
+  return [perSeed(greedy), meanSem(greedy), perSeed(training), meanSem(training), bar, met];
+}
+
 /** Each game's learner at the end of its game: greedy and training return per seed, against half of MinAtar's DQN. */
 export function learnersTable(context: TableContext, file: string): string {
   const r = readRl(context, file);
   const header = ['game', 'greedy, seeds ' + r.seeds.join(' / '), 'mean ± s.e.m.', 'training return, seeds ' + r.seeds.join(' / '), 'mean ± s.e.m.', 'half of MinAtar’s DQN at 1M', 'reached (greedy; training)'];
-  const rows = r.games.map((game, i) => {
-    const greedy = measured(r, i, 'score');
-    const training = measured(r, i, 'trainingReturn');
-    const dqn = MINATAR_DQN[baseGame(game)];
-    const bar = dqn === undefined ? '—' : String(dqn / 2);
-    const met = dqn === undefined ? '—' : `${reached(r.seeds, greedy, dqn / 2)}; ${reached(r.seeds, training, dqn / 2)}`;
-    return [gameTitle(game), perSeed(greedy), meanSem(greedy), perSeed(training), meanSem(training), bar, met];
-  });
+  const rows = r.games.map((game, i) => [gameTitle(game), ...learnerCells(r, i)]);
   return [...table(header, rows), '', `From \`perSeed[].learners\` of ${resultLink(context, file)}.`].join('\n');
 }
 

@@ -18,7 +18,8 @@ import { retentionSections, retentionSectionsMarkdown, type RetentionSection } f
 import { ratio, summariseRetention } from '../retention-statistics.ts';
 import { SEED_FOLDER } from '../protocol-folders.ts';
 import { totalSeconds } from '../time-table.ts';
-import { readRl } from './rl-files.ts';
+import { learnerCells } from './rl-learners.ts';
+import { gameTitle, readRl } from './rl-files.ts';
 
 
 const folders = (dir: string, pattern: RegExp): string[] =>
@@ -102,6 +103,16 @@ function protocolSeeds(context: TableContext, protocolDir: string): string {
   return table(header, rows, ['l', 'r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']).join('\n');
 }
 
+/** Each order's learners (every arm of a seed shares them) against half of MinAtar's DQN, issue 30's bar on them. */
+function protocolLearners(context: TableContext, protocolDir: string): string {
+  const byOrder = new Map<string, RlResultFile>();
+  for (const r of mergedResults(context, protocolDir)) if (!byOrder.has(r.schedule)) byOrder.set(r.schedule, r);
+  if (byOrder.size === 0) return NONE_YET;
+  const rows = [...byOrder.values()].flatMap((r) => r.games.map((game, i) => [r.schedule, gameTitle(game), r.seeds.join(', '), ...learnerCells(r, i)]));
+  const header = ['order', 'game', 'seeds', 'greedy return per seed', 'mean ± s.e.m.', 'training return per seed', 'mean ± s.e.m.', 'half of MinAtar’s DQN at 1M', 'reached (greedy; training)'];
+  return table(header, rows).join('\n');
+}
+
 /** The dots charts the protocol's tables link, as `docs/results/<dir>/charts/<chart>.svg` (relative to the
  *  root) and their SVG text; `dgr report docs` writes them (and a PNG beside each) and `--check` compares them. */
 function protocolCharts(context: TableContext, protocolDir: string): { path: string; svg: string }[] {
@@ -164,6 +175,7 @@ export interface ProtocolDocs {
   readonly tables: (context: TableContext) => string;
   readonly seeds: (context: TableContext) => string;
   readonly bars: (context: TableContext) => string;
+  readonly learners: (context: TableContext) => string;
   readonly charts: (context: TableContext) => { path: string; svg: string }[];
 }
 
@@ -172,6 +184,7 @@ export function protocolDocs(dir: string): ProtocolDocs {
     tables: (context) => protocolTables(context, dir),
     seeds: (context) => protocolSeeds(context, dir),
     bars: (context) => protocolBars(context, dir),
+    learners: (context) => protocolLearners(context, dir),
     charts: (context) => protocolCharts(context, dir),
   };
 }

@@ -159,6 +159,7 @@ export const RL_TABLES: TableSet = {
   'rl-protocol': PROTOCOL.tables,
   'rl-protocol-seeds': PROTOCOL.seeds,
   'rl-protocol-bars': PROTOCOL.bars,
+  'rl-protocol-learners': PROTOCOL.learners,
   'rl-protocol-scholar-5000': PROTOCOL_SCHOLAR_5000.tables,
   'rl-protocol-scholar-5000-seeds': PROTOCOL_SCHOLAR_5000.seeds,
   'rl-protocol-scholar-5000-bars': PROTOCOL_SCHOLAR_5000.bars,
