@@ -80,7 +80,9 @@ export async function runArmsInThreads(config: AgentConfig, options: AgentRunOpt
     const before = secondsBefore([...left.values()]);
     const leave = learnersLeft(left.get('learners') ?? null, left.get('learners-ahead') ?? null);
     const leaveLearner = (part: Part): number | undefined => (part === 'learners' ? leave.byLearners : part === 'learners-ahead' ? leave.byAhead : undefined);
-    await runParts([...parts, ...ahead], config, options, events, (part) => ({ checkpointDir: folder(part), learnerCache: cache, leaveLearner: leaveLearner(part) }));
+    const eta = new ThreadsEta(config);
+    for (const arm of config.arms) eta.timedBefore(arm, lastLessonSeconds(left.get(arm) ?? null, arm));
+    await runParts([...parts, ...ahead], config, options, events, eta, (part) => ({ checkpointDir: folder(part), learnerCache: cache, leaveLearner: leaveLearner(part) }));
     const load = (part: Part): Saved => loadCheckpoint<AgentConfig, SavedProgress>(folder(part), { parseConfig: parseAgentConfig, parseProgress: readProgress, expected: partConfig(config, part), same: sameRun });
     const saved = mergedCheckpoint(config, parts.map(load), ahead.length > 0 ? load('learners-ahead') : null);
     if (options.checkpointDir) {
@@ -112,6 +114,16 @@ interface ThreadProgress {
   readonly seconds?: unknown;
   readonly position?: { readonly game?: unknown };
   readonly learner?: { readonly frame?: unknown };
+  readonly record?: { readonly arms?: Record<string, { readonly seconds?: unknown } | undefined> };
+}
+
+/** An arm thread's last finished consolidation as its checkpoint records it: its generator's and scholar's seconds. */
+function lastLessonSeconds(progress: ThreadProgress | null, arm: string): { generator?: number; scholar?: number } {
+  const lessons = progress?.record?.arms?.[arm]?.seconds;
+  const last: unknown = Array.isArray(lessons) ? lessons.at(-1) : undefined;
+  if (typeof last !== 'object' || last === null) return {};
+  const { generator, solver } = last as { generator?: unknown; solver?: unknown };
+  return { ...(typeof generator === 'number' && { generator }), ...(typeof solver === 'number' && { scholar: solver }) };
 }
 
 /** The game (and frame) a learner thread's checkpoint holds a learner in the middle of, if any. */
@@ -135,7 +147,7 @@ function secondsBefore(progress: readonly (ThreadProgress | null)[]): number {
  * Runs every part in its thread until all are done; passes the run's stop on to them (each stops at its next
  * checkpoint, and the run throws RunStopped once all have), and ends the others at once when one fails.
  */
-async function runParts(parts: readonly Part[], config: AgentConfig, options: AgentRunOptions, events: EventStream<AgentEvent>, where: (part: Part) => Pick<ArmThreadInput, 'checkpointDir' | 'learnerCache' | 'leaveLearner'>): Promise<void> {
+async function runParts(parts: readonly Part[], config: AgentConfig, options: AgentRunOptions, events: EventStream<AgentEvent>, eta: ThreadsEta, where: (part: Part) => Pick<ArmThreadInput, 'checkpointDir' | 'learnerCache' | 'leaveLearner'>): Promise<void> {
   const control = options.control ?? defaultControl();
   const native = options.backend === 'wasm' && matMulPath() === 'openblas';
   const workers = parts.map((part) => {
@@ -153,7 +165,6 @@ async function runParts(parts: readonly Part[], config: AgentConfig, options: Ag
     }
   }, STOP_POLL_MS);
   try {
-    const eta = new ThreadsEta(config);
     const ends = await Promise.all(workers.map(({ part, worker }) => partEnd(part, worker, events, config, eta)));
     if (ends.includes('stopped')) throw new RunStopped(0);
   } catch (error) {

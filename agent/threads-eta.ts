@@ -4,9 +4,10 @@
  * estimates its own (./learner-phase.ts); in threads no part sees the whole, so the parent estimates from them all.
  *
  * An arm's consolidation of game k waits for game k's learner, so the run ends no sooner than the learners' end plus
- * one consolidation of its slowest arm, nor sooner than any arm's own work left. Rates are those of this process's
- * run so far (a resumed run measures afresh), taken over each stage since its first report here; threads share the
- * cores and speed up as others end, so the estimate is rough and is revised at every report.
+ * one consolidation of its slowest arm, nor sooner than any arm's own work left. Rates are taken over each stage
+ * since its first report here; a resumed arm starts from its last finished consolidation's (its checkpoint's
+ * record). Threads share the cores and speed up as others end, so the estimate is rough and is revised at every
+ * report.
  */
 import type { AgentConfig } from './config.ts';
 import { RL_ARMS } from './arms/index.ts';
@@ -37,6 +38,8 @@ interface ArmState {
 export class ThreadsEta {
   private readonly learners = new Map<string, LearnerState>();
   private readonly arms = new Map<string, ArmState>();
+  /** Rates an arm's checkpoint showed before this process (its last finished consolidation's stage times). */
+  private readonly before = new Map<string, Partial<Record<Stage, number>>>();
   /** The run's frame at the start of each game, and at its end. */
   private readonly offsets: number[];
   private readonly steps: Record<Stage, number>;
@@ -45,6 +48,17 @@ export class ThreadsEta {
     this.offsets = [0];
     for (const task of config.schedule.tasks) this.offsets.push(this.offsets.at(-1)! + task.steps);
     this.steps = { generator: config.generator.iterations, scholar: config.scholar.iterations };
+  }
+
+  /** A resumed arm's last finished consolidation: its generator's and scholar's seconds (absent, or not positive:
+   *  not known), which give its rates until this process has timed its own. */
+  timedBefore(arm: string, seconds: Partial<Record<Stage, number>>): void {
+    const rates: Partial<Record<Stage, number>> = {};
+    for (const stage of ['generator', 'scholar'] as const) {
+      const s = seconds[stage];
+      if (s !== undefined && Number.isFinite(s) && s > 0) rates[stage] = this.steps[stage] / s;
+    }
+    this.before.set(arm, rates);
   }
 
   /** Takes in a part's report (at `now`, ms) and returns the run's seconds left, or null while some rate is unknown. */
@@ -56,7 +70,7 @@ export class ThreadsEta {
   }
 
   private observeArm(part: string, e: Progress, now: number): void {
-    const arm = this.arms.get(part) ?? { game: e.task, phase: e.phase, stage: null, rates: {} };
+    const arm = this.arms.get(part) ?? { game: e.task, phase: e.phase, stage: null, rates: { ...this.before.get(part) } };
     arm.game = e.task;
     arm.phase = e.phase;
     const steps = e.steps;

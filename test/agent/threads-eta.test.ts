@@ -48,6 +48,20 @@ describe('the time left of a run in threads', () => {
     expect(eta.observe('gr', report(2, 'done', { frame: 3000 }), 40_000)).toBe(0);
   });
 
+  it("starts a resumed run from its arms' last finished consolidations, before it has timed anything itself", () => {
+    const eta = new ThreadsEta(config);
+    // GR's last consolidation: its generator's 50 steps in 20 s, its scholar's 100 in 25 s; None's 100 in 20 s.
+    eta.timedBefore('gr', { generator: 20, scholar: 25 });
+    eta.timedBefore('none', { generator: 0, scholar: 20 });
+    eta.observe('learners', report(2, 'done', { frame: 3000 }), 0);
+    eta.observe('learners-ahead', report(2, 'done', { frame: 3000 }), 0);
+    eta.observe('none', report(1, 'consolidate', { steps: scholar(70) }), 0);
+    // GR resumed 40 steps into game 2's scholar: (100 − 40) / 4 + (20 + 25) = 60 s; None (100 − 70) / 5 + 20 = 26 s.
+    expect(eta.observe('gr', report(1, 'consolidate', { steps: scholar(40) }), 0)).toBeCloseTo(60, 9);
+    // Its own rate, once timed here, takes over: 20 steps in 2 s, 10 a second: (100 − 60) / 10 + 20 + 10 = 34 s.
+    expect(eta.observe('gr', report(1, 'consolidate', { steps: scholar(60) }), 2000)).toBeCloseTo(34, 9);
+  });
+
   it('counts the games no learner thread has begun at the learning threads\' summed rate', () => {
     const eta = new ThreadsEta(config);
     for (const arm of ['gr', 'none']) {
