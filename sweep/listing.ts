@@ -1,5 +1,6 @@
 /** A sweep's jobs as they stand in the queue: the spec's (by id) or every job the queue holds. */
 import { Queue, type Job } from 'bullmq';
+import { lockKey } from './reclaim.ts';
 import { connectionOptions, requireRedis } from './redis.ts';
 
 /** Where a run stands; BullMQ's waiting-like states count as waiting. */
@@ -42,7 +43,7 @@ export async function listJobs(url: string, queueName: string, ids: readonly str
     const listed = await Promise.all(
       jobs.map(async (job, k) => {
         const state = stateOf(job ? await job.getState() : 'unknown');
-        const abandoned = state === 'active' && (await client.get(`${queue.toKey(job!.id!)}:lock`)) === null;
+        const abandoned = state === 'active' && (await client.get(lockKey(queue, job!.id!))) === null;
         return { id: job?.id ?? ids![k], state, job, abandoned };
       }),
     );

@@ -10,6 +10,9 @@ import { randomUUID } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
+/** The Redis key of a job's lock, as BullMQ lays out its keys: present while a live worker holds the job. */
+export const lockKey = (queue: Queue, jobId: string): string => `${queue.toKey(jobId)}:lock`;
+
 /**
  * Moves every active job whose lock has lapsed to the front of the waiting list, and returns them. Taking the
  * job's lock first (SET NX) makes this safe beside live workers: a job whose worker is alive holds its lock, and
@@ -24,7 +27,7 @@ export async function reclaimAbandoned(queue: Queue, redisUrl: string, lockMs: n
     for (const job of await queue.getJobs(['active'])) {
       if (!job.id) continue;
       const token = `reclaim:${randomUUID()}`;
-      if ((await client.set(`${queue.toKey(job.id)}:lock`, token, 'PX', lockMs, 'NX')) !== 'OK') continue;
+      if ((await client.set(lockKey(queue, job.id), token, 'PX', lockMs, 'NX')) !== 'OK') continue;
       await job.moveToWait(token);
       reclaimed.push(job);
     }
